@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenlend-broker: shared declarations.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_BROKER_H
+#define XENLEND_BROKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xenevtchn.h>
+#include <xengnttab.h>
+#include <xenstore.h>
+
+#include "ring_compat.h"
+#include "xenlend_wire.h"
+
+/* --- log.c ------------------------------------------------------------- */
+
+enum log_level { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
+
+void log_init(bool verbose);
+void log_msg(enum log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A message caused by a guest: prefixed with its domain, rate limited. */
+void log_guest(int domid, enum log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* --- config.c ---------------------------------------------------------- */
+
+enum fault_failure_policy { FAIL_SIGBUS, FAIL_ZERO_PAGE };
+
+/**
+ * struct broker_config - settings from the config file
+ * @guests_all: serve every guest.
+ * @guests: space-separated domain names to serve when !@guests_all.
+ * @max_lent_bytes: per-guest cap of lent memory, reported in HELLO.
+ * @max_resources: per-guest cap of live resources.
+ * @max_bulk_pages: bulk pages accepted per guest.
+ * @revoke_timeout_ms: bound on waiting for REVOKE_DONE.
+ * @fault_failure: what a guest sees when dom0 cannot supply a page.
+ * @render_node: the dom0 GPU render node.
+ * @control_socket: path of the control socket.
+ */
+struct broker_config {
+	bool guests_all;
+	char guests[512];
+	uint64_t max_lent_bytes;
+	uint32_t max_resources;
+	uint32_t max_bulk_pages;
+	uint32_t revoke_timeout_ms;
+	enum fault_failure_policy fault_failure;
+	char render_node[256];
+	char control_socket[256];
+};
+
+void config_defaults(struct broker_config *c);
+int config_parse_line(struct broker_config *c, const char *line, char *err, size_t errlen);
+int config_load(struct broker_config *c, const char *path);
+bool config_serves(const struct broker_config *c, const char *domain_name);
+
+/* --- dispatch.c: the protocol logic, free of any Xen library ------------ */
+
+/**
+ * struct guest_resource - a resource a guest created
+ * @res_id: guest-chosen id (0: free slot).
+ * @kind: XENLEND_RES_*.
+ * @size: bytes.
+ * @ctx_id: rendering context.
+ * @blob_id: renderer blob id.
+ */
+struct guest_resource {
+	uint32_t res_id;
+	uint32_t kind;
+	uint64_t size;
+	uint32_t ctx_id;
+	uint64_t blob_id;
+};
+
+/**
+ * struct guest_state - what the protocol knows about one guest
+ * @domid: the guest.
+ * @nr_bulk_pages: bulk pages it published in xenstore.
+ * @hello_done: HELLO succeeded; other requests are accepted.
+ * @version: negotiated protocol version.
+ * @cfg: the broker's configuration (quotas).
+ * @resources: table of @cfg->max_resources entries.
+ * @nr_resources: live entries in @resources.
+ * @stats_requests: requests seen.
+ * @stats_rejected: requests rejected as malformed or out of sequence.
+ * @stats_refused: well-formed requests refused (bad handle, range, quota).
+ */
+struct guest_state {
+	int domid;
+	uint32_t nr_bulk_pages;
+	bool hello_done;
+	uint32_t version;
+	const struct broker_config *cfg;
+	struct guest_resource *resources;
+	uint32_t nr_resources;
+	uint64_t stats_requests;
+	uint64_t stats_rejected;
+	uint64_t stats_refused;
+};
+
+int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
+		     const struct broker_config *cfg);
+void guest_state_fini(struct guest_state *g);
+void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
+		   struct xenlend_msg *rsp);
+struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id);
+
+/* --- conn.c: one guest's rings, grants and event channel --------------- */
+
+
+/* Broker requests on the event ring that may await a response at once. */
+#define CONN_MAX_EVT_PENDING	32
+
+/**
+ * struct conn - the broker's side of one guest's xenlend device
+ * @domid: the guest.
+ * @name: the guest's domain name.
+ * @fe_path: frontend directory in xenstore.
+ * @be_path: backend directory in xenstore.
+ * @cfg: broker configuration.
+ * @xs: broker's xenstore handle.
+ * @xce: event channel handle, restricted to @domid; NULL when disconnected.
+ * @local_port: our end of the event channel.
+ * @xgt: grant mapping handle; NULL when disconnected.
+ * @ctrl: control ring, broker is the back end.
+ * @evt: event ring, broker is the front end.
+ * @ctrl_page: mapping of the guest's control ring page.
+ * @evt_page: mapping of the guest's event ring page.
+ * @bulk: mapping of the guest's bulk pages.
+ * @nr_bulk: number of bulk pages.
+ * @connected: rings mapped and event channel bound.
+ * @gs: protocol state (dispatch.c).
+ * @next_evt_id: id of the next event ring request.
+ * @evt_pending: ids of event ring requests awaiting a response (0: free).
+ * @connect_failures: consecutive failed connection attempts.
+ * @more_work: requests were left on the ring to bound one guest's share.
+ * @next: list link.
+ */
+struct conn {
+	int domid;
+	char name[64];
+	char fe_path[64];
+	char be_path[96];
+	const struct broker_config *cfg;
+	struct xs_handle *xs;
+	xenevtchn_handle *xce;
+	uint32_t local_port;
+	xengnttab_handle *xgt;
+	struct xenlend_ctrl_back_ring ctrl;
+	struct xenlend_evt_front_ring evt;
+	void *ctrl_page;
+	void *evt_page;
+	void *bulk;
+	uint32_t nr_bulk;
+	bool connected;
+	struct guest_state gs;
+	uint64_t next_evt_id;
+	uint64_t evt_pending[CONN_MAX_EVT_PENDING];
+	unsigned int connect_failures;
+	bool more_work;
+	struct conn *next;
+};
+
+int conn_connect(struct conn *c);
+void conn_disconnect(struct conn *c);
+int conn_fd(const struct conn *c);
+int conn_service(struct conn *c);
+int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
+
+/* --- xenstore.c: devices and watches ----------------------------------- */
+
+/**
+ * struct broker - the daemon
+ * @cfg: configuration.
+ * @xs: xenstore handle.
+ * @own_domid: domain the broker runs in (the backend domain).
+ * @epfd: epoll set.
+ * @ctl_fd: control socket, or -1.
+ * @test_hooks: accept test-only control commands.
+ * @conns: served guests.
+ */
+struct broker {
+	struct broker_config cfg;
+	struct xs_handle *xs;
+	int own_domid;
+	int epfd;
+	int ctl_fd;
+	bool test_hooks;
+	struct conn *conns;
+};
+
+/* epoll data of a guest's event channel: this bit, ORed with its domid. */
+#define EPOLL_TAG_GUEST		(1ull << 63)
+
+int broker_xs_open(struct broker *b);
+void broker_xs_close(struct broker *b);
+void broker_scan_domains(struct broker *b);
+void broker_handle_watch(struct broker *b);
+struct conn *broker_find_conn(struct broker *b, int domid);
+void broker_conn_failed(struct broker *b, struct conn *c, const char *why);
+
+/* --- control.c: the local control socket -------------------------------- */
+
+int control_open(struct broker *b);
+void control_handle(struct broker *b);
+void control_close(struct broker *b);
+
+#endif /* XENLEND_BROKER_H */

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: the configuration file.
+ *
+ * One "key = value" per line; '#' starts a comment. Unknown keys and bad
+ * values are errors, so that a typo never silently leaves a default in force.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "broker.h"
+
+void config_defaults(struct broker_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->guests_all = true;
+	c->max_lent_bytes = 256ull << 20;
+	c->max_resources = 1024;
+	c->max_bulk_pages = XENLEND_MAX_BULK_PAGES;
+	c->revoke_timeout_ms = 100;
+	c->fault_failure = FAIL_SIGBUS;
+	snprintf(c->render_node, sizeof(c->render_node), "/dev/dri/renderD128");
+	snprintf(c->control_socket, sizeof(c->control_socket), "/run/xenlend/control");
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long x;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(v, &end, 0);
+	if (errno || *end || x < min || x > max)
+		return -EINVAL;
+	*out = x;
+	return 0;
+}
+
+static int set_string(char *dst, size_t len, const char *v)
+{
+	if (strlen(v) >= len || !*v)
+		return -EINVAL;
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+/**
+ * config_parse_line() - apply one line of the config file
+ * @c: configuration to update.
+ * @line: the line, without its newline.
+ * @err: receives a message on error.
+ * @errlen: size of @err.
+ *
+ * Return: 0, or -EINVAL with @err set.
+ */
+int config_parse_line(struct broker_config *c, const char *line, char *err, size_t errlen)
+{
+	char buf[1024], *key, *val, *hash, *eq;
+	uint64_t x;
+	int ret = 0;
+
+	if (strlen(line) >= sizeof(buf)) {
+		snprintf(err, errlen, "line too long");
+		return -EINVAL;
+	}
+	strcpy(buf, line);
+	hash = strchr(buf, '#');
+	if (hash)
+		*hash = '\0';
+	key = trim(buf);
+	if (!*key)
+		return 0;
+	eq = strchr(key, '=');
+	if (!eq) {
+		snprintf(err, errlen, "expected 'key = value'");
+		return -EINVAL;
+	}
+	*eq = '\0';
+	key = trim(key);
+	val = trim(eq + 1);
+
+	if (!strcmp(key, "guests")) {
+		c->guests_all = !strcmp(val, "all");
+		ret = c->guests_all ? 0 : set_string(c->guests, sizeof(c->guests), val);
+	} else if (!strcmp(key, "max_lent_bytes")) {
+		ret = parse_u64(val, XENLEND_PAGE_SIZE, UINT64_MAX, &x);
+		c->max_lent_bytes = x;
+	} else if (!strcmp(key, "max_resources")) {
+		ret = parse_u64(val, 1, 1u << 20, &x);
+		c->max_resources = (uint32_t)x;
+	} else if (!strcmp(key, "max_bulk_pages")) {
+		ret = parse_u64(val, 1, XENLEND_MAX_BULK_PAGES, &x);
+		c->max_bulk_pages = (uint32_t)x;
+	} else if (!strcmp(key, "revoke_timeout_ms")) {
+		ret = parse_u64(val, 1, 60000, &x);
+		c->revoke_timeout_ms = (uint32_t)x;
+	} else if (!strcmp(key, "fault_failure")) {
+		if (!strcmp(val, "sigbus"))
+			c->fault_failure = FAIL_SIGBUS;
+		else if (!strcmp(val, "zero-page"))
+			c->fault_failure = FAIL_ZERO_PAGE;
+		else
+			ret = -EINVAL;
+	} else if (!strcmp(key, "render_node")) {
+		ret = set_string(c->render_node, sizeof(c->render_node), val);
+	} else if (!strcmp(key, "control_socket")) {
+		ret = set_string(c->control_socket, sizeof(c->control_socket), val);
+	} else {
+		snprintf(err, errlen, "unknown key '%s'", key);
+		return -EINVAL;
+	}
+	if (ret)
+		snprintf(err, errlen, "bad value '%s' for '%s'", val, key);
+	return ret;
+}
+
+/**
+ * config_load() - read a config file over the defaults
+ * @c: configuration, already holding defaults.
+ * @path: file to read.
+ *
+ * Return: 0, or a negative errno after logging the file, line and reason.
+ */
+int config_load(struct broker_config *c, const char *path)
+{
+	char line[1100], err[128];
+	unsigned int n = 0;
+	FILE *f = fopen(path, "re");
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		log_msg(LOG_ERR, "cannot open config %s: %s", path, strerror(errno));
+		return ret;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		line[strcspn(line, "\n")] = '\0';
+		if (config_parse_line(c, line, err, sizeof(err))) {
+			log_msg(LOG_ERR, "%s:%u: %s", path, n, err);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/**
+ * config_serves() - whether a guest gets a xenlend device
+ * @c: configuration.
+ * @domain_name: the guest's name from xenstore.
+ */
+bool config_serves(const struct broker_config *c, const char *domain_name)
+{
+	size_t n = strlen(domain_name);
+	const char *p = c->guests;
+
+	if (c->guests_all)
+		return true;
+	while (n && (p = strstr(p, domain_name))) {
+		bool start = p == c->guests || isspace((unsigned char)p[-1]);
+		bool end = !p[n] || isspace((unsigned char)p[n]);
+
+		if (start && end)
+			return true;
+		p += n;
+	}
+	return false;
+}

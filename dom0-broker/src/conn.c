@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: one guest's connection - its shared rings, bulk pages and
+ * event channel.
+ *
+ * Every index and message the guest writes is read once into private memory
+ * and checked before use (the xenstored check_indexes pattern). A guest that
+ * corrupts the ring indexes is disconnected; a guest that sends malformed
+ * messages gets error responses and stays connected. One guest's turn is
+ * bounded so that a flood cannot starve the others.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "broker.h"
+
+/* Requests served per guest before the event loop moves on. */
+#define CONN_BUDGET	64
+
+static int read_u32(struct conn *c, const char *key, uint32_t max, uint32_t *out)
+{
+	char path[160], *v, *end;
+	unsigned int len;
+	unsigned long x;
+
+	snprintf(path, sizeof(path), "%s/%s", c->fe_path, key);
+	v = xs_read(c->xs, XBT_NULL, path, &len);
+	if (!v) {
+		log_guest(c->domid, LOG_WARN, "frontend key %s missing", key);
+		return -ENOENT;
+	}
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (errno || end == v || *end || x > max || v[0] == '-') {
+		log_guest(c->domid, LOG_WARN, "frontend key %s: bad value '%.32s'", key, v);
+		free(v);
+		return -EINVAL;
+	}
+	free(v);
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static volatile RING_IDX *ring_idx(RING_IDX *p)
+{
+	return (volatile RING_IDX *)p;
+}
+
+/**
+ * conn_connect() - map a guest's rings and bind its event channel
+ * @c: a disconnected connection whose frontend is Initialised.
+ *
+ * Return: 0, or a negative errno with everything undone.
+ */
+int conn_connect(struct conn *c)
+{
+	uint32_t version, ctrl_ref, evt_ref, port, refs[XENLEND_MAX_BULK_PAGES];
+	char key[32];
+	uint32_t i;
+	int err;
+
+	err = read_u32(c, XENLEND_XS_PROTOCOL_VERSION, UINT32_MAX, &version);
+	if (err)
+		return err;
+	if (version != XENLEND_PROTOCOL_VERSION) {
+		log_guest(c->domid, LOG_WARN, "frontend chose protocol version %u", version);
+		return -EPROTONOSUPPORT;
+	}
+	err = read_u32(c, XENLEND_XS_CTRL_RING_REF, UINT32_MAX, &ctrl_ref);
+	if (!err)
+		err = read_u32(c, XENLEND_XS_EVT_RING_REF, UINT32_MAX, &evt_ref);
+	if (!err)
+		err = read_u32(c, XENLEND_XS_EVENT_CHANNEL, UINT32_MAX, &port);
+	if (!err)
+		err = read_u32(c, XENLEND_XS_NR_BULK_PAGES, c->cfg->max_bulk_pages, &c->nr_bulk);
+	if (err)
+		return err;
+	if (!c->nr_bulk) {
+		log_guest(c->domid, LOG_WARN, "frontend published no bulk pages");
+		return -EINVAL;
+	}
+	for (i = 0; i < c->nr_bulk; i++) {
+		snprintf(key, sizeof(key), XENLEND_XS_BULK_REF_FMT, i);
+		err = read_u32(c, key, UINT32_MAX, &refs[i]);
+		if (err)
+			return err;
+	}
+
+	err = guest_state_init(&c->gs, c->domid, c->nr_bulk, c->cfg);
+	if (err)
+		return err;
+	c->xgt = xengnttab_open(NULL, 0);
+	if (!c->xgt)
+		goto fail_errno;
+	c->ctrl_page = xengnttab_map_grant_ref(c->xgt, c->domid, ctrl_ref,
+					       PROT_READ | PROT_WRITE);
+	if (!c->ctrl_page)
+		goto fail_errno;
+	c->evt_page = xengnttab_map_grant_ref(c->xgt, c->domid, evt_ref,
+					      PROT_READ | PROT_WRITE);
+	if (!c->evt_page)
+		goto fail_errno;
+	c->bulk = xengnttab_map_domain_grant_refs(c->xgt, c->nr_bulk, c->domid, refs,
+						  PROT_READ | PROT_WRITE);
+	if (!c->bulk)
+		goto fail_errno;
+
+	c->xce = xenevtchn_open(NULL, 0);
+	if (!c->xce)
+		goto fail_errno;
+	err = xenevtchn_bind_interdomain(c->xce, c->domid, port);
+	if (err < 0)
+		goto fail_errno;
+	c->local_port = (uint32_t)err;
+	/* Hardening: this handle may only ever talk to this guest. */
+	if (xenevtchn_restrict(c->xce, c->domid) < 0)
+		log_msg(LOG_DEBUG, "dom%d: xenevtchn_restrict: %s", c->domid, strerror(errno));
+
+	/*
+	 * The guest initialised both shared rings; our private indexes start
+	 * from zero, and anything the guest wrote beyond them is caught by the
+	 * overflow checks.
+	 */
+	BACK_RING_INIT(&c->ctrl, (struct xenlend_ctrl_sring *)c->ctrl_page, XENLEND_PAGE_SIZE);
+	FRONT_RING_INIT(&c->evt, (struct xenlend_evt_sring *)c->evt_page, XENLEND_PAGE_SIZE);
+	memset(c->evt_pending, 0, sizeof(c->evt_pending));
+	c->connected = true;
+	c->more_work = true;	/* requests may already be waiting */
+	log_guest(c->domid, LOG_INFO,
+		  "connected: ctrl-ring-ref %u evt-ring-ref %u port %u->%u, %u bulk pages",
+		  ctrl_ref, evt_ref, port, c->local_port, c->nr_bulk);
+	return 0;
+
+fail_errno:
+	err = -errno;
+	log_guest(c->domid, LOG_WARN, "connect failed: %s", strerror(errno));
+	conn_disconnect(c);
+	return err ? err : -EIO;
+}
+
+/**
+ * conn_disconnect() - unmap everything and unbind the event channel
+ * @c: the connection; safe to call when partly or not connected.
+ */
+void conn_disconnect(struct conn *c)
+{
+	if (c->connected)
+		log_guest(c->domid, LOG_INFO, "disconnected after %" PRIu64 " requests (%" PRIu64
+			  " rejected)", c->gs.stats_requests, c->gs.stats_rejected);
+	c->connected = false;
+	c->more_work = false;
+	if (c->xce) {
+		xenevtchn_close(c->xce);	/* unbinds every port */
+		c->xce = NULL;
+	}
+	if (c->xgt) {
+		if (c->ctrl_page)
+			xengnttab_unmap(c->xgt, c->ctrl_page, 1);
+		if (c->evt_page)
+			xengnttab_unmap(c->xgt, c->evt_page, 1);
+		if (c->bulk)
+			xengnttab_unmap(c->xgt, c->bulk, c->nr_bulk);
+		xengnttab_close(c->xgt);
+		c->xgt = NULL;
+	}
+	c->ctrl_page = NULL;
+	c->evt_page = NULL;
+	c->bulk = NULL;
+	guest_state_fini(&c->gs);
+}
+
+/**
+ * conn_fd() - file descriptor to poll for the guest's events
+ * @c: a connected connection.
+ */
+int conn_fd(const struct conn *c)
+{
+	return c->xce ? xenevtchn_fd(c->xce) : -1;
+}
+
+/* Returns -EPROTO if the guest corrupted the ring. */
+static int serve_ctrl(struct conn *c, int *notify_out)
+{
+	struct xenlend_msg req, rsp;
+	unsigned int budget = CONN_BUDGET;
+	RING_IDX rp;
+	int notify, more;
+
+	*notify_out = 0;
+	do {
+		rp = *ring_idx(&c->ctrl.sring->req_prod);
+		xen_rmb(); /* Pairs with the guest's virt_wmb() before req_prod. */
+		if (RING_REQUEST_PROD_OVERFLOW(&c->ctrl, rp)) {
+			log_guest(c->domid, LOG_ERR,
+				  "control ring: producer %u is %u ahead of our responses",
+				  rp, rp - c->ctrl.rsp_prod_pvt);
+			return -EPROTO;
+		}
+		while (c->ctrl.req_cons != rp && budget) {
+			RING_COPY_REQUEST(&c->ctrl, c->ctrl.req_cons, &req);
+			c->ctrl.req_cons++;
+			dispatch_ctrl(&c->gs, &req, &rsp);
+			*RING_GET_RESPONSE(&c->ctrl, c->ctrl.rsp_prod_pvt) = rsp;
+			c->ctrl.rsp_prod_pvt++;
+			budget--;
+		}
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ctrl, notify);
+		*notify_out |= notify;
+		if (!budget) {
+			c->more_work = true;
+			return 0;
+		}
+		RING_FINAL_CHECK_FOR_REQUESTS(&c->ctrl, more);
+	} while (more);
+	return 0;
+}
+
+static void evt_response(struct conn *c, const struct xenlend_msg *m)
+{
+	struct xenlend_verdict v = xenlend_msg_check(m, XENLEND_Q_EVT_RSP);
+	uint64_t id = xenlend_msg_id(m);
+	uint16_t type = xenlend_msg_type(m);
+	unsigned int i;
+
+	for (i = 0; i < CONN_MAX_EVT_PENDING; i++)
+		if (id && c->evt_pending[i] == id)
+			break;
+	if (i == CONN_MAX_EVT_PENDING) {
+		log_guest(c->domid, LOG_WARN, "rejected event response id %" PRIu64
+			  ": no such request", id);
+		return;
+	}
+	c->evt_pending[i] = 0;
+	if (v.status != XENLEND_S_OK) {
+		log_guest(c->domid, LOG_WARN, "rejected event response type %#x id %" PRIu64 ": %s",
+			  type, id, v.why);
+		return;
+	}
+	log_guest(c->domid, LOG_INFO, "%s id %" PRIu64 " answered: %s", xenlend_type_name(type),
+		  id, xenlend_status_name(xenlend_msg_status(m)));
+}
+
+static int serve_evt(struct conn *c)
+{
+	struct xenlend_msg m;
+	RING_IDX rp;
+	int more;
+
+	do {
+		rp = *ring_idx(&c->evt.sring->rsp_prod);
+		xen_rmb(); /* Pairs with the guest's virt_wmb() before rsp_prod. */
+		if (RING_RESPONSE_PROD_OVERFLOW(&c->evt, rp) ||
+		    rp - c->evt.rsp_cons > c->evt.req_prod_pvt - c->evt.rsp_cons) {
+			log_guest(c->domid, LOG_ERR, "event ring: more responses than requests");
+			return -EPROTO;
+		}
+		while (c->evt.rsp_cons != rp) {
+			RING_COPY_RESPONSE(&c->evt, c->evt.rsp_cons, &m);
+			c->evt.rsp_cons++;
+			evt_response(c, &m);
+		}
+		RING_FINAL_CHECK_FOR_RESPONSES(&c->evt, more);
+	} while (more);
+	return 0;
+}
+
+/**
+ * conn_service() - handle a guest's event channel notification
+ * @c: a connected connection.
+ *
+ * Serves up to a budget of control ring requests and every event ring
+ * response. Sets @c->more_work when requests were left for the next turn.
+ *
+ * Return: 0, or -EPROTO when the guest corrupted a ring and must be
+ * disconnected.
+ */
+int conn_service(struct conn *c)
+{
+	int port, notify = 0;
+
+	if (!c->connected)
+		return 0;
+	port = xenevtchn_pending(c->xce);
+	if (port >= 0)
+		xenevtchn_unmask(c->xce, (evtchn_port_t)port);
+	c->more_work = false;
+	if (serve_ctrl(c, &notify) || serve_evt(c))
+		return -EPROTO;
+	if (notify)
+		xenevtchn_notify(c->xce, c->local_port);
+	return 0;
+}
+
+/**
+ * conn_send_evt() - put a request on the guest's event ring
+ * @c: a connected connection.
+ * @m: the request; its id is set here.
+ * @raw: send without validating (test hooks only).
+ * @id: receives the id.
+ *
+ * Return: 0, -ENOTCONN, -EINVAL for an invalid request, or -EBUSY when the
+ * ring or the table of pending requests is full.
+ */
+int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
+{
+	unsigned int i;
+	int notify;
+
+	if (!c->connected)
+		return -ENOTCONN;
+	if (!raw && xenlend_msg_check(m, XENLEND_Q_EVT_REQ).status != XENLEND_S_OK)
+		return -EINVAL;
+	if (RING_FULL(&c->evt))
+		return -EBUSY;
+	for (i = 0; i < CONN_MAX_EVT_PENDING && c->evt_pending[i]; i++)
+		;
+	if (i == CONN_MAX_EVT_PENDING)
+		return -EBUSY;
+	*id = ++c->next_evt_id;
+	c->evt_pending[i] = *id;
+	m->hdr.id = cpu_to_le64(*id);
+	*RING_GET_REQUEST(&c->evt, c->evt.req_prod_pvt) = *m;
+	c->evt.req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->evt, notify);
+	if (notify)
+		xenevtchn_notify(c->xce, c->local_port);
+	return 0;
+}

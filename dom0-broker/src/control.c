@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: the local control socket (a root-only SOCK_SEQPACKET unix
+ * socket). One command per connection, one reply:
+ *
+ *   status                      one line per served guest
+ *   inject-evt DOMID HEX128     test hooks only: put 64 raw bytes on the
+ *                               guest's event ring, unvalidated
+ *   fence DOMID CTX RING FENCE  send a FENCE event
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "broker.h"
+
+int control_open(struct broker *b)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct epoll_event ev = { .events = EPOLLIN };
+	mode_t old;
+
+	if (strlen(b->cfg.control_socket) >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr.sun_path, b->cfg.control_socket);
+	b->ctl_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (b->ctl_fd < 0)
+		return -errno;
+	unlink(addr.sun_path);
+	old = umask(077);
+	if (bind(b->ctl_fd, (struct sockaddr *)&addr, sizeof(addr)) || listen(b->ctl_fd, 8)) {
+		int err = -errno;
+
+		umask(old);
+		log_msg(LOG_ERR, "control socket %s: %s", addr.sun_path, strerror(errno));
+		close(b->ctl_fd);
+		b->ctl_fd = -1;
+		return err;
+	}
+	umask(old);
+	ev.data.u64 = (uint64_t)b->ctl_fd;
+	if (epoll_ctl(b->epfd, EPOLL_CTL_ADD, b->ctl_fd, &ev))
+		return -errno;
+	return 0;
+}
+
+static int parse_hex(const char *hex, void *out, size_t len)
+{
+	unsigned char *p = out;
+	size_t i;
+
+	if (strlen(hex) != 2 * len)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned int byte;
+
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return -EINVAL;
+		p[i] = (unsigned char)byte;
+	}
+	return 0;
+}
+
+static void cmd_status(struct broker *b, char *out, size_t len)
+{
+	size_t used = 0;
+	struct conn *c;
+
+	out[0] = '\0';
+	for (c = b->conns; c && used < len; c = c->next)
+		used += (size_t)snprintf(out + used, len - used,
+			"dom%d name=%s connected=%d hello=%d requests=%" PRIu64
+			" rejected=%" PRIu64 " resources=%u\n",
+			c->domid, c->name, c->connected, c->gs.hello_done,
+			c->gs.stats_requests, c->gs.stats_rejected, c->gs.nr_resources);
+	if (!b->conns)
+		snprintf(out, len, "no guests\n");
+}
+
+static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domid,
+		     char *out, size_t len)
+{
+	struct conn *c = broker_find_conn(b, domid);
+	uint64_t id;
+	int err;
+
+	if (!c) {
+		snprintf(out, len, "error: no guest dom%d\n", domid);
+		return;
+	}
+	err = conn_send_evt(c, m, raw, &id);
+	if (err)
+		snprintf(out, len, "error: %s\n", strerror(-err));
+	else
+		snprintf(out, len, "sent id %" PRIu64 "\n", id);
+}
+
+static void run_command(struct broker *b, char *cmd, char *out, size_t len)
+{
+	char *argv[8], *save = NULL;
+	int argc = 0;
+	struct xenlend_msg m;
+
+	for (char *tok = strtok_r(cmd, " \n", &save); tok && argc < 8;
+	     tok = strtok_r(NULL, " \n", &save))
+		argv[argc++] = tok;
+
+	if (argc == 1 && !strcmp(argv[0], "status")) {
+		cmd_status(b, out, len);
+	} else if (argc == 3 && !strcmp(argv[0], "inject-evt")) {
+		if (!b->test_hooks) {
+			snprintf(out, len, "error: inject-evt needs --test-hooks\n");
+			return;
+		}
+		if (parse_hex(argv[2], &m, sizeof(m))) {
+			snprintf(out, len, "error: expected %zu hex digits\n", 2 * sizeof(m));
+			return;
+		}
+		cmd_send(b, &m, true, atoi(argv[1]), out, len);
+	} else if (argc == 5 && !strcmp(argv[0], "fence")) {
+		xenlend_msg_init(&m, XENLEND_T_FENCE, 0);
+		m.u.fence.ctx_id = cpu_to_le32((uint32_t)strtoul(argv[2], NULL, 0));
+		m.u.fence.ring_idx = cpu_to_le32((uint32_t)strtoul(argv[3], NULL, 0));
+		m.u.fence.fence_id = cpu_to_le64(strtoull(argv[4], NULL, 0));
+		cmd_send(b, &m, false, atoi(argv[1]), out, len);
+	} else {
+		snprintf(out, len, "error: unknown command\n");
+	}
+}
+
+void control_handle(struct broker *b)
+{
+	char cmd[512], out[4096];
+	ssize_t n;
+	int fd;
+
+	fd = accept4(b->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* A client that connects and says nothing must not stall the broker. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 1 },
+		   sizeof(struct timeval));
+	n = recv(fd, cmd, sizeof(cmd) - 1, 0);
+	if (n > 0) {
+		cmd[n] = '\0';
+		run_command(b, cmd, out, sizeof(out));
+		send(fd, out, strlen(out), MSG_NOSIGNAL);
+	}
+	close(fd);
+}
+
+void control_close(struct broker *b)
+{
+	if (b->ctl_fd >= 0) {
+		close(b->ctl_fd);
+		unlink(b->cfg.control_socket);
+	}
+	b->ctl_fd = -1;
+}

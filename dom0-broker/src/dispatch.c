@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: control ring requests, one at a time, for one guest.
+ *
+ * Nothing here touches Xen: the caller copies a request off the ring, this
+ * file decides the response, and the caller puts it on the ring. That keeps
+ * the guest-facing logic unit-testable and fuzzable on any host.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "broker.h"
+
+int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
+		     const struct broker_config *cfg)
+{
+	memset(g, 0, sizeof(*g));
+	g->domid = domid;
+	g->nr_bulk_pages = nr_bulk_pages;
+	g->cfg = cfg;
+	g->resources = calloc(cfg->max_resources, sizeof(*g->resources));
+	return g->resources ? 0 : -ENOMEM;
+}
+
+void guest_state_fini(struct guest_state *g)
+{
+	free(g->resources);
+	g->resources = NULL;
+	g->nr_resources = 0;
+	g->hello_done = false;
+}
+
+struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id)
+{
+	uint32_t i;
+
+	if (!res_id)
+		return NULL;
+	for (i = 0; i < g->cfg->max_resources; i++)
+		if (g->resources[i].res_id == res_id)
+			return &g->resources[i];
+	return NULL;
+}
+
+static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
+			 struct xenlend_msg *rsp)
+{
+	const struct xenlend_hello *h = &req->u.hello;
+	uint32_t version, status;
+
+	status = xenlend_hello_pick_version(h, &version);
+	if (status != XENLEND_S_OK) {
+		log_guest(g->domid, LOG_WARN, "rejected HELLO: guest speaks v%u..v%u, we speak v1",
+			  le32_to_cpu(h->version_min), le32_to_cpu(h->version_max));
+		return status;
+	}
+	if (g->hello_done) {
+		log_guest(g->domid, LOG_WARN, "rejected HELLO: already connected");
+		return XENLEND_S_PROTO;
+	}
+	if (le32_to_cpu(h->nr_bulk_pages) != g->nr_bulk_pages) {
+		log_guest(g->domid, LOG_WARN,
+			  "rejected HELLO: %u bulk pages, but %u published in xenstore",
+			  le32_to_cpu(h->nr_bulk_pages), g->nr_bulk_pages);
+		return XENLEND_S_INVAL;
+	}
+	g->hello_done = true;
+	g->version = version;
+	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
+	rsp->u.hello_rsp.version = cpu_to_le32(version);
+	rsp->u.hello_rsp.features = cpu_to_le64(0);
+	rsp->u.hello_rsp.max_lent_bytes = cpu_to_le64(g->cfg->max_lent_bytes);
+	rsp->u.hello_rsp.max_resources = cpu_to_le32(g->cfg->max_resources);
+	log_guest(g->domid, LOG_INFO, "HELLO: connected, protocol v%u, %u bulk pages",
+		  version, g->nr_bulk_pages);
+	return XENLEND_S_OK;
+}
+
+static uint32_t do_create(struct guest_state *g, const struct xenlend_resource_create *c)
+{
+	uint32_t res_id = le32_to_cpu(c->res_id);
+	struct guest_resource *r;
+
+	if (guest_find_resource(g, res_id))
+		return XENLEND_S_EXIST;
+	if (g->nr_resources >= g->cfg->max_resources)
+		return XENLEND_S_QUOTA;
+	if (le64_to_cpu(c->size) > g->cfg->max_lent_bytes &&
+	    le32_to_cpu(c->kind) == XENLEND_RES_HOST)
+		return XENLEND_S_QUOTA;
+	/* nr_resources < max_resources, so a free slot exists. */
+	for (r = g->resources; r->res_id; r++)
+		;
+	r->res_id = res_id;
+	r->kind = le32_to_cpu(c->kind);
+	r->size = le64_to_cpu(c->size);
+	r->ctx_id = le32_to_cpu(c->ctx_id);
+	r->blob_id = le64_to_cpu(c->blob_id);
+	g->nr_resources++;
+	return XENLEND_S_OK;
+}
+
+static uint32_t do_destroy(struct guest_state *g, const struct xenlend_resource_destroy *d)
+{
+	struct guest_resource *r = guest_find_resource(g, le32_to_cpu(d->res_id));
+
+	if (!r)
+		return XENLEND_S_NOENT;
+	memset(r, 0, sizeof(*r));
+	g->nr_resources--;
+	return XENLEND_S_OK;
+}
+
+static uint32_t do_fault(struct guest_state *g, const struct xenlend_fault *f)
+{
+	struct guest_resource *r = guest_find_resource(g, le32_to_cpu(f->res_id));
+	uint64_t off = le64_to_cpu(f->offset), len = le64_to_cpu(f->length);
+
+	if (!r)
+		return XENLEND_S_NOENT;
+	if (r->kind != XENLEND_RES_HOST)
+		return XENLEND_S_INVAL;
+	if (off >= r->size || len > r->size - off)
+		return XENLEND_S_RANGE;
+	if (le32_to_cpu(f->bulk_idx) >= g->nr_bulk_pages)
+		return XENLEND_S_INVAL;
+	/* Lending needs the dom0 lending engine, which this broker lacks yet. */
+	return XENLEND_S_NOTSUP;
+}
+
+/**
+ * dispatch_ctrl() - answer one control ring request
+ * @g: the guest's protocol state.
+ * @req: the request, copied off the ring, not yet validated.
+ * @rsp: receives the response, always; its id echoes @req's.
+ *
+ * Malformed requests and requests out of sequence are answered with an error
+ * status and logged with the reason; the connection stays up.
+ */
+void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
+		   struct xenlend_msg *rsp)
+{
+	struct xenlend_verdict v = xenlend_msg_check(req, XENLEND_Q_CTRL_REQ);
+	uint16_t type = xenlend_msg_type(req);
+	uint32_t status;
+
+	g->stats_requests++;
+	if (v.status != XENLEND_S_OK) {
+		g->stats_rejected++;
+		log_guest(g->domid, LOG_WARN, "rejected request type %#x (%s) id %llu: %s",
+			  type, xenlend_type_name(type), xenlend_msg_id(req), v.why);
+		xenlend_msg_init_rsp(rsp, req, v.status);
+		return;
+	}
+	if (type == XENLEND_T_HELLO) {
+		status = do_hello(g, req, rsp);
+		if (status != XENLEND_S_OK) {
+			g->stats_rejected++;
+			xenlend_msg_init_rsp(rsp, req, status);
+		}
+		return;
+	}
+	if (!g->hello_done) {
+		g->stats_rejected++;
+		log_guest(g->domid, LOG_WARN, "rejected %s id %llu: request before HELLO",
+			  xenlend_type_name(type), xenlend_msg_id(req));
+		xenlend_msg_init_rsp(rsp, req, XENLEND_S_PROTO);
+		return;
+	}
+
+	switch (type) {
+	case XENLEND_T_RESOURCE_CREATE:
+		status = do_create(g, &req->u.create);
+		break;
+	case XENLEND_T_RESOURCE_DESTROY:
+		status = do_destroy(g, &req->u.destroy);
+		break;
+	case XENLEND_T_FAULT:
+		status = do_fault(g, &req->u.fault);
+		break;
+	default:
+		status = XENLEND_S_PROTO;
+		break;
+	}
+	if (status != XENLEND_S_OK) {
+		g->stats_refused++;
+		log_guest(g->domid, LOG_INFO, "refused %s id %llu: %s", xenlend_type_name(type),
+			  xenlend_msg_id(req), xenlend_status_name(status));
+	}
+	xenlend_msg_init_rsp(rsp, req, status);
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: logging to stderr, with syslog priority prefixes when
+ * stderr is the journal.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "broker.h"
+
+static bool log_verbose;
+static bool log_journal;
+
+void log_init(bool verbose)
+{
+	log_verbose = verbose;
+	log_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+static void log_v(enum log_level lvl, const char *prefix, const char *fmt, va_list ap)
+{
+	if (lvl == LOG_DEBUG && !log_verbose)
+		return;
+	if (log_journal)
+		fprintf(stderr, "<%d>", lvl);
+	fprintf(stderr, "xenlend-broker: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v(lvl, "", fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Guests can make us log at will; past a burst of 50 lines in a second the
+ * rest of that second is counted and summarised instead.
+ */
+void log_guest(int domid, enum log_level lvl, const char *fmt, ...)
+{
+	static time_t window;
+	static unsigned int burst, dropped;
+	struct timespec now;
+	char prefix[32];
+	va_list ap;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec != window) {
+		if (dropped)
+			log_msg(LOG_WARN, "%u guest messages suppressed", dropped);
+		window = now.tv_sec;
+		burst = 0;
+		dropped = 0;
+	}
+	if (++burst > 50) {
+		dropped++;
+		return;
+	}
+	snprintf(prefix, sizeof(prefix), "dom%d: ", domid);
+	va_start(ap, fmt);
+	log_v(lvl, prefix, fmt, ap);
+	va_end(ap);
+}

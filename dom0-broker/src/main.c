@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: the dom0 daemon that serves xenlend guests.
+ *
+ * One event loop: xenstore watches (guests appearing and going, frontend
+ * state changes), each guest's event channel, the control socket and the
+ * termination signals. Started by xenlend-broker.service (Type=notify).
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#else
+static int sd_notify(int unset, const char *state)
+{
+	(void)unset;
+	(void)state;
+	return 0;
+}
+#endif
+
+#include "broker.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xenlend-broker [--config FILE] [--verbose] [--test-hooks]\n"
+		   "  --config FILE  configuration (default /etc/xenlend/broker.conf)\n"
+		   "  --verbose      log debug messages\n"
+		   "  --test-hooks   accept test-only control commands\n");
+}
+
+static int add_fd(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static bool any_more_work(struct broker *b)
+{
+	for (struct conn *c = b->conns; c; c = c->next)
+		if (c->more_work)
+			return true;
+	return false;
+}
+
+static void service(struct broker *b, struct conn *c)
+{
+	if (conn_service(c))
+		broker_conn_failed(b, c, "guest corrupted a shared ring");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "test-hooks", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = "/etc/xenlend/broker.conf";
+	struct broker b = { .ctl_fd = -1, .epfd = -1 };
+	bool verbose = false, running = true;
+	int opt, sfd, xsfd, ret = 1;
+	sigset_t mask;
+
+	while ((opt = getopt_long(argc, argv, "c:vth", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 't':
+			b.test_hooks = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	log_init(verbose);
+	config_defaults(&b.cfg);
+	if (access(config, F_OK) == 0 && config_load(&b.cfg, config))
+		return 1;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	b.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || b.epfd < 0 || add_fd(b.epfd, sfd)) {
+		log_msg(LOG_ERR, "setup: %s", strerror(errno));
+		return 1;
+	}
+	if (broker_xs_open(&b))
+		goto out;
+	xsfd = xs_fileno(b.xs);
+	if (xsfd < 0 || add_fd(b.epfd, xsfd)) {
+		log_msg(LOG_ERR, "xenstore watch fd: %s", strerror(errno));
+		goto out;
+	}
+	if (control_open(&b))
+		goto out;
+
+	broker_scan_domains(&b);
+	log_msg(LOG_INFO, "ready: backend domain %d, serving %s%s", b.own_domid,
+		b.cfg.guests_all ? "all guests" : b.cfg.guests,
+		b.test_hooks ? " (test hooks on)" : "");
+	sd_notify(0, "READY=1");
+
+	while (running) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(b.epfd, evs, 16, any_more_work(&b) ? 0 : -1);
+
+		if (n < 0 && errno != EINTR) {
+			log_msg(LOG_ERR, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			struct conn *c;
+
+			uint64_t tag = evs[i].data.u64;
+
+			if (tag & EPOLL_TAG_GUEST) {
+				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_GUEST));
+				if (c)
+					service(&b, c);
+			} else if (tag == (uint64_t)sfd) {
+				running = false;
+			} else if (tag == (uint64_t)xsfd) {
+				broker_handle_watch(&b);
+			} else if (tag == (uint64_t)b.ctl_fd) {
+				control_handle(&b);
+			}
+		}
+		for (struct conn *c = b.conns; c; c = c->next)
+			if (c->more_work)
+				service(&b, c);
+	}
+	log_msg(LOG_INFO, "stopping");
+	sd_notify(0, "STOPPING=1");
+	ret = 0;
+out:
+	control_close(&b);
+	broker_xs_close(&b);
+	close(b.epfd);
+	close(sfd);
+	return ret;
+}

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend guest driver: shared rings, bulk pages and the event channel.
+ *
+ * The control ring carries our requests to the broker; every request waits
+ * for its response with a bound. The event ring carries the broker's requests
+ * to us; they are drained in process context because revocation sleeps.
+ * Everything read from a shared page is copied first and then validated with
+ * the protocol codec; the broker is not trusted to follow the protocol.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <linux/device.h>
+#include <linux/jiffies.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include <xen/events.h>
+#include <xen/xenbus.h>
+
+#include "xenlend_transport.h"
+
+/**
+ * struct xenlend_waiter - a request waiting for its response
+ * @link: entry in &xenlend_transport.pending; empty once answered.
+ * @id: request id.
+ * @type: request type.
+ * @done: completed when answered or when the connection fails.
+ * @rsp: the response, valid when @err is 0.
+ * @err: 0, or why no valid response arrived.
+ */
+struct xenlend_waiter {
+	struct list_head link;
+	u64 id;
+	u16 type;
+	struct completion done;
+	struct xenlend_msg rsp;
+	int err;
+};
+
+/* Called with t->lock held. */
+static void xenlend_fail_pending(struct xenlend_transport *t, int err)
+{
+	struct xenlend_waiter *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &t->pending, link) {
+		list_del_init(&w->link);
+		w->err = err;
+		complete(&w->done);
+	}
+}
+
+/* Called with t->lock held. */
+static void xenlend_mark_broken(struct xenlend_transport *t, const char *why)
+{
+	if (!t->broken)
+		dev_err(&t->xbdev->dev, "broker connection broken: %s\n", why);
+	t->broken = true;
+	t->connected = false;
+	xenlend_fail_pending(t, -EPROTO);
+	wake_up_all(&t->ring_space);
+}
+
+/* Called with t->lock held. */
+static struct xenlend_waiter *xenlend_find_waiter(struct xenlend_transport *t,
+						  u64 id)
+{
+	struct xenlend_waiter *w;
+
+	list_for_each_entry(w, &t->pending, link)
+		if (w->id == id)
+			return w;
+	return NULL;
+}
+
+/* A response copied off the control ring. Called with t->lock held. */
+static void xenlend_handle_rsp(struct xenlend_transport *t,
+			       const struct xenlend_msg *m)
+{
+	struct xenlend_verdict v = xenlend_msg_check(m, XENLEND_Q_CTRL_RSP);
+	u16 type = xenlend_msg_type(m);
+	u64 id = xenlend_msg_id(m);
+	struct xenlend_waiter *w = xenlend_find_waiter(t, id);
+
+	if (v.status != XENLEND_S_OK) {
+		dev_warn_ratelimited(&t->xbdev->dev,
+				     "rejected response type %#x (%s) id %llu: %s\n",
+				     type, xenlend_type_name(type), id, v.why);
+		if (w) {
+			list_del_init(&w->link);
+			w->err = -EPROTO;
+			complete(&w->done);
+		}
+		return;
+	}
+	if (!w) {
+		dev_warn_ratelimited(&t->xbdev->dev,
+				     "rejected response %s id %llu: no such request\n",
+				     xenlend_type_name(type), id);
+		return;
+	}
+	list_del_init(&w->link);
+	if (type != (w->type | XENLEND_T_RESPONSE)) {
+		dev_warn_ratelimited(&t->xbdev->dev,
+				     "rejected response id %llu: type %s answers a %s\n",
+				     id, xenlend_type_name(type),
+				     xenlend_type_name(w->type));
+		w->err = -EPROTO;
+	} else {
+		w->rsp = *m;
+		w->err = 0;
+	}
+	complete(&w->done);
+}
+
+/*
+ * Consume every response on the control ring. Called with t->lock held, from
+ * the interrupt handler. Returns true if there was anything to do.
+ */
+static bool xenlend_ctrl_drain(struct xenlend_transport *t)
+{
+	struct xenlend_msg m;
+	bool work = false;
+	RING_IDX i, rp;
+	int more;
+
+	do {
+		rp = READ_ONCE(t->ctrl.sring->rsp_prod);
+		virt_rmb(); /* Pairs with the broker's virt_wmb() before rsp_prod. */
+		if (RING_RESPONSE_PROD_OVERFLOW(&t->ctrl, rp) ||
+		    rp - t->ctrl.rsp_cons > t->ctrl.req_prod_pvt - t->ctrl.rsp_cons) {
+			xenlend_mark_broken(t, "more responses than requests");
+			return true;
+		}
+		for (i = t->ctrl.rsp_cons; i != rp; i++) {
+			RING_COPY_RESPONSE(&t->ctrl, i, &m);
+			xenlend_handle_rsp(t, &m);
+			work = true;
+		}
+		t->ctrl.rsp_cons = rp;
+		RING_FINAL_CHECK_FOR_RESPONSES(&t->ctrl, more);
+	} while (more);
+
+	if (work)
+		wake_up_all(&t->ring_space);
+	return work;
+}
+
+static irqreturn_t xenlend_interrupt(int irq, void *data)
+{
+	struct xenlend_transport *t = data;
+	unsigned int eoi_flags = XEN_EOI_FLAG_SPURIOUS;
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	if (!t->broken && xenlend_ctrl_drain(t))
+		eoi_flags = 0;
+	if (!t->broken && RING_HAS_UNCONSUMED_REQUESTS(&t->evt)) {
+		queue_work(system_wq, &t->evt_work);
+		eoi_flags = 0;
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	xen_irq_lateeoi(irq, eoi_flags);
+	return IRQ_HANDLED;
+}
+
+/* Answer one broker request; fills @rsp. */
+static void xenlend_handle_event(struct xenlend_transport *t,
+				 const struct xenlend_msg *req,
+				 struct xenlend_msg *rsp)
+{
+	struct xenlend_verdict v = xenlend_msg_check(req, XENLEND_Q_EVT_REQ);
+	u16 type = xenlend_msg_type(req);
+
+	if (v.status != XENLEND_S_OK) {
+		dev_warn_ratelimited(&t->xbdev->dev,
+				     "rejected event type %#x (%s) id %llu: %s\n",
+				     type, xenlend_type_name(type),
+				     xenlend_msg_id(req), v.why);
+		xenlend_msg_init_rsp(rsp, req, v.status);
+		return;
+	}
+
+	switch (type) {
+	case XENLEND_T_REVOKE:
+		/* No resource is lent on a bare transport: nothing to revoke. */
+		dev_dbg(&t->xbdev->dev, "REVOKE of unknown resource %u\n",
+			le32_to_cpu(req->u.revoke.res_id));
+		xenlend_msg_init_rsp(rsp, req, XENLEND_S_NOENT);
+		break;
+	case XENLEND_T_FENCE:
+		xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
+		break;
+	default:
+		xenlend_msg_init_rsp(rsp, req, XENLEND_S_PROTO);
+		break;
+	}
+}
+
+static void xenlend_evt_work(struct work_struct *work)
+{
+	struct xenlend_transport *t = container_of(work, struct xenlend_transport,
+						   evt_work);
+	struct xenlend_msg req, rsp;
+	RING_IDX i, rp;
+	int notify, more;
+
+	if (READ_ONCE(t->broken))
+		return;
+	do {
+		rp = READ_ONCE(t->evt.sring->req_prod);
+		virt_rmb(); /* Pairs with the broker's virt_wmb() before req_prod. */
+		if (RING_REQUEST_PROD_OVERFLOW(&t->evt, rp)) {
+			spin_lock_irq(&t->lock);
+			xenlend_mark_broken(t, "event ring overflow");
+			spin_unlock_irq(&t->lock);
+			return;
+		}
+		for (i = t->evt.req_cons; i != rp; i++) {
+			RING_COPY_REQUEST(&t->evt, i, &req);
+			t->evt.req_cons = i + 1;
+			xenlend_handle_event(t, &req, &rsp);
+			*RING_GET_RESPONSE(&t->evt, t->evt.rsp_prod_pvt) = rsp;
+			t->evt.rsp_prod_pvt++;
+		}
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&t->evt, notify);
+		if (notify)
+			notify_remote_via_irq(t->irq);
+		RING_FINAL_CHECK_FOR_REQUESTS(&t->evt, more);
+	} while (more);
+}
+
+/* Wait for a free control ring slot; returns with t->lock held on success. */
+static int xenlend_get_slot(struct xenlend_transport *t, unsigned long *left)
+{
+	long ret;
+
+	spin_lock_irq(&t->lock);
+	while (!t->broken && RING_FULL(&t->ctrl)) {
+		spin_unlock_irq(&t->lock);
+		ret = wait_event_killable_timeout(t->ring_space,
+						  READ_ONCE(t->broken) ||
+						  !RING_FULL(&t->ctrl), *left);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return -ETIMEDOUT;
+		*left = ret;
+		spin_lock_irq(&t->lock);
+	}
+	if (t->broken || t->irq < 0) {
+		spin_unlock_irq(&t->lock);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/**
+ * xenlend_call_raw() - send a message as is and wait for its response
+ * @t: the transport.
+ * @req: the message; only its id is overwritten. It is not validated, so
+ *	that HELLO and the test hooks can send what they need.
+ * @rsp: receives the validated response, whatever its status.
+ *
+ * Waits at most XENLEND_REQUEST_TIMEOUT_MS, for a ring slot and the response
+ * together, and can be interrupted by a fatal signal.
+ *
+ * Return: 0 when a response arrived (its status may be an error), -ETIMEDOUT,
+ * -ENODEV when disconnected, -EPROTO for an invalid response, or the signal's
+ * error.
+ */
+int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
+		     struct xenlend_msg *rsp)
+{
+	unsigned long left = msecs_to_jiffies(XENLEND_REQUEST_TIMEOUT_MS);
+	struct xenlend_waiter w;
+	long ret;
+	int notify, err;
+
+	init_completion(&w.done);
+	w.type = xenlend_msg_type(req);
+
+	err = xenlend_get_slot(t, &left);
+	if (err)
+		return err;
+	w.id = ++t->next_id;
+	req->hdr.id = cpu_to_le64(w.id);
+	list_add_tail(&w.link, &t->pending);
+	*RING_GET_REQUEST(&t->ctrl, t->ctrl.req_prod_pvt) = *req;
+	t->ctrl.req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ctrl, notify);
+	spin_unlock_irq(&t->lock);
+	if (notify)
+		notify_remote_via_irq(t->irq);
+
+	ret = wait_for_completion_killable_timeout(&w.done, left);
+
+	spin_lock_irq(&t->lock);
+	if (!list_empty(&w.link)) {
+		/* Still pending: nobody answered in time. */
+		list_del(&w.link);
+		err = ret < 0 ? ret : -ETIMEDOUT;
+	} else {
+		err = w.err;
+	}
+	spin_unlock_irq(&t->lock);
+
+	if (err == -ETIMEDOUT)
+		dev_warn_ratelimited(&t->xbdev->dev,
+				     "%s id %llu: no response from the broker in %u ms\n",
+				     xenlend_type_name(w.type), w.id,
+				     XENLEND_REQUEST_TIMEOUT_MS);
+	if (!err)
+		*rsp = w.rsp;
+	return err;
+}
+
+/**
+ * xenlend_call() - send a request to the broker and wait for the response
+ * @t: a transport that completed HELLO.
+ * @req: a request built with xenlend_msg_init(); its id is set here.
+ * @rsp: receives the response.
+ *
+ * Return: 0 on success, the errno of a non-zero response status (negative),
+ * or an error of xenlend_call_raw().
+ */
+int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
+		 struct xenlend_msg *rsp)
+{
+	struct xenlend_verdict v = xenlend_msg_check(req, XENLEND_Q_CTRL_REQ);
+	int err;
+
+	if (WARN_ON_ONCE(v.status != XENLEND_S_OK))
+		return -EINVAL;
+	if (!READ_ONCE(t->connected))
+		return -ENODEV;
+	err = xenlend_call_raw(t, req, rsp);
+	if (err)
+		return err;
+	return -xenlend_status_to_errno(xenlend_msg_status(rsp));
+}
+
+/**
+ * xenlend_hello() - negotiate the protocol with the broker
+ * @t: a transport whose backend just connected.
+ *
+ * Return: 0 once connected, or a negative errno.
+ */
+int xenlend_hello(struct xenlend_transport *t)
+{
+	struct xenlend_msg req, rsp;
+	int err;
+
+	xenlend_msg_init(&req, XENLEND_T_HELLO, 0);
+	req.u.hello.version_min = cpu_to_le32(XENLEND_PROTOCOL_VERSION);
+	req.u.hello.version_max = cpu_to_le32(XENLEND_PROTOCOL_VERSION);
+	req.u.hello.features = cpu_to_le64(XENLEND_F_ALL);
+	req.u.hello.nr_bulk_pages = cpu_to_le32(XENLEND_FRONT_BULK_PAGES);
+
+	err = xenlend_call_raw(t, &req, &rsp);
+	if (!err)
+		err = -xenlend_status_to_errno(xenlend_msg_status(&rsp));
+	if (err) {
+		dev_err(&t->xbdev->dev, "HELLO failed: %d\n", err);
+		return err;
+	}
+
+	spin_lock_irq(&t->lock);
+	t->version = le32_to_cpu(rsp.u.hello_rsp.version);
+	t->max_lent_bytes = le64_to_cpu(rsp.u.hello_rsp.max_lent_bytes);
+	t->max_resources = le32_to_cpu(rsp.u.hello_rsp.max_resources);
+	t->connected = !t->broken;
+	spin_unlock_irq(&t->lock);
+
+	dev_info(&t->xbdev->dev,
+		 "HELLO: connected to broker in domain %d, protocol v%u, lends up to %llu bytes in %u resources\n",
+		 t->xbdev->otherend_id, t->version, t->max_lent_bytes,
+		 t->max_resources);
+	return 0;
+}
+
+/**
+ * xenlend_transport_init() - set up an unpublished transport
+ * @t: zeroed transport with @xbdev set.
+ *
+ * Return: 0.
+ */
+int xenlend_transport_init(struct xenlend_transport *t)
+{
+	spin_lock_init(&t->lock);
+	INIT_LIST_HEAD(&t->pending);
+	init_waitqueue_head(&t->ring_space);
+	INIT_WORK(&t->evt_work, xenlend_evt_work);
+	mutex_init(&t->inject_lock);
+	t->ctrl_ref = INVALID_GRANT_REF;
+	t->evt_ref = INVALID_GRANT_REF;
+	t->irq = -1;
+	t->broken = true;
+	return 0;
+}
+
+/**
+ * xenlend_transport_disconnect() - stop using the broker
+ * @t: the transport.
+ *
+ * Fails every pending request with -ENODEV, unbinds the event channel and
+ * ends access to every page granted to the broker. Safe to call twice.
+ */
+void xenlend_transport_disconnect(struct xenlend_transport *t)
+{
+	spin_lock_irq(&t->lock);
+	t->broken = true;
+	t->connected = false;
+	xenlend_fail_pending(t, -ENODEV);
+	wake_up_all(&t->ring_space);
+	spin_unlock_irq(&t->lock);
+
+	if (t->irq >= 0) {
+		unbind_from_irqhandler(t->irq, t);
+		t->irq = -1;
+		t->port = 0;
+	} else if (t->port) {
+		xenbus_free_evtchn(t->xbdev, t->port);
+		t->port = 0;
+	}
+	cancel_work_sync(&t->evt_work);
+
+	if (t->ctrl_sring)
+		xenbus_teardown_ring((void **)&t->ctrl_sring, 1, &t->ctrl_ref);
+	if (t->evt_sring)
+		xenbus_teardown_ring((void **)&t->evt_sring, 1, &t->evt_ref);
+	if (t->bulk)
+		xenbus_teardown_ring(&t->bulk, XENLEND_FRONT_BULK_PAGES,
+				     t->bulk_refs);
+}
+
+/**
+ * xenlend_transport_fini() - release everything
+ * @t: the transport.
+ */
+void xenlend_transport_fini(struct xenlend_transport *t)
+{
+	xenlend_transport_disconnect(t);
+}
+
+static int xenlend_write_keys(struct xenlend_transport *t)
+{
+	struct xenbus_device *dev = t->xbdev;
+	struct xenbus_transaction xbt;
+	char key[32];
+	unsigned int i;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dev->nodename, XENLEND_XS_PROTOCOL_VERSION,
+			    "%u", XENLEND_PROTOCOL_VERSION);
+	if (!err)
+		err = xenbus_printf(xbt, dev->nodename, XENLEND_XS_CTRL_RING_REF,
+				    "%u", t->ctrl_ref);
+	if (!err)
+		err = xenbus_printf(xbt, dev->nodename, XENLEND_XS_EVT_RING_REF,
+				    "%u", t->evt_ref);
+	if (!err)
+		err = xenbus_printf(xbt, dev->nodename, XENLEND_XS_EVENT_CHANNEL,
+				    "%u", t->port);
+	if (!err)
+		err = xenbus_printf(xbt, dev->nodename, XENLEND_XS_NR_BULK_PAGES,
+				    "%u", XENLEND_FRONT_BULK_PAGES);
+	for (i = 0; !err && i < XENLEND_FRONT_BULK_PAGES; i++) {
+		snprintf(key, sizeof(key), XENLEND_XS_BULK_REF_FMT, i);
+		err = xenbus_printf(xbt, dev->nodename, key, "%u", t->bulk_refs[i]);
+	}
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	return err;
+}
+
+static bool xenlend_backend_speaks_v1(struct xenbus_device *dev)
+{
+	char *versions, *p, *tok;
+	bool found = false;
+
+	versions = xenbus_read(XBT_NIL, dev->otherend,
+			       XENLEND_XS_PROTOCOL_VERSIONS, NULL);
+	if (IS_ERR(versions))
+		return false;
+	p = versions;
+	while ((tok = strsep(&p, " ")) && !found)
+		found = !strcmp(tok, "1");
+	kfree(versions);
+	return found;
+}
+
+/**
+ * xenlend_transport_publish() - share the rings and announce them
+ * @t: a disconnected transport.
+ *
+ * Allocates and grants the two ring pages and the bulk pages, allocates and
+ * binds the event channel and writes the frontend's xenstore keys.
+ *
+ * Return: 0, or a negative errno after undoing everything.
+ */
+int xenlend_transport_publish(struct xenlend_transport *t)
+{
+	struct xenbus_device *dev = t->xbdev;
+	unsigned int max_bulk;
+	int err;
+
+	if (!xenlend_backend_speaks_v1(dev)) {
+		xenbus_dev_fatal(dev, -EPROTONOSUPPORT,
+				 "backend does not offer protocol version 1");
+		return -EPROTONOSUPPORT;
+	}
+	max_bulk = xenbus_read_unsigned(dev->otherend, XENLEND_XS_MAX_BULK_PAGES, 0);
+	if (max_bulk < XENLEND_FRONT_BULK_PAGES) {
+		xenbus_dev_fatal(dev, -EINVAL, "backend takes only %u bulk pages",
+				 max_bulk);
+		return -EINVAL;
+	}
+
+	err = xenbus_setup_ring(dev, GFP_KERNEL, (void **)&t->ctrl_sring, 1,
+				&t->ctrl_ref);
+	if (err)
+		goto fail;
+	XEN_FRONT_RING_INIT(&t->ctrl, t->ctrl_sring, XEN_PAGE_SIZE);
+
+	err = xenbus_setup_ring(dev, GFP_KERNEL, (void **)&t->evt_sring, 1,
+				&t->evt_ref);
+	if (err)
+		goto fail;
+	SHARED_RING_INIT(t->evt_sring);
+	BACK_RING_INIT(&t->evt, t->evt_sring, XEN_PAGE_SIZE);
+
+	err = xenbus_setup_ring(dev, GFP_KERNEL, &t->bulk,
+				XENLEND_FRONT_BULK_PAGES, t->bulk_refs);
+	if (err)
+		goto fail;
+
+	err = xenbus_alloc_evtchn(dev, &t->port);
+	if (err)
+		goto fail;
+	err = bind_evtchn_to_irqhandler_lateeoi(t->port, xenlend_interrupt, 0,
+						"xenlend", t);
+	if (err < 0) {
+		xenbus_dev_fatal(dev, err, "binding event channel");
+		goto fail;
+	}
+	t->irq = err;
+
+	spin_lock_irq(&t->lock);
+	t->broken = false;
+	spin_unlock_irq(&t->lock);
+
+	err = xenlend_write_keys(t);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "writing xenstore keys");
+		goto fail;
+	}
+	return 0;
+
+fail:
+	xenlend_transport_disconnect(t);
+	return err;
+}

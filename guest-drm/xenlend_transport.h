@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenlend guest driver: the transport to the broker (shared rings, bulk
+ * pages and the event channel) and the xenbus frontend that sets it up.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_TRANSPORT_H
+#define XENLEND_TRANSPORT_H
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <xen/grant_table.h>
+#include <xen/interface/event_channel.h>
+
+#include "xenlend_wire.h"
+
+struct dentry;
+struct xenbus_device;
+
+/* Bulk pages this frontend publishes. */
+#define XENLEND_FRONT_BULK_PAGES	4
+
+/**
+ * struct xenlend_transport - one connection to the broker
+ * @xbdev: the xenbus device.
+ * @lock: protects @ctrl (request side), @pending and @broken.
+ * @ctrl: control ring, guest is the front end.
+ * @evt: event ring, guest is the back end; used only by @evt_work.
+ * @ctrl_sring: shared page of @ctrl.
+ * @evt_sring: shared page of @evt.
+ * @ctrl_ref: grant reference of @ctrl_sring.
+ * @evt_ref: grant reference of @evt_sring.
+ * @bulk: the bulk pages, contiguous.
+ * @bulk_refs: their grant references.
+ * @port: event channel shared by both rings.
+ * @irq: Linux irq bound to @port, or -1.
+ * @pending: requests sent and waiting for their response.
+ * @ring_space: woken when a control ring slot frees up or on disconnect.
+ * @next_id: id of the next request.
+ * @connected: HELLO succeeded; requests other than HELLO may be sent.
+ * @broken: the broker broke the protocol or went away; no more requests.
+ * @evt_work: drains the event ring in process context.
+ * @hello_work: sends HELLO once the backend is connected.
+ * @version: negotiated protocol version.
+ * @max_lent_bytes: from the HELLO response.
+ * @max_resources: from the HELLO response.
+ * @test_hooks: debugfs injection enabled (module parameter).
+ * @debugfs: this device's debugfs directory.
+ * @inject_rsp: last response to an injected message (debugfs).
+ * @inject_lock: serialises injection.
+ */
+struct xenlend_transport {
+	struct xenbus_device *xbdev;
+	spinlock_t lock;
+	struct xenlend_ctrl_front_ring ctrl;
+	struct xenlend_evt_back_ring evt;
+	struct xenlend_ctrl_sring *ctrl_sring;
+	struct xenlend_evt_sring *evt_sring;
+	grant_ref_t ctrl_ref;
+	grant_ref_t evt_ref;
+	void *bulk;
+	grant_ref_t bulk_refs[XENLEND_FRONT_BULK_PAGES];
+	evtchn_port_t port;
+	int irq;
+	struct list_head pending;
+	wait_queue_head_t ring_space;
+	u64 next_id;
+	bool connected;
+	bool broken;
+	struct work_struct evt_work;
+	struct work_struct hello_work;
+	u32 version;
+	u64 max_lent_bytes;
+	u32 max_resources;
+	bool test_hooks;
+	struct dentry *debugfs;
+	struct xenlend_msg inject_rsp;
+	struct mutex inject_lock;
+};
+
+/* Bound of every wait for the broker; past it a request fails. */
+#define XENLEND_REQUEST_TIMEOUT_MS	5000
+
+int xenlend_transport_init(struct xenlend_transport *t);
+void xenlend_transport_fini(struct xenlend_transport *t);
+int xenlend_transport_publish(struct xenlend_transport *t);
+void xenlend_transport_disconnect(struct xenlend_transport *t);
+int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
+		 struct xenlend_msg *rsp);
+int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
+		     struct xenlend_msg *rsp);
+int xenlend_hello(struct xenlend_transport *t);
+
+void xenlend_debugfs_init(struct xenlend_transport *t);
+void xenlend_debugfs_fini(struct xenlend_transport *t);
+
+#endif /* XENLEND_TRANSPORT_H */

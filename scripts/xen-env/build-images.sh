@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build xenlend.ko and the broker inside the trixie tools root, then the boot
+# images under $XENLEND_CACHE/img: xen (the hypervisor, uncompressed for
+# QEMU's multiboot loader), vmlinuz, domU.cpio.gz and dom0.cpio.
+# The dom0 base archive is cached and rebuilt only when the dom0 root changes.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib.sh"
+
+T=$XENLEND_CACHE/tools
+R=$XENLEND_CACHE/dom0root
+O=$XENLEND_CACHE/img
+B=$T/build
+[ -f "$T/.xenlend-stamp" ] && [ -f "$R/.xenlend-stamp" ] ||
+	die "environment missing: run scripts/xen-env/setup.sh first"
+KVER=$(ls "$T/usr/lib/modules" | head -n1)
+XENVER=4.20
+mkdir -p "$O"
+
+# --- compile, from a fresh copy of the sources
+log "building xenlend.ko and xenlend-broker for $KVER"
+rm -rf "$B/src"
+mkdir -p "$B/src"
+cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$B/src/"
+chroot "$T" sh -ec "
+	make -s -C /usr/src/linux-headers-$KVER M=/build/src CONFIG_DRM_XENLEND=m W=1 modules
+	make -s -C /build/src/dom0-broker O=/build/out
+	cd /build/src/tests/vectors
+	cc -std=c11 -Wall -Wextra -Werror -I../../uapi -o /build/out/gen-vectors gen-vectors.c vectors.c
+	/build/out/gen-vectors >/build/out/vectors.txt" >"$O/build.log" 2>&1 || {
+	cat "$O/build.log" >&2
+	die "build failed"
+}
+if grep -q 'warning:' "$O/build.log"; then
+	cat "$O/build.log" >&2
+	die "the build printed warnings"
+fi
+
+# --- Xen and the kernel
+[ "$O/xen" -nt "$T/boot/xen-$XENVER-amd64.gz" ] ||
+	zcat "$T/boot/xen-$XENVER-amd64.gz" >"$O/xen"
+cp "$T/boot/vmlinuz-$KVER" "$O/vmlinuz"
+
+# --- domU: busybox, the module, the guest test scripts
+D=$O/domu-root
+rm -rf "$D"
+mkdir -p "$D/bin" "$D/proc" "$D/sys" "$D/dev"
+cp "$T/usr/bin/busybox" "$D/bin/busybox"
+cp "$B/src/xenlend.ko" "$D/xenlend.ko"
+cp "$TOP/tests/e2e/domu-init.sh" "$D/init"
+cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"
+cp "$B/out/vectors.txt" "$D/vectors.txt"
+chmod +x "$D/init"
+(cd "$D" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU.cpio.gz"
+
+# --- dom0: the base root (cached) plus what changes with every build
+if [ ! -f "$O/dom0-base.cpio" ] || [ "$R/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] ||
+   [ "$T/.xenlend-stamp" -nt "$O/dom0-base.cpio" ]; then
+	log "packing the dom0 base root"
+	S=$O/dom0-modules
+	rm -rf "$S"
+	mkdir -p "$S/usr/lib/modules"
+	cp -a "$T/usr/lib/modules/$KVER" "$S/usr/lib/modules/"
+	( cd "$R" && find . -xdev \( -path ./usr/share/doc -o -path ./usr/share/man \
+		-o -path ./usr/share/locale -o -path ./var/cache/apt -o -path ./var/lib/apt/lists \) \
+		-prune -o -print | cpio -o -H newc --quiet
+	  cd "$S" && find . | cpio -o -H newc --quiet ) >"$O/dom0-base.cpio.tmp"
+	mv "$O/dom0-base.cpio.tmp" "$O/dom0-base.cpio"
+fi
+X=$O/dom0-extra
+rm -rf "$X"
+mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/etc/xenlend" "$X/usr/lib/systemd/system" "$X/etc/xen"
+cp "$B/out/xenlend-broker" "$X/usr/sbin/"
+cp "$B/out/xenlend-ctl" "$X/usr/bin/"
+cp "$TOP/dom0-broker/xenlend-broker.service" "$X/usr/lib/systemd/system/"
+cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
+cp "$HERE/dom0-init.sh" "$X/init"
+cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" "$X/xenlend/"
+cp "$O/vmlinuz" "$O/domU.cpio.gz" "$X/xenlend/"
+chmod +x "$X/init"
+(cd "$X" && find . | cpio -o -H newc --quiet) >"$O/dom0-extra.cpio"
+# The kernel unpacks concatenated archives in order; later files win, and a
+# directory entry replaces a symlink: never put lib/, bin/ or sbin/ (symlinks
+# into usr/ on trixie) in the extra archive.
+cat "$O/dom0-base.cpio" "$O/dom0-extra.cpio" >"$O/dom0.cpio"
+log "images ready in $O"

@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the test dom0 (no systemd): mount, load the Xen modules, start
+# xenstored, xen-init-dom0 and xenconsoled, load vgem as the stand-in GPU,
+# then run the end-to-end script and power the machine off.
+# Kernel command line: xenlend.mode=demo|check, e2e_shell for a shell.
+export PATH=/usr/lib/xen-4.20/bin:/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /run
+mkdir -p /run/xen /run/xenstored /var/log/xen/console /var/lib/xen /var/lib/xenstored
+echo "XENLEND-E2E: dom0 init (uptime $(cut -d' ' -f1 /proc/uptime)s)"
+modprobe -a xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
+mount -t xenfs xenfs /proc/xen
+XENSTORED_ROOTDIR=/run/xenstored xenstored --pid-file /run/xenstored.pid
+xen-init-dom0 >/dev/null
+xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
+modprobe vgem && echo "XENLEND-E2E: vgem loaded: $(ls /dev/dri | tr '\n' ' ')"
+xl info | grep -E 'xen_version|virt_caps'
+
+MODE=demo
+grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
+sh /xenlend/dom0-e2e.sh $MODE
+echo "XENLEND-E2E: exit $?"
+grep -q e2e_shell /proc/cmdline && exec setsid sh -c 'exec sh </dev/hvc0 >/dev/hvc0 2>&1'
+busybox poweroff -f

@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The end-to-end run inside the test dom0, once Xen's daemons are up:
+# start xenlend-broker as its systemd unit would, boot a PV and a PVH domU
+# that load xenlend.ko, and check the handshake on both sides. In "check"
+# mode the guests also run their protocol tests, and this side injects
+# malformed events into each guest. Prints
+# "XENLEND-E2E: RESULT N passed, M failed"; exit status 0 iff M is 0.
+# usage: dom0-e2e.sh demo|check
+MODE=${1:-demo}
+R=/xenlend
+BLOG=/var/log/xenlend-broker.log
+UNIT=/usr/lib/systemd/system/xenlend-broker.service
+pass=0
+failed=0
+
+ok() { echo "XENLEND-E2E: PASS $*"; pass=$((pass + 1)); }
+ko() { echo "XENLEND-E2E: FAIL $*"; failed=$((failed + 1)); }
+check() { what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
+up() { cut -d' ' -f1 /proc/uptime; }
+
+# wait_for SECONDS COMMAND...: poll every 0.1 s
+wait_for() {
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+gone() { ! xl list "$1" >/dev/null 2>&1; }
+
+# inject_events DOMID: every "evt" test vector, then a valid FENCE
+inject_events() {
+	while read -r queue vname hex reason; do
+		[ "$queue" = evt ] || continue
+		out=$(xenlend-ctl inject-evt "$1" "$hex") || ko "inject-evt $vname: $out"
+	done <$R/vectors.txt
+	xenlend-ctl fence "$1" 1 0 42 >/dev/null || ko "valid FENCE not sent"
+}
+
+# run_guest NAME TYPE
+run_guest() {
+	name=$1
+	log=/var/log/xen/console/guest-$name.log
+	cat >/etc/xen/$name.cfg <<EOC
+name = "$name"
+type = "$2"
+memory = 256
+vcpus = 1
+kernel = "$R/vmlinuz"
+ramdisk = "$R/domU.cpio.gz"
+extra = "console=hvc0 quiet xenlend.mode=$MODE"
+on_poweroff = "destroy"
+on_crash = "destroy"
+EOC
+	t0=$(up)
+	if ! xl create /etc/xen/$name.cfg >/tmp/xl-create.log 2>&1; then
+		cat /tmp/xl-create.log
+		ko "$name: xl create"
+		return
+	fi
+	domid=$(xl domid "$name")
+	echo "XENLEND-E2E: $name is dom$domid (created in $(echo "$(up) $t0" | awk '{print $1 - $2}')s)"
+
+	if [ "$MODE" = check ]; then
+		if wait_for 120 grep -q 'ready-for-events' "$log"; then
+			inject_events "$domid"
+		else
+			ko "$name: guest tests did not reach the event phase"
+		fi
+	fi
+
+	if ! wait_for 180 gone "$name"; then
+		ko "$name: did not power off"
+		xl destroy "$name"
+	fi
+	echo "----- $name console -----"
+	cat "$log"
+	echo "----- end of $name console -----"
+
+	check "$name: guest driver completed HELLO" grep -q 'XENLEND-DOMU: handshake ok' "$log"
+	check "$name: broker completed HELLO" grep -q "dom$domid: HELLO: connected" "$BLOG"
+	if [ "$MODE" = check ]; then
+		res=$(sed -n 's/.*XENLEND-DOMU: RESULT \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$log")
+		check "$name: guest protocol tests ($res)" \
+			test -n "$res" -a "${res#* }" = 0 -a "${res% *}" -gt 0
+		nbad=$(grep '^ctrl ' $R/vectors.txt | grep -vc '^ctrl [^ ]* 0 ')
+		check "$name: broker logged why it turned down $nbad requests" \
+			test "$(grep -cE "dom$domid: (rejected|refused)" "$BLOG")" -ge "$nbad"
+		nevt=$(grep -c '^evt ' $R/vectors.txt)
+		check "$name: guest answered every malformed event with an error" \
+			test "$(grep -cE "dom$domid: [A-Za-z_]+ id [0-9]+ answered: (invalid|protocol error)" \
+				"$BLOG")" -ge "$nevt"
+		check "$name: valid FENCE answered after malformed events" \
+			grep -q "dom$domid: FENCE id [0-9]* answered: ok" "$BLOG"
+	fi
+	check "$name: broker released the device of the dead guest" \
+		wait_for 10 grep -q "dom$domid ($name): gone" "$BLOG"
+}
+
+echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
+extra=
+[ "$MODE" = check ] && extra=--test-hooks
+BPID=$($R/run-unit.sh $UNIT $BLOG $extra)
+check "broker started from its unit (pid $BPID)" wait_for 10 test -S /run/xenlend/control
+
+run_guest domu-pv pv
+if xl info | grep -q 'virt_caps.*hvm'; then
+	run_guest domu-pvh pvh
+else
+	ko "no hvm in virt_caps: PVH domU impossible"
+fi
+
+kill -TERM "$BPID"
+check "broker stopped cleanly on SIGTERM" wait_for 10 sh -c "! kill -0 $BPID 2>/dev/null"
+echo "----- broker log -----"
+cat $BLOG
+echo "----- end of broker log -----"
+echo "XENLEND-E2E: RESULT $pass passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,42 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the test domUs: load xenlend.ko, wait for the HELLO round trip
+# with the broker, run the guest-side protocol tests when asked (kernel
+# command line "xenlend.mode=check"), report on the console, power off.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /tmp
+MODE=demo
+grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
+echo "XENLEND-DOMU: up, mode $MODE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
+
+fail() { echo "XENLEND-DOMU: FAIL $*"; }
+
+if ! insmod /xenlend.ko test_hooks=1; then
+	fail "insmod xenlend.ko"
+	poweroff -f
+fi
+st=
+for i in $(seq 100); do
+	st=$(cat /sys/kernel/debug/xenlend/*/status 2>/dev/null)
+	echo "$st" | grep -q 'connected: 1' && break
+	sleep 0.1
+done
+dmesg | grep -i xenlend
+if echo "$st" | grep -q 'connected: 1'; then
+	echo "XENLEND-DOMU: handshake ok"
+else
+	fail "no HELLO round trip with the broker"
+	echo "$st"
+fi
+
+if [ "$MODE" = check ]; then
+	sh /xenlend-domu-tests.sh
+fi
+echo "XENLEND-DOMU: done"
+grep -q e2e_shell /proc/cmdline && exec sh
+poweroff -f

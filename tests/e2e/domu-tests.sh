@@ -1,0 +1,62 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Guest-side protocol tests, run inside a test domU with xenlend.ko loaded
+# with test_hooks=1. /vectors.txt comes from tests/vectors (gen-vectors).
+#
+# Each "ctrl" vector is written as a raw 64-byte control ring message through
+# debugfs; the broker's response must carry the vector's status, and the
+# connection must still be up afterwards. Then the dom0 side injects every
+# "evt" vector into our event ring; the driver must reject each with the
+# vector's reason (in dmesg) and stay connected.
+# Prints "XENLEND-DOMU: RESULT N passed, M failed".
+
+D=$(ls -d /sys/kernel/debug/xenlend/*/ | head -n1)
+pass=0
+failed=0
+ok() { echo "XENLEND-DOMU: PASS $*"; pass=$((pass + 1)); }
+ko() { echo "XENLEND-DOMU: FAIL $*"; failed=$((failed + 1)); }
+
+while read -r queue name want hex; do
+	[ "$queue" = ctrl ] || continue
+	if ! echo "$hex" >"$D/inject"; then
+		ko "$name: no response"
+		continue
+	fi
+	rsp=$(cat "$D/inject")
+	# status: bytes 4..7 of the response, little-endian
+	got=$((0x${rsp:14:2}${rsp:12:2}${rsp:10:2}${rsp:8:2}))
+	if [ "$got" = "$want" ]; then
+		ok "$name (status $got)"
+	else
+		ko "$name: status $got, want $want; response $rsp"
+	fi
+done </vectors.txt
+if grep -q 'connected: 1' "$D/status"; then
+	ok "connection survives malformed requests"
+else
+	ko "connection lost after malformed requests"
+fi
+
+nevt=$(grep -c '^evt ' /vectors.txt)
+echo "XENLEND-DOMU: ready-for-events ($nevt)"
+for i in $(seq 300); do
+	[ "$(dmesg | grep -c 'rejected event')" -ge "$nevt" ] && break
+	sleep 0.1
+done
+dmesg | grep 'rejected event' >/tmp/rejected
+cat /tmp/rejected
+while read -r queue name hex reason; do
+	[ "$queue" = evt ] || continue
+	if grep -q "$reason" /tmp/rejected; then
+		ok "$name rejected: $reason"
+	else
+		ko "$name not rejected with: $reason"
+	fi
+done </vectors.txt
+if grep -q 'connected: 1' "$D/status"; then
+	ok "connection survives malformed events"
+else
+	ko "connection lost after malformed events"
+fi
+echo "XENLEND-DOMU: RESULT $pass passed, $failed failed"

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Protocol test vectors; see vectors.h.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <string.h>
+
+#include "vectors.h"
+
+#define MAX_VECTORS 64
+
+static struct test_vector table[MAX_VECTORS];
+static size_t count;
+
+static struct xenlend_msg *add(const char *name, enum xenlend_queue q, uint32_t status,
+			       const char *why, uint16_t type, uint16_t len)
+{
+	struct test_vector *v = &table[count++];
+
+	memset(v, 0, sizeof(*v));
+	v->name = name;
+	v->q = q;
+	v->want_status = status;
+	v->want_why = why;
+	v->msg.hdr.type = cpu_to_le16(type);
+	v->msg.hdr.len = cpu_to_le16(len);
+	return &v->msg;
+}
+
+static void hello(const char *name, uint32_t status, const char *why, uint32_t lo, uint32_t hi)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, status, why, XENLEND_T_HELLO,
+				    sizeof(struct xenlend_hello));
+
+	m->u.hello.version_min = cpu_to_le32(lo);
+	m->u.hello.version_max = cpu_to_le32(hi);
+	m->u.hello.nr_bulk_pages = cpu_to_le32(TEST_VECTORS_BULK_PAGES);
+}
+
+static void destroy(const char *name, uint32_t status, const char *why, uint32_t res_id)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, status, why,
+				    XENLEND_T_RESOURCE_DESTROY,
+				    sizeof(struct xenlend_resource_destroy));
+
+	m->u.destroy.res_id = cpu_to_le32(res_id);
+}
+
+static void create(const char *name, uint32_t status, uint32_t res_id, uint64_t size)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, status, NULL,
+				    XENLEND_T_RESOURCE_CREATE,
+				    sizeof(struct xenlend_resource_create));
+
+	m->u.create.res_id = cpu_to_le32(res_id);
+	m->u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
+	m->u.create.size = cpu_to_le64(size);
+}
+
+static struct xenlend_msg *fault(const char *name, uint32_t status, const char *why,
+				 uint32_t res_id, uint64_t offset, uint64_t length,
+				 uint32_t bulk_idx)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, status, why, XENLEND_T_FAULT,
+				    sizeof(struct xenlend_fault));
+
+	m->u.fault.res_id = cpu_to_le32(res_id);
+	m->u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ);
+	m->u.fault.offset = cpu_to_le64(offset);
+	m->u.fault.length = cpu_to_le64(length);
+	m->u.fault.bulk_idx = cpu_to_le32(bulk_idx);
+	return m;
+}
+
+static struct xenlend_msg *revoke(const char *name, uint32_t status, const char *why)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_EVT_REQ, status, why, XENLEND_T_REVOKE,
+				    sizeof(struct xenlend_revoke));
+
+	m->u.revoke.res_id = cpu_to_le32(1);
+	m->u.revoke.length = cpu_to_le64(XENLEND_PAGE_SIZE);
+	m->u.revoke.seq = cpu_to_le64(1);
+	return m;
+}
+
+static void build(void)
+{
+	struct xenlend_msg *m;
+
+	/* --- control ring, guest -> broker --- */
+	hello("hello-unsupported-version", XENLEND_S_VERSION, NULL, 2, 3);
+	hello("hello-inverted-version-range", XENLEND_S_INVAL, "bad version range", 3, 1);
+	hello("hello-version-zero", XENLEND_S_INVAL, "bad version range", 0, 1);
+	hello("hello-twice", XENLEND_S_PROTO, NULL, 1, 1);
+	m = add("hello-unknown-feature", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL,
+		"unknown feature bits", XENLEND_T_HELLO, sizeof(struct xenlend_hello));
+	m->u.hello.version_min = cpu_to_le32(1);
+	m->u.hello.version_max = cpu_to_le32(1);
+	m->u.hello.features = cpu_to_le64(1);
+	m->u.hello.nr_bulk_pages = cpu_to_le32(TEST_VECTORS_BULK_PAGES);
+	add("unknown-type", XENLEND_Q_CTRL_REQ, XENLEND_S_PROTO, "unknown message type", 0x77, 0);
+	add("event-type-on-ctrl-ring", XENLEND_Q_CTRL_REQ, XENLEND_S_PROTO,
+	    "unknown message type", XENLEND_T_REVOKE, sizeof(struct xenlend_revoke));
+	add("oversize-length", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, "oversize length",
+	    XENLEND_T_FAULT, 255);
+	m = add("wrong-length", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, "wrong length for type",
+		XENLEND_T_RESOURCE_DESTROY, 16);
+	m->u.destroy.res_id = cpu_to_le32(1);
+	destroy("reserved-nonzero", XENLEND_S_INVAL, "nonzero reserved field", 1);
+	table[count - 1].msg.u.destroy.reserved = cpu_to_le32(1);
+	destroy("status-in-request", XENLEND_S_INVAL, "nonzero status in a request", 1);
+	table[count - 1].msg.hdr.status = cpu_to_le32(XENLEND_S_QUOTA);
+	destroy("bytes-past-body", XENLEND_S_INVAL, "nonzero bytes past the body", 1);
+	table[count - 1].msg.u.body[sizeof(struct xenlend_resource_destroy)] = 0xff;
+	add("response-bit-in-request", XENLEND_Q_CTRL_REQ, XENLEND_S_PROTO,
+	    "response where a request was expected",
+	    XENLEND_T_RESOURCE_DESTROY | XENLEND_T_RESPONSE, 0);
+	destroy("destroy-id-zero", XENLEND_S_INVAL, "resource id 0", 0);
+	m = add("create-unknown-kind", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL,
+		"unknown resource kind", XENLEND_T_RESOURCE_CREATE,
+		sizeof(struct xenlend_resource_create));
+	m->u.create.res_id = cpu_to_le32(5);
+	m->u.create.kind = cpu_to_le32(9);
+	m->u.create.size = cpu_to_le64(XENLEND_PAGE_SIZE);
+	create("create-size-unaligned", XENLEND_S_INVAL, 5, 100);
+	table[count - 1].want_why = "length zero or not page aligned";
+	fault("fault-unaligned-offset", XENLEND_S_INVAL, "offset not page aligned", 1, 100,
+	      XENLEND_PAGE_SIZE, 0);
+	fault("fault-zero-length", XENLEND_S_INVAL, "length zero or not page aligned", 1, 0, 0, 0);
+	fault("fault-over-2MiB", XENLEND_S_INVAL, "length over the per-message limit", 1, 0,
+	      XENLEND_FAULT_MAX_BYTES + XENLEND_PAGE_SIZE, 0);
+	fault("fault-range-wraps", XENLEND_S_INVAL, "range wraps around", 1,
+	      UINT64_MAX - XENLEND_PAGE_SIZE + 1, XENLEND_PAGE_SIZE, 0);
+	fault("fault-no-access-bits", XENLEND_S_INVAL, "bad access bits", 1, 0,
+	      XENLEND_PAGE_SIZE, 0)->u.fault.access = 0;
+	fault("fault-bulk-index-over-max", XENLEND_S_INVAL, "bulk page index out of range", 1,
+	      0, XENLEND_PAGE_SIZE, XENLEND_MAX_BULK_PAGES);
+
+	/* Well formed, about resources: bogus handles and ranges refused. */
+	create("create", XENLEND_S_OK, 7, 1 << 20);
+	create("create-duplicate-id", XENLEND_S_EXIST, 7, 1 << 20);
+	destroy("destroy-bogus-handle", XENLEND_S_NOENT, NULL, 8);
+	fault("fault-bogus-handle", XENLEND_S_NOENT, NULL, 8, 0, XENLEND_PAGE_SIZE, 0);
+	fault("fault-out-of-range", XENLEND_S_RANGE, NULL, 7, 1 << 20, XENLEND_PAGE_SIZE, 0);
+	fault("fault-straddles-end", XENLEND_S_RANGE, NULL, 7, (1 << 20) - XENLEND_PAGE_SIZE,
+	      2 * XENLEND_PAGE_SIZE, 0);
+	fault("fault-bulk-index-unpublished", XENLEND_S_INVAL, NULL, 7, 0, XENLEND_PAGE_SIZE,
+	      TEST_VECTORS_BULK_PAGES);
+	destroy("destroy", XENLEND_S_OK, NULL, 7);
+	destroy("destroy-again", XENLEND_S_NOENT, NULL, 7);
+
+	/* --- event ring, broker -> guest --- */
+	add("evt-unknown-type", XENLEND_Q_EVT_REQ, XENLEND_S_PROTO, "unknown message type",
+	    0x199, 0);
+	add("evt-oversize-length", XENLEND_Q_EVT_REQ, XENLEND_S_INVAL, "oversize length",
+	    XENLEND_T_REVOKE, 200);
+	revoke("evt-revoke-reserved-nonzero", XENLEND_S_INVAL,
+	       "nonzero reserved field")->u.revoke.reserved = cpu_to_le32(1);
+	revoke("evt-revoke-seq-zero", XENLEND_S_INVAL, "sequence number 0")->u.revoke.seq = 0;
+	add("evt-response-bit", XENLEND_Q_EVT_REQ, XENLEND_S_PROTO,
+	    "response where a request was expected", XENLEND_T_FENCE | XENLEND_T_RESPONSE, 0);
+	add("evt-ctrl-type-on-evt-ring", XENLEND_Q_EVT_REQ, XENLEND_S_PROTO,
+	    "unknown message type", XENLEND_T_FAULT, sizeof(struct xenlend_fault));
+}
+
+/**
+ * test_vectors_get() - the table
+ * @out: receives the first vector.
+ *
+ * Return: number of vectors.
+ */
+size_t test_vectors_get(const struct test_vector **out)
+{
+	if (!count)
+		build();
+	*out = table;
+	return count;
+}

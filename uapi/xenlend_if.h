@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xenlend_if.h - wire protocol between the xenlend guest driver (frontend)
+ * and the dom0 xenlend-broker (backend), version 1.
+ *
+ * This is the only definition of the protocol. The guest kernel module and the
+ * broker both include it, and both decode every message with the single codec
+ * in xenlend_wire.c.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_IF_H
+#define XENLEND_IF_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <xen/interface/io/ring.h>
+#else
+#include <stdint.h>
+#include <linux/types.h>
+#include <xen/io/ring.h>
+#endif
+
+/**
+ * DOC: Overview
+ *
+ * One xenbus device, ``xenlend/0``, connects a guest to the broker. Its
+ * frontend (the guest's ``xenlend.ko``) allocates two shared ring pages, a
+ * number of bulk pages and one event channel, and publishes them in xenstore.
+ * The broker maps them and answers.
+ *
+ * * The **control ring** carries guest requests (HELLO, RESOURCE_CREATE,
+ *   RESOURCE_DESTROY, FAULT) and the broker's responses.
+ * * The **event ring** carries broker requests (REVOKE, FENCE) and the
+ *   guest's responses (REVOKE_DONE, FENCE acknowledgement).
+ * * **Bulk pages** hold arrays too large for a ring slot, such as the grant
+ *   references of a FAULT response. The guest grants them once, read-write,
+ *   and names one per request.
+ *
+ * Both rings use Xen's ``io/ring.h`` layout with 64-byte slots. All integers
+ * are little-endian and fixed width. Every request carries an id that its
+ * response echoes. Every field named ``reserved`` must be zero, and a
+ * receiver rejects a message otherwise, so that the fields can be given a
+ * meaning later without a version bump.
+ *
+ * Receivers copy a message off the shared page before looking at it and
+ * validate every field with xenlend_msg_check(). An invalid request is
+ * answered with the same type (response bit set), the same id and a non-zero
+ * status; the connection stays up. An invalid response is dropped and logged
+ * and the waiter times out or is failed.
+ */
+
+/**
+ * DOC: Xenstore keys and the xenbus handshake
+ *
+ * The broker (acting as the toolstack for this device) creates both halves of
+ * the device when a guest is allowed to borrow: the frontend directory
+ * ``/local/domain/<domid>/device/xenlend/0`` and the backend directory
+ * ``/local/domain/<backend-domid>/backend/xenlend/<domid>/0``, each with the
+ * usual ``frontend``/``backend``, ``frontend-id``/``backend-id`` and
+ * ``state`` keys.
+ *
+ * Backend directory, written by the broker:
+ *
+ * * ``protocol-versions`` - space-separated list of versions it speaks ("1").
+ * * ``max-bulk-pages`` - how many bulk pages the backend accepts.
+ *
+ * Frontend directory, written by the guest before it switches to
+ * XenbusStateInitialised:
+ *
+ * * ``protocol-version`` - the version it chose from ``protocol-versions``.
+ * * ``ctrl-ring-ref`` - grant reference of the control ring page.
+ * * ``evt-ring-ref`` - grant reference of the event ring page.
+ * * ``event-channel`` - the unbound event channel port for both rings.
+ * * ``nr-bulk-pages`` and ``bulk-ref-<n>`` - the bulk pages.
+ *
+ * States: the backend starts in InitWait. The frontend publishes the keys and
+ * goes to Initialised. The backend maps the rings, binds the event channel and
+ * goes to Connected. The frontend then goes to Connected and sends HELLO,
+ * which both sides log; nothing else may be sent before a successful HELLO.
+ * Either side going to Closing tears the connection down; every grant is
+ * ended and every lent page revoked.
+ */
+#define XENLEND_XS_DEVICE_TYPE		"xenlend"
+#define XENLEND_XS_PROTOCOL_VERSIONS	"protocol-versions"
+#define XENLEND_XS_MAX_BULK_PAGES	"max-bulk-pages"
+#define XENLEND_XS_PROTOCOL_VERSION	"protocol-version"
+#define XENLEND_XS_CTRL_RING_REF	"ctrl-ring-ref"
+#define XENLEND_XS_EVT_RING_REF		"evt-ring-ref"
+#define XENLEND_XS_EVENT_CHANNEL	"event-channel"
+#define XENLEND_XS_NR_BULK_PAGES	"nr-bulk-pages"
+#define XENLEND_XS_BULK_REF_FMT		"bulk-ref-%u"
+
+/** @XENLEND_PROTOCOL_VERSION: the version this header describes. */
+#define XENLEND_PROTOCOL_VERSION	1
+
+/** @XENLEND_PAGE_SIZE: unit of every offset and length in the protocol. */
+#define XENLEND_PAGE_SHIFT		12
+#define XENLEND_PAGE_SIZE		(1u << XENLEND_PAGE_SHIFT)
+
+/** @XENLEND_MAX_BULK_PAGES: upper bound of ``nr-bulk-pages``. */
+#define XENLEND_MAX_BULK_PAGES		32
+
+/** @XENLEND_GREFS_PER_BULK_PAGE: grant references one bulk page holds. */
+#define XENLEND_GREFS_PER_BULK_PAGE	(XENLEND_PAGE_SIZE / 4)
+
+/**
+ * @XENLEND_FAULT_MAX_BYTES: largest range one FAULT may ask for (2 MiB, so
+ * that fault-around can fill a huge-page-sized window in one round trip).
+ */
+#define XENLEND_FAULT_MAX_BYTES		(2u << 20)
+
+/** @XENLEND_MSG_SIZE: size of one ring slot and of every message. */
+#define XENLEND_MSG_SIZE		64
+/** @XENLEND_BODY_SIZE: bytes available after the header. */
+#define XENLEND_BODY_SIZE		48
+
+/*
+ * Message types. Requests of the control ring go from the guest to the broker,
+ * requests of the event ring from the broker to the guest. A response has the
+ * type of its request with XENLEND_T_RESPONSE set.
+ */
+#define XENLEND_T_HELLO			0x0001
+#define XENLEND_T_RESOURCE_CREATE	0x0002
+#define XENLEND_T_RESOURCE_DESTROY	0x0003
+#define XENLEND_T_FAULT			0x0004
+
+#define XENLEND_T_REVOKE		0x0101
+#define XENLEND_T_FENCE			0x0102
+
+#define XENLEND_T_RESPONSE		0x8000
+
+/* Response status codes (wire values; each side maps them to its errno). */
+#define XENLEND_S_OK			0	/* success */
+#define XENLEND_S_INVAL			1	/* malformed message or bad field */
+#define XENLEND_S_NOENT			2	/* no such resource */
+#define XENLEND_S_EXIST			3	/* resource id already in use */
+#define XENLEND_S_NOMEM			4	/* sender could not allocate */
+#define XENLEND_S_QUOTA			5	/* per-guest quota exceeded */
+#define XENLEND_S_RANGE			6	/* offset/length outside the object */
+#define XENLEND_S_VERSION		7	/* no common protocol version */
+#define XENLEND_S_PROTO			8	/* unknown type, or out of sequence */
+#define XENLEND_S_IO			9	/* dom0 cannot supply the memory */
+#define XENLEND_S_NOTSUP		10	/* valid but not supported */
+#define XENLEND_S_BUSY			11	/* try again */
+#define XENLEND_S_MAX			XENLEND_S_BUSY
+
+/**
+ * struct xenlend_hdr - header of every message (16 bytes)
+ * @type: XENLEND_T_*, with XENLEND_T_RESPONSE set in responses.
+ * @len: size in bytes of the body that follows. Each type has exactly one
+ *	valid length; anything else is rejected.
+ * @status: XENLEND_S_* in responses; must be zero in requests.
+ * @id: chosen by the requester, echoed by the response.
+ */
+struct xenlend_hdr {
+	__le16 type;
+	__le16 len;
+	__le32 status;
+	__le64 id;
+};
+
+/**
+ * struct xenlend_hello - HELLO request body (guest -> broker)
+ * @version_min: oldest protocol version the guest speaks.
+ * @version_max: newest protocol version the guest speaks.
+ * @features: XENLEND_F_* feature bits the guest asks for.
+ * @nr_bulk_pages: number of bulk pages the guest published (>= 1).
+ * @reserved: must be zero.
+ */
+struct xenlend_hello {
+	__le32 version_min;
+	__le32 version_max;
+	__le64 features;
+	__le32 nr_bulk_pages;
+	__le32 reserved;
+};
+
+/**
+ * struct xenlend_hello_rsp - HELLO response body (broker -> guest)
+ * @version: the version both sides now speak.
+ * @reserved: must be zero.
+ * @features: subset of the requested features the broker grants.
+ * @max_lent_bytes: most bytes the broker lends this guest at once. The
+ *	guest reports it to userspace as the CPU-visible memory size.
+ * @max_resources: most resources this guest may hold at once.
+ * @reserved2: must be zero.
+ */
+struct xenlend_hello_rsp {
+	__le32 version;
+	__le32 reserved;
+	__le64 features;
+	__le64 max_lent_bytes;
+	__le32 max_resources;
+	__le32 reserved2;
+};
+
+/* Feature bits; none are defined by version 1, so both sides send zero. */
+#define XENLEND_F_ALL			0ull
+
+/* Kinds of resource. */
+#define XENLEND_RES_HOST		1	/* dom0 memory, lent page by page */
+#define XENLEND_RES_GUEST		2	/* guest memory, granted to dom0 */
+
+/**
+ * struct xenlend_resource_create - RESOURCE_CREATE request body
+ * @res_id: guest-chosen resource id, non-zero and unique per guest.
+ * @kind: XENLEND_RES_*.
+ * @size: size in bytes; a non-zero multiple of XENLEND_PAGE_SIZE.
+ * @ctx_id: rendering context the resource belongs to (0: none).
+ * @flags: must be zero in version 1.
+ * @blob_id: renderer blob id for XENLEND_RES_HOST (0: plain memory).
+ *
+ * The response has no body.
+ */
+struct xenlend_resource_create {
+	__le32 res_id;
+	__le32 kind;
+	__le64 size;
+	__le32 ctx_id;
+	__le32 flags;
+	__le64 blob_id;
+};
+
+/**
+ * struct xenlend_resource_destroy - RESOURCE_DESTROY request body
+ * @res_id: resource to destroy. Everything lent for it is revoked first.
+ * @reserved: must be zero.
+ *
+ * The response has no body.
+ */
+struct xenlend_resource_destroy {
+	__le32 res_id;
+	__le32 reserved;
+};
+
+/* FAULT access bits. */
+#define XENLEND_ACCESS_READ		0x1
+#define XENLEND_ACCESS_WRITE		0x2
+#define XENLEND_ACCESS_ALL		(XENLEND_ACCESS_READ | XENLEND_ACCESS_WRITE)
+
+/**
+ * struct xenlend_fault - FAULT request body (guest -> broker)
+ * @res_id: a XENLEND_RES_HOST resource of this guest.
+ * @access: XENLEND_ACCESS_* the guest needs; READ at least.
+ * @offset: start of the range, page aligned, inside the resource.
+ * @length: length of the range, a non-zero multiple of XENLEND_PAGE_SIZE,
+ *	at most XENLEND_FAULT_MAX_BYTES.
+ * @bulk_idx: bulk page that receives the grant references.
+ * @reserved: must be zero.
+ */
+struct xenlend_fault {
+	__le32 res_id;
+	__le32 access;
+	__le64 offset;
+	__le64 length;
+	__le32 bulk_idx;
+	__le32 reserved;
+};
+
+/**
+ * struct xenlend_fault_rsp - FAULT response body (broker -> guest)
+ * @offset: start of the lent range; equal to the request's offset.
+ * @length: length of the lent range: at least one page, at most the
+ *	requested length (the broker may lend less than asked).
+ * @seq: the broker's revocation sequence number for this guest when the
+ *	grants were made. A REVOKE with a higher @seq covering the range
+ *	invalidates them.
+ * @nr_grefs: number of grant references written at the start of bulk page
+ *	@bulk_idx: exactly @length / XENLEND_PAGE_SIZE.
+ * @bulk_idx: the request's bulk page.
+ */
+struct xenlend_fault_rsp {
+	__le64 offset;
+	__le64 length;
+	__le64 seq;
+	__le32 nr_grefs;
+	__le32 bulk_idx;
+};
+
+/**
+ * struct xenlend_revoke - REVOKE request body (broker -> guest)
+ * @res_id: resource whose pages are taken back.
+ * @reserved: must be zero.
+ * @offset: start of the revoked range, page aligned.
+ * @length: length of the range, a non-zero multiple of XENLEND_PAGE_SIZE.
+ * @seq: revocation sequence number, strictly increasing per guest.
+ *
+ * The guest stops every access to the range, unmaps its grants and answers
+ * with a REVOKE response (REVOKE_DONE) whose body echoes @seq. The broker does
+ * not wait for it beyond a bound: see DESIGN.md, "revocation contract".
+ */
+struct xenlend_revoke {
+	__le32 res_id;
+	__le32 reserved;
+	__le64 offset;
+	__le64 length;
+	__le64 seq;
+};
+
+/**
+ * struct xenlend_revoke_done - REVOKE response body (guest -> broker)
+ * @seq: the REVOKE's sequence number.
+ */
+struct xenlend_revoke_done {
+	__le64 seq;
+};
+
+/**
+ * struct xenlend_fence - FENCE request body (broker -> guest)
+ * @ctx_id: rendering context.
+ * @ring_idx: timeline within the context.
+ * @fence_id: the last completed fence of that timeline.
+ *
+ * The response has no body.
+ */
+struct xenlend_fence {
+	__le32 ctx_id;
+	__le32 ring_idx;
+	__le64 fence_id;
+};
+
+/**
+ * struct xenlend_msg - one ring slot
+ * @hdr: the header.
+ * @body: the type's body; bytes past @hdr.len must be zero.
+ * @u: the bodies by type.
+ */
+struct xenlend_msg {
+	struct xenlend_hdr hdr;
+	union {
+		__u8 body[XENLEND_BODY_SIZE];
+		struct xenlend_hello hello;
+		struct xenlend_hello_rsp hello_rsp;
+		struct xenlend_resource_create create;
+		struct xenlend_resource_destroy destroy;
+		struct xenlend_fault fault;
+		struct xenlend_fault_rsp fault_rsp;
+		struct xenlend_revoke revoke;
+		struct xenlend_revoke_done revoke_done;
+		struct xenlend_fence fence;
+	} u;
+};
+
+/*
+ * The two rings. Requests and responses share struct xenlend_msg, so every
+ * slot is XENLEND_MSG_SIZE bytes and a 4 KiB page holds 32 of them.
+ * xenlend_ctrl: front = guest, back = broker.
+ * xenlend_evt:  front = broker, back = guest.
+ */
+DEFINE_RING_TYPES(xenlend_ctrl, struct xenlend_msg, struct xenlend_msg);
+DEFINE_RING_TYPES(xenlend_evt, struct xenlend_msg, struct xenlend_msg);
+
+#endif /* XENLEND_IF_H */

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: MIT
+/*
+ * xenlend_wire.c - validation and construction of xenlend protocol messages.
+ *
+ * Built twice from this one file: into the guest kernel module and into the
+ * dom0 broker (and its unit tests and fuzzers). It touches nothing but the
+ * message it is given, which the caller has already copied off the ring.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include "xenlend_wire.h"
+
+static_assert(sizeof(struct xenlend_hdr) == 16, "header is 16 bytes");
+static_assert(sizeof(struct xenlend_msg) == XENLEND_MSG_SIZE, "slot is 64 bytes");
+static_assert(sizeof(struct xenlend_hello) == 24, "hello layout");
+static_assert(sizeof(struct xenlend_hello_rsp) == 32, "hello_rsp layout");
+static_assert(sizeof(struct xenlend_resource_create) == 32, "create layout");
+static_assert(sizeof(struct xenlend_resource_destroy) == 8, "destroy layout");
+static_assert(sizeof(struct xenlend_fault) == 32, "fault layout");
+static_assert(sizeof(struct xenlend_fault_rsp) == 32, "fault_rsp layout");
+static_assert(sizeof(struct xenlend_revoke) == 32, "revoke layout");
+static_assert(sizeof(struct xenlend_revoke_done) == 8, "revoke_done layout");
+static_assert(sizeof(struct xenlend_fence) == 16, "fence layout");
+
+#define PAGE_MASK_ (XENLEND_PAGE_SIZE - 1)
+
+static const struct xenlend_verdict ok = { XENLEND_S_OK, NULL };
+
+static struct xenlend_verdict reject(__u32 status, const char *why)
+{
+	struct xenlend_verdict v = { status, why };
+
+	return v;
+}
+
+/**
+ * xenlend_body_len() - the body length of a successful message of a type
+ * @type: XENLEND_T_*, response bit included.
+ *
+ * Return: the only valid value of &xenlend_hdr.len for @type (responses with
+ * a non-zero status have no body), or 0xffff for an unknown type.
+ */
+__u16 xenlend_body_len(__u16 type)
+{
+	switch (type) {
+	case XENLEND_T_HELLO:
+		return sizeof(struct xenlend_hello);
+	case XENLEND_T_HELLO | XENLEND_T_RESPONSE:
+		return sizeof(struct xenlend_hello_rsp);
+	case XENLEND_T_RESOURCE_CREATE:
+		return sizeof(struct xenlend_resource_create);
+	case XENLEND_T_RESOURCE_DESTROY:
+		return sizeof(struct xenlend_resource_destroy);
+	case XENLEND_T_FAULT:
+		return sizeof(struct xenlend_fault);
+	case XENLEND_T_FAULT | XENLEND_T_RESPONSE:
+		return sizeof(struct xenlend_fault_rsp);
+	case XENLEND_T_REVOKE:
+		return sizeof(struct xenlend_revoke);
+	case XENLEND_T_REVOKE | XENLEND_T_RESPONSE:
+		return sizeof(struct xenlend_revoke_done);
+	case XENLEND_T_FENCE:
+		return sizeof(struct xenlend_fence);
+	case XENLEND_T_RESOURCE_CREATE | XENLEND_T_RESPONSE:
+	case XENLEND_T_RESOURCE_DESTROY | XENLEND_T_RESPONSE:
+	case XENLEND_T_FENCE | XENLEND_T_RESPONSE:
+		return 0;
+	default:
+		return 0xffff;
+	}
+}
+
+/**
+ * xenlend_type_name() - printable name of a message type
+ * @type: XENLEND_T_*, response bit ignored.
+ *
+ * Return: a static string; "unknown" for types this version does not define.
+ */
+const char *xenlend_type_name(__u16 type)
+{
+	switch (type & ~XENLEND_T_RESPONSE) {
+	case XENLEND_T_HELLO:
+		return "HELLO";
+	case XENLEND_T_RESOURCE_CREATE:
+		return "RESOURCE_CREATE";
+	case XENLEND_T_RESOURCE_DESTROY:
+		return "RESOURCE_DESTROY";
+	case XENLEND_T_FAULT:
+		return "FAULT";
+	case XENLEND_T_REVOKE:
+		return "REVOKE";
+	case XENLEND_T_FENCE:
+		return "FENCE";
+	default:
+		return "unknown";
+	}
+}
+
+/**
+ * xenlend_status_name() - printable name of a status code
+ * @status: XENLEND_S_*.
+ *
+ * Return: a static string; "unknown" for codes this version does not define.
+ */
+const char *xenlend_status_name(__u32 status)
+{
+	static const char *const names[] = {
+		[XENLEND_S_OK] = "ok",
+		[XENLEND_S_INVAL] = "invalid",
+		[XENLEND_S_NOENT] = "no such resource",
+		[XENLEND_S_EXIST] = "resource exists",
+		[XENLEND_S_NOMEM] = "out of memory",
+		[XENLEND_S_QUOTA] = "quota exceeded",
+		[XENLEND_S_RANGE] = "out of range",
+		[XENLEND_S_VERSION] = "no common version",
+		[XENLEND_S_PROTO] = "protocol error",
+		[XENLEND_S_IO] = "I/O error",
+		[XENLEND_S_NOTSUP] = "not supported",
+		[XENLEND_S_BUSY] = "busy",
+	};
+
+	return status <= XENLEND_S_MAX ? names[status] : "unknown";
+}
+
+/**
+ * xenlend_status_to_errno() - errno for a response status
+ * @status: XENLEND_S_*.
+ *
+ * Return: 0 for XENLEND_S_OK, else a positive errno value (EPROTO for codes
+ * this version does not define).
+ */
+int xenlend_status_to_errno(__u32 status)
+{
+	switch (status) {
+	case XENLEND_S_OK:
+		return 0;
+	case XENLEND_S_INVAL:
+		return EINVAL;
+	case XENLEND_S_NOENT:
+		return ENOENT;
+	case XENLEND_S_EXIST:
+		return EEXIST;
+	case XENLEND_S_NOMEM:
+		return ENOMEM;
+	case XENLEND_S_QUOTA:
+		return EDQUOT;
+	case XENLEND_S_RANGE:
+		return ERANGE;
+	case XENLEND_S_VERSION:
+		return EPROTONOSUPPORT;
+	case XENLEND_S_IO:
+		return EIO;
+	case XENLEND_S_NOTSUP:
+		return EOPNOTSUPP;
+	case XENLEND_S_BUSY:
+		return EBUSY;
+	case XENLEND_S_PROTO:
+	default:
+		return EPROTO;
+	}
+}
+
+/**
+ * xenlend_errno_to_status() - response status for an errno
+ * @err: errno value, positive or negative.
+ *
+ * Return: the matching XENLEND_S_* code; XENLEND_S_IO for anything without a
+ * closer match.
+ */
+__u32 xenlend_errno_to_status(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0:
+		return XENLEND_S_OK;
+	case EINVAL:
+		return XENLEND_S_INVAL;
+	case ENOENT:
+		return XENLEND_S_NOENT;
+	case EEXIST:
+		return XENLEND_S_EXIST;
+	case ENOMEM:
+		return XENLEND_S_NOMEM;
+	case EDQUOT:
+		return XENLEND_S_QUOTA;
+	case ERANGE:
+		return XENLEND_S_RANGE;
+	case EPROTONOSUPPORT:
+		return XENLEND_S_VERSION;
+	case EPROTO:
+		return XENLEND_S_PROTO;
+	case EOPNOTSUPP:
+		return XENLEND_S_NOTSUP;
+	case EBUSY:
+	case EAGAIN:
+		return XENLEND_S_BUSY;
+	default:
+		return XENLEND_S_IO;
+	}
+}
+
+/**
+ * xenlend_msg_init() - start a request
+ * @m: message to fill; zeroed first.
+ * @type: XENLEND_T_* of a request.
+ * @id: request id.
+ *
+ * Sets the header, with the body length of @type. The caller fills the body.
+ */
+void xenlend_msg_init(struct xenlend_msg *m, __u16 type, __u64 id)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.type = cpu_to_le16(type);
+	m->hdr.len = cpu_to_le16(xenlend_body_len(type));
+	m->hdr.id = cpu_to_le64(id);
+}
+
+/**
+ * xenlend_msg_init_rsp() - start the response to a request
+ * @rsp: message to fill; zeroed first.
+ * @req: the request, already copied off the ring (it may be invalid).
+ * @status: XENLEND_S_*.
+ *
+ * A response echoes the request's type and id. With @status XENLEND_S_OK it
+ * gets the body length of the type and the caller fills the body; any other
+ * status has no body.
+ */
+void xenlend_msg_init_rsp(struct xenlend_msg *rsp,
+			  const struct xenlend_msg *req, __u32 status)
+{
+	__u16 type = xenlend_msg_type(req) | XENLEND_T_RESPONSE;
+
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->hdr.type = cpu_to_le16(type);
+	rsp->hdr.len = cpu_to_le16(status == XENLEND_S_OK ? xenlend_body_len(type) : 0);
+	rsp->hdr.status = cpu_to_le32(status);
+	rsp->hdr.id = req->hdr.id;
+}
+
+/**
+ * xenlend_hello_pick_version() - the version to speak with a guest
+ * @h: a HELLO body that passed xenlend_msg_check().
+ * @version: set to the chosen version on success.
+ *
+ * Return: XENLEND_S_OK, or XENLEND_S_VERSION if the guest's range does not
+ * include a version this side speaks.
+ */
+int xenlend_hello_pick_version(const struct xenlend_hello *h, __u32 *version)
+{
+	__u32 lo = le32_to_cpu(h->version_min), hi = le32_to_cpu(h->version_max);
+
+	if (lo > XENLEND_PROTOCOL_VERSION || hi < 1)
+		return XENLEND_S_VERSION;
+	*version = hi < XENLEND_PROTOCOL_VERSION ? hi : XENLEND_PROTOCOL_VERSION;
+	return XENLEND_S_OK;
+}
+
+static bool page_aligned(__u64 v)
+{
+	return (v & PAGE_MASK_) == 0;
+}
+
+/* A page-aligned, non-empty range whose end does not wrap. */
+static const char *check_range(__u64 offset, __u64 length, __u64 max)
+{
+	if (!page_aligned(offset))
+		return "offset not page aligned";
+	if (!length || !page_aligned(length))
+		return "length zero or not page aligned";
+	if (max && length > max)
+		return "length over the per-message limit";
+	if (offset + length < offset)
+		return "range wraps around";
+	return NULL;
+}
+
+static const char *check_hello(const struct xenlend_hello *h)
+{
+	__u32 n = le32_to_cpu(h->nr_bulk_pages);
+
+	if (h->reserved)
+		return "nonzero reserved field";
+	if (!le32_to_cpu(h->version_min) ||
+	    le32_to_cpu(h->version_min) > le32_to_cpu(h->version_max))
+		return "bad version range";
+	if (le64_to_cpu(h->features) & ~XENLEND_F_ALL)
+		return "unknown feature bits";
+	if (!n || n > XENLEND_MAX_BULK_PAGES)
+		return "bad number of bulk pages";
+	return NULL;
+}
+
+static const char *check_hello_rsp(const struct xenlend_hello_rsp *h)
+{
+	__u32 v = le32_to_cpu(h->version);
+
+	if (h->reserved || h->reserved2)
+		return "nonzero reserved field";
+	if (!v || v > XENLEND_PROTOCOL_VERSION)
+		return "bad version";
+	if (le64_to_cpu(h->features) & ~XENLEND_F_ALL)
+		return "unknown feature bits";
+	if (!le32_to_cpu(h->max_resources))
+		return "zero resource quota";
+	return NULL;
+}
+
+static const char *check_create(const struct xenlend_resource_create *c)
+{
+	__u32 kind = le32_to_cpu(c->kind);
+
+	if (!c->res_id)
+		return "resource id 0";
+	if (kind != XENLEND_RES_HOST && kind != XENLEND_RES_GUEST)
+		return "unknown resource kind";
+	if (c->flags)
+		return "unknown flags";
+	if (kind == XENLEND_RES_GUEST && c->blob_id)
+		return "blob id on a guest resource";
+	return check_range(0, le64_to_cpu(c->size), 0);
+}
+
+static const char *check_fault(const struct xenlend_fault *f)
+{
+	__u32 access = le32_to_cpu(f->access);
+
+	if (f->reserved)
+		return "nonzero reserved field";
+	if (!f->res_id)
+		return "resource id 0";
+	if (!access || (access & ~XENLEND_ACCESS_ALL))
+		return "bad access bits";
+	if (le32_to_cpu(f->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+		return "bulk page index out of range";
+	return check_range(le64_to_cpu(f->offset), le64_to_cpu(f->length),
+			   XENLEND_FAULT_MAX_BYTES);
+}
+
+static const char *check_fault_rsp(const struct xenlend_fault_rsp *f)
+{
+	__u64 len = le64_to_cpu(f->length);
+	const char *why;
+
+	why = check_range(le64_to_cpu(f->offset), len, XENLEND_FAULT_MAX_BYTES);
+	if (why)
+		return why;
+	if (le32_to_cpu(f->nr_grefs) != len >> XENLEND_PAGE_SHIFT)
+		return "grant count does not match length";
+	if (le32_to_cpu(f->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+		return "bulk page index out of range";
+	return NULL;
+}
+
+static const char *check_revoke(const struct xenlend_revoke *r)
+{
+	if (r->reserved)
+		return "nonzero reserved field";
+	if (!r->res_id)
+		return "resource id 0";
+	if (!r->seq)
+		return "sequence number 0";
+	return check_range(le64_to_cpu(r->offset), le64_to_cpu(r->length), 0);
+}
+
+static const char *check_body(const struct xenlend_msg *m, __u16 type)
+{
+	switch (type) {
+	case XENLEND_T_HELLO:
+		return check_hello(&m->u.hello);
+	case XENLEND_T_HELLO | XENLEND_T_RESPONSE:
+		return check_hello_rsp(&m->u.hello_rsp);
+	case XENLEND_T_RESOURCE_CREATE:
+		return check_create(&m->u.create);
+	case XENLEND_T_RESOURCE_DESTROY:
+		if (m->u.destroy.reserved)
+			return "nonzero reserved field";
+		return m->u.destroy.res_id ? NULL : "resource id 0";
+	case XENLEND_T_FAULT:
+		return check_fault(&m->u.fault);
+	case XENLEND_T_FAULT | XENLEND_T_RESPONSE:
+		return check_fault_rsp(&m->u.fault_rsp);
+	case XENLEND_T_REVOKE:
+		return check_revoke(&m->u.revoke);
+	case XENLEND_T_REVOKE | XENLEND_T_RESPONSE:
+		return m->u.revoke_done.seq ? NULL : "sequence number 0";
+	default:
+		return NULL;
+	}
+}
+
+static bool type_in_queue(__u16 base, enum xenlend_queue q)
+{
+	switch (base) {
+	case XENLEND_T_HELLO:
+	case XENLEND_T_RESOURCE_CREATE:
+	case XENLEND_T_RESOURCE_DESTROY:
+	case XENLEND_T_FAULT:
+		return q == XENLEND_Q_CTRL_REQ || q == XENLEND_Q_CTRL_RSP;
+	case XENLEND_T_REVOKE:
+	case XENLEND_T_FENCE:
+		return q == XENLEND_Q_EVT_REQ || q == XENLEND_Q_EVT_RSP;
+	default:
+		return false;
+	}
+}
+
+/**
+ * xenlend_msg_check() - validate a message copied off a ring
+ * @m: the message, in memory the peer cannot change.
+ * @q: the ring and direction it was read from.
+ *
+ * Checks the header (type known for @q, response bit matching @q, exact body
+ * length, status zero in requests and known in responses), that every byte
+ * past the body and every reserved field is zero, and the ranges, ids and
+ * flags of the body. Error responses have no body and are accepted for any
+ * type, so that the requester can match them to what it sent.
+ *
+ * Return: a verdict whose status is XENLEND_S_OK for a valid message, else the
+ * status a bad request should be answered with and a reason to log.
+ */
+struct xenlend_verdict xenlend_msg_check(const struct xenlend_msg *m,
+					 enum xenlend_queue q)
+{
+	bool want_rsp = q == XENLEND_Q_CTRL_RSP || q == XENLEND_Q_EVT_RSP;
+	__u16 type = le16_to_cpu(m->hdr.type);
+	__u16 base = type & ~XENLEND_T_RESPONSE;
+	__u16 len = le16_to_cpu(m->hdr.len);
+	__u32 status = le32_to_cpu(m->hdr.status);
+	const char *why;
+	unsigned int i;
+
+	if (!!(type & XENLEND_T_RESPONSE) != want_rsp)
+		return reject(XENLEND_S_PROTO, want_rsp ? "request where a response was expected"
+							: "response where a request was expected");
+	if (len > XENLEND_BODY_SIZE)
+		return reject(XENLEND_S_INVAL, "oversize length");
+
+	if (want_rsp && status != XENLEND_S_OK) {
+		if (status > XENLEND_S_MAX)
+			return reject(XENLEND_S_INVAL, "unknown status");
+		if (len)
+			return reject(XENLEND_S_INVAL, "error response with a body");
+	} else {
+		if (!want_rsp && status)
+			return reject(XENLEND_S_INVAL, "nonzero status in a request");
+		if (!type_in_queue(base, q))
+			return reject(XENLEND_S_PROTO, "unknown message type");
+		if (len != xenlend_body_len(type))
+			return reject(XENLEND_S_INVAL, "wrong length for type");
+	}
+
+	for (i = len; i < XENLEND_BODY_SIZE; i++)
+		if (m->u.body[i])
+			return reject(XENLEND_S_INVAL, "nonzero bytes past the body");
+
+	if (want_rsp && status != XENLEND_S_OK)
+		return ok;
+
+	why = check_body(m, type);
+	if (why)
+		return reject(XENLEND_S_INVAL, why);
+	return ok;
+}
