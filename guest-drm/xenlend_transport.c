@@ -232,28 +232,19 @@ static void xenlend_evt_work(struct work_struct *work)
 	} while (more);
 }
 
-/* Wait for a free control ring slot; returns with t->lock held on success. */
-static int xenlend_get_slot(struct xenlend_transport *t, unsigned long *left)
+/* Wait, without the lock, until a control ring slot looks free. */
+static int xenlend_wait_slot(struct xenlend_transport *t, unsigned long *left)
 {
 	long ret;
 
-	spin_lock_irq(&t->lock);
-	while (!t->broken && RING_FULL(&t->ctrl)) {
-		spin_unlock_irq(&t->lock);
-		ret = wait_event_killable_timeout(t->ring_space,
-						  READ_ONCE(t->broken) ||
-						  !RING_FULL(&t->ctrl), *left);
-		if (ret < 0)
-			return ret;
-		if (!ret)
-			return -ETIMEDOUT;
-		*left = ret;
-		spin_lock_irq(&t->lock);
-	}
-	if (t->broken || t->irq < 0) {
-		spin_unlock_irq(&t->lock);
-		return -ENODEV;
-	}
+	ret = wait_event_killable_timeout(t->ring_space,
+					  READ_ONCE(t->broken) || !RING_FULL(&t->ctrl),
+					  *left);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return -ETIMEDOUT;
+	*left = ret;
 	return 0;
 }
 
@@ -282,9 +273,19 @@ int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 	init_completion(&w.done);
 	w.type = xenlend_msg_type(req);
 
-	err = xenlend_get_slot(t, &left);
-	if (err)
-		return err;
+	for (;;) {
+		err = xenlend_wait_slot(t, &left);
+		if (err)
+			return err;
+		spin_lock_irq(&t->lock);
+		if (t->broken || t->irq < 0) {
+			spin_unlock_irq(&t->lock);
+			return -ENODEV;
+		}
+		if (!RING_FULL(&t->ctrl))
+			break;
+		spin_unlock_irq(&t->lock);
+	}
 	w.id = ++t->next_id;
 	req->hdr.id = cpu_to_le64(w.id);
 	list_add_tail(&w.link, &t->pending);
@@ -339,7 +340,7 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 	err = xenlend_call_raw(t, req, rsp);
 	if (err)
 		return err;
-	return -xenlend_status_to_errno(xenlend_msg_status(rsp));
+	return xenlend_status_to_errno(xenlend_msg_status(rsp));
 }
 
 /**
@@ -361,7 +362,7 @@ int xenlend_hello(struct xenlend_transport *t)
 
 	err = xenlend_call_raw(t, &req, &rsp);
 	if (!err)
-		err = -xenlend_status_to_errno(xenlend_msg_status(&rsp));
+		err = xenlend_status_to_errno(xenlend_msg_status(&rsp));
 	if (err) {
 		dev_err(&t->xbdev->dev, "HELLO failed: %d\n", err);
 		return err;

@@ -58,7 +58,7 @@ struct xenbus_device;
  */
 struct xenlend_transport {
 	struct xenbus_device *xbdev;
-	spinlock_t lock;
+	spinlock_t lock; /* protects ctrl, pending, next_id, broken */
 	struct xenlend_ctrl_front_ring ctrl;
 	struct xenlend_evt_back_ring evt;
 	struct xenlend_ctrl_sring *ctrl_sring;
@@ -82,7 +82,7 @@ struct xenlend_transport {
 	bool test_hooks;
 	struct dentry *debugfs;
 	struct xenlend_msg inject_rsp;
-	struct mutex inject_lock;
+	struct mutex inject_lock; /* serialises debugfs injection */
 };
 
 /* Bound of every wait for the broker; past it a request fails. */

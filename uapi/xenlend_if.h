@@ -33,7 +33,7 @@
  * * The **control ring** carries guest requests (HELLO, RESOURCE_CREATE,
  *   RESOURCE_DESTROY, FAULT) and the broker's responses.
  * * The **event ring** carries broker requests (REVOKE, FENCE) and the
- *   guest's responses (REVOKE_DONE, FENCE acknowledgement).
+ *   guest's responses (REVOKE_DONE, FENCE acknowledgment).
  * * **Bulk pages** hold arrays too large for a ring slot, such as the grant
  *   references of a FAULT response. The guest grants them once, read-write,
  *   and names one per request.
@@ -97,7 +97,7 @@
 
 /** @XENLEND_PAGE_SIZE: unit of every offset and length in the protocol. */
 #define XENLEND_PAGE_SHIFT		12
-#define XENLEND_PAGE_SIZE		(1u << XENLEND_PAGE_SHIFT)
+#define XENLEND_PAGE_SIZE		4096u
 
 /** @XENLEND_MAX_BULK_PAGES: upper bound of ``nr-bulk-pages``. */
 #define XENLEND_MAX_BULK_PAGES		32

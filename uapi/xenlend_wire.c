@@ -127,8 +127,8 @@ const char *xenlend_status_name(__u32 status)
  * xenlend_status_to_errno() - errno for a response status
  * @status: XENLEND_S_*.
  *
- * Return: 0 for XENLEND_S_OK, else a positive errno value (EPROTO for codes
- * this version does not define).
+ * Return: 0 for XENLEND_S_OK, else a negative errno (-EPROTO for codes this
+ * version does not define).
  */
 int xenlend_status_to_errno(__u32 status)
 {
@@ -136,28 +136,28 @@ int xenlend_status_to_errno(__u32 status)
 	case XENLEND_S_OK:
 		return 0;
 	case XENLEND_S_INVAL:
-		return EINVAL;
+		return -EINVAL;
 	case XENLEND_S_NOENT:
-		return ENOENT;
+		return -ENOENT;
 	case XENLEND_S_EXIST:
-		return EEXIST;
+		return -EEXIST;
 	case XENLEND_S_NOMEM:
-		return ENOMEM;
+		return -ENOMEM;
 	case XENLEND_S_QUOTA:
-		return EDQUOT;
+		return -EDQUOT;
 	case XENLEND_S_RANGE:
-		return ERANGE;
+		return -ERANGE;
 	case XENLEND_S_VERSION:
-		return EPROTONOSUPPORT;
+		return -EPROTONOSUPPORT;
 	case XENLEND_S_IO:
-		return EIO;
+		return -EIO;
 	case XENLEND_S_NOTSUP:
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	case XENLEND_S_BUSY:
-		return EBUSY;
+		return -EBUSY;
 	case XENLEND_S_PROTO:
 	default:
-		return EPROTO;
+		return -EPROTO;
 	}
 }
 

@@ -77,7 +77,7 @@ static int set_string(char *dst, size_t len, const char *v)
 int config_parse_line(struct broker_config *c, const char *line, char *err, size_t errlen)
 {
 	char buf[1024], *key, *val, *hash, *eq;
-	uint64_t x;
+	uint64_t x = 0;
 	int ret = 0;
 
 	if (strlen(line) >= sizeof(buf)) {
@@ -105,16 +105,20 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 		ret = c->guests_all ? 0 : set_string(c->guests, sizeof(c->guests), val);
 	} else if (!strcmp(key, "max_lent_bytes")) {
 		ret = parse_u64(val, XENLEND_PAGE_SIZE, UINT64_MAX, &x);
-		c->max_lent_bytes = x;
+		if (!ret)
+			c->max_lent_bytes = x;
 	} else if (!strcmp(key, "max_resources")) {
 		ret = parse_u64(val, 1, 1u << 20, &x);
-		c->max_resources = (uint32_t)x;
+		if (!ret)
+			c->max_resources = (uint32_t)x;
 	} else if (!strcmp(key, "max_bulk_pages")) {
 		ret = parse_u64(val, 1, XENLEND_MAX_BULK_PAGES, &x);
-		c->max_bulk_pages = (uint32_t)x;
+		if (!ret)
+			c->max_bulk_pages = (uint32_t)x;
 	} else if (!strcmp(key, "revoke_timeout_ms")) {
 		ret = parse_u64(val, 1, 60000, &x);
-		c->revoke_timeout_ms = (uint32_t)x;
+		if (!ret)
+			c->revoke_timeout_ms = (uint32_t)x;
 	} else if (!strcmp(key, "fault_failure")) {
 		if (!strcmp(val, "sigbus"))
 			c->fault_failure = FAIL_SIGBUS;

@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SUITE=trixie
 TOOLS_PKGS="qemu-system-x86 xen-hypervisor-4.20-amd64 linux-headers-amd64 \
 gcc make libc6-dev libxen-dev libdrm-dev libsystemd-dev pkg-config \
-busybox-static cpio perl"
+busybox-static cpio perl sparse linux-source"
 DOM0_PKGS="xen-utils-4.20 xenstore-utils busybox kmod libdrm2 libsystemd0"
 
 host_apt_install debootstrap cpio python3 zstd
@@ -85,5 +85,14 @@ KERNEL_POST='KPKG=$(apt-cache depends linux-image-amd64 | awk "/Depends: linux-i
 		cd /tmp && apt-get download -q $KPKG && dpkg-deb -x ${KPKG}_*.deb / && rm -f ${KPKG}_*.deb
 	fi'
 
-make_root tools "$TOOLS_PKGS" "$KERNEL_POST"
+# checkpatch.pl and its data files, out of the kernel source tarball.
+CHECKPATCH_POST='if [ ! -x /opt/checkpatch/scripts/checkpatch.pl ]; then
+		mkdir -p /opt/checkpatch
+		tar -C /opt/checkpatch --strip-components=1 -xf /usr/src/linux-source-*.tar.xz \
+			--wildcards "*/scripts/checkpatch.pl" "*/scripts/spelling.txt" \
+			"*/scripts/const_structs.checkpatch"
+	fi'
+
+make_root tools "$TOOLS_PKGS" "$KERNEL_POST
+	$CHECKPATCH_POST"
 make_root dom0root "$DOM0_PKGS" 'rm -rf /var/lib/apt/lists/*'

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# xenlend - GPU memory lent by dom0 to Xen guests.
+#
+#   make run     build what is missing, boot Xen + dom0 + a PV and a PVH domU
+#                in QEMU and show the guest <-> broker handshake (the demo)
+#   make check   every test tier: unit, fuzz replay, static, end to end
+#
+# Everything downloaded or built outside the tree is cached under
+# $(XENLEND_CACHE) (default /var/cache/xenlend). Needs root (debootstrap,
+# chroot, mount) on Debian bookworm.
+
+SHELL := /bin/sh
+
+all: check
+
+deps:
+	@sh scripts/install-host-deps.sh
+
+env: deps
+	@sh scripts/xen-env/setup.sh
+
+images: env
+	@sh scripts/xen-env/build-images.sh
+
+run: images
+	@sh scripts/xen-env/run-vm.sh demo
+
+unit: deps
+	@$(MAKE) -s -C tests unit
+
+replay: deps
+	@$(MAKE) -s -C tests replay
+
+static: env
+	@sh scripts/static-check.sh
+
+e2e: images
+	@sh scripts/xen-env/run-vm.sh check
+
+check: deps
+	@sh scripts/check.sh
+
+fuzz: deps
+	@$(MAKE) -s -C tests fuzz
+
+clean:
+	@$(MAKE) -s -C tests clean
+	@$(MAKE) -s -C dom0-broker clean
+
+.PHONY: all deps env images run unit replay static e2e check fuzz clean

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the protocol codec (uapi/xenlend_wire.c).
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include "check.h"
+#include "vectors.h"
+#include "xenlend_wire.h"
+
+static struct xenlend_verdict check_msg(const struct xenlend_msg *m, enum xenlend_queue q)
+{
+	return xenlend_msg_check(m, q);
+}
+
+/* Every vector gets the reason the table names, or passes the codec. */
+static void test_vectors_reasons(void)
+{
+	const struct test_vector *v;
+	size_t n = test_vectors_get(&v);
+
+	CHECK(n > 30);
+	for (size_t i = 0; i < n; i++) {
+		struct xenlend_verdict r = check_msg(&v[i].msg, v[i].q);
+
+		if (v[i].want_why) {
+			if (!r.why || strcmp(r.why, v[i].want_why))
+				fprintf(stderr, "vector %s: got \"%s\"\n", v[i].name,
+					r.why ? r.why : "(accepted)");
+			CHECK_STR(r.why, v[i].want_why);
+			CHECK(r.status != XENLEND_S_OK);
+			/* The codec's status is the one the receiver answers with. */
+			CHECK_EQ(r.status, v[i].want_status);
+		} else {
+			if (r.why)
+				fprintf(stderr, "vector %s: rejected: %s\n", v[i].name, r.why);
+			CHECK(r.why == NULL);
+			CHECK_EQ(r.status, XENLEND_S_OK);
+		}
+	}
+}
+
+static void valid_requests(struct xenlend_msg *m, int which)
+{
+	switch (which) {
+	case 0:
+		xenlend_msg_init(m, XENLEND_T_HELLO, 1);
+		m->u.hello.version_min = cpu_to_le32(1);
+		m->u.hello.version_max = cpu_to_le32(5);
+		m->u.hello.nr_bulk_pages = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
+		break;
+	case 1:
+		xenlend_msg_init(m, XENLEND_T_RESOURCE_CREATE, 2);
+		m->u.create.res_id = cpu_to_le32(3);
+		m->u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
+		m->u.create.size = cpu_to_le64(1ull << 40);
+		break;
+	case 2:
+		xenlend_msg_init(m, XENLEND_T_RESOURCE_DESTROY, 3);
+		m->u.destroy.res_id = cpu_to_le32(0xffffffff);
+		break;
+	default:
+		xenlend_msg_init(m, XENLEND_T_FAULT, 4);
+		m->u.fault.res_id = cpu_to_le32(1);
+		m->u.fault.access = cpu_to_le32(XENLEND_ACCESS_ALL);
+		m->u.fault.offset = cpu_to_le64(UINT64_MAX - 2 * (__u64)XENLEND_FAULT_MAX_BYTES + 1);
+		m->u.fault.length = cpu_to_le64(XENLEND_FAULT_MAX_BYTES);
+		m->u.fault.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES - 1);
+		break;
+	}
+}
+
+static void test_valid_requests_pass(void)
+{
+	struct xenlend_msg m;
+
+	for (int i = 0; i < 4; i++) {
+		valid_requests(&m, i);
+		CHECK(check_msg(&m, XENLEND_Q_CTRL_REQ).why == NULL);
+		/* ... on the control ring only, and only as requests. */
+		CHECK_EQ(check_msg(&m, XENLEND_Q_EVT_REQ).status, XENLEND_S_PROTO);
+		CHECK_EQ(check_msg(&m, XENLEND_Q_CTRL_RSP).status, XENLEND_S_PROTO);
+	}
+}
+
+static void test_every_reserved_byte_matters(void)
+{
+	struct xenlend_msg m;
+
+	/* Flipping any byte past the body of a valid request is rejected. */
+	for (int i = 0; i < 4; i++) {
+		valid_requests(&m, i);
+		for (unsigned int b = le16_to_cpu(m.hdr.len); b < XENLEND_BODY_SIZE; b++) {
+			struct xenlend_msg c = m;
+
+			c.u.body[b] = 1;
+			CHECK_STR(check_msg(&c, XENLEND_Q_CTRL_REQ).why,
+				  "nonzero bytes past the body");
+		}
+	}
+	valid_requests(&m, 0);
+	m.u.hello.reserved = cpu_to_le32(1);
+	CHECK_STR(check_msg(&m, XENLEND_Q_CTRL_REQ).why, "nonzero reserved field");
+	valid_requests(&m, 3);
+	m.u.fault.reserved = cpu_to_le32(0x80000000);
+	CHECK_STR(check_msg(&m, XENLEND_Q_CTRL_REQ).why, "nonzero reserved field");
+}
+
+static void test_events_and_responses(void)
+{
+	struct xenlend_msg req, rsp;
+
+	xenlend_msg_init(&req, XENLEND_T_REVOKE, 9);
+	req.u.revoke.res_id = cpu_to_le32(1);
+	req.u.revoke.offset = cpu_to_le64(XENLEND_PAGE_SIZE);
+	req.u.revoke.length = cpu_to_le64(1ull << 30);
+	req.u.revoke.seq = cpu_to_le64(77);
+	CHECK(check_msg(&req, XENLEND_Q_EVT_REQ).why == NULL);
+
+	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
+	CHECK_EQ(xenlend_msg_type(&rsp), XENLEND_T_REVOKE | XENLEND_T_RESPONSE);
+	CHECK_EQ(xenlend_msg_id(&rsp), 9);
+	CHECK_EQ(le16_to_cpu(rsp.hdr.len), sizeof(struct xenlend_revoke_done));
+	/* REVOKE_DONE must echo a sequence number. */
+	CHECK_STR(check_msg(&rsp, XENLEND_Q_EVT_RSP).why, "sequence number 0");
+	rsp.u.revoke_done.seq = req.u.revoke.seq;
+	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);
+
+	/* Error responses have no body and are accepted for any type. */
+	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_NOENT);
+	CHECK_EQ(le16_to_cpu(rsp.hdr.len), 0);
+	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);
+	rsp.hdr.type = cpu_to_le16(0x7777 | XENLEND_T_RESPONSE);
+	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);
+	rsp.hdr.len = cpu_to_le16(8);
+	CHECK_STR(check_msg(&rsp, XENLEND_Q_EVT_RSP).why, "error response with a body");
+	rsp.hdr.len = 0;
+	rsp.hdr.status = cpu_to_le32(XENLEND_S_MAX + 1);
+	CHECK_STR(check_msg(&rsp, XENLEND_Q_EVT_RSP).why, "unknown status");
+
+	/* A FENCE acknowledgement has no body. */
+	xenlend_msg_init(&req, XENLEND_T_FENCE, 10);
+	CHECK(check_msg(&req, XENLEND_Q_EVT_REQ).why == NULL);
+	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
+	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);
+}
+
+static void test_fault_and_hello_responses(void)
+{
+	struct xenlend_msg req, rsp;
+
+	valid_requests(&req, 3);
+	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
+	rsp.u.fault_rsp.offset = cpu_to_le64(0);
+	rsp.u.fault_rsp.length = cpu_to_le64(16 * XENLEND_PAGE_SIZE);
+	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(16);
+	CHECK(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why == NULL);
+	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(17);
+	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "grant count does not match length");
+	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(16);
+	rsp.u.fault_rsp.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
+	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "bulk page index out of range");
+
+	valid_requests(&req, 0);
+	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
+	rsp.u.hello_rsp.version = cpu_to_le32(1);
+	rsp.u.hello_rsp.max_resources = cpu_to_le32(1);
+	CHECK(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why == NULL);
+	rsp.u.hello_rsp.version = cpu_to_le32(2);
+	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "bad version");
+	rsp.u.hello_rsp.version = cpu_to_le32(1);
+	rsp.u.hello_rsp.max_resources = 0;
+	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "zero resource quota");
+}
+
+static void test_version_negotiation(void)
+{
+	struct xenlend_hello h = { 0 };
+	__u32 v = 0;
+
+	h.version_min = cpu_to_le32(1);
+	h.version_max = cpu_to_le32(9);
+	CHECK_EQ(xenlend_hello_pick_version(&h, &v), XENLEND_S_OK);
+	CHECK_EQ(v, XENLEND_PROTOCOL_VERSION);
+	h.version_min = cpu_to_le32(2);
+	CHECK_EQ(xenlend_hello_pick_version(&h, &v), XENLEND_S_VERSION);
+}
+
+static void test_status_errno_round_trip(void)
+{
+	for (__u32 s = 0; s <= XENLEND_S_MAX; s++) {
+		CHECK_EQ(xenlend_errno_to_status(xenlend_status_to_errno(s)), s);
+		CHECK(strcmp(xenlend_status_name(s), "unknown"));
+	}
+	CHECK_EQ(xenlend_status_to_errno(XENLEND_S_MAX + 1), -EPROTO);
+	CHECK_EQ(xenlend_errno_to_status(-ENOENT), XENLEND_S_NOENT);
+	CHECK_EQ(xenlend_errno_to_status(EXDEV), XENLEND_S_IO);
+	CHECK_STR(xenlend_status_name(1000), "unknown");
+	CHECK_STR(xenlend_type_name(XENLEND_T_FAULT | XENLEND_T_RESPONSE), "FAULT");
+	CHECK_STR(xenlend_type_name(0x55), "unknown");
+	CHECK_EQ(xenlend_body_len(0x55), 0xffff);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST(test_vectors_reasons),
+		TEST(test_valid_requests_pass),
+		TEST(test_every_reserved_byte_matters),
+		TEST(test_events_and_responses),
+		TEST(test_fault_and_hello_responses),
+		TEST(test_version_negotiation),
+		TEST(test_status_errno_round_trip),
+	};
+
+	return test_main("wire", cases, sizeof(cases) / sizeof(cases[0]));
+}
