@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-host: the dom0 lending engine.
+ *
+ * Grants pages of a user mapping (a memfd or GPU buffer mapping of the
+ * broker) to one guest on demand, holds a reference on every granted page,
+ * and turns MMU-notifier invalidations of granted pages into revocation
+ * events the broker reads from the same file. The notifier never waits for
+ * the guest: it marks the grants revoked and returns, and the held references
+ * keep the pages from being reused until the broker releases the grants -
+ * after the guest acknowledged, or after the broker's deadline, in which case
+ * a page the guest still maps stays quarantined until Xen reports it
+ * unmapped (gnttab_end_foreign_access() defers it). See uapi/xenlend_host.h.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <xen/grant_table.h>
+#include <xen/page.h>
+#include <xen/xen.h>
+
+#include "xenlend_host.h"
+
+static unsigned int max_granted_pages = 1u << 18;	/* 1 GiB */
+module_param(max_granted_pages, uint, 0644);
+MODULE_PARM_DESC(max_granted_pages, "Most pages one file may have granted at once");
+
+#define XL_EVENTS	256	/* queued events per file before OVERFLOW */
+
+enum xl_state { XL_EMPTY, XL_GRANTED, XL_REVOKED };
+
+/**
+ * struct xl_entry - one page of a region
+ * @page: the granted page, referenced; NULL when XL_EMPTY.
+ * @gref: its grant reference.
+ * @state: enum xl_state.
+ * @seq: for XL_REVOKED, the revocation's sequence number.
+ */
+struct xl_entry {
+	struct page *page;
+	grant_ref_t gref;
+	u32 state;
+	u64 seq;
+};
+
+struct xl_file;
+
+/**
+ * struct xl_region - a lendable range of the broker's address space
+ * @link: entry in &xl_file.regions.
+ * @file: owner.
+ * @notifier: MMU interval notifier over the range.
+ * @uaddr: start address.
+ * @npages: length in pages.
+ * @id: broker-chosen id.
+ * @readonly: grant read-only.
+ * @entries: @npages entries, protected by &xl_file.lock.
+ */
+struct xl_region {
+	struct list_head link;
+	struct xl_file *file;
+	struct mmu_interval_notifier notifier;
+	unsigned long uaddr;
+	unsigned long npages;
+	u32 id;
+	bool readonly;
+	struct xl_entry *entries;
+};
+
+/**
+ * struct xl_file - one open file, lending to one guest
+ * @ioctl_lock: serialises ioctls (region list changes).
+ * @lock: protects the entries, @events, @seq and the counters; taken in the
+ *	MMU notifier, so never held across anything that sleeps.
+ * @domid: the guest, or -1 before BIND.
+ * @regions: list of &struct xl_region.
+ * @wq: readers waiting for events.
+ * @events: ring of queued events.
+ * @ev_head: index of the oldest queued event.
+ * @ev_count: number of queued events.
+ * @overflow: events were lost; an OVERFLOW event is pending.
+ * @seq: last revocation sequence number.
+ * @granted: pages in XL_GRANTED.
+ * @revoked: pages in XL_REVOKED.
+ * @quarantined: pages released while still mapped (total).
+ * @events_lost: revocations folded into an OVERFLOW event.
+ */
+struct xl_file {
+	struct mutex ioctl_lock; /* serialises ioctls */
+	spinlock_t lock; /* entries, events, seq, counters */
+	int domid;
+	struct list_head regions;
+	wait_queue_head_t wq;
+	struct xenlend_host_event events[XL_EVENTS];
+	unsigned int ev_head;
+	unsigned int ev_count;
+	bool overflow;
+	u64 seq;
+	u64 granted;
+	u64 revoked;
+	u64 quarantined;
+	u64 events_lost;
+};
+
+/* Called with f->lock held. */
+static void xl_queue_event(struct xl_file *f, u32 id, u64 offset, u64 length, u64 seq)
+{
+	struct xenlend_host_event *ev;
+
+	if (f->ev_count == XL_EVENTS) {
+		f->overflow = true;
+		f->events_lost++;
+		return;
+	}
+	ev = &f->events[(f->ev_head + f->ev_count++) % XL_EVENTS];
+	ev->type = XENLEND_HOST_EV_REVOKE;
+	ev->id = id;
+	ev->offset = offset;
+	ev->length = length;
+	ev->seq = seq;
+}
+
+static bool xl_invalidate(struct mmu_interval_notifier *mni,
+			  const struct mmu_notifier_range *range,
+			  unsigned long cur_seq)
+{
+	struct xl_region *r = container_of(mni, struct xl_region, notifier);
+	struct xl_file *f = r->file;
+	unsigned long start = max(range->start, r->uaddr);
+	unsigned long end = min(range->end, r->uaddr + (r->npages << PAGE_SHIFT));
+	unsigned long i, first, last, lo = ULONG_MAX, hi = 0;
+	u64 seq;
+
+	if (start >= end)
+		return true;
+	first = (start - r->uaddr) >> PAGE_SHIFT;
+	last = DIV_ROUND_UP(end - r->uaddr, PAGE_SIZE);
+
+	/*
+	 * Never sleeps and never waits for the guest: the references held on
+	 * the pages keep them from reuse until the broker releases the grants.
+	 */
+	spin_lock(&f->lock);
+	mmu_interval_set_seq(mni, cur_seq);
+	seq = f->seq + 1;
+	for (i = first; i < last; i++) {
+		struct xl_entry *e = &r->entries[i];
+
+		if (e->state != XL_GRANTED)
+			continue;
+		e->state = XL_REVOKED;
+		e->seq = seq;
+		f->granted--;
+		f->revoked++;
+		lo = min(lo, i);
+		hi = i;
+	}
+	if (lo != ULONG_MAX) {
+		f->seq = seq;
+		xl_queue_event(f, r->id, (u64)lo << PAGE_SHIFT,
+			       (u64)(hi - lo + 1) << PAGE_SHIFT, seq);
+		wake_up_interruptible(&f->wq);
+	}
+	spin_unlock(&f->lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops xl_notifier_ops = {
+	.invalidate = xl_invalidate,
+};
+
+/* End a grant and drop our page reference. Called with f->lock held. */
+static void xl_end_entry(struct xl_file *f, struct xl_entry *e)
+{
+	if (e->state == XL_GRANTED)
+		f->granted--;
+	else
+		f->revoked--;
+	if (!gnttab_try_end_foreign_access(e->gref)) {
+		/* Still mapped: Xen keeps the page out of use until unmapped. */
+		gnttab_end_foreign_access(e->gref, NULL);
+		f->quarantined++;
+	}
+	put_page(e->page);
+	e->page = NULL;
+	e->state = XL_EMPTY;
+}
+
+static struct xl_region *xl_find_region(struct xl_file *f, u32 id)
+{
+	struct xl_region *r;
+
+	list_for_each_entry(r, &f->regions, link)
+		if (r->id == id)
+			return r;
+	return NULL;
+}
+
+static long xl_bind(struct xl_file *f, void __user *arg)
+{
+	struct xenlend_host_bind b;
+
+	if (copy_from_user(&b, arg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags || !b.domid || b.domid >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	if (f->domid >= 0)
+		return -EBUSY;
+	f->domid = b.domid;
+	return 0;
+}
+
+static long xl_add_region(struct xl_file *f, void __user *arg)
+{
+	struct xenlend_host_region a;
+	struct xl_region *r;
+	int err;
+
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	if (f->domid < 0)
+		return -ENOTCONN;
+	if (!a.id || (a.flags & ~XENLEND_HOST_REGION_READONLY) ||
+	    !PAGE_ALIGNED(a.uaddr) || !a.size || !PAGE_ALIGNED(a.size) ||
+	    a.uaddr + a.size < a.uaddr || a.uaddr + a.size > TASK_SIZE)
+		return -EINVAL;
+	if (xl_find_region(f, a.id))
+		return -EEXIST;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->file = f;
+	r->uaddr = a.uaddr;
+	r->npages = a.size >> PAGE_SHIFT;
+	r->id = a.id;
+	r->readonly = a.flags & XENLEND_HOST_REGION_READONLY;
+	r->entries = kvcalloc(r->npages, sizeof(*r->entries), GFP_KERNEL);
+	if (!r->entries) {
+		kfree(r);
+		return -ENOMEM;
+	}
+	err = mmu_interval_notifier_insert(&r->notifier, current->mm, a.uaddr,
+					   a.size, &xl_notifier_ops);
+	if (err) {
+		kvfree(r->entries);
+		kfree(r);
+		return err;
+	}
+	list_add_tail(&r->link, &f->regions);
+	return 0;
+}
+
+static void xl_free_region(struct xl_file *f, struct xl_region *r)
+{
+	unsigned long i;
+
+	mmu_interval_notifier_remove(&r->notifier);
+	spin_lock(&f->lock);
+	for (i = 0; i < r->npages; i++)
+		if (r->entries[i].state != XL_EMPTY)
+			xl_end_entry(f, &r->entries[i]);
+	spin_unlock(&f->lock);
+	list_del(&r->link);
+	kvfree(r->entries);
+	kfree(r);
+}
+
+static long xl_remove_region(struct xl_file *f, u32 __user *arg)
+{
+	struct xl_region *r;
+	u32 id;
+
+	if (get_user(id, arg))
+		return -EFAULT;
+	r = xl_find_region(f, id);
+	if (!r)
+		return -ENOENT;
+	xl_free_region(f, r);
+	return 0;
+}
+
+static long xl_grant(struct xl_file *f, void __user *arg)
+{
+	struct xenlend_host_grant g;
+	unsigned long first, n, i, done = 0, seq;
+	struct page **pages = NULL;
+	u32 *grefs = NULL;
+	struct xl_region *r;
+	long err = 0;
+	int got;
+
+	if (copy_from_user(&g, arg, sizeof(g)))
+		return -EFAULT;
+	r = xl_find_region(f, g.id);
+	if (!r)
+		return -ENOENT;
+	if (!g.length || g.length > XENLEND_HOST_MAX_GRANT ||
+	    !PAGE_ALIGNED(g.offset) || !PAGE_ALIGNED(g.length) ||
+	    g.offset >= (u64)r->npages << PAGE_SHIFT ||
+	    g.length > ((u64)r->npages << PAGE_SHIFT) - g.offset)
+		return -EINVAL;
+	if (current->mm != r->notifier.mm)
+		return -EPERM;
+	if (g.write && r->readonly)
+		return -EACCES;
+
+	first = g.offset >> PAGE_SHIFT;
+	n = g.length >> PAGE_SHIFT;
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	grefs = kvmalloc_array(n, sizeof(*grefs), GFP_KERNEL);
+	if (!pages || !grefs) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+again:
+	seq = mmu_interval_read_begin(&r->notifier);
+	got = get_user_pages_fast(r->uaddr + g.offset, n, r->readonly ? 0 : FOLL_WRITE, pages);
+	if (got < 0) {
+		err = got;
+		goto out;
+	}
+	if (got < n) {
+		release_pages(pages, got);
+		err = -EFAULT;
+		goto out;
+	}
+
+	spin_lock(&f->lock);
+	if (mmu_interval_read_retry(&r->notifier, seq)) {
+		spin_unlock(&f->lock);
+		release_pages(pages, n);
+		goto again;
+	}
+	for (i = 0; i < n; i++) {
+		struct xl_entry *e = &r->entries[first + i];
+		int ref;
+
+		if (e->state == XL_GRANTED && e->page == pages[i]) {
+			grefs[i] = e->gref;
+			put_page(pages[i]);
+			continue;
+		}
+		if (e->state != XL_EMPTY || f->granted >= max_granted_pages) {
+			/* Revoked, not yet released: the broker retries later. */
+			err = e->state != XL_EMPTY ? -EAGAIN : -EDQUOT;
+			break;
+		}
+		ref = gnttab_grant_foreign_access(f->domid, xen_page_to_gfn(pages[i]),
+						  r->readonly);
+		if (ref < 0) {
+			err = ref;
+			break;
+		}
+		e->page = pages[i];
+		e->gref = ref;
+		e->state = XL_GRANTED;
+		f->granted++;
+		grefs[i] = ref;
+	}
+	done = i;
+	g.seq = f->seq;
+	spin_unlock(&f->lock);
+	if (done < n)
+		release_pages(pages + done, n - done);
+	if (err)
+		goto out;
+
+	if (copy_to_user(u64_to_user_ptr(g.grefs), grefs, n * sizeof(*grefs)) ||
+	    copy_to_user(arg, &g, sizeof(g)))
+		err = -EFAULT;
+out:
+	kvfree(pages);
+	kvfree(grefs);
+	return err;
+}
+
+static long xl_release(struct xl_file *f, void __user *arg)
+{
+	struct xenlend_host_release a;
+	u64 before;
+	struct xl_region *r;
+	unsigned long i;
+
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	a.released = 0;
+	spin_lock(&f->lock);
+	before = f->quarantined;
+	list_for_each_entry(r, &f->regions, link) {
+		for (i = 0; i < r->npages; i++) {
+			struct xl_entry *e = &r->entries[i];
+
+			if (e->state == XL_REVOKED && e->seq <= a.seq) {
+				xl_end_entry(f, e);
+				a.released++;
+			}
+		}
+	}
+	a.quarantined = f->quarantined - before;
+	spin_unlock(&f->lock);
+	return copy_to_user(arg, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+static long xl_stats(struct xl_file *f, void __user *arg)
+{
+	struct xenlend_host_stats s;
+
+	spin_lock(&f->lock);
+	s.granted = f->granted;
+	s.revoked = f->revoked;
+	s.quarantined = f->quarantined;
+	s.events_lost = f->events_lost;
+	spin_unlock(&f->lock);
+	return copy_to_user(arg, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct xl_file *f = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	mutex_lock(&f->ioctl_lock);
+	switch (cmd) {
+	case XENLEND_HOST_IOC_BIND:
+		ret = xl_bind(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_ADD_REGION:
+		ret = xl_add_region(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_REMOVE_REGION:
+		ret = xl_remove_region(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_GRANT:
+		ret = xl_grant(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_RELEASE:
+		ret = xl_release(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_STATS:
+		ret = xl_stats(f, uarg);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+	mutex_unlock(&f->ioctl_lock);
+	return ret;
+}
+
+static bool xl_has_events(struct xl_file *f)
+{
+	bool ret;
+
+	spin_lock(&f->lock);
+	ret = f->ev_count || f->overflow;
+	spin_unlock(&f->lock);
+	return ret;
+}
+
+static ssize_t xl_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)
+{
+	struct xl_file *f = file->private_data;
+	struct xenlend_host_event ev[16];
+	size_t n = 0, max = min(len / sizeof(ev[0]), ARRAY_SIZE(ev));
+	int err;
+
+	if (!max)
+		return -EINVAL;
+	while (!xl_has_events(f)) {
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		err = wait_event_interruptible(f->wq, xl_has_events(f));
+		if (err)
+			return err;
+	}
+	spin_lock(&f->lock);
+	while (n < max && f->ev_count) {
+		ev[n++] = f->events[f->ev_head];
+		f->ev_head = (f->ev_head + 1) % XL_EVENTS;
+		f->ev_count--;
+	}
+	if (n < max && f->overflow) {
+		memset(&ev[n], 0, sizeof(ev[n]));
+		ev[n].type = XENLEND_HOST_EV_OVERFLOW;
+		ev[n++].seq = f->seq;
+		f->overflow = false;
+	}
+	spin_unlock(&f->lock);
+	return copy_to_user(buf, ev, n * sizeof(ev[0])) ? -EFAULT : n * sizeof(ev[0]);
+}
+
+static __poll_t xl_poll(struct file *file, poll_table *wait)
+{
+	struct xl_file *f = file->private_data;
+
+	poll_wait(file, &f->wq, wait);
+	return xl_has_events(f) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static int xl_open(struct inode *inode, struct file *file)
+{
+	struct xl_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	mutex_init(&f->ioctl_lock);
+	spin_lock_init(&f->lock);
+	INIT_LIST_HEAD(&f->regions);
+	init_waitqueue_head(&f->wq);
+	f->domid = -1;
+	file->private_data = f;
+	return 0;
+}
+
+static int xl_release_file(struct inode *inode, struct file *file)
+{
+	struct xl_file *f = file->private_data;
+	struct xl_region *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &f->regions, link)
+		xl_free_region(f, r);
+	if (f->quarantined)
+		pr_info("dom%d: %llu pages were released while the guest still mapped them\n",
+			f->domid, f->quarantined);
+	mutex_destroy(&f->ioctl_lock);
+	kfree(f);
+	return 0;
+}
+
+static const struct file_operations xl_fops = {
+	.owner = THIS_MODULE,
+	.open = xl_open,
+	.release = xl_release_file,
+	.read = xl_read,
+	.poll = xl_poll,
+	.unlocked_ioctl = xl_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice xl_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "xenlend-host",
+	.fops = &xl_fops,
+	.mode = 0600,
+};
+
+static int __init xl_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	return misc_register(&xl_misc);
+}
+module_init(xl_init);
+
+static void __exit xl_exit(void)
+{
+	misc_deregister(&xl_misc);
+}
+module_exit(xl_exit);
+
+MODULE_DESCRIPTION("xenlend: dom0 lending engine");
+MODULE_LICENSE("GPL");

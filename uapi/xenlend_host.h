@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xenlend_host.h - ioctl interface of the dom0 lending engine
+ * (xenlend-host.ko, /dev/xenlend-host), used by xenlend-broker.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_HOST_H
+#define XENLEND_HOST_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/**
+ * DOC: The lending engine
+ *
+ * Each open file serves exactly one guest domain, set once with
+ * XENLEND_HOST_IOC_BIND (R14: the broker gets no power over other domains
+ * through it). A *region* is a range of the caller's own address space (a
+ * memfd or GPU buffer mapping) that may be lent. XENLEND_HOST_IOC_GRANT
+ * faults a part of a region in, grants its pages to the guest and returns the
+ * grant references; the engine keeps its own reference on every granted page.
+ *
+ * When the kernel invalidates a granted range (hole punch, munmap, migration,
+ * reclaim), the engine's MMU notifier marks those grants revoked, queues a
+ * &struct xenlend_host_event and returns at once: it never waits for the
+ * guest, and the pages cannot be reused because the engine still holds them.
+ * The broker reads the event, sends REVOKE to the guest, and after
+ * REVOKE_DONE, or after its deadline, calls XENLEND_HOST_IOC_RELEASE. Release
+ * ends foreign access; a page the guest still maps stays out of use
+ * (quarantined) until Xen reports it unmapped.
+ */
+
+/**
+ * struct xenlend_host_bind - XENLEND_HOST_IOC_BIND argument
+ * @domid: the guest this file lends to.
+ * @flags: must be zero.
+ */
+struct xenlend_host_bind {
+	__u32 domid;
+	__u32 flags;
+};
+
+/* Region flags. */
+#define XENLEND_HOST_REGION_READONLY	0x1
+
+/**
+ * struct xenlend_host_region - XENLEND_HOST_IOC_ADD_REGION argument
+ * @uaddr: page-aligned start in the caller's address space.
+ * @size: page-aligned length.
+ * @id: caller-chosen region id, unique in this file, non-zero.
+ * @flags: XENLEND_HOST_REGION_*.
+ */
+struct xenlend_host_region {
+	__u64 uaddr;
+	__u64 size;
+	__u32 id;
+	__u32 flags;
+};
+
+/**
+ * struct xenlend_host_grant - XENLEND_HOST_IOC_GRANT argument
+ * @id: region.
+ * @write: non-zero if the guest needs write access.
+ * @offset: page-aligned offset in the region.
+ * @length: page-aligned length, at most XENLEND_HOST_MAX_GRANT bytes.
+ * @grefs: user pointer to length / 4096 __u32, filled with grant references.
+ * @seq: out: the file's revocation sequence number at the time of the grant.
+ */
+struct xenlend_host_grant {
+	__u32 id;
+	__u32 write;
+	__u64 offset;
+	__u64 length;
+	__u64 grefs;
+	__u64 seq;
+};
+
+#define XENLEND_HOST_MAX_GRANT		(2u << 20)
+
+/**
+ * struct xenlend_host_release - XENLEND_HOST_IOC_RELEASE argument
+ * @seq: release every grant revoked by an event with a sequence number up to
+ *	and including this one.
+ * @released: out: pages whose grants ended.
+ * @quarantined: out: of those, pages the guest still maps; they stay out of
+ *	use until it unmaps them.
+ */
+struct xenlend_host_release {
+	__u64 seq;
+	__u64 released;
+	__u64 quarantined;
+};
+
+/**
+ * struct xenlend_host_stats - XENLEND_HOST_IOC_STATS argument (out)
+ * @granted: pages granted to the guest now.
+ * @revoked: pages revoked, waiting for XENLEND_HOST_IOC_RELEASE.
+ * @quarantined: pages released while the guest still mapped them (total).
+ * @events_lost: revocations that could not be queued one by one; each loss
+ *	also queued a XENLEND_HOST_EV_OVERFLOW event.
+ */
+struct xenlend_host_stats {
+	__u64 granted;
+	__u64 revoked;
+	__u64 quarantined;
+	__u64 events_lost;
+};
+
+/* Event types. */
+#define XENLEND_HOST_EV_REVOKE		1	/* a range of one region */
+#define XENLEND_HOST_EV_OVERFLOW	2	/* events were lost: revoke everything */
+
+/**
+ * struct xenlend_host_event - what read() returns, one or more at a time
+ * @type: XENLEND_HOST_EV_*.
+ * @id: region (REVOKE only).
+ * @offset: start of the revoked range in the region.
+ * @length: length of the revoked range.
+ * @seq: this revocation's sequence number, for XENLEND_HOST_IOC_RELEASE.
+ */
+struct xenlend_host_event {
+	__u32 type;
+	__u32 id;
+	__u64 offset;
+	__u64 length;
+	__u64 seq;
+};
+
+#define XENLEND_HOST_IOC_MAGIC		0xB7
+#define XENLEND_HOST_IOC_BIND		_IOW(XENLEND_HOST_IOC_MAGIC, 1, struct xenlend_host_bind)
+#define XENLEND_HOST_IOC_ADD_REGION	_IOW(XENLEND_HOST_IOC_MAGIC, 2, struct xenlend_host_region)
+#define XENLEND_HOST_IOC_REMOVE_REGION	_IOW(XENLEND_HOST_IOC_MAGIC, 3, __u32)
+#define XENLEND_HOST_IOC_GRANT		_IOWR(XENLEND_HOST_IOC_MAGIC, 4, struct xenlend_host_grant)
+#define XENLEND_HOST_IOC_RELEASE	_IOWR(XENLEND_HOST_IOC_MAGIC, 5, struct xenlend_host_release)
+#define XENLEND_HOST_IOC_STATS		_IOR(XENLEND_HOST_IOC_MAGIC, 6, struct xenlend_host_stats)
+
+#endif /* XENLEND_HOST_H */
