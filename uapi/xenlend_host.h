@@ -133,7 +133,8 @@ struct xenlend_host_event {
 #define XENLEND_HOST_IOC_ADD_REGION	_IOW(XENLEND_HOST_IOC_MAGIC, 2, struct xenlend_host_region)
 #define XENLEND_HOST_IOC_REMOVE_REGION	_IOW(XENLEND_HOST_IOC_MAGIC, 3, __u32)
 #define XENLEND_HOST_IOC_GRANT		_IOWR(XENLEND_HOST_IOC_MAGIC, 4, struct xenlend_host_grant)
-#define XENLEND_HOST_IOC_RELEASE	_IOWR(XENLEND_HOST_IOC_MAGIC, 5, struct xenlend_host_release)
+#define XENLEND_HOST_IOC_RELEASE \
+	_IOWR(XENLEND_HOST_IOC_MAGIC, 5, struct xenlend_host_release)
 #define XENLEND_HOST_IOC_STATS		_IOR(XENLEND_HOST_IOC_MAGIC, 6, struct xenlend_host_stats)
 
 #endif /* XENLEND_HOST_H */

@@ -186,12 +186,18 @@ static void xl_end_entry(struct xl_file *f, struct xl_entry *e)
 		f->granted--;
 	else
 		f->revoked--;
-	if (!gnttab_try_end_foreign_access(e->gref)) {
-		/* Still mapped: Xen keeps the page out of use until unmapped. */
-		gnttab_end_foreign_access(e->gref, NULL);
+	if (gnttab_try_end_foreign_access(e->gref)) {
+		put_page(e->page);
+	} else {
+		/*
+		 * Still mapped by the guest: hand our page reference to the
+		 * grant table's deferred list, which drops it only once the
+		 * guest has unmapped, so dom0 never reuses a page the guest
+		 * can still reach.
+		 */
+		gnttab_end_foreign_access(e->gref, e->page);
 		f->quarantined++;
 	}
-	put_page(e->page);
 	e->page = NULL;
 	e->state = XL_EMPTY;
 }
