@@ -72,6 +72,9 @@ bool config_serves(const struct broker_config *c, const char *domain_name);
  * @size: bytes.
  * @ctx_id: rendering context.
  * @blob_id: renderer blob id.
+ * @fd: backing memory (host resources), owned by the lending ops.
+ * @map: the broker's mapping of @fd.
+ * @generation: times the test hooks refilled it.
  */
 struct guest_resource {
 	uint32_t res_id;
@@ -79,6 +82,23 @@ struct guest_resource {
 	uint64_t size;
 	uint32_t ctx_id;
 	uint64_t blob_id;
+	int fd;
+	void *map;
+	uint32_t generation;
+};
+
+/**
+ * struct lend_ops - how dispatch.c gets memory to lend (lend.c, or a fake)
+ * @create: back a new resource; 0 or a negative errno.
+ * @destroy: release what @create made; everything lent is ended.
+ * @grant: grant a page-aligned range of a host resource and write its grant
+ *	references to @grefs; 0, or a negative errno (-EAGAIN: retry later).
+ */
+struct lend_ops {
+	int (*create)(void *ctx, struct guest_resource *r);
+	void (*destroy)(void *ctx, struct guest_resource *r);
+	int (*grant)(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
+		     bool write, uint32_t *grefs, uint64_t *seq);
 };
 
 /**
@@ -93,6 +113,12 @@ struct guest_resource {
  * @stats_requests: requests seen.
  * @stats_rejected: requests rejected as malformed or out of sequence.
  * @stats_refused: well-formed requests refused (bad handle, range, quota).
+ * @stats_faults: FAULT requests answered with grants.
+ * @stats_fault_pages: pages granted by those.
+ * @host_bytes: bytes of live host resources (charged to max_lent_bytes).
+ * @ops: where memory comes from; NULL: FAULT is not supported.
+ * @ops_ctx: argument of @ops.
+ * @bulk: the guest's bulk pages, @nr_bulk_pages of them, mapped.
  */
 struct guest_state {
 	int domid;
@@ -105,6 +131,12 @@ struct guest_state {
 	uint64_t stats_requests;
 	uint64_t stats_rejected;
 	uint64_t stats_refused;
+	uint64_t stats_faults;
+	uint64_t stats_fault_pages;
+	uint64_t host_bytes;
+	const struct lend_ops *ops;
+	void *ops_ctx;
+	void *bulk;
 };
 
 int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
@@ -113,12 +145,35 @@ void guest_state_fini(struct guest_state *g);
 void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		   struct xenlend_msg *rsp);
 struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id);
+void guest_release_all(struct guest_state *g);
 
 /* --- conn.c: one guest's rings, grants and event channel --------------- */
 
 
 /* Broker requests on the event ring that may await a response at once. */
 #define CONN_MAX_EVT_PENDING	32
+/* Revocations tracked at once per guest. */
+#define CONN_MAX_REVOKES	64
+
+/**
+ * struct pending_revoke - a revocation the guest has not acknowledged yet
+ * @res_id: resource.
+ * @offset: start of the range.
+ * @length: length of the range.
+ * @seq: the lending engine's sequence number.
+ * @evt_id: id of the REVOKE on the event ring; 0 while not sent yet.
+ * @started: when the engine reported it (ms, monotonic).
+ * @deadline: when it is released whether acknowledged or not.
+ */
+struct pending_revoke {
+	uint32_t res_id;
+	uint64_t offset;
+	uint64_t length;
+	uint64_t seq;
+	uint64_t evt_id;
+	uint64_t started;
+	uint64_t deadline;
+};
 
 /**
  * struct conn - the broker's side of one guest's xenlend device
@@ -143,6 +198,13 @@ struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_i
  * @evt_pending: ids of event ring requests awaiting a response (0: free).
  * @connect_failures: consecutive failed connection attempts.
  * @more_work: requests were left on the ring to bound one guest's share.
+ * @test_hooks: fill host resources with the test pattern.
+ * @host_fd: lending engine file bound to @domid, or -1.
+ * @revokes: revocations not yet acknowledged.
+ * @nr_revokes: entries in @revokes.
+ * @revoked_pages: pages released after revocation.
+ * @quarantined_pages: of those, pages the guest still mapped.
+ * @late_revokes: revocations released at their deadline.
  * @next: list link.
  */
 struct conn {
@@ -167,6 +229,13 @@ struct conn {
 	uint64_t evt_pending[CONN_MAX_EVT_PENDING];
 	unsigned int connect_failures;
 	bool more_work;
+	bool test_hooks;
+	int host_fd;
+	struct pending_revoke revokes[CONN_MAX_REVOKES];
+	unsigned int nr_revokes;
+	uint64_t revoked_pages;
+	uint64_t quarantined_pages;
+	uint64_t late_revokes;
 	struct conn *next;
 };
 
@@ -175,6 +244,18 @@ void conn_disconnect(struct conn *c);
 int conn_fd(const struct conn *c);
 int conn_service(struct conn *c);
 int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
+
+/* --- lend.c: lent memory and revocation ---------------------------------- */
+
+extern const struct lend_ops lend_ops;
+uint64_t now_ms(void);
+void lend_fill(struct guest_resource *r);
+int lend_open(struct conn *c);
+void lend_close(struct conn *c);
+void lend_read_events(struct conn *c);
+void lend_send_revokes(struct conn *c);
+bool lend_revoke_done(struct conn *c, uint64_t evt_id, uint32_t status);
+uint64_t lend_expire(struct conn *c, uint64_t now);
 
 /* --- xenstore.c: devices and watches ----------------------------------- */
 
@@ -200,6 +281,8 @@ struct broker {
 
 /* epoll data of a guest's event channel: this bit, ORed with its domid. */
 #define EPOLL_TAG_GUEST		(1ull << 63)
+/* epoll data of a guest's lending engine file: this bit, ORed with its domid. */
+#define EPOLL_TAG_HOST		(1ull << 62)
 
 int broker_xs_open(struct broker *b);
 void broker_xs_close(struct broker *b);

@@ -96,6 +96,9 @@ int conn_connect(struct conn *c)
 	err = guest_state_init(&c->gs, c->domid, c->nr_bulk, c->cfg);
 	if (err)
 		return err;
+	lend_open(c);	/* without the engine, host resources are refused */
+	c->gs.ops = &lend_ops;
+	c->gs.ops_ctx = c;
 	c->xgt = xengnttab_open(NULL, 0);
 	if (!c->xgt)
 		goto fail_errno;
@@ -111,6 +114,8 @@ int conn_connect(struct conn *c)
 						  PROT_READ | PROT_WRITE);
 	if (!c->bulk)
 		goto fail_errno;
+
+	c->gs.bulk = c->bulk;
 
 	c->xce = xenevtchn_open(NULL, 0);
 	if (!c->xce)
@@ -156,6 +161,9 @@ void conn_disconnect(struct conn *c)
 			  " rejected)", c->gs.stats_requests, c->gs.stats_rejected);
 	c->connected = false;
 	c->more_work = false;
+	/* Resources first: their grants end before the rings go away. */
+	guest_state_fini(&c->gs);
+	lend_close(c);
 	if (c->xce) {
 		xenevtchn_close(c->xce);	/* unbinds every port */
 		c->xce = NULL;
@@ -173,7 +181,6 @@ void conn_disconnect(struct conn *c)
 	c->ctrl_page = NULL;
 	c->evt_page = NULL;
 	c->bulk = NULL;
-	guest_state_fini(&c->gs);
 }
 
 /**
@@ -243,6 +250,9 @@ static void evt_response(struct conn *c, const struct xenlend_msg *m)
 			  type, id, v.why);
 		return;
 	}
+	if (type == (XENLEND_T_REVOKE | XENLEND_T_RESPONSE) &&
+	    lend_revoke_done(c, id, xenlend_msg_status(m)))
+		return;
 	log_guest(c->domid, LOG_INFO, "%s id %" PRIu64 " answered: %s", xenlend_type_name(type),
 		  id, xenlend_status_name(xenlend_msg_status(m)));
 }
@@ -291,10 +301,12 @@ int conn_service(struct conn *c)
 	if (port >= 0)
 		xenevtchn_unmask(c->xce, (evtchn_port_t)port);
 	c->more_work = false;
-	if (serve_ctrl(c, &notify) || serve_evt(c))
+	/* Responses first: a REVOKE_DONE frees pages a FAULT may ask for. */
+	if (serve_evt(c) || serve_ctrl(c, &notify))
 		return -EPROTO;
 	if (notify)
 		xenevtchn_notify(c->xce, c->local_port);
+	lend_send_revokes(c);
 	return 0;
 }
 

@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -80,9 +82,13 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 	for (c = b->conns; c && used < len; c = c->next)
 		used += (size_t)snprintf(out + used, len - used,
 			"dom%d name=%s connected=%d hello=%d requests=%" PRIu64
-			" rejected=%" PRIu64 " resources=%u\n",
+			" rejected=%" PRIu64 " refused=%" PRIu64 " resources=%u faults=%" PRIu64
+			" fault_pages=%" PRIu64 " revoked_pages=%" PRIu64
+			" quarantined_pages=%" PRIu64 " late_revokes=%" PRIu64 "\n",
 			c->domid, c->name, c->connected, c->gs.hello_done,
-			c->gs.stats_requests, c->gs.stats_rejected, c->gs.nr_resources);
+			c->gs.stats_requests, c->gs.stats_rejected, c->gs.stats_refused,
+			c->gs.nr_resources, c->gs.stats_faults, c->gs.stats_fault_pages,
+			c->revoked_pages, c->quarantined_pages, c->late_revokes);
 	if (!b->conns)
 		snprintf(out, len, "no guests\n");
 }
@@ -103,6 +109,46 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
 		snprintf(out, len, "error: %s\n", strerror(-err));
 	else
 		snprintf(out, len, "sent id %" PRIu64 "\n", id);
+}
+
+/*
+ * Test hooks that act on a host resource's memory the way dom0's MM or GPU
+ * driver would: "punch DOMID RES OFF LEN" frees pages (hole punch),
+ * "revoke DOMID RES OFF LEN" unmaps them from the broker (the explicit
+ * revoke), "refill DOMID RES" writes the next generation of the pattern.
+ */
+static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_t len)
+{
+	struct conn *c = broker_find_conn(b, atoi(argv[1]));
+	struct guest_resource *r = c ? guest_find_resource(&c->gs, (uint32_t)atoi(argv[2])) : NULL;
+	uint64_t off = argc > 3 ? strtoull(argv[3], NULL, 0) : 0;
+	uint64_t n = argc > 4 ? strtoull(argv[4], NULL, 0) : 0;
+	int err = 0;
+
+	if (!r || r->kind != XENLEND_RES_HOST || !r->map) {
+		snprintf(out, len, "error: no host resource %s of dom%s\n", argv[2], argv[1]);
+		return;
+	}
+	if (!strcmp(argv[0], "refill")) {
+		r->generation++;
+		lend_fill(r);
+		snprintf(out, len, "ok generation %u\n", r->generation);
+		return;
+	}
+	if (argc != 5 || off % XENLEND_PAGE_SIZE || n % XENLEND_PAGE_SIZE || !n ||
+	    off >= r->size || n > r->size - off) {
+		snprintf(out, len, "error: bad range\n");
+		return;
+	}
+	if (!strcmp(argv[0], "punch"))
+		err = fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
+				(off_t)n);
+	else
+		err = madvise((char *)r->map + off, n, MADV_DONTNEED);
+	if (err)
+		snprintf(out, len, "error: %s\n", strerror(errno));
+	else
+		snprintf(out, len, "ok\n");
 }
 
 static void run_command(struct broker *b, char *cmd, char *out, size_t len)
@@ -127,6 +173,13 @@ static void run_command(struct broker *b, char *cmd, char *out, size_t len)
 			return;
 		}
 		cmd_send(b, &m, true, atoi(argv[1]), out, len);
+	} else if (argc >= 3 && (!strcmp(argv[0], "punch") || !strcmp(argv[0], "revoke") ||
+				 !strcmp(argv[0], "refill"))) {
+		if (!b->test_hooks) {
+			snprintf(out, len, "error: %s needs --test-hooks\n", argv[0]);
+			return;
+		}
+		cmd_memory(b, argc, argv, out, len);
 	} else if (argc == 5 && !strcmp(argv[0], "fence")) {
 		xenlend_msg_init(&m, XENLEND_T_FENCE, 0);
 		m.u.fence.ctx_id = cpu_to_le32((uint32_t)strtoul(argv[2], NULL, 0));

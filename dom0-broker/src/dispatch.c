@@ -29,6 +29,7 @@ int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 
 void guest_state_fini(struct guest_state *g)
 {
+	guest_release_all(g);
 	free(g->resources);
 	g->resources = NULL;
 	g->nr_resources = 0;
@@ -83,26 +84,47 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
 
 static uint32_t do_create(struct guest_state *g, const struct xenlend_resource_create *c)
 {
-	uint32_t res_id = le32_to_cpu(c->res_id);
+	uint32_t res_id = le32_to_cpu(c->res_id), kind = le32_to_cpu(c->kind);
+	uint64_t size = le64_to_cpu(c->size);
 	struct guest_resource *r;
+	int err;
 
 	if (guest_find_resource(g, res_id))
 		return XENLEND_S_EXIST;
 	if (g->nr_resources >= g->cfg->max_resources)
 		return XENLEND_S_QUOTA;
-	if (le64_to_cpu(c->size) > g->cfg->max_lent_bytes &&
-	    le32_to_cpu(c->kind) == XENLEND_RES_HOST)
+	if (kind == XENLEND_RES_HOST && size > g->cfg->max_lent_bytes - g->host_bytes)
 		return XENLEND_S_QUOTA;
 	/* nr_resources < max_resources, so a free slot exists. */
 	for (r = g->resources; r->res_id; r++)
 		;
 	r->res_id = res_id;
-	r->kind = le32_to_cpu(c->kind);
-	r->size = le64_to_cpu(c->size);
+	r->kind = kind;
+	r->size = size;
 	r->ctx_id = le32_to_cpu(c->ctx_id);
 	r->blob_id = le64_to_cpu(c->blob_id);
+	r->fd = -1;
+	if (g->ops) {
+		err = g->ops->create(g->ops_ctx, r);
+		if (err) {
+			memset(r, 0, sizeof(*r));
+			return xenlend_errno_to_status(err);
+		}
+	}
 	g->nr_resources++;
+	if (kind == XENLEND_RES_HOST)
+		g->host_bytes += size;
 	return XENLEND_S_OK;
+}
+
+static void release_resource(struct guest_state *g, struct guest_resource *r)
+{
+	if (g->ops)
+		g->ops->destroy(g->ops_ctx, r);
+	if (r->kind == XENLEND_RES_HOST)
+		g->host_bytes -= r->size;
+	memset(r, 0, sizeof(*r));
+	g->nr_resources--;
 }
 
 static uint32_t do_destroy(struct guest_state *g, const struct xenlend_resource_destroy *d)
@@ -111,15 +133,21 @@ static uint32_t do_destroy(struct guest_state *g, const struct xenlend_resource_
 
 	if (!r)
 		return XENLEND_S_NOENT;
-	memset(r, 0, sizeof(*r));
-	g->nr_resources--;
+	release_resource(g, r);
 	return XENLEND_S_OK;
 }
 
-static uint32_t do_fault(struct guest_state *g, const struct xenlend_fault *f)
+static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
+			 struct xenlend_msg *rsp)
 {
+	const struct xenlend_fault *f = &req->u.fault;
 	struct guest_resource *r = guest_find_resource(g, le32_to_cpu(f->res_id));
-	uint64_t off = le64_to_cpu(f->offset), len = le64_to_cpu(f->length);
+	uint64_t off = le64_to_cpu(f->offset), len = le64_to_cpu(f->length), seq = 0;
+	uint32_t bulk_idx = le32_to_cpu(f->bulk_idx), nr = (uint32_t)(len >> XENLEND_PAGE_SHIFT);
+	uint32_t grefs[XENLEND_FAULT_MAX_BYTES / XENLEND_PAGE_SIZE];
+	__le32 *slot;
+	uint32_t i;
+	int err;
 
 	if (!r)
 		return XENLEND_S_NOENT;
@@ -127,10 +155,40 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_fault *f)
 		return XENLEND_S_INVAL;
 	if (off >= r->size || len > r->size - off)
 		return XENLEND_S_RANGE;
-	if (le32_to_cpu(f->bulk_idx) >= g->nr_bulk_pages)
+	if (bulk_idx >= g->nr_bulk_pages)
 		return XENLEND_S_INVAL;
-	/* Lending needs the dom0 lending engine, which this broker lacks yet. */
-	return XENLEND_S_NOTSUP;
+	if (!g->ops || !g->bulk)
+		return XENLEND_S_NOTSUP;
+	err = g->ops->grant(g->ops_ctx, r, off, len,
+			    le32_to_cpu(f->access) & XENLEND_ACCESS_WRITE, grefs, &seq);
+	if (err)
+		return xenlend_errno_to_status(err);
+
+	slot = (__le32 *)((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE);
+	for (i = 0; i < nr; i++)
+		slot[i] = cpu_to_le32(grefs[i]);
+	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
+	rsp->u.fault_rsp.offset = f->offset;
+	rsp->u.fault_rsp.length = f->length;
+	rsp->u.fault_rsp.seq = cpu_to_le64(seq);
+	rsp->u.fault_rsp.nr_grefs = cpu_to_le32(nr);
+	rsp->u.fault_rsp.bulk_idx = f->bulk_idx;
+	g->stats_faults++;
+	g->stats_fault_pages += nr;
+	return XENLEND_S_OK;
+}
+
+/**
+ * guest_release_all() - destroy every resource of a guest
+ * @g: the guest's protocol state.
+ */
+void guest_release_all(struct guest_state *g)
+{
+	uint32_t i;
+
+	for (i = 0; g->resources && i < g->cfg->max_resources; i++)
+		if (g->resources[i].res_id)
+			release_resource(g, &g->resources[i]);
 }
 
 /**
@@ -181,7 +239,9 @@ void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		status = do_destroy(g, &req->u.destroy);
 		break;
 	case XENLEND_T_FAULT:
-		status = do_fault(g, &req->u.fault);
+		status = do_fault(g, req, rsp);
+		if (status == XENLEND_S_OK)
+			return;
 		break;
 	default:
 		status = XENLEND_S_PROTO;

@@ -47,12 +47,23 @@ static int add_fd(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static bool any_more_work(struct broker *b)
+/* Milliseconds epoll may sleep: 0 with work left, else until a deadline. */
+static int next_timeout(struct broker *b)
 {
-	for (struct conn *c = b->conns; c; c = c->next)
+	uint64_t now = now_ms(), next = UINT64_MAX;
+
+	for (struct conn *c = b->conns; c; c = c->next) {
+		uint64_t d;
+
 		if (c->more_work)
-			return true;
-	return false;
+			return 0;
+		d = lend_expire(c, now);
+		if (d < next)
+			next = d;
+	}
+	if (next == UINT64_MAX)
+		return -1;
+	return next <= now ? 0 : (int)(next - now);
 }
 
 static void service(struct broker *b, struct conn *c)
@@ -129,7 +140,7 @@ int main(int argc, char **argv)
 
 	while (running) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(b.epfd, evs, 16, any_more_work(&b) ? 0 : -1);
+		int n = epoll_wait(b.epfd, evs, 16, next_timeout(&b));
 
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "epoll_wait: %s", strerror(errno));
@@ -144,6 +155,10 @@ int main(int argc, char **argv)
 				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_GUEST));
 				if (c)
 					service(&b, c);
+			} else if (tag & EPOLL_TAG_HOST) {
+				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_HOST));
+				if (c && c->connected)
+					lend_read_events(c);
 			} else if (tag == (uint64_t)sfd) {
 				running = false;
 			} else if (tag == (uint64_t)xsfd) {

@@ -152,16 +152,20 @@ static void watch_token(const struct conn *c, char *buf, size_t len)
 	snprintf(buf, len, TOKEN_FE_PREFIX "%d", c->domid);
 }
 
-static void conn_epoll(struct broker *b, struct conn *c, bool add)
+static void epoll_one(struct broker *b, struct conn *c, int fd, uint64_t tag, bool add)
 {
-	struct epoll_event ev = { .events = EPOLLIN,
-				  .data.u64 = EPOLL_TAG_GUEST | (uint64_t)c->domid };
-	int fd = conn_fd(c);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag | (uint64_t)c->domid };
 
 	if (fd < 0)
 		return;
 	if (epoll_ctl(b->epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev))
 		log_msg(LOG_WARN, "dom%d: epoll: %s", c->domid, strerror(errno));
+}
+
+static void conn_epoll(struct broker *b, struct conn *c, bool add)
+{
+	epoll_one(b, c, conn_fd(c), EPOLL_TAG_GUEST, add);
+	epoll_one(b, c, c->host_fd, EPOLL_TAG_HOST, add);
 }
 
 static void conn_drop(struct broker *b, struct conn *c)
@@ -197,6 +201,8 @@ static void add_guest(struct broker *b, int domid)
 	free(name);
 	c->cfg = &b->cfg;
 	c->xs = b->xs;
+	c->host_fd = -1;
+	c->test_hooks = b->test_hooks;
 	snprintf(c->fe_path, sizeof(c->fe_path), "/local/domain/%d/device/%s/0", domid,
 		 XENLEND_XS_DEVICE_TYPE);
 	snprintf(c->be_path, sizeof(c->be_path), "/local/domain/%d/backend/%s/%d/0",

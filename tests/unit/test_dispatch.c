@@ -6,6 +6,7 @@
  * Copyright (c) 2026 The xenlend authors
  */
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "broker.h"
@@ -146,6 +147,99 @@ static void test_fault_on_guest_resource(void)
 	guest_state_fini(&g);
 }
 
+/* A fake lending engine: grant references are 1000 + page index. */
+static int fake_err;
+static unsigned int fake_live;
+
+static int fake_create(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	(void)r;
+	if (!fake_err)
+		fake_live++;
+	return fake_err;
+}
+
+static void fake_destroy(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	(void)r;
+	fake_live--;
+}
+
+static int fake_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
+		      bool write, uint32_t *grefs, uint64_t *seq)
+{
+	(void)ctx;
+	(void)r;
+	(void)write;
+	if (fake_err)
+		return fake_err;
+	for (uint64_t i = 0; i < length / XENLEND_PAGE_SIZE; i++)
+		grefs[i] = (uint32_t)(1000 + offset / XENLEND_PAGE_SIZE + i);
+	*seq = 42;
+	return 0;
+}
+
+static const struct lend_ops fake_ops = {
+	.create = fake_create,
+	.destroy = fake_destroy,
+	.grant = fake_grant,
+};
+
+static void test_fault_grants_into_bulk_page(void)
+{
+	static uint32_t bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
+	struct guest_state g;
+	struct xenlend_msg req, rsp;
+
+	guest_connect(&g);
+	g.ops = &fake_ops;
+	g.bulk = bulk;
+	create_msg(&req, 9, XENLEND_RES_HOST, 8 << 20);
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
+	CHECK_EQ(fake_live, 1);
+	CHECK_EQ(g.host_bytes, 8 << 20);
+
+	xenlend_msg_init(&req, XENLEND_T_FAULT, 77);
+	req.u.fault.res_id = cpu_to_le32(9);
+	req.u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ | XENLEND_ACCESS_WRITE);
+	req.u.fault.offset = cpu_to_le64(2 << 20);
+	req.u.fault.length = cpu_to_le64(2 << 20);
+	req.u.fault.bulk_idx = cpu_to_le32(3);
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
+	CHECK_EQ(le32_to_cpu(rsp.u.fault_rsp.nr_grefs), 512);
+	CHECK_EQ(le64_to_cpu(rsp.u.fault_rsp.offset), 2 << 20);
+	CHECK_EQ(le64_to_cpu(rsp.u.fault_rsp.length), 2 << 20);
+	CHECK_EQ(le64_to_cpu(rsp.u.fault_rsp.seq), 42);
+	CHECK_EQ(le32_to_cpu(rsp.u.fault_rsp.bulk_idx), 3);
+	CHECK_EQ(le32_to_cpu(bulk[3][0]), 1512);
+	CHECK_EQ(le32_to_cpu(bulk[3][511]), 2023);
+	CHECK_EQ(bulk[2][0], 0);
+	CHECK_EQ(g.stats_fault_pages, 512);
+
+	/* Engine errors become statuses: retry later, quota. */
+	fake_err = -EAGAIN;
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_BUSY);
+	fake_err = -EDQUOT;
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_QUOTA);
+	create_msg(&req, 10, XENLEND_RES_HOST, XENLEND_PAGE_SIZE);
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_QUOTA);
+	CHECK(guest_find_resource(&g, 10) == NULL);
+	fake_err = 0;
+
+	/* The lent-bytes cap counts every live host resource. */
+	create_msg(&req, 11, XENLEND_RES_HOST, cfg.max_lent_bytes - (8 << 20) + XENLEND_PAGE_SIZE);
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_QUOTA);
+	create_msg(&req, 11, XENLEND_RES_HOST, cfg.max_lent_bytes - (8 << 20));
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
+	CHECK_EQ(g.host_bytes, cfg.max_lent_bytes);
+
+	/* Everything is released when the guest goes. */
+	guest_state_fini(&g);
+	CHECK_EQ(fake_live, 0);
+}
+
 static void test_config(void)
 {
 	struct broker_config c;
@@ -190,6 +284,7 @@ int main(void)
 		TEST(test_nothing_before_hello),
 		TEST(test_quotas),
 		TEST(test_fault_on_guest_resource),
+		TEST(test_fault_grants_into_bulk_page),
 		TEST(test_config),
 	};
 

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: where lent memory comes from, and how revocations reach
+ * the guest.
+ *
+ * Host resources are backed by a memfd the broker maps (on real hardware, a
+ * GPU buffer mapping takes its place) and registered with the lending engine
+ * (/dev/xenlend-host), one file per guest. FAULT grants come from the engine.
+ * The engine's revocation events become REVOKE requests on the guest's event
+ * ring; REVOKE_DONE, or the configured deadline, releases the grants.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "xenlend_host.h"
+#include "xenlend_test.h"
+
+#define HOST_DEVICE "/dev/xenlend-host"
+
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/**
+ * lend_fill() - write the test pattern into a host resource
+ * @r: the resource.
+ *
+ * Used only with --test-hooks: it stands for "dom0 wrote this buffer".
+ */
+void lend_fill(struct guest_resource *r)
+{
+	uint64_t *w = r->map;
+
+	for (uint64_t off = 0; off < r->size; off += 8)
+		w[off / 8] = xenlend_test_pattern(r->res_id, r->generation, off);
+}
+
+static int lend_create(void *ctx, struct guest_resource *r)
+{
+	struct conn *c = ctx;
+	struct xenlend_host_region reg = { 0 };
+	char name[48];
+
+	if (r->kind != XENLEND_RES_HOST)
+		return 0;
+	if (c->host_fd < 0)
+		return -EOPNOTSUPP;
+	snprintf(name, sizeof(name), "xenlend-dom%d-res%u", c->domid, r->res_id);
+	r->fd = memfd_create(name, MFD_CLOEXEC);
+	if (r->fd < 0)
+		return -errno;
+	if (ftruncate(r->fd, (off_t)r->size))
+		goto fail;
+	r->map = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	if (r->map == MAP_FAILED) {
+		r->map = NULL;
+		goto fail;
+	}
+	reg.uaddr = (uintptr_t)r->map;
+	reg.size = r->size;
+	reg.id = r->res_id;
+	if (ioctl(c->host_fd, XENLEND_HOST_IOC_ADD_REGION, &reg))
+		goto fail;
+	if (c->test_hooks)
+		lend_fill(r);
+	return 0;
+fail:
+	{
+		int err = -errno;
+
+		if (r->map)
+			munmap(r->map, r->size);
+		close(r->fd);
+		r->map = NULL;
+		r->fd = -1;
+		return err;
+	}
+}
+
+static void lend_destroy(void *ctx, struct guest_resource *r)
+{
+	struct conn *c = ctx;
+	uint32_t id = r->res_id;
+
+	if (r->kind != XENLEND_RES_HOST || r->fd < 0)
+		return;
+	/* Ends every grant; pages the guest still maps stay quarantined. */
+	if (ioctl(c->host_fd, XENLEND_HOST_IOC_REMOVE_REGION, &id))
+		log_msg(LOG_WARN, "dom%d: remove region %u: %s", c->domid, id, strerror(errno));
+	munmap(r->map, r->size);
+	close(r->fd);
+	r->map = NULL;
+	r->fd = -1;
+}
+
+static int lend_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
+		      bool write, uint32_t *grefs, uint64_t *seq)
+{
+	struct conn *c = ctx;
+	struct xenlend_host_grant g = {
+		.id = r->res_id,
+		.write = write,
+		.offset = offset,
+		.length = length,
+		.grefs = (uintptr_t)grefs,
+	};
+
+	if (ioctl(c->host_fd, XENLEND_HOST_IOC_GRANT, &g))
+		return -errno;
+	*seq = g.seq;
+	return 0;
+}
+
+const struct lend_ops lend_ops = {
+	.create = lend_create,
+	.destroy = lend_destroy,
+	.grant = lend_grant,
+};
+
+/**
+ * lend_open() - open and bind the lending engine for a guest
+ * @c: the connection.
+ *
+ * Return: 0, or a negative errno (the guest then gets no host resources).
+ */
+int lend_open(struct conn *c)
+{
+	struct xenlend_host_bind b = { .domid = (uint32_t)c->domid };
+
+	c->host_fd = open(HOST_DEVICE, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (c->host_fd < 0) {
+		log_msg(LOG_WARN, "dom%d: %s: %s; host resources disabled", c->domid,
+			HOST_DEVICE, strerror(errno));
+		return -errno;
+	}
+	if (ioctl(c->host_fd, XENLEND_HOST_IOC_BIND, &b)) {
+		int err = -errno;
+
+		log_msg(LOG_ERR, "dom%d: bind lending engine: %s", c->domid, strerror(errno));
+		close(c->host_fd);
+		c->host_fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+/**
+ * lend_close() - release every grant and close the engine
+ * @c: the connection; its resources are already destroyed.
+ */
+void lend_close(struct conn *c)
+{
+	struct xenlend_host_stats s;
+
+	if (c->host_fd < 0)
+		return;
+	if (!ioctl(c->host_fd, XENLEND_HOST_IOC_STATS, &s) && (s.granted || s.revoked))
+		log_msg(LOG_WARN, "dom%d: %llu granted and %llu revoked pages left at close",
+			c->domid, (unsigned long long)s.granted, (unsigned long long)s.revoked);
+	close(c->host_fd);
+	c->host_fd = -1;
+	c->nr_revokes = 0;
+}
+
+static void release_upto(struct conn *c, uint64_t seq, const char *why, uint64_t started)
+{
+	struct xenlend_host_release rel = { .seq = seq };
+
+	if (ioctl(c->host_fd, XENLEND_HOST_IOC_RELEASE, &rel)) {
+		log_msg(LOG_ERR, "dom%d: release seq %" PRIu64 ": %s", c->domid, seq,
+			strerror(errno));
+		return;
+	}
+	c->revoked_pages += rel.released;
+	c->quarantined_pages += rel.quarantined;
+	log_guest(c->domid, rel.quarantined ? LOG_WARN : LOG_DEBUG,
+		  "revoke seq %" PRIu64 " %s after %" PRIu64 " ms: %llu pages released, %llu quarantined",
+		  seq, why, now_ms() - started, (unsigned long long)rel.released,
+		  (unsigned long long)rel.quarantined);
+}
+
+static void queue_revoke(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t length,
+			 uint64_t seq)
+{
+	struct pending_revoke *p;
+
+	if (c->nr_revokes == CONN_MAX_REVOKES) {
+		/* Cannot track it: release now; Xen quarantines what is mapped. */
+		release_upto(c, seq, "untracked", now_ms());
+		return;
+	}
+	p = &c->revokes[c->nr_revokes++];
+	memset(p, 0, sizeof(*p));
+	p->res_id = res_id;
+	p->offset = offset;
+	p->length = length;
+	p->seq = seq;
+	p->started = now_ms();
+	p->deadline = p->started + c->cfg->revoke_timeout_ms;
+}
+
+static void drop_revoke(struct conn *c, unsigned int i)
+{
+	c->revokes[i] = c->revokes[--c->nr_revokes];
+}
+
+/**
+ * lend_send_revokes() - put queued REVOKEs on the event ring, as space allows
+ * @c: a connected connection.
+ */
+void lend_send_revokes(struct conn *c)
+{
+	for (unsigned int i = 0; i < c->nr_revokes; i++) {
+		struct pending_revoke *p = &c->revokes[i];
+		struct xenlend_msg m;
+
+		if (p->evt_id)
+			continue;
+		xenlend_msg_init(&m, XENLEND_T_REVOKE, 0);
+		m.u.revoke.res_id = cpu_to_le32(p->res_id);
+		m.u.revoke.offset = cpu_to_le64(p->offset);
+		m.u.revoke.length = cpu_to_le64(p->length);
+		m.u.revoke.seq = cpu_to_le64(p->seq);
+		if (conn_send_evt(c, &m, false, &p->evt_id))
+			return;	/* ring full: retried on the next turn */
+	}
+}
+
+/**
+ * lend_revoke_done() - the guest answered a REVOKE
+ * @c: the connection.
+ * @evt_id: id of the REVOKE request.
+ * @status: the guest's status (NOENT: it had nothing mapped).
+ *
+ * Return: true if @evt_id was a pending REVOKE.
+ */
+bool lend_revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
+{
+	for (unsigned int i = 0; i < c->nr_revokes; i++) {
+		struct pending_revoke *p = &c->revokes[i];
+
+		if (p->evt_id != evt_id)
+			continue;
+		release_upto(c, p->seq, status == XENLEND_S_OK ? "acknowledged" : "refused",
+			     p->started);
+		drop_revoke(c, i);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * lend_expire() - release revocations past their deadline
+ * @c: the connection.
+ * @now: current time in ms.
+ *
+ * Return: the earliest remaining deadline, or UINT64_MAX.
+ */
+uint64_t lend_expire(struct conn *c, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned int i = 0; i < c->nr_revokes;) {
+		struct pending_revoke *p = &c->revokes[i];
+
+		if (p->deadline <= now) {
+			release_upto(c, p->seq, "not acknowledged in time", p->started);
+			c->late_revokes++;
+			drop_revoke(c, i);
+			continue;
+		}
+		if (p->deadline < next)
+			next = p->deadline;
+		i++;
+	}
+	return next;
+}
+
+/**
+ * lend_read_events() - turn the engine's events into REVOKEs
+ * @c: the connection.
+ */
+void lend_read_events(struct conn *c)
+{
+	struct xenlend_host_event ev[16];
+	ssize_t n;
+
+	while ((n = read(c->host_fd, ev, sizeof(ev))) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
+			if (ev[i].type == XENLEND_HOST_EV_REVOKE) {
+				queue_revoke(c, ev[i].id, ev[i].offset, ev[i].length, ev[i].seq);
+				continue;
+			}
+			/* Lost events: take back everything up to this point. */
+			log_msg(LOG_WARN, "dom%d: revocation events lost, revoking all",
+				c->domid);
+			for (uint32_t j = 0; j < c->cfg->max_resources; j++) {
+				struct guest_resource *r = &c->gs.resources[j];
+
+				if (r->res_id && r->kind == XENLEND_RES_HOST)
+					queue_revoke(c, r->res_id, 0, r->size, ev[i].seq);
+			}
+		}
+	}
+	lend_send_revokes(c);
+}
