@@ -17,6 +17,7 @@
 #include <xen/xen.h>
 #include <xen/xenbus.h>
 
+#include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
 static bool test_hooks;
@@ -29,8 +30,15 @@ static void xenlend_hello_work(struct work_struct *work)
 	struct xenlend_transport *t = container_of(work, struct xenlend_transport,
 						   hello_work);
 
-	if (xenlend_hello(t))
+	int err;
+
+	if (xenlend_hello(t)) {
 		xenbus_dev_error(t->xbdev, -EPROTO, "HELLO with the broker failed");
+		return;
+	}
+	err = xenlend_drm_register(t);
+	if (err)
+		dev_err(&t->xbdev->dev, "cannot register the render node: %d\n", err);
 }
 
 static void xenlend_front_connect(struct xenlend_transport *t)
@@ -111,6 +119,8 @@ static void xenlend_remove(struct xenbus_device *dev)
 	struct xenlend_transport *t = dev_get_drvdata(&dev->dev);
 
 	xenlend_debugfs_fini(t);
+	cancel_work_sync(&t->hello_work);
+	xenlend_drm_unregister(t);
 	xenlend_front_reset(t);
 	xenlend_transport_fini(t);
 }
@@ -130,15 +140,24 @@ static struct xenbus_driver xenlend_driver = {
 
 static int __init xenlend_init(void)
 {
+	int err;
+
 	if (!xen_domain() || xen_initial_domain())
 		return -ENODEV;
-	return xenbus_register_frontend(&xenlend_driver);
+	err = xenlend_platform_init();
+	if (err)
+		return err;
+	err = xenbus_register_frontend(&xenlend_driver);
+	if (err)
+		xenlend_platform_exit();
+	return err;
 }
 module_init(xenlend_init);
 
 static void __exit xenlend_exit(void)
 {
 	xenbus_unregister_driver(&xenlend_driver);
+	xenlend_platform_exit();
 }
 module_exit(xenlend_exit);
 

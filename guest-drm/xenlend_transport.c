@@ -19,6 +19,7 @@
 #include <xen/events.h>
 #include <xen/xenbus.h>
 
+#include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
 /**
@@ -184,12 +185,20 @@ static void xenlend_handle_event(struct xenlend_transport *t,
 	}
 
 	switch (type) {
-	case XENLEND_T_REVOKE:
-		/* No resource is lent on a bare transport: nothing to revoke. */
-		dev_dbg(&t->xbdev->dev, "REVOKE of unknown resource %u\n",
-			le32_to_cpu(req->u.revoke.res_id));
-		xenlend_msg_init_rsp(rsp, req, XENLEND_S_NOENT);
+	case XENLEND_T_REVOKE: {
+		u32 status = XENLEND_S_NOENT;
+
+		mutex_lock(&t->xdev_lock);
+		if (t->xdev)
+			status = xenlend_bo_revoke(t->xdev, le32_to_cpu(req->u.revoke.res_id),
+						   le64_to_cpu(req->u.revoke.offset),
+						   le64_to_cpu(req->u.revoke.length));
+		mutex_unlock(&t->xdev_lock);
+		xenlend_msg_init_rsp(rsp, req, status);
+		if (status == XENLEND_S_OK)
+			rsp->u.revoke_done.seq = req->u.revoke.seq;
 		break;
+	}
 	case XENLEND_T_FENCE:
 		xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 		break;
@@ -343,6 +352,90 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 	return xenlend_status_to_errno(xenlend_msg_status(rsp));
 }
 
+static bool xenlend_try_bulk(struct xenlend_transport *t, int *idx)
+{
+	unsigned int i = find_first_zero_bit(&t->bulk_busy, t->nr_bulk);
+
+	if (i >= t->nr_bulk || test_and_set_bit(i, &t->bulk_busy))
+		return false;
+	*idx = i;
+	return true;
+}
+
+/* Claim a bulk page for one FAULT; waits for a free one, bounded. */
+static int xenlend_get_bulk(struct xenlend_transport *t)
+{
+	long ret;
+	int idx = -1;
+
+	ret = wait_event_killable_timeout(t->bulk_wq, xenlend_try_bulk(t, &idx),
+					  msecs_to_jiffies(XENLEND_REQUEST_TIMEOUT_MS));
+	if (ret < 0)
+		return ret;
+	return ret ? idx : -ETIMEDOUT;
+}
+
+static void xenlend_put_bulk(struct xenlend_transport *t, int idx)
+{
+	clear_bit(idx, &t->bulk_busy);
+	wake_up(&t->bulk_wq);
+}
+
+/**
+ * xenlend_fault() - ask the broker to lend a range of a resource
+ * @t: a connected transport.
+ * @res_id: a host resource.
+ * @offset: page-aligned start.
+ * @length: page-aligned length, at most XENLEND_FAULT_MAX_BYTES.
+ * @write: the guest needs write access.
+ * @grefs: receives length / XENLEND_PAGE_SIZE grant references.
+ * @lent: receives the length lent, from one page up to @length.
+ *
+ * The reply is checked against the request: same offset, no more than asked,
+ * and exactly one grant reference per page, read once from the bulk page.
+ *
+ * Return: 0, -EBUSY when the broker asks to retry, or a negative errno.
+ */
+int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
+		  bool write, u32 *grefs, u64 *lent)
+{
+	struct xenlend_msg req, rsp;
+	const __le32 *src;
+	u32 i, nr;
+	int idx, err;
+
+	idx = xenlend_get_bulk(t);
+	if (idx < 0)
+		return idx;
+	xenlend_msg_init(&req, XENLEND_T_FAULT, 0);
+	req.u.fault.res_id = cpu_to_le32(res_id);
+	req.u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ |
+					 (write ? XENLEND_ACCESS_WRITE : 0));
+	req.u.fault.offset = cpu_to_le64(offset);
+	req.u.fault.length = cpu_to_le64(length);
+	req.u.fault.bulk_idx = cpu_to_le32(idx);
+	err = xenlend_call(t, &req, &rsp);
+	if (err)
+		goto out;
+
+	nr = le32_to_cpu(rsp.u.fault_rsp.nr_grefs);
+	if (le64_to_cpu(rsp.u.fault_rsp.offset) != offset ||
+	    le64_to_cpu(rsp.u.fault_rsp.length) > length ||
+	    le32_to_cpu(rsp.u.fault_rsp.bulk_idx) != idx) {
+		dev_warn_ratelimited(&t->xbdev->dev,
+				     "rejected FAULT response: range or bulk page differs from the request\n");
+		err = -EPROTO;
+		goto out;
+	}
+	src = t->bulk + (size_t)idx * XEN_PAGE_SIZE;
+	for (i = 0; i < nr; i++)
+		grefs[i] = le32_to_cpu(READ_ONCE(src[i]));
+	*lent = le64_to_cpu(rsp.u.fault_rsp.length);
+out:
+	xenlend_put_bulk(t, idx);
+	return err;
+}
+
 /**
  * xenlend_hello() - negotiate the protocol with the broker
  * @t: a transport whose backend just connected.
@@ -395,6 +488,9 @@ int xenlend_transport_init(struct xenlend_transport *t)
 	init_waitqueue_head(&t->ring_space);
 	INIT_WORK(&t->evt_work, xenlend_evt_work);
 	mutex_init(&t->inject_lock);
+	mutex_init(&t->xdev_lock);
+	init_waitqueue_head(&t->bulk_wq);
+	t->nr_bulk = XENLEND_FRONT_BULK_PAGES;
 	t->ctrl_ref = INVALID_GRANT_REF;
 	t->evt_ref = INVALID_GRANT_REF;
 	t->irq = -1;
@@ -417,6 +513,12 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 	xenlend_fail_pending(t, -ENODEV);
 	wake_up_all(&t->ring_space);
 	spin_unlock_irq(&t->lock);
+
+	/* Nothing lent may stay mapped once the broker can reuse it. */
+	mutex_lock(&t->xdev_lock);
+	if (t->xdev)
+		xenlend_bo_revoke_all(t->xdev);
+	mutex_unlock(&t->xdev_lock);
 
 	if (t->irq >= 0) {
 		unbind_from_irqhandler(t->irq, t);

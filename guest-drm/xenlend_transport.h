@@ -10,6 +10,7 @@
 #define XENLEND_TRANSPORT_H
 
 #include <linux/completion.h>
+#include <linux/mutex.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -23,6 +24,7 @@
 
 struct dentry;
 struct xenbus_device;
+struct xenlend_device;
 
 /* Bulk pages this frontend publishes. */
 #define XENLEND_FRONT_BULK_PAGES	4
@@ -55,6 +57,12 @@ struct xenbus_device;
  * @debugfs: this device's debugfs directory.
  * @inject_rsp: last response to an injected message (debugfs).
  * @inject_lock: serialises injection.
+ * @bulk_busy: bit n set while bulk page n carries a FAULT's grants.
+ * @bulk_wq: woken when a bulk page frees up.
+ * @nr_bulk: bulk pages published.
+ * @xdev_lock: protects @xdev.
+ * @xdev: the DRM device, once registered.
+ * @pdev: the platform device carrying the DRM device.
  */
 struct xenlend_transport {
 	struct xenbus_device *xbdev;
@@ -83,6 +91,12 @@ struct xenlend_transport {
 	struct dentry *debugfs;
 	struct xenlend_msg inject_rsp;
 	struct mutex inject_lock; /* serialises debugfs injection */
+	unsigned long bulk_busy;
+	wait_queue_head_t bulk_wq;
+	unsigned int nr_bulk;
+	struct mutex xdev_lock; /* protects xdev */
+	struct xenlend_device *xdev;
+	struct platform_device *pdev;
 };
 
 /* Bound of every wait for the broker; past it a request fails. */
@@ -97,6 +111,8 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		     struct xenlend_msg *rsp);
 int xenlend_hello(struct xenlend_transport *t);
+int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
+		  bool write, u32 *grefs, u64 *lent);
 
 void xenlend_debugfs_init(struct xenlend_transport *t);
 void xenlend_debugfs_fini(struct xenlend_transport *t);

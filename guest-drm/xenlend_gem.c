@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend guest driver: buffer objects backed by memory the broker lends.
+ *
+ * Nothing is mapped when an object is created. A CPU fault on a mapping asks
+ * the broker for a window around the faulting page (up to 2 MiB, one round
+ * trip), maps the returned grants and inserts every page of the window the
+ * faulting VMA covers; the mappings persist until revoked.
+ *
+ * The fault path follows the KVM/HMM pattern: it snapshots @seq, drops the
+ * lock for the round trip, and installs the reply only if no revocation ran
+ * meanwhile; otherwise it retries, a bounded number of times. A revocation
+ * bumps @seq, zaps the user PTEs of its range, unmaps the grants and only
+ * then acknowledges, so the broker never releases a page we still map.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <linux/delay.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+
+#include <xen/grant_table.h>
+#include <xen/page.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+
+#include "xenlend_drv.h"
+#include "xenlend_transport.h"
+
+/* Fault-around window: one FAULT covers up to this many pages. */
+#define XENLEND_FAULT_PAGES	(XENLEND_FAULT_MAX_BYTES / PAGE_SIZE)
+/* Give up (SIGBUS) after this many revocations raced one fault. */
+#define XENLEND_FAULT_TRIES	16
+
+static unsigned long xenlend_kaddr(struct page *page)
+{
+	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
+}
+
+/* Unmap the grants of pages [first, last). Called with bo->lock held. */
+static void xenlend_bo_unmap(struct xenlend_bo *bo, unsigned long first, unsigned long last)
+{
+	struct gnttab_unmap_grant_ref ops[32];
+	struct page *pages[32];
+	unsigned int n = 0, i;
+	unsigned long p;
+
+	for (p = first; p < last; p++) {
+		struct xenlend_bo_page *bp = &bo->pages[p];
+
+		if (bp->mapped) {
+			gnttab_set_unmap_op(&ops[n], xenlend_kaddr(bp->page), GNTMAP_host_map,
+					    bp->handle);
+			pages[n++] = bp->page;
+			bp->mapped = false;
+		}
+		if (n < ARRAY_SIZE(ops) && p + 1 < last)
+			continue;
+		if (!n)
+			continue;
+		if (gnttab_unmap_refs(ops, NULL, pages, n))
+			drm_err_ratelimited(bo->base.dev, "unmapping grants failed\n");
+		for (i = 0; i < n; i++)
+			if (ops[i].status != GNTST_okay)
+				drm_err_ratelimited(bo->base.dev, "grant unmap status %d\n",
+						    ops[i].status);
+		n = 0;
+	}
+}
+
+/* Zap user mappings of pages [first, last) and unmap their grants. */
+static void xenlend_bo_zap(struct xenlend_bo *bo, unsigned long first, unsigned long last)
+{
+	struct drm_gem_object *obj = &bo->base;
+
+	if (drm_mm_node_allocated(&obj->vma_node.vm_node))
+		unmap_mapping_range(obj->dev->anon_inode->i_mapping,
+				    drm_vma_node_offset_addr(&obj->vma_node) +
+				    ((loff_t)first << PAGE_SHIFT),
+				    (loff_t)(last - first) << PAGE_SHIFT, 1);
+	xenlend_bo_unmap(bo, first, last);
+}
+
+/* Map @n grants at page @first. Called with bo->lock held. */
+static int xenlend_bo_map(struct xenlend_bo *bo, unsigned long first, unsigned long n,
+			  const u32 *grefs)
+{
+	struct xenlend_transport *t = bo->xdev->t;
+	struct gnttab_map_grant_ref *ops;
+	struct page **pages;
+	unsigned long i, bad = 0;
+	int err;
+
+	ops = kvcalloc(n, sizeof(*ops), GFP_KERNEL);
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!ops || !pages) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct xenlend_bo_page *bp = &bo->pages[first + i];
+
+		if (WARN_ON(bp->mapped)) {
+			err = -EINVAL;
+			goto out;
+		}
+		if (!bp->page) {
+			err = gnttab_alloc_pages(1, &bp->page);
+			if (err) {
+				bp->page = NULL;
+				goto out;
+			}
+		}
+		pages[i] = bp->page;
+		gnttab_set_map_op(&ops[i], xenlend_kaddr(bp->page), GNTMAP_host_map, grefs[i],
+				  t->xbdev->otherend_id);
+	}
+	err = gnttab_map_refs(ops, NULL, pages, n);
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (ops[i].status != GNTST_okay) {
+			bad++;
+			continue;
+		}
+		bo->pages[first + i].handle = ops[i].handle;
+		bo->pages[first + i].mapped = true;
+	}
+	if (bad) {
+		drm_err_ratelimited(bo->base.dev, "%lu of %lu grants from the broker failed to map\n",
+				    bad, n);
+		xenlend_bo_unmap(bo, first, first + n);
+		err = -EIO;
+	}
+out:
+	kvfree(ops);
+	kvfree(pages);
+	return err;
+}
+
+/* Insert the mapped pages of [first, first + n) that @vma covers. */
+static vm_fault_t xenlend_bo_insert(struct vm_fault *vmf, struct xenlend_bo *bo,
+				    unsigned long first, unsigned long n, unsigned long idx)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long base = vma->vm_pgoff - drm_vma_node_start(&bo->base.vma_node);
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	unsigned long p;
+
+	for (p = first; p < first + n; p++) {
+		unsigned long addr = vma->vm_start + ((p - base) << PAGE_SHIFT);
+		vm_fault_t r;
+
+		if (p < base || addr >= vma->vm_end || !bo->pages[p].mapped)
+			continue;
+		r = vmf_insert_pfn(vma, addr, page_to_pfn(bo->pages[p].page));
+		if (p == idx)
+			ret = r;
+	}
+	return ret;
+}
+
+static vm_fault_t xenlend_bo_fault(struct vm_fault *vmf)
+{
+	struct drm_gem_object *obj = vmf->vma->vm_private_data;
+	struct xenlend_bo *bo = to_xenlend_bo(obj);
+	struct xenlend_transport *t = bo->xdev->t;
+	unsigned long idx = vmf->pgoff - drm_vma_node_start(&obj->vma_node);
+	unsigned long lo, hi, start, end, n;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	u32 *grefs;
+	u64 seq, lent;
+	int tries, err, cookie;
+
+	if (idx >= bo->nr_pages || !drm_dev_enter(obj->dev, &cookie))
+		return VM_FAULT_SIGBUS;
+	grefs = kmalloc_array(XENLEND_FAULT_PAGES, sizeof(*grefs), GFP_KERNEL);
+	if (!grefs) {
+		ret = VM_FAULT_OOM;
+		goto exit;
+	}
+
+	for (tries = 0; tries < XENLEND_FAULT_TRIES; tries++) {
+		mutex_lock(&bo->lock);
+		if (bo->pages[idx].mapped) {
+			ret = xenlend_bo_insert(vmf, bo, idx, 1, idx);
+			mutex_unlock(&bo->lock);
+			goto out;
+		}
+		/* The unmapped run around idx inside its 2 MiB window. */
+		start = round_down(idx, XENLEND_FAULT_PAGES);
+		end = min(start + XENLEND_FAULT_PAGES, bo->nr_pages);
+		for (lo = idx; lo > start && !bo->pages[lo - 1].mapped; lo--)
+			;
+		for (hi = idx + 1; hi < end && !bo->pages[hi].mapped; hi++)
+			;
+		seq = bo->seq;
+		mutex_unlock(&bo->lock);
+
+		err = xenlend_fault(t, bo->res_id, (u64)lo << PAGE_SHIFT,
+				    (u64)(hi - lo) << PAGE_SHIFT,
+				    vmf->flags & FAULT_FLAG_WRITE, grefs, &lent);
+		if (err == -EBUSY) {
+			/* Pages being revoked: the broker lends them again shortly. */
+			usleep_range(500, 1000);
+			continue;
+		}
+		if (err) {
+			drm_dbg(obj->dev, "FAULT res %u page %lu: %d\n", bo->res_id, idx, err);
+			ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+			goto out;
+		}
+		n = lent >> PAGE_SHIFT;
+
+		mutex_lock(&bo->lock);
+		if (bo->seq != seq) {
+			/* A revocation ran meanwhile: these grants may be stale. */
+			mutex_unlock(&bo->lock);
+			continue;
+		}
+		err = xenlend_bo_map(bo, lo, n, grefs);
+		if (!err) {
+			bo->faults++;
+			ret = xenlend_bo_insert(vmf, bo, lo, n, idx);
+			if (idx >= lo + n)
+				ret = 0;	/* lent less than asked: fault again */
+		}
+		mutex_unlock(&bo->lock);
+		if (err)
+			ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		if (ret)
+			goto out;
+	}
+	drm_err_ratelimited(obj->dev,
+			    "res %u page %lu: gave up after %d revocations raced the fault\n",
+			    bo->res_id, idx, tries);
+	ret = VM_FAULT_SIGBUS;
+out:
+	kfree(grefs);
+exit:
+	drm_dev_exit(cookie);
+	return ret;
+}
+
+static const struct vm_operations_struct xenlend_bo_vm_ops = {
+	.fault = xenlend_bo_fault,
+	.open = drm_gem_vm_open,
+	.close = drm_gem_vm_close,
+};
+
+static int xenlend_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	/*
+	 * A PV guest's page tables can only point at a foreign frame through
+	 * a grant map of that very PTE; lent memory needs an auto-translated
+	 * (PVH or HVM) guest.
+	 */
+	if (xen_pv_domain()) {
+		drm_warn_once(obj->dev, "mapping lent memory needs a PVH or HVM guest\n");
+		return -EOPNOTSUPP;
+	}
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	return 0;
+}
+
+static void xenlend_bo_free(struct drm_gem_object *obj)
+{
+	struct xenlend_bo *bo = to_xenlend_bo(obj);
+	struct xenlend_msg req, rsp;
+	unsigned long i;
+	int err;
+
+	xa_erase(&bo->xdev->objects, bo->res_id);
+	mutex_lock(&bo->lock);
+	xenlend_bo_unmap(bo, 0, bo->nr_pages);
+	mutex_unlock(&bo->lock);
+	for (i = 0; i < bo->nr_pages; i++)
+		if (bo->pages[i].page)
+			gnttab_free_pages(1, &bo->pages[i].page);
+
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
+	req.u.destroy.res_id = cpu_to_le32(bo->res_id);
+	err = xenlend_call(bo->xdev->t, &req, &rsp);
+	if (err && err != -ENODEV)
+		drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", bo->res_id, err);
+
+	drm_gem_object_release(obj);
+	mutex_destroy(&bo->lock);
+	kvfree(bo->pages);
+	kfree(bo);
+}
+
+static const struct drm_gem_object_funcs xenlend_bo_funcs = {
+	.free = xenlend_bo_free,
+	.mmap = xenlend_bo_mmap,
+	.vm_ops = &xenlend_bo_vm_ops,
+};
+
+/**
+ * xenlend_bo_create_host() - create a buffer object backed by lent memory
+ * @xdev: the device.
+ * @size: size in bytes, page aligned, non-zero.
+ *
+ * Creates the resource on the broker and an mmap offset; no memory is
+ * lent until the object is touched.
+ *
+ * Return: the object with one reference, or an ERR_PTR().
+ */
+struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size)
+{
+	struct xenlend_msg req, rsp;
+	struct xenlend_bo *bo;
+	u32 id;
+	int err;
+
+	if (!size || !PAGE_ALIGNED(size) || size > xdev->t->max_lent_bytes)
+		return ERR_PTR(-EINVAL);
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->xdev = xdev;
+	bo->nr_pages = size >> PAGE_SHIFT;
+	bo->pages = kvcalloc(bo->nr_pages, sizeof(*bo->pages), GFP_KERNEL);
+	if (!bo->pages) {
+		kfree(bo);
+		return ERR_PTR(-ENOMEM);
+	}
+	mutex_init(&bo->lock);
+	bo->base.funcs = &xenlend_bo_funcs;
+	drm_gem_private_object_init(&xdev->drm, &bo->base, size);
+
+	err = xa_alloc_cyclic(&xdev->objects, &id, NULL, XA_LIMIT(1, U32_MAX),
+			      &xdev->next_res_id, GFP_KERNEL);
+	if (err < 0)
+		goto fail_release;
+	bo->res_id = id;
+
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 0);
+	req.u.create.res_id = cpu_to_le32(id);
+	req.u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
+	req.u.create.size = cpu_to_le64(size);
+	err = xenlend_call(xdev->t, &req, &rsp);
+	if (err)
+		goto fail_erase;
+	err = drm_gem_create_mmap_offset(&bo->base);
+	if (err) {
+		/* The object is complete: the normal free path cleans up. */
+		xa_store(&xdev->objects, id, bo, GFP_KERNEL);
+		drm_gem_object_put(&bo->base);
+		return ERR_PTR(err);
+	}
+	xa_store(&xdev->objects, id, bo, GFP_KERNEL);
+	return bo;
+
+fail_erase:
+	xa_erase(&xdev->objects, id);
+fail_release:
+	drm_gem_object_release(&bo->base);
+	mutex_destroy(&bo->lock);
+	kvfree(bo->pages);
+	kfree(bo);
+	return ERR_PTR(err);
+}
+
+/**
+ * xenlend_bo_revoke() - take back lent pages of one object
+ * @xdev: the device.
+ * @res_id: the object's resource id.
+ * @offset: start of the range.
+ * @length: length of the range.
+ *
+ * Zaps every user mapping of the range and unmaps its grants before
+ * returning, so the broker may release them once this is acknowledged.
+ *
+ * Return: XENLEND_S_OK, or XENLEND_S_NOENT for an unknown resource.
+ */
+u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 length)
+{
+	struct xenlend_bo *bo;
+	unsigned long first, last;
+
+	xa_lock(&xdev->objects);
+	bo = xa_load(&xdev->objects, res_id);
+	if (bo && !kref_get_unless_zero(&bo->base.refcount))
+		bo = NULL;
+	xa_unlock(&xdev->objects);
+	if (!bo)
+		return XENLEND_S_NOENT;
+
+	first = min_t(u64, offset >> PAGE_SHIFT, bo->nr_pages);
+	last = min_t(u64, (offset + length) >> PAGE_SHIFT, bo->nr_pages);
+	mutex_lock(&bo->lock);
+	bo->seq++;
+	xenlend_bo_zap(bo, first, last);
+	mutex_unlock(&bo->lock);
+	drm_gem_object_put(&bo->base);
+	return XENLEND_S_OK;
+}
+
+/**
+ * xenlend_bo_revoke_all() - take back everything (the broker went away)
+ * @xdev: the device.
+ */
+void xenlend_bo_revoke_all(struct xenlend_device *xdev)
+{
+	struct xenlend_bo *bo;
+	unsigned long id;
+
+	/* Only the ids are used: an object may go away under our feet. */
+	xa_for_each(&xdev->objects, id, bo)
+		xenlend_bo_revoke(xdev, id, 0, U64_MAX);
+}
