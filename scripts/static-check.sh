@@ -18,9 +18,11 @@ S=$T/build/static
 rm -rf "$S"
 mkdir -p "$S"
 cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$S/"
+mkdir -p "$S/dom0-broker"
+cp -r "$TOP/dom0-broker/kernel" "$S/dom0-broker/"
 rc=0
 
-files=$(cd "$S" && echo guest-drm/*.c guest-drm/*.h uapi/*.c uapi/*.h)
+files=$(cd "$S" && echo guest-drm/*.c guest-drm/*.h uapi/*.c uapi/*.h dom0-broker/kernel/*.c)
 log "checkpatch --strict: $(echo $files | wc -w) files"
 # shellcheck disable=SC2086 # a list of files
 if ! chroot "$T" sh -c "cd /build/static && /opt/checkpatch/scripts/checkpatch.pl --strict \
@@ -37,6 +39,8 @@ fi
 log "W=1 C=2 (sparse) build against $KVER"
 chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static CONFIG_DRM_XENLEND=m \
 	W=1 C=2 modules >"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
+chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/dom0-broker/kernel \
+	W=1 C=2 modules >>"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
 if grep -E 'warning|error|sparse:' "$S/build.log"; then
 	log "W=1/sparse: FAILED"
 	rc=1

@@ -27,7 +27,10 @@ mkdir -p "$B/src"
 cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$B/src/"
 chroot "$T" sh -ec "
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src CONFIG_DRM_XENLEND=m W=1 modules
+	make -s -C /usr/src/linux-headers-$KVER M=/build/src/dom0-broker/kernel W=1 modules
 	make -s -C /build/src/dom0-broker O=/build/out
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
+		-o /build/out/xenlend-lend-test /build/src/tests/guest/lend-test.c
 	cd /build/src/tests/vectors
 	cc -std=c11 -Wall -Wextra -Werror -I../../uapi -o /build/out/gen-vectors gen-vectors.c vectors.c
 	/build/out/gen-vectors >/build/out/vectors.txt" >"$O/build.log" 2>&1 || {
@@ -50,6 +53,8 @@ rm -rf "$D"
 mkdir -p "$D/bin" "$D/proc" "$D/sys" "$D/dev"
 cp "$T/usr/bin/busybox" "$D/bin/busybox"
 cp "$B/src/xenlend.ko" "$D/xenlend.ko"
+xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/drm.ko.xz" >"$D/drm.ko"
+cp "$B/out/xenlend-lend-test" "$D/xenlend-lend-test"
 cp "$TOP/tests/e2e/domu-init.sh" "$D/init"
 cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"
 cp "$B/out/vectors.txt" "$D/vectors.txt"
@@ -75,6 +80,7 @@ rm -rf "$X"
 mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/etc/xenlend" "$X/usr/lib/systemd/system" "$X/etc/xen"
 cp "$B/out/xenlend-broker" "$X/usr/sbin/"
 cp "$B/out/xenlend-ctl" "$X/usr/bin/"
+cp "$B/src/dom0-broker/kernel/xenlend-host.ko" "$X/xenlend/"
 cp "$TOP/dom0-broker/xenlend-broker.service" "$X/usr/lib/systemd/system/"
 cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"

@@ -20,6 +20,7 @@ XENSTORED_ROOTDIR=/run/xenstored xenstored --pid-file /run/xenstored.pid
 xen-init-dom0 >/dev/null
 xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
 modprobe vgem && echo "XENLEND-E2E: vgem loaded: $(ls /dev/dri | tr '\n' ' ')"
+insmod /xenlend/xenlend-host.ko && echo "XENLEND-E2E: lending engine loaded"
 xl info | grep -E 'xen_version|virt_caps'
 
 MODE=demo

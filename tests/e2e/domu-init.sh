@@ -16,6 +16,7 @@ echo "XENLEND-DOMU: up, mode $MODE, $(uname -r), uptime $(cut -d' ' -f1 /proc/up
 
 fail() { echo "XENLEND-DOMU: FAIL $*"; }
 
+insmod /drm.ko
 if ! insmod /xenlend.ko test_hooks=1; then
 	fail "insmod xenlend.ko"
 	poweroff -f
@@ -33,6 +34,11 @@ else
 	fail "no HELLO round trip with the broker"
 	echo "$st"
 fi
+
+# Lent memory: map 64 MiB, touch it all, check what dom0 wrote (dom0 then
+# rewrites it and punches a hole; see tests/guest/lend-test.c).
+/xenlend-lend-test 64 1048576
+echo "XENLEND-DOMU: lend-test exit $?"
 
 if [ "$MODE" = check ]; then
 	sh /xenlend-domu-tests.sh

@@ -11,7 +11,17 @@
 # vector's reason (in dmesg) and stay connected.
 # Prints "XENLEND-DOMU: RESULT N passed, M failed".
 
-D=$(ls -d /sys/kernel/debug/xenlend/*/ | head -n1)
+D=
+for d in /sys/kernel/debug/xenlend/*; do
+	[ -f "$d/status" ] && D=$d && break
+done
+if [ -z "$D" ]; then
+	echo "XENLEND-DOMU: FAIL no xenlend debugfs directory"
+	ls -la /sys/kernel/debug/xenlend
+	dmesg | tail -n 30
+	echo "XENLEND-DOMU: RESULT 0 passed, 1 failed"
+	exit 1
+fi
 pass=0
 failed=0
 ok() { echo "XENLEND-DOMU: PASS $*"; pass=$((pass + 1)); }
