@@ -24,7 +24,7 @@ void config_defaults(struct broker_config *c)
 	c->max_lent_bytes = 256ull << 20;
 	c->max_resources = 1024;
 	c->max_bulk_pages = XENLEND_MAX_BULK_PAGES;
-	c->revoke_timeout_ms = 100;
+	c->revoke_timeout_ms = 1000;
 	c->fault_failure = FAIL_SIGBUS;
 	snprintf(c->render_node, sizeof(c->render_node), "/dev/dri/renderD128");
 	snprintf(c->control_socket, sizeof(c->control_socket), "/run/xenlend/control");
