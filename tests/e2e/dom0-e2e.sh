@@ -32,6 +32,8 @@ wait_for() {
 	return 1
 }
 gone() { ! xl list "$1" >/dev/null 2>&1; }
+# acked DOMID N: the broker logged at least N acknowledged revocations of DOMID
+acked() { test "$(grep -c "dom$1: revoke seq [0-9]* acknowledged" "$BLOG")" -ge "$2"; }
 
 # inject_events DOMID: every "evt" test vector, then a valid FENCE
 inject_events() {
@@ -78,6 +80,17 @@ EOC
 			if wait_for 60 grep -q 'LEND: ready-for-punch' "$log"; then
 				xenlend-ctl punch "$domid" "$res" 0 1048576 >/dev/null || ko "$name: punch"
 			fi
+			# Explicit revoke of the first 16 MiB, then a second rewrite:
+			# the guest refaults each revoked page (counted below).
+			if wait_for 60 grep -q 'LEND: ready-for-revoke' "$log"; then
+				xenlend-ctl status >/tmp/status-$name-before-revoke
+				xenlend-ctl revoke "$domid" "$res" 0 16777216 >/dev/null ||
+					ko "$name: revoke"
+				wait_for 10 acked "$domid" 2
+				xenlend-ctl refill "$domid" "$res" >/dev/null || ko "$name: refill 2"
+				wait_for 60 grep -q 'LEND: .* after the explicit revoke' "$log"
+				xenlend-ctl status >/tmp/status-$name-after-revoke
+			fi
 		fi
 	fi
 
@@ -110,6 +123,13 @@ EOC
 			grep -q "dom$domid: revoke seq [0-9]* acknowledged" "$BLOG"
 		faults=$(sed -n "s/^dom$domid .* faults=\([0-9]*\) fault_pages=\([0-9]*\).*/\1 \2/p" \
 			/tmp/status-$name)
+		f1=$(sed -n "s/^dom$domid .* faults=\([0-9]*\) .*/\1/p" /tmp/status-$name-before-revoke)
+		f2=$(sed -n "s/^dom$domid .* faults=\([0-9]*\) .*/\1/p" /tmp/status-$name-after-revoke)
+		check "$name: explicit broker revoke acknowledged" acked "$domid" 2
+		check "$name: after the explicit revoke of 16 MiB every page refaulted (FAULTs ${f1:-?} -> ${f2:-?})" \
+			test -n "$f1" -a -n "$f2" -a "$((${f2:-0} - ${f1:-0}))" -ge 8
+		check "$name: refault after the explicit revoke shows the new data" \
+			grep -q 'LEND: PASS after the explicit revoke' "$log"
 		echo "XENLEND-E2E: $name: first touch of 64 MiB took ${faults% *} FAULT round trips for ${faults#* } pages"
 		check "$name: faults are batched (${faults% *} round trips for ${faults#* } pages)" \
 			test -n "$faults" -a "${faults% *}" -gt 0 -a "$((${faults% *} * 64))" -le "${faults#* }"
