@@ -151,6 +151,8 @@ EOC
 		check "$name: valid FENCE answered after malformed events" \
 			grep -q "dom$domid: FENCE id [0-9]* answered: ok" "$BLOG"
 	fi
+	nwarn=$(grep -c 'XENLEND-DOMU: WARN' "$log")
+	[ "$nwarn" = 0 ] || echo "XENLEND-E2E: WARN $name: $nwarn guest helper crashes retried"
 	check "$name: broker released the device of the dead guest" \
 		wait_for 10 grep -q "dom$domid ($name): gone" "$BLOG"
 }
