@@ -88,6 +88,18 @@ static int wait_word(const volatile uint64_t *w, uint64_t want)
 	return -1;
 }
 
+/* Tell dom0 we are ready for @step, then wait until @w holds @want. */
+static int await_dom0(const char *step, uint32_t res, const volatile uint64_t *w, uint64_t want,
+		      const char *timeout_msg)
+{
+	printf("LEND: ready-for-%s res=%u\n", step, res);
+	fflush(stdout);
+	if (!wait_word(w, want))
+		return 0;
+	printf("LEND: FAIL %s\n", timeout_msg);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 64) << 20;
@@ -147,24 +159,18 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* dom0 rewrites the lent pages in place: we see it at once. */
-	printf("LEND: ready-for-refill res=%u\n", rc.res_handle);
-	fflush(stdout);
-	if (wait_word(&w[size / 8 - 1], xenlend_test_pattern(rc.res_handle, 1, size - 8))) {
-		printf("LEND: FAIL refill never became visible\n");
+	if (await_dom0("refill", rc.res_handle, &w[size / 8 - 1],
+		       xenlend_test_pattern(rc.res_handle, 1, size - 8),
+		       "refill never became visible"))
 		return 1;
-	}
 	bad = check(w, rc.res_handle, 1, 0, size);
 	printf("LEND: %s refill visible through the lent mapping (%llu bad words)\n",
 	       bad ? "FAIL" : "PASS", (unsigned long long)bad);
 	failed += !!bad;
 
 	/* dom0 punches a hole: revoked, refaulted, zero. */
-	printf("LEND: ready-for-punch res=%u\n", rc.res_handle);
-	fflush(stdout);
-	if (wait_word(&w[0], 0)) {
-		printf("LEND: FAIL punched pages never refaulted\n");
+	if (await_dom0("punch", rc.res_handle, &w[0], 0, "punched pages never refaulted"))
 		return 1;
-	}
 	bad = check(w, rc.res_handle, -1, 0, punch) + check(w, rc.res_handle, 1, punch, size);
 	printf("LEND: %s after the hole punch: first %llu KiB zero, the rest unchanged (%llu bad words)\n",
 	       bad ? "FAIL" : "PASS", (unsigned long long)(punch >> 10), (unsigned long long)bad);
@@ -175,12 +181,10 @@ int main(int argc, char **argv)
 	 * revoked pages fault in again (dom0 counts the FAULTs) and every page
 	 * shows the new generation.
 	 */
-	printf("LEND: ready-for-revoke res=%u\n", rc.res_handle);
-	fflush(stdout);
-	if (wait_word(&w[size / 8 - 1], xenlend_test_pattern(rc.res_handle, 2, size - 8))) {
-		printf("LEND: FAIL second rewrite never became visible\n");
+	if (await_dom0("revoke", rc.res_handle, &w[size / 8 - 1],
+		       xenlend_test_pattern(rc.res_handle, 2, size - 8),
+		       "second rewrite never became visible"))
 		return 1;
-	}
 	bad = check(w, rc.res_handle, 2, 0, size);
 	printf("LEND: %s after the explicit revoke: %llu MiB checked (%llu bad words)\n",
 	       bad ? "FAIL" : "PASS", (unsigned long long)(size >> 20), (unsigned long long)bad);
