@@ -29,7 +29,10 @@
  * The broker reads the event, sends REVOKE to the guest, and after
  * REVOKE_DONE, or after its deadline, calls XENLEND_HOST_IOC_RELEASE. Release
  * ends foreign access; a page the guest still maps stays out of use
- * (quarantined) until Xen reports it unmapped.
+ * (quarantined, charged to its domain) until the guest unmaps it, even after
+ * the file is closed. /sys/class/misc/xenlend-host/pages_lent and
+ * pages_quarantined count the pages the engine holds over all files: both
+ * return to zero once every guest has let go.
  */
 
 /**
@@ -79,16 +82,22 @@ struct xenlend_host_grant {
 
 #define XENLEND_HOST_MAX_GRANT		(2u << 20)
 
+/* Release flags. */
+#define XENLEND_HOST_RELEASE_EARLIER	0x1	/* and every earlier seq (after OVERFLOW) */
+
 /**
  * struct xenlend_host_release - XENLEND_HOST_IOC_RELEASE argument
- * @seq: release every grant revoked by an event with a sequence number up to
- *	and including this one.
+ * @seq: release the grants revoked by the event with this sequence number.
+ * @flags: XENLEND_HOST_RELEASE_*.
+ * @pad: must be zero.
  * @released: out: pages whose grants ended.
  * @quarantined: out: of those, pages the guest still maps; they stay out of
  *	use until it unmaps them.
  */
 struct xenlend_host_release {
 	__u64 seq;
+	__u32 flags;
+	__u32 pad;
 	__u64 released;
 	__u64 quarantined;
 };
@@ -100,12 +109,15 @@ struct xenlend_host_release {
  * @quarantined: pages released while the guest still mapped them (total).
  * @events_lost: revocations that could not be queued one by one; each loss
  *	also queued a XENLEND_HOST_EV_OVERFLOW event.
+ * @quarantine_held: pages of this file's domain still in quarantine now,
+ *	over every file that lent to it.
  */
 struct xenlend_host_stats {
 	__u64 granted;
 	__u64 revoked;
 	__u64 quarantined;
 	__u64 events_lost;
+	__u64 quarantine_held;
 };
 
 /* Event types. */

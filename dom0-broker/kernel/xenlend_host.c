@@ -9,8 +9,8 @@
  * the guest: it marks the grants revoked and returns, and the held references
  * keep the pages from being reused until the broker releases the grants -
  * after the guest acknowledged, or after the broker's deadline, in which case
- * a page the guest still maps stays quarantined until Xen reports it
- * unmapped (gnttab_end_foreign_access() defers it). See uapi/xenlend_host.h.
+ * a page the guest still maps stays quarantined, charged to that guest, until
+ * Xen reports it unmapped. See uapi/xenlend_host.h.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -24,6 +24,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include <xen/grant_table.h>
 #include <xen/page.h>
@@ -36,6 +37,34 @@ module_param(max_granted_pages, uint, 0644);
 MODULE_PARM_DESC(max_granted_pages, "Most pages one file may have granted at once");
 
 #define XL_EVENTS	256	/* queued events per file before OVERFLOW */
+#define XL_QUARANTINE_POLL	(HZ / 2)	/* retry quarantined grants this often */
+
+/**
+ * struct xl_qpage - a page released while its guest still mapped it
+ * @link: entry in xl_quarantine.
+ * @page: the page; our reference keeps it out of use.
+ * @gref: its grant reference, ended once the guest unmaps.
+ * @domid: the guest it is charged to.
+ *
+ * The quarantine outlives the file that lent the page: a guest keeps its
+ * mapping however the broker fares.
+ */
+struct xl_qpage {
+	struct list_head link;
+	struct page *page;
+	grant_ref_t gref;
+	int domid;
+};
+
+static LIST_HEAD(xl_quarantine);
+static DEFINE_SPINLOCK(xl_quarantine_lock);
+/* Pages referenced for a grant, over all files (XL_GRANTED + XL_REVOKED). */
+static atomic64_t xl_pages_lent;
+/* Pages on xl_quarantine. */
+static atomic64_t xl_pages_quarantined;
+
+static void xl_quarantine_poll(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xl_quarantine_work, xl_quarantine_poll);
 
 enum xl_state { XL_EMPTY, XL_GRANTED, XL_REVOKED };
 
@@ -179,6 +208,65 @@ static const struct mmu_interval_notifier_ops xl_notifier_ops = {
 	.invalidate = xl_invalidate,
 };
 
+/*
+ * Keep a page the guest still maps until it unmaps it. Called with f->lock
+ * held. If even the bookkeeping cannot be allocated, the grant table's own
+ * deferred list takes the page: still never reused while mapped, only no
+ * longer counted.
+ */
+static void xl_quarantine_page(int domid, struct page *page, grant_ref_t gref)
+{
+	struct xl_qpage *q = kmalloc(sizeof(*q), GFP_ATOMIC);
+
+	if (!q) {
+		gnttab_end_foreign_access(gref, page);
+		return;
+	}
+	q->page = page;
+	q->gref = gref;
+	q->domid = domid;
+	spin_lock(&xl_quarantine_lock);
+	list_add_tail(&q->link, &xl_quarantine);
+	spin_unlock(&xl_quarantine_lock);
+	atomic64_inc(&xl_pages_quarantined);
+	queue_delayed_work(system_wq, &xl_quarantine_work, XL_QUARANTINE_POLL);
+}
+
+/* Free what the guests have unmapped since the last poll. */
+static void xl_quarantine_poll(struct work_struct *work)
+{
+	struct xl_qpage *q, *tmp;
+	LIST_HEAD(unmapped);
+	bool more;
+
+	spin_lock(&xl_quarantine_lock);
+	list_for_each_entry_safe(q, tmp, &xl_quarantine, link)
+		if (gnttab_try_end_foreign_access(q->gref))
+			list_move(&q->link, &unmapped);
+	more = !list_empty(&xl_quarantine);
+	spin_unlock(&xl_quarantine_lock);
+
+	list_for_each_entry_safe(q, tmp, &unmapped, link) {
+		put_page(q->page);
+		atomic64_dec(&xl_pages_quarantined);
+		kfree(q);
+	}
+	if (more)
+		queue_delayed_work(system_wq, &xl_quarantine_work, XL_QUARANTINE_POLL);
+}
+
+static u64 xl_quarantine_held(int domid)
+{
+	struct xl_qpage *q;
+	u64 n = 0;
+
+	spin_lock(&xl_quarantine_lock);
+	list_for_each_entry(q, &xl_quarantine, link)
+		n += q->domid == domid;
+	spin_unlock(&xl_quarantine_lock);
+	return n;
+}
+
 /* End a grant and drop our page reference. Called with f->lock held. */
 static void xl_end_entry(struct xl_file *f, struct xl_entry *e)
 {
@@ -186,16 +274,12 @@ static void xl_end_entry(struct xl_file *f, struct xl_entry *e)
 		f->granted--;
 	else
 		f->revoked--;
+	atomic64_dec(&xl_pages_lent);
 	if (gnttab_try_end_foreign_access(e->gref)) {
 		put_page(e->page);
 	} else {
-		/*
-		 * Still mapped by the guest: hand our page reference to the
-		 * grant table's deferred list, which drops it only once the
-		 * guest has unmapped, so dom0 never reuses a page the guest
-		 * can still reach.
-		 */
-		gnttab_end_foreign_access(e->gref, e->page);
+		/* Still mapped by the guest: dom0 must not reuse the page. */
+		xl_quarantine_page(f->domid, e->page, e->gref);
 		f->quarantined++;
 	}
 	e->page = NULL;
@@ -373,6 +457,7 @@ again:
 		e->gref = ref;
 		e->state = XL_GRANTED;
 		f->granted++;
+		atomic64_inc(&xl_pages_lent);
 		grefs[i] = ref;
 	}
 	done = i;
@@ -395,12 +480,16 @@ out:
 static long xl_release(struct xl_file *f, void __user *arg)
 {
 	struct xenlend_host_release a;
+	bool earlier;
 	u64 before;
 	struct xl_region *r;
 	unsigned long i;
 
 	if (copy_from_user(&a, arg, sizeof(a)))
 		return -EFAULT;
+	if ((a.flags & ~XENLEND_HOST_RELEASE_EARLIER) || a.pad)
+		return -EINVAL;
+	earlier = a.flags & XENLEND_HOST_RELEASE_EARLIER;
 	a.released = 0;
 	spin_lock(&f->lock);
 	before = f->quarantined;
@@ -408,7 +497,8 @@ static long xl_release(struct xl_file *f, void __user *arg)
 		for (i = 0; i < r->npages; i++) {
 			struct xl_entry *e = &r->entries[i];
 
-			if (e->state == XL_REVOKED && e->seq <= a.seq) {
+			if (e->state == XL_REVOKED &&
+			    (e->seq == a.seq || (earlier && e->seq < a.seq))) {
 				xl_end_entry(f, e);
 				a.released++;
 			}
@@ -429,6 +519,7 @@ static long xl_stats(struct xl_file *f, void __user *arg)
 	s.quarantined = f->quarantined;
 	s.events_lost = f->events_lost;
 	spin_unlock(&f->lock);
+	s.quarantine_held = xl_quarantine_held(f->domid);
 	return copy_to_user(arg, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -556,11 +647,32 @@ static const struct file_operations xl_fops = {
 	.llseek = noop_llseek,
 };
 
+static ssize_t pages_lent_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&xl_pages_lent));
+}
+static DEVICE_ATTR_RO(pages_lent);
+
+static ssize_t pages_quarantined_show(struct device *dev, struct device_attribute *attr,
+				      char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&xl_pages_quarantined));
+}
+static DEVICE_ATTR_RO(pages_quarantined);
+
+static struct attribute *xl_attrs[] = {
+	&dev_attr_pages_lent.attr,
+	&dev_attr_pages_quarantined.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(xl);
+
 static struct miscdevice xl_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "xenlend-host",
 	.fops = &xl_fops,
 	.mode = 0600,
+	.groups = xl_groups,
 };
 
 static int __init xl_init(void)
@@ -573,7 +685,15 @@ module_init(xl_init);
 
 static void __exit xl_exit(void)
 {
+	struct xl_qpage *q, *tmp;
+
 	misc_deregister(&xl_misc);
+	cancel_delayed_work_sync(&xl_quarantine_work);
+	/* What guests still map goes to the grant table's deferred list. */
+	list_for_each_entry_safe(q, tmp, &xl_quarantine, link) {
+		gnttab_end_foreign_access(q->gref, q->page);
+		kfree(q);
+	}
 }
 module_exit(xl_exit);
 
