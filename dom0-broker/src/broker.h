@@ -41,7 +41,10 @@ enum fault_failure_policy { FAIL_SIGBUS, FAIL_ZERO_PAGE };
  * @max_lent_bytes: per-guest cap of lent memory, reported in HELLO.
  * @max_resources: per-guest cap of live resources.
  * @max_bulk_pages: bulk pages accepted per guest.
- * @revoke_timeout_ms: bound on waiting for REVOKE_DONE.
+ * @revoke_timeout_ms: bound on waiting for REVOKE_DONE; a guest that misses
+ *	it is disconnected.
+ * @max_quarantined_bytes: a guest whose quarantined memory (released while
+ *	it still mapped it) exceeds this is disconnected.
  * @fault_failure: what a guest sees when dom0 cannot supply a page.
  * @render_node: the dom0 GPU render node.
  * @control_socket: path of the control socket.
@@ -53,6 +56,7 @@ struct broker_config {
 	uint32_t max_resources;
 	uint32_t max_bulk_pages;
 	uint32_t revoke_timeout_ms;
+	uint64_t max_quarantined_bytes;
 	enum fault_failure_policy fault_failure;
 	char render_node[256];
 	char control_socket[256];
@@ -161,6 +165,7 @@ void guest_release_all(struct guest_state *g);
  * @offset: start of the range.
  * @length: length of the range.
  * @seq: the lending engine's sequence number.
+ * @earlier: also release every earlier sequence number (after lost events).
  * @evt_id: id of the REVOKE on the event ring; 0 while not sent yet.
  * @started: when the engine reported it (ms, monotonic).
  * @deadline: when it is released whether acknowledged or not.
@@ -170,6 +175,7 @@ struct pending_revoke {
 	uint64_t offset;
 	uint64_t length;
 	uint64_t seq;
+	bool earlier;
 	uint64_t evt_id;
 	uint64_t started;
 	uint64_t deadline;
@@ -205,6 +211,9 @@ struct pending_revoke {
  * @revoked_pages: pages released after revocation.
  * @quarantined_pages: of those, pages the guest still mapped.
  * @late_revokes: revocations released at their deadline.
+ * @evict_why: set when the guest broke the lending contract; the event loop
+ *	then disconnects it for good (broker_evict()).
+ * @banned: disconnected by broker_evict(); never served again.
  * @next: list link.
  */
 struct conn {
@@ -236,6 +245,8 @@ struct conn {
 	uint64_t revoked_pages;
 	uint64_t quarantined_pages;
 	uint64_t late_revokes;
+	char evict_why[128];
+	bool banned;
 	struct conn *next;
 };
 
@@ -290,6 +301,7 @@ void broker_scan_domains(struct broker *b);
 void broker_handle_watch(struct broker *b);
 struct conn *broker_find_conn(struct broker *b, int domid);
 void broker_conn_failed(struct broker *b, struct conn *c, const char *why);
+void broker_evict(struct broker *b, struct conn *c);
 
 /* --- control.c: the local control socket -------------------------------- */
 

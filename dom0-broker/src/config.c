@@ -25,6 +25,7 @@ void config_defaults(struct broker_config *c)
 	c->max_resources = 1024;
 	c->max_bulk_pages = XENLEND_MAX_BULK_PAGES;
 	c->revoke_timeout_ms = 1000;
+	c->max_quarantined_bytes = 64ull << 20;
 	c->fault_failure = FAIL_SIGBUS;
 	snprintf(c->render_node, sizeof(c->render_node), "/dev/dri/renderD128");
 	snprintf(c->control_socket, sizeof(c->control_socket), "/run/xenlend/control");
@@ -119,6 +120,10 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 		ret = parse_u64(val, 1, 60000, &x);
 		if (!ret)
 			c->revoke_timeout_ms = (uint32_t)x;
+	} else if (!strcmp(key, "max_quarantined_bytes")) {
+		ret = parse_u64(val, 0, UINT64_MAX, &x);
+		if (!ret)
+			c->max_quarantined_bytes = x;
 	} else if (!strcmp(key, "fault_failure")) {
 		if (!strcmp(val, "sigbus"))
 			c->fault_failure = FAIL_SIGBUS;

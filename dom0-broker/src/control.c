@@ -84,11 +84,11 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 			"dom%d name=%s connected=%d hello=%d requests=%" PRIu64
 			" rejected=%" PRIu64 " refused=%" PRIu64 " resources=%u faults=%" PRIu64
 			" fault_pages=%" PRIu64 " revoked_pages=%" PRIu64
-			" quarantined_pages=%" PRIu64 " late_revokes=%" PRIu64 "\n",
+			" quarantined_pages=%" PRIu64 " late_revokes=%" PRIu64 " banned=%d\n",
 			c->domid, c->name, c->connected, c->gs.hello_done,
 			c->gs.stats_requests, c->gs.stats_rejected, c->gs.stats_refused,
 			c->gs.nr_resources, c->gs.stats_faults, c->gs.stats_fault_pages,
-			c->revoked_pages, c->quarantined_pages, c->late_revokes);
+			c->revoked_pages, c->quarantined_pages, c->late_revokes, c->banned);
 	if (!b->conns)
 		snprintf(out, len, "no guests\n");
 }

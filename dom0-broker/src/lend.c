@@ -51,6 +51,21 @@ void lend_fill(struct guest_resource *r)
 		w[off / 8] = xenlend_test_pattern(r->res_id, r->generation, off);
 }
 
+/* Disconnect a guest whose quarantined memory is over its quota. */
+static void check_quarantine(struct conn *c)
+{
+	struct xenlend_host_stats s;
+	uint64_t bytes;
+
+	if (c->host_fd < 0 || ioctl(c->host_fd, XENLEND_HOST_IOC_STATS, &s))
+		return;
+	bytes = s.quarantine_held * XENLEND_PAGE_SIZE;
+	if (bytes > c->cfg->max_quarantined_bytes && !c->evict_why[0])
+		snprintf(c->evict_why, sizeof(c->evict_why),
+			 "%" PRIu64 " KiB quarantined, quota %" PRIu64 " KiB", bytes >> 10,
+			 c->cfg->max_quarantined_bytes >> 10);
+}
+
 static int lend_create(void *ctx, struct guest_resource *r)
 {
 	struct conn *c = ctx;
@@ -103,6 +118,8 @@ static void lend_destroy(void *ctx, struct guest_resource *r)
 	/* Ends every grant; pages the guest still maps stay quarantined. */
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_REMOVE_REGION, &id))
 		log_msg(LOG_WARN, "dom%d: remove region %u: %s", c->domid, id, strerror(errno));
+	else if (c->connected)
+		check_quarantine(c);	/* destroyed while the guest mapped it */
 	munmap(r->map, r->size);
 	close(r->fd);
 	r->map = NULL;
@@ -178,12 +195,15 @@ void lend_close(struct conn *c)
 	c->nr_revokes = 0;
 }
 
-static void release_upto(struct conn *c, uint64_t seq, const char *why, uint64_t started)
+static void release(struct conn *c, const struct pending_revoke *p, const char *why)
 {
-	struct xenlend_host_release rel = { .seq = seq };
+	struct xenlend_host_release rel = {
+		.seq = p->seq,
+		.flags = p->earlier ? XENLEND_HOST_RELEASE_EARLIER : 0,
+	};
 
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_RELEASE, &rel)) {
-		log_msg(LOG_ERR, "dom%d: release seq %" PRIu64 ": %s", c->domid, seq,
+		log_msg(LOG_ERR, "dom%d: release seq %" PRIu64 ": %s", c->domid, p->seq,
 			strerror(errno));
 		return;
 	}
@@ -191,18 +211,22 @@ static void release_upto(struct conn *c, uint64_t seq, const char *why, uint64_t
 	c->quarantined_pages += rel.quarantined;
 	log_guest(c->domid, rel.quarantined ? LOG_WARN : LOG_DEBUG,
 		  "revoke seq %" PRIu64 " %s after %" PRIu64 " ms: %llu pages released, %llu quarantined",
-		  seq, why, now_ms() - started, (unsigned long long)rel.released,
+		  p->seq, why, now_ms() - p->started, (unsigned long long)rel.released,
 		  (unsigned long long)rel.quarantined);
+	if (rel.quarantined)
+		check_quarantine(c);
 }
 
 static void queue_revoke(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t length,
-			 uint64_t seq)
+			 uint64_t seq, bool earlier)
 {
-	struct pending_revoke *p;
+	struct pending_revoke *p, untracked = {
+		.seq = seq, .earlier = earlier, .started = now_ms(),
+	};
 
 	if (c->nr_revokes == CONN_MAX_REVOKES) {
-		/* Cannot track it: release now; Xen quarantines what is mapped. */
-		release_upto(c, seq, "untracked", now_ms());
+		/* Cannot track it: release now; what is mapped is quarantined. */
+		release(c, &untracked, "untracked");
 		return;
 	}
 	p = &c->revokes[c->nr_revokes++];
@@ -211,6 +235,7 @@ static void queue_revoke(struct conn *c, uint32_t res_id, uint64_t offset, uint6
 	p->offset = offset;
 	p->length = length;
 	p->seq = seq;
+	p->earlier = earlier;
 	p->started = now_ms();
 	p->deadline = p->started + c->cfg->revoke_timeout_ms;
 }
@@ -257,8 +282,7 @@ bool lend_revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
 
 		if (p->evt_id != evt_id)
 			continue;
-		release_upto(c, p->seq, status == XENLEND_S_OK ? "acknowledged" : "refused",
-			     p->started);
+		release(c, p, status == XENLEND_S_OK ? "acknowledged" : "refused");
 		drop_revoke(c, i);
 		return true;
 	}
@@ -270,6 +294,9 @@ bool lend_revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
  * @c: the connection.
  * @now: current time in ms.
  *
+ * A guest that missed a deadline gets @c->evict_why set: the event loop
+ * disconnects it.
+ *
  * Return: the earliest remaining deadline, or UINT64_MAX.
  */
 uint64_t lend_expire(struct conn *c, uint64_t now)
@@ -280,8 +307,12 @@ uint64_t lend_expire(struct conn *c, uint64_t now)
 		struct pending_revoke *p = &c->revokes[i];
 
 		if (p->deadline <= now) {
-			release_upto(c, p->seq, "not acknowledged in time", p->started);
+			release(c, p, "not acknowledged in time");
 			c->late_revokes++;
+			if (!c->evict_why[0])
+				snprintf(c->evict_why, sizeof(c->evict_why),
+					 "revocation seq %" PRIu64 " not acknowledged within %u ms",
+					 p->seq, c->cfg->revoke_timeout_ms);
 			drop_revoke(c, i);
 			continue;
 		}
@@ -304,7 +335,8 @@ void lend_read_events(struct conn *c)
 	while ((n = read(c->host_fd, ev, sizeof(ev))) > 0) {
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
 			if (ev[i].type == XENLEND_HOST_EV_REVOKE) {
-				queue_revoke(c, ev[i].id, ev[i].offset, ev[i].length, ev[i].seq);
+				queue_revoke(c, ev[i].id, ev[i].offset, ev[i].length, ev[i].seq,
+					     false);
 				continue;
 			}
 			/* Lost events: take back everything up to this point. */
@@ -314,7 +346,7 @@ void lend_read_events(struct conn *c)
 				struct guest_resource *r = &c->gs.resources[j];
 
 				if (r->res_id && r->kind == XENLEND_RES_HOST)
-					queue_revoke(c, r->res_id, 0, r->size, ev[i].seq);
+					queue_revoke(c, r->res_id, 0, r->size, ev[i].seq, true);
 			}
 		}
 	}

@@ -58,6 +58,8 @@ static int next_timeout(struct broker *b)
 		if (c->more_work)
 			return 0;
 		d = lend_expire(c, now);
+		if (c->evict_why[0] && !c->banned)
+			return 0;
 		if (d < next)
 			next = d;
 	}
@@ -167,9 +169,12 @@ int main(int argc, char **argv)
 				control_handle(&b);
 			}
 		}
-		for (struct conn *c = b.conns; c; c = c->next)
+		for (struct conn *c = b.conns; c; c = c->next) {
 			if (c->more_work)
 				service(&b, c);
+			if (c->evict_why[0] && !c->banned)
+				broker_evict(&b, c);
+		}
 	}
 	log_msg(LOG_INFO, "stopping");
 	sd_notify(0, "STOPPING=1");

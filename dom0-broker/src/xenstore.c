@@ -294,6 +294,26 @@ void broker_conn_failed(struct broker *b, struct conn *c, const char *why)
 	set_be_state(b, c, XenbusStateClosing);
 }
 
+/**
+ * broker_evict() - disconnect a guest that broke the lending contract
+ * @b: the broker.
+ * @c: the guest, with @c->evict_why set.
+ *
+ * Everything lent to it is ended (what it still maps stays quarantined in
+ * the lending engine, charged to it), the backend goes to Closing with the
+ * reason in its "error" node for the toolstack, and the guest is not served
+ * again until its domain is rebuilt or the broker restarts.
+ */
+void broker_evict(struct broker *b, struct conn *c)
+{
+	log_msg(LOG_ERR, "dom%d (%s): disconnected for good: %s", c->domid, c->name,
+		c->evict_why);
+	c->banned = true;
+	conn_drop(b, c);
+	xs_printf(b, XBT_NULL, c->be_path, "error", "%s", c->evict_why);
+	set_be_state(b, c, XenbusStateClosing);
+}
+
 static void frontend_changed(struct broker *b, struct conn *c)
 {
 	int fe = read_state(b, c->fe_path);
@@ -302,7 +322,7 @@ static void frontend_changed(struct broker *b, struct conn *c)
 	log_msg(LOG_DEBUG, "dom%d: frontend state %d, backend %d", c->domid, fe, be);
 	switch (fe) {
 	case XenbusStateInitialised:
-		if (c->connected || be != XenbusStateInitWait)
+		if (c->connected || c->banned || be != XenbusStateInitWait)
 			break;
 		if (conn_connect(c)) {
 			if (++c->connect_failures >= MAX_CONNECT_FAILURES)
@@ -326,7 +346,9 @@ static void frontend_changed(struct broker *b, struct conn *c)
 	case XenbusStateUnknown:
 	default:
 		conn_drop(b, c);
-		if (be != XenbusStateInitWait && c->connect_failures < MAX_CONNECT_FAILURES)
+		if (c->banned)
+			set_be_state(b, c, XenbusStateClosed);
+		else if (be != XenbusStateInitWait && c->connect_failures < MAX_CONNECT_FAILURES)
 			set_be_state(b, c, XenbusStateInitWait);
 		break;
 	}

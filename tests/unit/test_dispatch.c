@@ -256,6 +256,9 @@ static void test_config(void)
 	CHECK_EQ(c.max_lent_bytes, 0x100000);
 	CHECK_EQ(config_parse_line(&c, "fault_failure = zero-page", err, sizeof(err)), 0);
 	CHECK_EQ(c.fault_failure, FAIL_ZERO_PAGE);
+	CHECK_EQ(c.max_quarantined_bytes, 64ull << 20);
+	CHECK_EQ(config_parse_line(&c, "max_quarantined_bytes = 0", err, sizeof(err)), 0);
+	CHECK_EQ(c.max_quarantined_bytes, 0);
 
 	CHECK(config_parse_line(&c, "max_resources = -1", err, sizeof(err)) < 0);
 	CHECK_STR(err, "bad value '-1' for 'max_resources'");
