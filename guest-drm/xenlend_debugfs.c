@@ -7,7 +7,9 @@
  * those 64 bytes unchecked as one control ring request (only the id is
  * replaced); reading returns the broker's response as 128 hex digits. This is
  * how the tests show that the broker rejects malformed requests and keeps the
- * connection up. "status" is always present.
+ * connection up. "ignore_revoke" (same condition) makes the driver behave
+ * like a guest that never gives lent memory back, to show that dom0 does not
+ * depend on it. "status" is always present.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -95,8 +97,10 @@ void xenlend_debugfs_init(struct xenlend_transport *t)
 	snprintf(name, sizeof(name), "%s", dev_name(&t->xbdev->dev));
 	t->debugfs = debugfs_create_dir(name, xenlend_debugfs_root);
 	debugfs_create_file("status", 0400, t->debugfs, t, &status_fops);
-	if (t->test_hooks)
+	if (t->test_hooks) {
 		debugfs_create_file("inject", 0600, t->debugfs, t, &inject_fops);
+		debugfs_create_bool("ignore_revoke", 0600, t->debugfs, &t->ignore_revoke);
+	}
 }
 
 /**

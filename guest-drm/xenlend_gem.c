@@ -397,7 +397,7 @@ u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 l
 		return XENLEND_S_NOENT;
 
 	first = min_t(u64, offset >> PAGE_SHIFT, bo->nr_pages);
-	last = min_t(u64, (offset + length) >> PAGE_SHIFT, bo->nr_pages);
+	last = first + min_t(u64, DIV_ROUND_UP_ULL(length, PAGE_SIZE), bo->nr_pages - first);
 	mutex_lock(&bo->lock);
 	bo->seq++;
 	xenlend_bo_zap(bo, first, last);

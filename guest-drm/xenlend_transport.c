@@ -167,8 +167,8 @@ static irqreturn_t xenlend_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Answer one broker request; fills @rsp. */
-static void xenlend_handle_event(struct xenlend_transport *t,
+/* Answer one broker request; fills @rsp. Returns false to leave it unanswered. */
+static bool xenlend_handle_event(struct xenlend_transport *t,
 				 const struct xenlend_msg *req,
 				 struct xenlend_msg *rsp)
 {
@@ -181,12 +181,15 @@ static void xenlend_handle_event(struct xenlend_transport *t,
 				     type, xenlend_type_name(type),
 				     xenlend_msg_id(req), v.why);
 		xenlend_msg_init_rsp(rsp, req, v.status);
-		return;
+		return true;
 	}
 
 	switch (type) {
 	case XENLEND_T_REVOKE: {
 		u32 status = XENLEND_S_NOENT;
+
+		if (READ_ONCE(t->ignore_revoke))
+			return false;
 
 		mutex_lock(&t->xdev_lock);
 		if (t->xdev)
@@ -206,6 +209,7 @@ static void xenlend_handle_event(struct xenlend_transport *t,
 		xenlend_msg_init_rsp(rsp, req, XENLEND_S_PROTO);
 		break;
 	}
+	return true;
 }
 
 static void xenlend_evt_work(struct work_struct *work)
@@ -230,7 +234,8 @@ static void xenlend_evt_work(struct work_struct *work)
 		for (i = t->evt.req_cons; i != rp; i++) {
 			RING_COPY_REQUEST(&t->evt, i, &req);
 			t->evt.req_cons = i + 1;
-			xenlend_handle_event(t, &req, &rsp);
+			if (!xenlend_handle_event(t, &req, &rsp))
+				continue;
 			*RING_GET_RESPONSE(&t->evt, t->evt.rsp_prod_pvt) = rsp;
 			t->evt.rsp_prod_pvt++;
 		}
@@ -516,7 +521,7 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 
 	/* Nothing lent may stay mapped once the broker can reuse it. */
 	mutex_lock(&t->xdev_lock);
-	if (t->xdev)
+	if (t->xdev && !READ_ONCE(t->ignore_revoke))
 		xenlend_bo_revoke_all(t->xdev);
 	mutex_unlock(&t->xdev_lock);
 

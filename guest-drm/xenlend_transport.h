@@ -54,6 +54,8 @@ struct xenlend_device;
  * @max_lent_bytes: from the HELLO response.
  * @max_resources: from the HELLO response.
  * @test_hooks: debugfs injection enabled (module parameter).
+ * @ignore_revoke: test hook: behave like a guest that never gives lent
+ *	memory back (REVOKE unanswered, nothing unmapped on disconnect).
  * @debugfs: this device's debugfs directory.
  * @inject_rsp: last response to an injected message (debugfs).
  * @inject_lock: serialises injection.
@@ -88,6 +90,7 @@ struct xenlend_transport {
 	u64 max_lent_bytes;
 	u32 max_resources;
 	bool test_hooks;
+	bool ignore_revoke;
 	struct dentry *debugfs;
 	struct xenlend_msg inject_rsp;
 	struct mutex inject_lock; /* serialises debugfs injection */
