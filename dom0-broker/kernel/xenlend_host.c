@@ -3,14 +3,15 @@
  * xenlend-host: the dom0 lending engine.
  *
  * Grants pages of a user mapping (a memfd or GPU buffer mapping of the
- * broker) to one guest on demand, holds a reference on every granted page,
- * and turns MMU-notifier invalidations of granted pages into revocation
- * events the broker reads from the same file. The notifier never waits for
- * the guest: it marks the grants revoked and returns, and the held references
- * keep the pages from being reused until the broker releases the grants -
- * after the guest acknowledged, or after the broker's deadline, in which case
- * a page the guest still maps stays quarantined, charged to that guest, until
- * Xen reports it unmapped. See uapi/xenlend_host.h.
+ * broker, including the PFN mappings GPU drivers make) to one guest on
+ * demand, holds a reference on every granted page, and turns MMU-notifier
+ * invalidations of granted pages into revocation events the broker reads
+ * from the same file. The notifier never waits for the guest: it marks the
+ * grants revoked and returns, and the held references keep the pages from
+ * being reused until the broker releases the grants - after the guest
+ * acknowledged, or after the broker's deadline, in which case a page the
+ * guest still maps stays quarantined, charged to that guest, until Xen
+ * reports it unmapped. See uapi/xenlend_host.h.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -380,6 +381,62 @@ static long xl_remove_region(struct xl_file *f, u32 __user *arg)
 	return 0;
 }
 
+/*
+ * Take references on the pages behind a VM_PFNMAP or VM_IO mapping, which
+ * have no GUP path: GPU buffer mappings (the DRM shmem helpers, TTM) insert
+ * PFNs. Like KVM, read each PFN from the page tables, faulting it in first
+ * when needed. A PFN without a struct page we can reference (device memory,
+ * a PCI BAR) cannot be granted: -EFAULT. Returns 0 with all @n pages
+ * referenced, or an error with none.
+ */
+static int xl_get_pfnmap_pages(struct mm_struct *mm, unsigned long addr, unsigned long n,
+			       bool write, struct page **pages)
+{
+	unsigned long i;
+	int err = 0;
+
+	mmap_read_lock(mm);
+	for (i = 0; i < n; i++) {
+		unsigned long a = addr + (i << PAGE_SHIFT);
+		struct vm_area_struct *vma = vma_lookup(mm, a);
+		struct follow_pfnmap_args args = { .vma = vma, .address = a };
+		struct page *page = NULL;
+		bool found;
+
+		if (!vma || !(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+			err = -EFAULT;
+			break;
+		}
+		found = !follow_pfnmap_start(&args);
+		if (found && write && !args.writable) {
+			follow_pfnmap_end(&args);
+			found = false;
+		}
+		if (!found) {
+			/* Not populated (or read-only) yet: fault it in. */
+			err = fixup_user_fault(mm, a, write ? FAULT_FLAG_WRITE : 0, NULL);
+			if (err)
+				break;
+			if (follow_pfnmap_start(&args)) {
+				err = -EFAULT;
+				break;
+			}
+		}
+		if (pfn_valid(args.pfn))
+			page = pfn_to_page(args.pfn);
+		if (!page || !get_page_unless_zero(page))
+			err = -EFAULT;
+		follow_pfnmap_end(&args);
+		if (err)
+			break;
+		pages[i] = page;
+	}
+	mmap_read_unlock(mm);
+	if (err)
+		release_pages(pages, i);
+	return err;
+}
+
 static long xl_grant(struct xl_file *f, void __user *arg)
 {
 	struct xenlend_host_grant g;
@@ -417,14 +474,13 @@ static long xl_grant(struct xl_file *f, void __user *arg)
 again:
 	seq = mmu_interval_read_begin(&r->notifier);
 	got = get_user_pages_fast(r->uaddr + g.offset, n, r->readonly ? 0 : FOLL_WRITE, pages);
-	if (got < 0) {
-		err = got;
-		goto out;
-	}
-	if (got < n) {
-		release_pages(pages, got);
-		err = -EFAULT;
-		goto out;
+	if (got < 0 || got < n) {
+		if (got > 0)
+			release_pages(pages, got);
+		err = xl_get_pfnmap_pages(current->mm, r->uaddr + g.offset, n, !r->readonly,
+					  pages);
+		if (err)
+			goto out;
 	}
 
 	spin_lock(&f->lock);
