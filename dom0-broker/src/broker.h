@@ -33,6 +33,7 @@ void log_guest(int domid, enum log_level lvl, const char *fmt, ...)
 /* --- config.c ---------------------------------------------------------- */
 
 enum fault_failure_policy { FAIL_SIGBUS, FAIL_ZERO_PAGE };
+enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
 
 /**
  * struct broker_config - settings from the config file
@@ -46,6 +47,8 @@ enum fault_failure_policy { FAIL_SIGBUS, FAIL_ZERO_PAGE };
  * @max_quarantined_bytes: a guest whose quarantined memory (released while
  *	it still mapped it) exceeds this is disconnected.
  * @fault_failure: what a guest sees when dom0 cannot supply a page.
+ * @host_memory: what backs host resources.
+ * @host_memory_node: for HOST_MEM_GPU, the DRM node buffers come from.
  * @render_node: the dom0 GPU render node.
  * @control_socket: path of the control socket.
  */
@@ -58,6 +61,8 @@ struct broker_config {
 	uint32_t revoke_timeout_ms;
 	uint64_t max_quarantined_bytes;
 	enum fault_failure_policy fault_failure;
+	enum host_memory_kind host_memory;
+	char host_memory_node[256];
 	char render_node[256];
 	char control_socket[256];
 };
@@ -76,8 +81,8 @@ bool config_serves(const struct broker_config *c, const char *domain_name);
  * @size: bytes.
  * @ctx_id: rendering context.
  * @blob_id: renderer blob id.
- * @fd: backing memory (host resources), owned by the lending ops.
- * @map: the broker's mapping of @fd.
+ * @fd: the memfd behind a memfd-backed host resource, or -1.
+ * @map: the broker's mapping of the resource's memory (host resources).
  * @generation: times the test hooks refilled it.
  */
 struct guest_resource {
@@ -206,6 +211,7 @@ struct pending_revoke {
  * @more_work: requests were left on the ring to bound one guest's share.
  * @test_hooks: fill host resources with the test pattern.
  * @host_fd: lending engine file bound to @domid, or -1.
+ * @gpu_fd: the GPU node host memory comes from, or -1 for memfds.
  * @revokes: revocations not yet acknowledged.
  * @nr_revokes: entries in @revokes.
  * @revoked_pages: pages released after revocation.
@@ -240,6 +246,7 @@ struct conn {
 	bool more_work;
 	bool test_hooks;
 	int host_fd;
+	int gpu_fd;
 	struct pending_revoke revokes[CONN_MAX_REVOKES];
 	unsigned int nr_revokes;
 	uint64_t revoked_pages;
@@ -255,6 +262,11 @@ void conn_disconnect(struct conn *c);
 int conn_fd(const struct conn *c);
 int conn_service(struct conn *c);
 int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
+
+/* --- host_mem.c: the memory behind host resources ---------------------- */
+
+int host_mem_open(const struct broker_config *cfg, int *gpu_fd);
+void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out);
 
 /* --- lend.c: lent memory and revocation ---------------------------------- */
 

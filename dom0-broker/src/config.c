@@ -131,6 +131,15 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 			c->fault_failure = FAIL_ZERO_PAGE;
 		else
 			ret = -EINVAL;
+	} else if (!strcmp(key, "host_memory")) {
+		if (!strcmp(val, "memfd")) {
+			c->host_memory = HOST_MEM_MEMFD;
+		} else if (!strncmp(val, "gpu:/", 5)) {
+			c->host_memory = HOST_MEM_GPU;
+			ret = set_string(c->host_memory_node, sizeof(c->host_memory_node), val + 4);
+		} else {
+			ret = -EINVAL;
+		}
 	} else if (!strcmp(key, "render_node")) {
 		ret = set_string(c->render_node, sizeof(c->render_node), val);
 	} else if (!strcmp(key, "control_socket")) {

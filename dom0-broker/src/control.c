@@ -7,6 +7,9 @@
  *   inject-evt DOMID HEX128     test hooks only: put 64 raw bytes on the
  *                               guest's event ring, unvalidated
  *   fence DOMID CTX RING FENCE  send a FENCE event
+ *   refill|punch|revoke|migrate DOMID RES [OFF LEN]
+ *                               test hooks only: act on a host resource's
+ *                               memory as dom0 would (see cmd_memory())
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -113,9 +116,12 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
 
 /*
  * Test hooks that act on a host resource's memory the way dom0's MM or GPU
- * driver would: "punch DOMID RES OFF LEN" frees pages (hole punch),
- * "revoke DOMID RES OFF LEN" unmaps them from the broker (the explicit
- * revoke), "refill DOMID RES" writes the next generation of the pattern.
+ * driver would: "punch DOMID RES OFF LEN" frees pages of a memfd (hole
+ * punch), "revoke DOMID RES OFF LEN" zaps the broker's mapping of them (the
+ * explicit revoke), "migrate DOMID RES OFF LEN" puts fresh zeroed memory of
+ * the same kind in their place, unmapping the old (a GPU driver moving a
+ * buffer; for a GPU buffer that is its last mapping, so it is freed), and
+ * "refill DOMID RES" writes the next generation of the pattern.
  */
 static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_t len)
 {
@@ -140,9 +146,16 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 		snprintf(out, len, "error: bad range\n");
 		return;
 	}
+	if (!strcmp(argv[0], "punch") && r->fd < 0) {
+		snprintf(out, len, "error: not a memfd: use migrate\n");
+		return;
+	}
 	if (!strcmp(argv[0], "punch"))
 		err = fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
 				(off_t)n);
+	else if (!strcmp(argv[0], "migrate"))
+		err = host_mem_map(c->gpu_fd, n, (char *)r->map + off, "xenlend-migrated",
+				   NULL) == MAP_FAILED;
 	else
 		err = madvise((char *)r->map + off, n, MADV_DONTNEED);
 	if (err)
@@ -174,7 +187,7 @@ static void run_command(struct broker *b, char *cmd, char *out, size_t len)
 		}
 		cmd_send(b, &m, true, atoi(argv[1]), out, len);
 	} else if (argc >= 3 && (!strcmp(argv[0], "punch") || !strcmp(argv[0], "revoke") ||
-				 !strcmp(argv[0], "refill"))) {
+				 !strcmp(argv[0], "refill") || !strcmp(argv[0], "migrate"))) {
 		if (!b->test_hooks) {
 			snprintf(out, len, "error: %s needs --test-hooks\n", argv[0]);
 			return;

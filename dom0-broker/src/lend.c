@@ -71,41 +71,34 @@ static int lend_create(void *ctx, struct guest_resource *r)
 	struct conn *c = ctx;
 	struct xenlend_host_region reg = { 0 };
 	char name[48];
+	int err;
 
 	if (r->kind != XENLEND_RES_HOST)
 		return 0;
 	if (c->host_fd < 0)
 		return -EOPNOTSUPP;
 	snprintf(name, sizeof(name), "xenlend-dom%d-res%u", c->domid, r->res_id);
-	r->fd = memfd_create(name, MFD_CLOEXEC);
-	if (r->fd < 0)
-		return -errno;
-	if (ftruncate(r->fd, (off_t)r->size))
-		goto fail;
-	r->map = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	r->map = host_mem_map(c->gpu_fd, r->size, NULL, name, &r->fd);
 	if (r->map == MAP_FAILED) {
+		err = -errno;
 		r->map = NULL;
-		goto fail;
+		return err;
 	}
 	reg.uaddr = (uintptr_t)r->map;
 	reg.size = r->size;
 	reg.id = r->res_id;
-	if (ioctl(c->host_fd, XENLEND_HOST_IOC_ADD_REGION, &reg))
-		goto fail;
-	if (c->test_hooks)
-		lend_fill(r);
-	return 0;
-fail:
-	{
-		int err = -errno;
-
-		if (r->map)
-			munmap(r->map, r->size);
-		close(r->fd);
+	if (ioctl(c->host_fd, XENLEND_HOST_IOC_ADD_REGION, &reg)) {
+		err = -errno;
+		munmap(r->map, r->size);
+		if (r->fd >= 0)
+			close(r->fd);
 		r->map = NULL;
 		r->fd = -1;
 		return err;
 	}
+	if (c->test_hooks)
+		lend_fill(r);
+	return 0;
 }
 
 static void lend_destroy(void *ctx, struct guest_resource *r)
@@ -113,15 +106,16 @@ static void lend_destroy(void *ctx, struct guest_resource *r)
 	struct conn *c = ctx;
 	uint32_t id = r->res_id;
 
-	if (r->kind != XENLEND_RES_HOST || r->fd < 0)
+	if (r->kind != XENLEND_RES_HOST || !r->map)
 		return;
 	/* Ends every grant; pages the guest still maps stay quarantined. */
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_REMOVE_REGION, &id))
 		log_msg(LOG_WARN, "dom%d: remove region %u: %s", c->domid, id, strerror(errno));
 	else if (c->connected)
 		check_quarantine(c);	/* destroyed while the guest mapped it */
-	munmap(r->map, r->size);
-	close(r->fd);
+	munmap(r->map, r->size);	/* frees a GPU buffer */
+	if (r->fd >= 0)
+		close(r->fd);
 	r->map = NULL;
 	r->fd = -1;
 }
@@ -159,6 +153,11 @@ const struct lend_ops lend_ops = {
 int lend_open(struct conn *c)
 {
 	struct xenlend_host_bind b = { .domid = (uint32_t)c->domid };
+	int err;
+
+	err = host_mem_open(c->cfg, &c->gpu_fd);
+	if (err)
+		return err;
 
 	c->host_fd = open(HOST_DEVICE, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (c->host_fd < 0) {
@@ -167,8 +166,7 @@ int lend_open(struct conn *c)
 		return -errno;
 	}
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_BIND, &b)) {
-		int err = -errno;
-
+		err = -errno;
 		log_msg(LOG_ERR, "dom%d: bind lending engine: %s", c->domid, strerror(errno));
 		close(c->host_fd);
 		c->host_fd = -1;
@@ -185,6 +183,9 @@ void lend_close(struct conn *c)
 {
 	struct xenlend_host_stats s;
 
+	if (c->gpu_fd >= 0)
+		close(c->gpu_fd);
+	c->gpu_fd = -1;
 	if (c->host_fd < 0)
 		return;
 	if (!ioctl(c->host_fd, XENLEND_HOST_IOC_STATS, &s) && (s.granted || s.revoked))

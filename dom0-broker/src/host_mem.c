@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: the memory behind host resources.
+ *
+ * "host_memory = memfd" backs each host resource with a memfd, as anonymous
+ * shared memory; "host_memory = gpu:/dev/dri/cardN" with a buffer of the dom0
+ * GPU driver (a dumb buffer: vgem stands in for the GPU in the test
+ * environment), mapped into the broker. Either way the lending engine grants
+ * the pages behind the mapping, and whatever dom0 does to that mapping (hole
+ * punch, the GPU driver moving or freeing the buffer, munmap) revokes them.
+ *
+ * A GPU buffer's GEM handle is closed as soon as it is mapped: the mapping
+ * alone keeps the buffer alive, so unmapping it frees it.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "broker.h"
+
+/**
+ * host_mem_open() - open the device host memory comes from
+ * @cfg: the configuration.
+ * @gpu_fd: receives a descriptor of the GPU node, or -1 for memfd memory.
+ *
+ * Return: 0, or a negative errno when the GPU node cannot be opened.
+ */
+int host_mem_open(const struct broker_config *cfg, int *gpu_fd)
+{
+	*gpu_fd = -1;
+	if (cfg->host_memory != HOST_MEM_GPU)
+		return 0;
+	*gpu_fd = open(cfg->host_memory_node, O_RDWR | O_CLOEXEC);
+	if (*gpu_fd < 0) {
+		int err = -errno;
+
+		log_msg(LOG_ERR, "host memory %s: %s", cfg->host_memory_node, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+static void *map_memfd(uint64_t size, void *at, const char *name, int *fd_out)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return MAP_FAILED;
+	if (ftruncate(fd, (off_t)size)) {
+		close(fd);
+		return MAP_FAILED;
+	}
+	p = mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | (at ? MAP_FIXED : 0), fd, 0);
+	if (p == MAP_FAILED || !fd_out) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	} else {
+		*fd_out = fd;
+	}
+	return p;
+}
+
+static void *map_gpu(int gpu_fd, uint64_t size, void *at)
+{
+	/* Rows of one page: any page-aligned size is a whole number of rows. */
+	struct drm_mode_create_dumb c = {
+		.width = XENLEND_PAGE_SIZE / 4,
+		.height = (uint32_t)(size / XENLEND_PAGE_SIZE),
+		.bpp = 32,
+	};
+	struct drm_mode_map_dumb m = { 0 };
+	struct drm_mode_destroy_dumb d = { 0 };
+	void *p = MAP_FAILED;
+	int err;
+
+	if (size / XENLEND_PAGE_SIZE > UINT32_MAX) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if (drmIoctl(gpu_fd, DRM_IOCTL_MODE_CREATE_DUMB, &c))
+		return MAP_FAILED;
+	m.handle = c.handle;
+	if (c.size < size)
+		errno = ENOSPC;
+	else if (!drmIoctl(gpu_fd, DRM_IOCTL_MODE_MAP_DUMB, &m))
+		p = mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | (at ? MAP_FIXED : 0),
+			 gpu_fd, (off_t)m.offset);
+	err = errno;
+	d.handle = c.handle;
+	drmIoctl(gpu_fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);	/* the mapping keeps it */
+	errno = err;
+	return p;
+}
+
+/**
+ * host_mem_map() - map fresh, zeroed host memory
+ * @gpu_fd: from host_mem_open(): a GPU node, or -1 for a memfd.
+ * @size: page-aligned size.
+ * @at: NULL, or where to map it in place of what is mapped there (MAP_FIXED:
+ *	to dom0's MM this is the old memory being unmapped).
+ * @name: memfd name.
+ * @fd_out: for a memfd, receives its descriptor (caller closes); may be NULL.
+ *
+ * Return: the mapping, or MAP_FAILED with errno set.
+ */
+void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out)
+{
+	if (fd_out)
+		*fd_out = -1;
+	if (gpu_fd >= 0)
+		return map_gpu(gpu_fd, size, at);
+	return map_memfd(size, at, name, fd_out);
+}
