@@ -22,7 +22,9 @@ mountpoint -q "$T/dev" || mount --bind /dev "$T/dev"
 mountpoint -q "$T/proc" || mount -t proc proc "$T/proc"
 trap 'umount "$T/img" "$T/proc" "$T/dev" 2>/dev/null || true' EXIT INT TERM
 
-DOM0_ARGS="console=hvc0 earlyprintk=xen xenlend.mode=$MODE"
+# clocksource=xen: once dom0 hung for good right after its clocksource
+# watchdog switched from tsc to xen (host under load, TCG skew); start on xen.
+DOM0_ARGS="console=hvc0 earlyprintk=xen clocksource=xen xenlend.mode=$MODE"
 [ "${XENLEND_SHELL:-0}" = 1 ] && DOM0_ARGS="$DOM0_ARGS e2e_shell"
 # No AVX: with it, static glibc programs in the domUs (busybox dmesg, mostly)
 # crashed in 4 of 4 check runs (SIGSEGV, "Cannot allocate TLS block") while
