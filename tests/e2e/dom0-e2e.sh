@@ -44,8 +44,9 @@ inject_events() {
 	xenlend-ctl fence "$1" 1 0 42 >/dev/null || ko "valid FENCE not sent"
 }
 
-# run_guest NAME TYPE
-run_guest() {
+# create_guest NAME TYPE ROLE: boot a domU whose /init plays ROLE (see
+# domu-init.sh); sets domid and log. Returns 1 if xl failed.
+create_guest() {
 	name=$1
 	log=/var/log/xen/console/guest-$name.log
 	cat >/etc/xen/$name.cfg <<EOC
@@ -55,18 +56,52 @@ memory = 256
 vcpus = 1
 kernel = "$R/vmlinuz"
 ramdisk = "$R/domU.cpio.gz"
-extra = "console=hvc0 quiet xenlend.mode=$MODE"
+extra = "console=hvc0 quiet xenlend.mode=$MODE xenlend.role=$3"
 on_poweroff = "destroy"
 on_crash = "destroy"
 EOC
 	t0=$(up)
-	if ! xl create /etc/xen/$name.cfg >/tmp/xl-create.log 2>&1; then
+	# xl create has hung once under TCG: fail in seconds, not at QEMU's timeout.
+	if ! timeout 120 xl create /etc/xen/$name.cfg >/tmp/xl-create.log 2>&1; then
 		cat /tmp/xl-create.log
 		ko "$name: xl create"
-		return
+		xl destroy "$name" 2>/dev/null
+		return 1
 	fi
 	domid=$(xl domid "$name")
 	echo "XENLEND-E2E: $name is dom$domid (created in $(echo "$(up) $t0" | awk '{print $1 - $2}')s)"
+}
+
+# show_console NAME: the guest's console, once it is gone
+show_console() {
+	echo "----- $1 console -----"
+	cat "/var/log/xen/console/guest-$1.log"
+	echo "----- end of $1 console -----"
+}
+
+# take_back DOMID RES OFF LEN: take lent pages back the way dom0's memory
+# allows: hole punch of a memfd, or the GPU driver moving the buffer
+take_back() {
+	if [ "$HOSTMEM" = gpu ]; then
+		xenlend-ctl migrate "$@"
+	else
+		xenlend-ctl punch "$@"
+	fi
+}
+how() {
+	if [ "$HOSTMEM" = gpu ]; then
+		echo "GPU buffer moved (old mapping gone, buffer freed)"
+	else
+		echo "hole punch"
+	fi
+}
+
+# run_guest NAME TYPE [ROLE]: the lending test (role lend: then the
+# protocol tests in check mode; role lend-only: not)
+run_guest() {
+	role=${3:-lend}
+	create_guest "$1" "$2" "$role" || return
+	name=$1
 
 	# The lending test: dom0 rewrites the lent memory, then punches a hole.
 	if [ "$2" = pvh ]; then
@@ -78,7 +113,7 @@ EOC
 			xenlend-ctl status | tee /tmp/status-$name
 			xenlend-ctl refill "$domid" "$res" >/dev/null || ko "$name: refill"
 			if wait_for 60 grep -q 'LEND: ready-for-punch' "$log"; then
-				xenlend-ctl punch "$domid" "$res" 0 1048576 >/dev/null || ko "$name: punch"
+				take_back "$domid" "$res" 0 1048576 >/dev/null || ko "$name: $(how)"
 			fi
 			# Explicit revoke of the first 16 MiB, then a second rewrite:
 			# the guest refaults each revoked page (counted below).
@@ -94,7 +129,7 @@ EOC
 		fi
 	fi
 
-	if [ "$MODE" = check ]; then
+	if [ "$MODE" = check ] && [ "$role" = lend ]; then
 		if wait_for 90 grep -q 'ready-for-events' "$log"; then
 			inject_events "$domid"
 		else
@@ -106,9 +141,7 @@ EOC
 		ko "$name: did not power off"
 		xl destroy "$name"
 	fi
-	echo "----- $name console -----"
-	cat "$log"
-	echo "----- end of $name console -----"
+	show_console "$name"
 
 	check "$name: guest driver completed HELLO" grep -q 'XENLEND-DOMU: handshake ok' "$log"
 	check "$name: broker completed HELLO" grep -q "dom$domid: HELLO: connected" "$BLOG"
@@ -117,7 +150,7 @@ EOC
 			grep -q 'LEND: PASS verify' "$log"
 		check "$name: dom0's rewrite visible through the lent mapping" \
 			grep -q 'LEND: PASS refill' "$log"
-		check "$name: hole punch revoked, refault shows the new pages" \
+		check "$name: $(how) revoked, refault shows the new pages" \
 			grep -q 'LEND: PASS after the hole punch' "$log"
 		check "$name: broker saw the revocation acknowledged" \
 			grep -q "dom$domid: revoke seq [0-9]* acknowledged" "$BLOG"
@@ -137,7 +170,7 @@ EOC
 		check "$name: PV guest refuses to map lent memory cleanly" \
 			grep -q 'LEND: mmap refused: Operation not supported' "$log"
 	fi
-	if [ "$MODE" = check ]; then
+	if [ "$MODE" = check ] && [ "$role" = lend ]; then
 		res=$(sed -n 's/.*XENLEND-DOMU: RESULT \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$log")
 		check "$name: guest protocol tests ($res)" \
 			test -n "$res" -a "${res#* }" = 0 -a "${res% *}" -gt 0
@@ -157,11 +190,119 @@ EOC
 		wait_for 10 grep -q "dom$domid ($name): gone" "$BLOG"
 }
 
+HOSTMEM=memfd
+# Pages the lending engine holds over all guests: lent (granted or revoked,
+# not yet released) and quarantined (released while a guest still mapped them).
+engine() { cat /sys/class/misc/xenlend-host/pages_$1; }
+at_baseline() { [ "$(engine lent)" = 0 ] && [ "$(engine quarantined)" = 0 ]; }
+# lending_now: pages are lent at this moment; sets lent to their number
+lending_now() { lent=$(engine lent); [ "$lent" -gt 0 ]; }
+# count PATTERN FILE
+count() { grep -c "$1" "$2"; }
+# rounds_past N: the stress guest finished more than N good rounds
+rounds_past() { [ "$(count 'STRESS: ok' "$log")" -gt "$1" ]; }
+start_broker() {
+	BPID=$($R/run-unit.sh $UNIT $BLOG --test-hooks --verbose)
+	nready=$((${nready:-0} + 1))
+	wait_for 10 sh -c "[ \$(grep -c 'ready: backend domain' $BLOG) -ge $nready ]"
+}
+
+# run_stress: a guest lends round after round while the broker is killed
+# mid-fault and restarted, then the guest is destroyed mid-fault. Nothing
+# may leak in dom0, and the broker must go on serving.
+run_stress() {
+	create_guest domu-stress pvh stress || return
+	if ! wait_for 90 rounds_past 2; then
+		ko "$name: no lending rounds"
+		show_console "$name"
+		xl destroy "$name"
+		return
+	fi
+	# Mid-fault: while the engine holds pages lent to the guest.
+	wait_for 30 lending_now
+	kill -KILL "$BPID"
+	wait_for 10 sh -c "! kill -0 $BPID 2>/dev/null"
+	check "$name: broker killed with $lent pages lent: none stays lent ($(engine lent) lent, $(engine quarantined) quarantined while the guest maps them)" \
+		test "$lent" -gt 0 -a "$(engine lent)" = 0
+	check "$name: guest saw the broker die as failed rounds, not a hang" \
+		wait_for 30 grep -qE 'STRESS: (sigbus|error) ' "$log"
+	good=$(count 'STRESS: ok' "$log")
+	# From here on, lent memory is GPU buffers of vgem, dom0's stand-in GPU.
+	sed 's|^host_memory *=.*|host_memory = gpu:/dev/dri/card0|' /etc/xenlend/broker.conf \
+		>/run/broker-gpu.conf
+	HOSTMEM=gpu
+	start_broker --config /run/broker-gpu.conf
+	check "broker restarted, lending vgem GPU buffers (pid $BPID)" kill -0 "$BPID"
+	check "$name: guest reconnected to the restarted broker" \
+		wait_for 30 sh -c "[ \$(grep -c 'dom$domid: HELLO: connected' $BLOG) -ge 2 ]"
+	check "$name: lending works again after the restart, from GPU buffers" \
+		wait_for 60 rounds_past $((good + 1))
+	wait_for 30 lending_now
+	xl destroy "$name"
+	check "$name: destroyed mid-fault: broker released its device" \
+		wait_for 10 grep -q "dom$domid ($name): gone" "$BLOG"
+	check "$name: destroyed with $lent pages lent: dom0 holds no lent or quarantined page" \
+		eval 'test "$lent" -gt 0 && wait_for 15 at_baseline'
+	show_console "$name"
+	check "$name: every round that finished read what dom0 wrote" \
+		test "$(count 'STRESS: FAIL' "$log")" = 0
+	check "broker survived the destroyed guest" kill -0 "$BPID"
+}
+
+# run_hostile: a guest ignores REVOKE and keeps its mapping. dom0 must go on
+# at once, quarantine the pages, disconnect the guest at the deadline and
+# never reuse a page the guest still maps.
+run_hostile() {
+	create_guest domu-hostile pvh hostile || return
+	if ! wait_for 90 grep -q 'HOSTILE: .*ready-for-punch' "$log"; then
+		ko "$name: never got ready"
+		show_console "$name"
+		xl destroy "$name"
+		return
+	fi
+	res=$(sed -n 's/.*ready-for-punch res=\([0-9]*\).*/\1/p' "$log")
+	lent=$(engine lent)
+	t0=$(up)
+	out=$(take_back "$domid" "$res" 0 16777216)
+	echo "XENLEND-E2E: $name: $(how) of 16 MiB returned in $(echo "$(up) $t0" | awk '{print $1 - $2}')s ($out)"
+	check "$name: dom0's $(how) completed although the guest never answers" \
+		test "$out" = ok
+	check "$name: disconnected at the deadline" \
+		wait_for 10 grep -q "dom$domid ($name): disconnected for good: revocation seq [0-9]* not acknowledged within" "$BLOG"
+	grep "dom$domid: revoke seq" "$BLOG" | tail -n 2
+	q=$(engine quarantined)
+	check "$name: all $lent lent pages quarantined while it maps them ($q)" test "$q" -ge 4096
+	err=$(xenstore-read "/local/domain/0/backend/xenlend/$domid/0/error" 2>&1)
+	check "$name: reason reported in xenstore ($err)" \
+		sh -c "echo '$err' | grep -q 'not acknowledged'"
+	check "$name: not served again" sh -c "xenlend-ctl status | grep -q '^dom$domid .* banned=1'"
+	if wait_for 30 grep -q 'HOSTILE: .*ready-for-pressure' "$log"; then
+		# Make dom0 reuse what it freed (up to 512 MiB of it), with a
+		# pattern the guest would see through any page dom0 reused.
+		kb=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+		kb=$((kb - 131072))
+		[ "$kb" -gt 524288 ] && kb=524288
+		mkdir -p /run/pressure
+		mount -t tmpfs -o size=$((kb * 1024)) tmpfs /run/pressure
+		head -c $((kb * 1024)) /dev/zero | tr '\0' 'Z' >/run/pressure/fill 2>/dev/null
+		echo "XENLEND-E2E: $name: dom0 filled $(du -m /run/pressure/fill | cut -f1) MiB of free memory"
+		umount /run/pressure
+		echo go >"$(xenstore-read /local/domain/$domid/console/tty)"
+	else
+		ko "$name: never noticed the disconnect"
+	fi
+	wait_for 60 gone "$name" || xl destroy "$name"
+	show_console "$name"
+	check "$name: the pages it still mapped were never reused by dom0" \
+		grep -q 'HOSTILE: PASS every page we still map is unchanged' "$log"
+	check "$name: once it let go, the quarantine drained" wait_for 15 at_baseline
+}
+
 echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
 # The test hooks fill lent memory with a known pattern ("what dom0 wrote")
 # and let this script punch holes into it; the demo needs them too.
-BPID=$($R/run-unit.sh $UNIT $BLOG --test-hooks --verbose)
-check "broker started from its unit (pid $BPID)" wait_for 10 test -S /run/xenlend/control
+start_broker
+check "broker started from its unit (pid $BPID)" test -S /run/xenlend/control
 
 run_guest domu-pv pv
 if xl info | grep -q 'virt_caps.*hvm'; then
@@ -169,6 +310,15 @@ if xl info | grep -q 'virt_caps.*hvm'; then
 else
 	ko "no hvm in virt_caps: PVH domU impossible"
 fi
+
+if [ "$MODE" = check ]; then
+	run_stress
+	run_guest domu-gpu pvh lend-only
+	run_hostile
+fi
+check "every guest gone: dom0 holds no lent or quarantined page" wait_for 15 at_baseline
+check "every guest gone: the broker maps no lent memory (memfds, GPU buffers)" \
+	test "$(grep -cE 'memfd:|/dev/dri/' /proc/$BPID/maps)" = 0
 
 kill -TERM "$BPID"
 check "broker stopped cleanly on SIGTERM" wait_for 10 sh -c "! kill -0 $BPID 2>/dev/null"

@@ -12,7 +12,12 @@ mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /tmp
 MODE=demo
 grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
-echo "XENLEND-DOMU: up, mode $MODE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
+# What this guest plays: lend (the lending test, then the protocol tests in
+# check mode), lend-only (just the lending test), hostile (a guest that never gives memory back) or stress
+# (rounds of lending while dom0 kills the broker and destroys us).
+ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
+ROLE=${ROLE:-lend}
+echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
 
 fail() { echo "XENLEND-DOMU: FAIL $*"; }
 
@@ -35,14 +40,23 @@ else
 	echo "$st"
 fi
 
-# Lent memory: map 64 MiB, touch it all, check what dom0 wrote (dom0 then
-# rewrites it and punches a hole; see tests/guest/lend-test.c).
-/xenlend-lend-test 64 1048576
-echo "XENLEND-DOMU: lend-test exit $?"
-
-if [ "$MODE" = check ]; then
-	sh /xenlend-domu-tests.sh
-fi
+case $ROLE in
+hostile)
+	/xenlend-hostile-test 16
+	echo "XENLEND-DOMU: hostile-test exit $?"
+	;;
+stress)
+	/xenlend-stress-test 300 8
+	echo "XENLEND-DOMU: stress-test exit $?"
+	;;
+*)
+	# Lent memory: map 64 MiB, touch it all, check what dom0 wrote (dom0
+	# then rewrites it and punches a hole; see tests/guest/lend-test.c).
+	/xenlend-lend-test 64 1048576
+	echo "XENLEND-DOMU: lend-test exit $?"
+	[ "$MODE" = check ] && [ "$ROLE" = lend ] && sh /xenlend-domu-tests.sh
+	;;
+esac
 echo "XENLEND-DOMU: done"
 grep -q e2e_shell /proc/cmdline && exec sh
 poweroff -f

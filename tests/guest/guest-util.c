@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Helpers shared by the guest-side test programs (see guest-util.h).
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/virtgpu_drm.h>
+
+#include "guest-util.h"
+#include "xenlend_test.h"
+
+double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The first render node whose driver is "xenlend", or -1. */
+int open_xenlend(const char *tag)
+{
+	glob_t g;
+	int fd = -1;
+
+	if (glob("/dev/dri/renderD*", 0, NULL, &g))
+		return -1;
+	for (size_t i = 0; i < g.gl_pathc && fd < 0; i++) {
+		char name[32] = "";
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		int f = open(g.gl_pathv[i], O_RDWR | O_CLOEXEC);
+
+		if (f >= 0 && !ioctl(f, DRM_IOCTL_VERSION, &v) && !strcmp(name, "xenlend")) {
+			printf("%s: %s is xenlend %d.%d\n", tag, g.gl_pathv[i], v.version_major,
+			       v.version_minor);
+			fd = f;
+		} else if (f >= 0) {
+			close(f);
+		}
+	}
+	globfree(&g);
+	return fd;
+}
+
+/*
+ * Create a host blob of @size bytes and map it. Returns 0, or 1 after
+ * printing why not; 2 if only the mmap was refused (PV guests).
+ */
+int blob_create_map(int fd, uint64_t size, struct lent_blob *b, const char *tag)
+{
+	struct drm_virtgpu_resource_create_blob rc = {
+		.blob_mem = VIRTGPU_BLOB_MEM_HOST3D,
+		.blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+		.size = size,
+	};
+	struct drm_virtgpu_map map = { 0 };
+	void *p;
+
+	if (ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &rc)) {
+		printf("%s: FAIL create %llu MiB blob: %s\n", tag,
+		       (unsigned long long)(size >> 20), strerror(errno));
+		return 1;
+	}
+	b->handle = rc.bo_handle;
+	b->res = rc.res_handle;
+	b->size = size;
+	map.handle = rc.bo_handle;
+	if (ioctl(fd, DRM_IOCTL_VIRTGPU_MAP, &map)) {
+		printf("%s: FAIL VIRTGPU_MAP: %s\n", tag, strerror(errno));
+		return 1;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)map.offset);
+	if (p == MAP_FAILED) {
+		printf("%s: mmap refused: %s\n", tag, strerror(errno));
+		return 2;
+	}
+	b->w = p;
+	return 0;
+}
+
+/* Unmap @b and close its GEM handle. */
+void blob_unmap_close(int fd, struct lent_blob *b)
+{
+	struct drm_gem_close gc = { .handle = b->handle };
+
+	munmap(b->w, b->size);
+	ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+	b->w = NULL;
+}
+
+/* Count words of [from, to) that differ from generation @gen (or zero, if gen < 0). */
+uint64_t check_pattern(const uint64_t *w, uint32_t res, int gen, uint64_t from, uint64_t to,
+		       const char *tag)
+{
+	uint64_t bad = 0;
+
+	for (uint64_t off = from; off < to; off += 8) {
+		uint64_t want = gen < 0 ? 0 : xenlend_test_pattern(res, (uint32_t)gen, off);
+
+		if (w[off / 8] != want && bad++ < 3)
+			printf("%s: word at %#llx is %#llx, want %#llx\n", tag,
+			       (unsigned long long)off, (unsigned long long)w[off / 8],
+			       (unsigned long long)want);
+	}
+	return bad;
+}
+
+/* Poll one word until it holds @want, for @seconds at most. */
+int wait_word(const volatile uint64_t *w, uint64_t want, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		if (*w == want)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* Path of a file in the first xenlend device's debugfs directory (malloc'd). */
+char *xenlend_debugfs_file(const char *name)
+{
+	char pattern[128], *path = NULL;
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "/sys/kernel/debug/xenlend/*/%s", name);
+	if (!glob(pattern, 0, NULL, &g) && g.gl_pathc)
+		path = strdup(g.gl_pathv[0]);
+	globfree(&g);
+	return path;
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-hostile-test: runs in a test domU and plays a guest that never
+ * gives lent memory back, to show that dom0 does not depend on it.
+ *
+ * It maps a lent blob and checks it, then turns on the driver's
+ * ignore_revoke test hook (REVOKE is never answered, nothing is unmapped)
+ * and asks dom0 to punch the whole blob. dom0's side must go on without us:
+ * the punch returns, the broker releases the pages at its deadline, keeps
+ * them quarantined and disconnects us. We notice the disconnect, let dom0
+ * put its memory under pressure, and then check that every page we still map
+ * holds exactly what it held before: dom0 reused none of them. Then we let go
+ * (munmap), which is what lets dom0 free the quarantine.
+ *
+ * dom0 says "go" on our console when its memory pressure is over.
+ * Progress lines start with "HOSTILE:". Exit status 0 iff every check passed.
+ *
+ * usage: xenlend-hostile-test SIZE_MIB
+ */
+
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guest-util.h"
+
+#define TAG "HOSTILE"
+
+static int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = fputs(s, f) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/* Wait until the driver's status says the broker dropped us. */
+static int wait_disconnected(const char *status, int seconds)
+{
+	char line[128];
+
+	for (int i = 0; i < seconds * 10; i++) {
+		FILE *f = fopen(status, "r");
+		int gone = 0;
+
+		while (f && fgets(line, sizeof(line), f))
+			gone |= !strcmp(line, "connected: 0\n");
+		if (f)
+			fclose(f);
+		if (gone)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* Wait for a line "go" on standard input (the console). */
+static int wait_go(int seconds)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char line[64];
+
+	while (poll(&p, 1, seconds * 1000) == 1) {
+		if (!fgets(line, sizeof(line), stdin))
+			return -1;
+		if (!strncmp(line, "go", 2))
+			return 0;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 16) << 20;
+	char *knob = xenlend_debugfs_file("ignore_revoke");
+	char *status = xenlend_debugfs_file("status");
+	struct lent_blob b;
+	int fd, err;
+	uint64_t bad;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!knob || !status) {
+		printf("HOSTILE: FAIL no xenlend debugfs files (test_hooks=1?)\n");
+		return 1;
+	}
+	fd = open_xenlend(TAG);
+	if (fd < 0) {
+		printf("HOSTILE: FAIL no xenlend render node\n");
+		return 1;
+	}
+	err = blob_create_map(fd, size, &b, TAG);
+	if (err)
+		return 1;
+	bad = check_pattern(b.w, b.res, 0, 0, size, TAG);
+	printf("HOSTILE: %s mapped %llu MiB of lent memory (%llu bad words)\n",
+	       bad ? "FAIL" : "PASS", (unsigned long long)(size >> 20), (unsigned long long)bad);
+	if (bad)
+		return 1;
+
+	if (write_file(knob, "1\n")) {
+		printf("HOSTILE: FAIL cannot set %s\n", knob);
+		return 1;
+	}
+	printf("HOSTILE: ignoring revocations from now on; ready-for-punch res=%u\n", b.res);
+	if (wait_disconnected(status, 60)) {
+		printf("HOSTILE: FAIL the broker never disconnected us\n");
+		return 1;
+	}
+	printf("HOSTILE: PASS the broker disconnected us; ready-for-pressure\n");
+	if (wait_go(120)) {
+		printf("HOSTILE: FAIL dom0 never said go\n");
+		return 1;
+	}
+	bad = check_pattern(b.w, b.res, 0, 0, size, TAG);
+	printf("HOSTILE: %s every page we still map is unchanged after dom0's memory pressure "
+	       "(%llu bad words)\n", bad ? "FAIL" : "PASS", (unsigned long long)bad);
+	blob_unmap_close(fd, &b);
+	close(fd);
+	printf("HOSTILE: let go of the mapping; %s\n", bad ? "FAIL" : "done");
+	return bad ? 1 : 0;
+}
