@@ -7,9 +7,11 @@
  * those 64 bytes unchecked as one control ring request (only the id is
  * replaced); reading returns the broker's response as 128 hex digits. This is
  * how the tests show that the broker rejects malformed requests and keeps the
- * connection up. "ignore_revoke" (same condition) makes the driver behave
- * like a guest that never gives lent memory back, to show that dom0 does not
- * depend on it. "status" is always present.
+ * connection up. Writing N to "flood" sends the last injected message N
+ * times without waiting for the responses, keeping the ring full, to show
+ * that the broker stays fair to other guests. "ignore_revoke" makes the
+ * driver behave like a guest that never gives lent memory back, to show that
+ * dom0 does not depend on it. "status" is always present.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -42,12 +44,44 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	mutex_lock(&t->inject_lock);
+	t->inject_req = req;
 	err = xenlend_call_raw(t, &req, &rsp);
 	if (!err)
 		t->inject_rsp = rsp;
 	mutex_unlock(&t->inject_lock);
 	return err ? err : count;
 }
+
+/* Writing N sends the last injected message N times, never waiting for answers. */
+static ssize_t flood_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct xenlend_transport *t = file->private_data;
+	struct xenlend_msg req;
+	unsigned int i, n;
+	int err;
+
+	err = kstrtouint_from_user(ubuf, count, 0, &n);
+	if (err)
+		return err;
+	mutex_lock(&t->inject_lock);
+	req = t->inject_req;
+	mutex_unlock(&t->inject_lock);
+	for (i = 0; i < n; i++) {
+		err = xenlend_send_nowait(t, &req);
+		if (err)
+			return err;
+		cond_resched();
+	}
+	return count;
+}
+
+static const struct file_operations flood_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = flood_write,
+	.llseek = default_llseek,
+};
 
 static ssize_t inject_read(struct file *file, char __user *ubuf,
 			   size_t count, loff_t *ppos)
@@ -100,6 +134,7 @@ void xenlend_debugfs_init(struct xenlend_transport *t)
 	if (t->test_hooks) {
 		debugfs_create_file("inject", 0600, t->debugfs, t, &inject_fops);
 		debugfs_create_bool("ignore_revoke", 0600, t->debugfs, &t->ignore_revoke);
+		debugfs_create_file("flood", 0200, t->debugfs, t, &flood_fops);
 	}
 }
 

@@ -262,6 +262,62 @@ static int xenlend_wait_slot(struct xenlend_transport *t, unsigned long *left)
 	return 0;
 }
 
+/*
+ * Put @req on the control ring once a slot is free, registering @w (if not
+ * NULL) to receive its response. Sets the request's id. @left: jiffies left,
+ * updated.
+ */
+static int xenlend_push(struct xenlend_transport *t, struct xenlend_msg *req,
+			struct xenlend_waiter *w, unsigned long *left)
+{
+	int notify, err;
+	u64 id;
+
+	for (;;) {
+		err = xenlend_wait_slot(t, left);
+		if (err)
+			return err;
+		spin_lock_irq(&t->lock);
+		if (t->broken || t->irq < 0) {
+			spin_unlock_irq(&t->lock);
+			return -ENODEV;
+		}
+		if (!RING_FULL(&t->ctrl))
+			break;
+		spin_unlock_irq(&t->lock);
+	}
+	id = ++t->next_id;
+	req->hdr.id = cpu_to_le64(id);
+	if (w) {
+		w->id = id;
+		list_add_tail(&w->link, &t->pending);
+	}
+	*RING_GET_REQUEST(&t->ctrl, t->ctrl.req_prod_pvt) = *req;
+	t->ctrl.req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ctrl, notify);
+	spin_unlock_irq(&t->lock);
+	if (notify)
+		notify_remote_via_irq(t->irq);
+	return 0;
+}
+
+/**
+ * xenlend_send_nowait() - put a message on the ring and not wait for it
+ * @t: the transport.
+ * @req: the message, sent as is but for its id (test hooks only).
+ *
+ * Its response is dropped on arrival, as one to no request. Waits for a free
+ * ring slot like xenlend_call_raw(): a loop of these keeps the ring full.
+ *
+ * Return: 0, -ETIMEDOUT, -ENODEV, or a fatal signal's error.
+ */
+int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req)
+{
+	unsigned long left = msecs_to_jiffies(XENLEND_REQUEST_TIMEOUT_MS);
+
+	return xenlend_push(t, req, NULL, &left);
+}
+
 /**
  * xenlend_call_raw() - send a message as is and wait for its response
  * @t: the transport.
@@ -282,33 +338,13 @@ int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 	unsigned long left = msecs_to_jiffies(XENLEND_REQUEST_TIMEOUT_MS);
 	struct xenlend_waiter w;
 	long ret;
-	int notify, err;
+	int err;
 
 	init_completion(&w.done);
 	w.type = xenlend_msg_type(req);
-
-	for (;;) {
-		err = xenlend_wait_slot(t, &left);
-		if (err)
-			return err;
-		spin_lock_irq(&t->lock);
-		if (t->broken || t->irq < 0) {
-			spin_unlock_irq(&t->lock);
-			return -ENODEV;
-		}
-		if (!RING_FULL(&t->ctrl))
-			break;
-		spin_unlock_irq(&t->lock);
-	}
-	w.id = ++t->next_id;
-	req->hdr.id = cpu_to_le64(w.id);
-	list_add_tail(&w.link, &t->pending);
-	*RING_GET_REQUEST(&t->ctrl, t->ctrl.req_prod_pvt) = *req;
-	t->ctrl.req_prod_pvt++;
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ctrl, notify);
-	spin_unlock_irq(&t->lock);
-	if (notify)
-		notify_remote_via_irq(t->irq);
+	err = xenlend_push(t, req, &w, &left);
+	if (err)
+		return err;
 
 	ret = wait_for_completion_killable_timeout(&w.done, left);
 

@@ -57,6 +57,7 @@ struct xenlend_device;
  * @ignore_revoke: test hook: behave like a guest that never gives lent
  *	memory back (REVOKE unanswered, nothing unmapped on disconnect).
  * @debugfs: this device's debugfs directory.
+ * @inject_req: last injected message (debugfs).
  * @inject_rsp: last response to an injected message (debugfs).
  * @inject_lock: serialises injection.
  * @bulk_busy: bit n set while bulk page n carries a FAULT's grants.
@@ -92,6 +93,7 @@ struct xenlend_transport {
 	bool test_hooks;
 	bool ignore_revoke;
 	struct dentry *debugfs;
+	struct xenlend_msg inject_req;
 	struct xenlend_msg inject_rsp;
 	struct mutex inject_lock; /* serialises debugfs injection */
 	unsigned long bulk_busy;
@@ -113,6 +115,7 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 		 struct xenlend_msg *rsp);
 int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		     struct xenlend_msg *rsp);
+int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
 int xenlend_hello(struct xenlend_transport *t);
 int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
 		  bool write, u32 *grefs, u64 *lent);
