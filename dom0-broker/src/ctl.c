@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -48,6 +49,9 @@ int main(int argc, char **argv)
 		perror("xenlend-ctl: connect");
 		return 2;
 	}
+	/* A broker that stops answering gets an error, not a hung caller. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 10 },
+		   sizeof(struct timeval));
 	if (send(fd, cmd, strlen(cmd), 0) < 0) {
 		perror("xenlend-ctl: send");
 		return 2;
@@ -55,7 +59,7 @@ int main(int argc, char **argv)
 	n = recv(fd, reply, sizeof(reply) - 1, 0);
 	close(fd);
 	if (n <= 0) {
-		fprintf(stderr, "xenlend-ctl: no reply\n");
+		fprintf(stderr, "xenlend-ctl: no reply%s\n", n < 0 ? " within 10 s" : "");
 		return 2;
 	}
 	reply[n] = '\0';

@@ -207,6 +207,43 @@ start_broker() {
 	wait_for 10 sh -c "[ \$(grep -c 'ready: backend domain' $BLOG) -ge $nready ]"
 }
 
+# seconds_for_rounds N: time the stress guest takes for N more good rounds
+seconds_for_rounds() {
+	t0=$(up)
+	wait_for 120 rounds_past $(($(count 'STRESS: ok' "$log") + $1)) || return 1
+	echo "$(up) $t0" | awk '{print $1 - $2}'
+}
+
+# flood_beside: while the stress guest lends, another guest keeps its
+# control ring full of FAULT requests. The broker must go on serving the
+# stress guest (each guest's turn is bounded) and lose nothing.
+flood_beside() {
+	before=$(seconds_for_rounds 2)
+	s_name=$name s_log=$log s_domid=$domid
+	create_guest domu-flood pv flood || return
+	f_domid=$domid f_log=$log
+	name=$s_name log=$s_log domid=$s_domid
+	if wait_for 60 grep -q 'XENLEND-DOMU: flooding' "$f_log"; then
+		echo "XENLEND-E2E: domu-flood: flooding at $(up)"
+		reqs0=$(xenlend-ctl status | sed -n "s/^dom$f_domid .* requests=\([0-9]*\) .*/\1/p")
+		echo "XENLEND-E2E: domu-flood: $reqs0 requests at $(up)"
+		during=$(seconds_for_rounds 2)
+		check "$name: lends on while dom$f_domid floods the broker" test -n "$during"
+		reqs=$(xenlend-ctl status | sed -n "s/^dom$f_domid .* requests=\([0-9]*\) .*/\1/p")
+		echo "XENLEND-E2E: flood: 2 stress rounds took ${before:-?} s before and ${during:-?} s" \
+			"during the flood, which sent $((${reqs:-0} - ${reqs0:-0})) requests meanwhile" \
+			"(ratio $(echo "${during:-0} ${before:-1}" | awk '{printf "%.2f", $1 / $2}'))"
+		check "domu-flood: the flood reached the broker ($((${reqs:-0} - ${reqs0:-0})) requests in ${during:-?} s)" \
+			test "$((${reqs:-0} - ${reqs0:-0}))" -gt 100
+	else
+		ko "domu-flood: never started flooding"
+	fi
+	xl destroy domu-flood
+	check "domu-flood: broker released the device of the destroyed flooder" \
+		wait_for 10 grep -q "dom$f_domid (domu-flood): gone" "$BLOG"
+	show_console domu-flood | tail -n 5
+}
+
 # run_stress: a guest lends round after round while the broker is killed
 # mid-fault and restarted, then the guest is destroyed mid-fault. Nothing
 # may leak in dom0, and the broker must go on serving.
@@ -237,6 +274,7 @@ run_stress() {
 		wait_for 30 sh -c "[ \$(grep -c 'dom$domid: HELLO: connected' $BLOG) -ge 2 ]"
 	check "$name: lending works again after the restart, from GPU buffers" \
 		wait_for 60 rounds_past $((good + 1))
+	flood_beside
 	wait_for 30 lending_now
 	xl destroy "$name"
 	check "$name: destroyed mid-fault: broker released its device" \

@@ -13,7 +13,8 @@ mkdir -p /tmp
 MODE=demo
 grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # What this guest plays: lend (the lending test, then the protocol tests in
-# check mode), lend-only (just the lending test), hostile (a guest that never gives memory back) or stress
+# check mode), lend-only (just the lending test), flood (FAULT requests
+# back to back), hostile (a guest that never gives memory back) or stress
 # (rounds of lending while dom0 kills the broker and destroys us).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
@@ -48,6 +49,19 @@ hostile)
 stress)
 	/xenlend-stress-test 300 8
 	echo "XENLEND-DOMU: stress-test exit $?"
+	;;
+flood)
+	# Keep the control ring full of valid FAULTs (for a 1 MiB host
+	# resource of our own) until dom0 destroys us.
+	D=$(dirname /sys/kernel/debug/xenlend/*/inject)
+	sed -n 's/^ctrl create 0 //p' /vectors.txt >"$D/inject"
+	sed -n 's/^ctrl fault 0 //p' /vectors.txt >"$D/inject"
+	echo "XENLEND-DOMU: flooding the broker with FAULT requests"
+	for i in $(seq 20); do
+		echo 10000 >"$D/flood" || break
+		echo "XENLEND-DOMU: flood: $((i * 10000)) sent, uptime $(cut -d' ' -f1 /proc/uptime)"
+	done
+	echo "XENLEND-DOMU: flood stopped"
 	;;
 *)
 	# Lent memory: map 64 MiB, touch it all, check what dom0 wrote (dom0

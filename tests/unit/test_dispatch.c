@@ -53,15 +53,58 @@ static void create_msg(struct xenlend_msg *m, uint32_t id, uint32_t kind, uint64
 	m->u.create.size = cpu_to_le64(size);
 }
 
+/* A fake lending engine: grant references are 1000 + page index. */
+static int fake_err;
+static unsigned int fake_live;
+
+static int fake_create(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	(void)r;
+	if (!fake_err)
+		fake_live++;
+	return fake_err;
+}
+
+static void fake_destroy(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	(void)r;
+	fake_live--;
+}
+
+static int fake_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
+		      bool write, uint32_t *grefs, uint64_t *seq)
+{
+	(void)ctx;
+	(void)r;
+	(void)write;
+	if (fake_err)
+		return fake_err;
+	for (uint64_t i = 0; i < length / XENLEND_PAGE_SIZE; i++)
+		grefs[i] = (uint32_t)(1000 + offset / XENLEND_PAGE_SIZE + i);
+	*seq = 42;
+	return 0;
+}
+
+static const struct lend_ops fake_ops = {
+	.create = fake_create,
+	.destroy = fake_destroy,
+	.grant = fake_grant,
+};
+
 /* The control ring vectors, in order, get exactly their statuses. */
 static void test_vectors_statuses(void)
 {
+	static uint32_t bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
 	const struct test_vector *v;
 	size_t n = test_vectors_get(&v);
 	struct guest_state g;
 	struct xenlend_msg rsp;
 
 	guest_connect(&g);
+	g.ops = &fake_ops;
+	g.bulk = bulk;
 	for (size_t i = 0; i < n; i++) {
 		struct xenlend_msg req = v[i].msg;
 		uint32_t s;
@@ -75,6 +118,8 @@ static void test_vectors_statuses(void)
 	}
 	CHECK(g.hello_done);
 	CHECK_EQ(g.nr_resources, 0);
+	CHECK_EQ(fake_live, 0);
+	CHECK_EQ(g.stats_faults, 1);
 	CHECK(g.stats_rejected > 10);
 	guest_state_fini(&g);
 }
@@ -130,6 +175,42 @@ static void test_quotas(void)
 	guest_state_fini(&g);
 }
 
+/* Resource ids are per guest: one guest cannot reach another's objects. */
+static void test_guests_are_isolated(void)
+{
+	static uint32_t bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
+	struct guest_state a, b;
+	struct xenlend_msg req, rsp;
+
+	guest_connect(&a);
+	guest_connect(&b);
+	a.ops = b.ops = &fake_ops;
+	a.bulk = b.bulk = bulk;
+	create_msg(&req, 7, XENLEND_RES_HOST, 1 << 20);
+	CHECK_EQ(send(&a, &req, &rsp), XENLEND_S_OK);
+
+	xenlend_msg_init(&req, XENLEND_T_FAULT, 3);
+	req.u.fault.res_id = cpu_to_le32(7);
+	req.u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ);
+	req.u.fault.length = cpu_to_le64(XENLEND_PAGE_SIZE);
+	CHECK_EQ(send(&b, &req, &rsp), XENLEND_S_NOENT);
+	CHECK_EQ(b.stats_faults, 0);
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 4);
+	req.u.destroy.res_id = cpu_to_le32(7);
+	CHECK_EQ(send(&b, &req, &rsp), XENLEND_S_NOENT);
+
+	/* The owner still has it, and the other may use the same id for its own. */
+	CHECK(guest_find_resource(&a, 7) != NULL);
+	create_msg(&req, 7, XENLEND_RES_HOST, 1 << 20);
+	CHECK_EQ(send(&b, &req, &rsp), XENLEND_S_OK);
+	CHECK_EQ(fake_live, 2);
+	guest_state_fini(&b);
+	CHECK(guest_find_resource(&a, 7) != NULL);
+	CHECK_EQ(fake_live, 1);
+	guest_state_fini(&a);
+	CHECK_EQ(fake_live, 0);
+}
+
 static void test_fault_on_guest_resource(void)
 {
 	struct guest_state g;
@@ -147,45 +228,6 @@ static void test_fault_on_guest_resource(void)
 	guest_state_fini(&g);
 }
 
-/* A fake lending engine: grant references are 1000 + page index. */
-static int fake_err;
-static unsigned int fake_live;
-
-static int fake_create(void *ctx, struct guest_resource *r)
-{
-	(void)ctx;
-	(void)r;
-	if (!fake_err)
-		fake_live++;
-	return fake_err;
-}
-
-static void fake_destroy(void *ctx, struct guest_resource *r)
-{
-	(void)ctx;
-	(void)r;
-	fake_live--;
-}
-
-static int fake_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
-		      bool write, uint32_t *grefs, uint64_t *seq)
-{
-	(void)ctx;
-	(void)r;
-	(void)write;
-	if (fake_err)
-		return fake_err;
-	for (uint64_t i = 0; i < length / XENLEND_PAGE_SIZE; i++)
-		grefs[i] = (uint32_t)(1000 + offset / XENLEND_PAGE_SIZE + i);
-	*seq = 42;
-	return 0;
-}
-
-static const struct lend_ops fake_ops = {
-	.create = fake_create,
-	.destroy = fake_destroy,
-	.grant = fake_grant,
-};
 
 static void test_fault_grants_into_bulk_page(void)
 {
@@ -286,6 +328,7 @@ int main(void)
 		TEST(test_vectors_statuses),
 		TEST(test_nothing_before_hello),
 		TEST(test_quotas),
+		TEST(test_guests_are_isolated),
 		TEST(test_fault_on_guest_resource),
 		TEST(test_fault_grants_into_bulk_page),
 		TEST(test_config),

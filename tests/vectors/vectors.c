@@ -141,6 +141,7 @@ static void build(void)
 	/* Well formed, about resources: bogus handles and ranges refused. */
 	create("create", XENLEND_S_OK, 7, 1 << 20);
 	create("create-duplicate-id", XENLEND_S_EXIST, 7, 1 << 20);
+	fault("fault", XENLEND_S_OK, NULL, 7, 0, XENLEND_PAGE_SIZE, 0);
 	destroy("destroy-bogus-handle", XENLEND_S_NOENT, NULL, 8);
 	fault("fault-bogus-handle", XENLEND_S_NOENT, NULL, 8, 0, XENLEND_PAGE_SIZE, 0);
 	fault("fault-out-of-range", XENLEND_S_RANGE, NULL, 7, 1 << 20, XENLEND_PAGE_SIZE, 0);
