@@ -32,7 +32,6 @@ void log_guest(int domid, enum log_level lvl, const char *fmt, ...)
 
 /* --- config.c ---------------------------------------------------------- */
 
-enum fault_failure_policy { FAIL_SIGBUS, FAIL_ZERO_PAGE };
 enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
 
 /**
@@ -46,7 +45,6 @@ enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
  *	it is disconnected.
  * @max_quarantined_bytes: a guest whose quarantined memory (released while
  *	it still mapped it) exceeds this is disconnected.
- * @fault_failure: what a guest sees when dom0 cannot supply a page.
  * @host_memory: what backs host resources.
  * @host_memory_node: for HOST_MEM_GPU, the DRM node buffers come from.
  * @render_node: the dom0 GPU render node.
@@ -60,7 +58,6 @@ struct broker_config {
 	uint32_t max_bulk_pages;
 	uint32_t revoke_timeout_ms;
 	uint64_t max_quarantined_bytes;
-	enum fault_failure_policy fault_failure;
 	enum host_memory_kind host_memory;
 	char host_memory_node[256];
 	char render_node[256];

@@ -26,7 +26,6 @@ void config_defaults(struct broker_config *c)
 	c->max_bulk_pages = XENLEND_MAX_BULK_PAGES;
 	c->revoke_timeout_ms = 1000;
 	c->max_quarantined_bytes = 64ull << 20;
-	c->fault_failure = FAIL_SIGBUS;
 	snprintf(c->render_node, sizeof(c->render_node), "/dev/dri/renderD128");
 	snprintf(c->control_socket, sizeof(c->control_socket), "/run/xenlend/control");
 }
@@ -124,13 +123,6 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 		ret = parse_u64(val, 0, UINT64_MAX, &x);
 		if (!ret)
 			c->max_quarantined_bytes = x;
-	} else if (!strcmp(key, "fault_failure")) {
-		if (!strcmp(val, "sigbus"))
-			c->fault_failure = FAIL_SIGBUS;
-		else if (!strcmp(val, "zero-page"))
-			c->fault_failure = FAIL_ZERO_PAGE;
-		else
-			ret = -EINVAL;
 	} else if (!strcmp(key, "host_memory")) {
 		if (!strcmp(val, "memfd")) {
 			c->host_memory = HOST_MEM_MEMFD;

@@ -296,8 +296,11 @@ static void test_config(void)
 	CHECK_EQ(c.max_resources, 16);
 	CHECK_EQ(config_parse_line(&c, "max_lent_bytes=0x100000", err, sizeof(err)), 0);
 	CHECK_EQ(c.max_lent_bytes, 0x100000);
-	CHECK_EQ(config_parse_line(&c, "fault_failure = zero-page", err, sizeof(err)), 0);
-	CHECK_EQ(c.fault_failure, FAIL_ZERO_PAGE);
+	CHECK_EQ(c.host_memory, HOST_MEM_MEMFD);
+	CHECK_EQ(config_parse_line(&c, "host_memory = gpu:/dev/dri/card1", err, sizeof(err)), 0);
+	CHECK_EQ(c.host_memory, HOST_MEM_GPU);
+	CHECK_STR(c.host_memory_node, "/dev/dri/card1");
+	CHECK(config_parse_line(&c, "host_memory = gpu:card1", err, sizeof(err)) < 0);
 	CHECK_EQ(c.max_quarantined_bytes, 64ull << 20);
 	CHECK_EQ(config_parse_line(&c, "max_quarantined_bytes = 0", err, sizeof(err)), 0);
 	CHECK_EQ(c.max_quarantined_bytes, 0);
@@ -306,7 +309,7 @@ static void test_config(void)
 	CHECK_STR(err, "bad value '-1' for 'max_resources'");
 	CHECK(config_parse_line(&c, "max_bulk_pages = 33", err, sizeof(err)) < 0);
 	CHECK(config_parse_line(&c, "max_resources = 12abc", err, sizeof(err)) < 0);
-	CHECK(config_parse_line(&c, "fault_failure = maybe", err, sizeof(err)) < 0);
+	CHECK(config_parse_line(&c, "host_memory = maybe", err, sizeof(err)) < 0);
 	CHECK(config_parse_line(&c, "max_lent_byte = 1", err, sizeof(err)) < 0);
 	CHECK_STR(err, "unknown key 'max_lent_byte'");
 	CHECK(config_parse_line(&c, "no equals sign", err, sizeof(err)) < 0);
