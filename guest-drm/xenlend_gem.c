@@ -277,7 +277,7 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	struct xenlend_bo *bo = to_xenlend_bo(obj);
 	struct xenlend_msg req, rsp;
 	unsigned long i;
-	int err;
+	int err, cookie;
 
 	xa_erase(&bo->xdev->objects, bo->res_id);
 	mutex_lock(&bo->lock);
@@ -287,11 +287,18 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 		if (bo->pages[i].page)
 			gnttab_free_pages(1, &bo->pages[i].page);
 
-	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
-	req.u.destroy.res_id = cpu_to_le32(bo->res_id);
-	err = xenlend_call(bo->xdev->t, &req, &rsp);
-	if (err && err != -ENODEV)
-		drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", bo->res_id, err);
+	/*
+	 * After an unplug the transport is gone (it belongs to the xenbus
+	 * device); the broker dropped everything of ours when we disconnected.
+	 */
+	if (drm_dev_enter(obj->dev, &cookie)) {
+		xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
+		req.u.destroy.res_id = cpu_to_le32(bo->res_id);
+		err = xenlend_call(bo->xdev->t, &req, &rsp);
+		if (err && err != -ENODEV)
+			drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", bo->res_id, err);
+		drm_dev_exit(cookie);
+	}
 
 	drm_gem_object_release(obj);
 	mutex_destroy(&bo->lock);

@@ -6,6 +6,7 @@
  */
 
 #include <drm/drm_device.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_vma_manager.h>
@@ -70,7 +71,7 @@ int xenlend_ioctl_create_blob(struct drm_device *dev, void *data, struct drm_fil
 	struct xenlend_device *xdev = to_xdev(dev);
 	struct xenlend_bo *bo;
 	u32 handle;
-	int err;
+	int err, cookie;
 
 	if (rc->blob_mem != VIRTGPU_BLOB_MEM_HOST3D)
 		return -EOPNOTSUPP;
@@ -80,10 +81,12 @@ int xenlend_ioctl_create_blob(struct drm_device *dev, void *data, struct drm_fil
 		return -EINVAL;
 	if (!rc->size || !PAGE_ALIGNED(rc->size))
 		return -EINVAL;
-	if (!READ_ONCE(xdev->t->connected))
+	/* The transport goes away with an unplug: hold it off meanwhile. */
+	if (!drm_dev_enter(dev, &cookie))
 		return -ENODEV;
-
-	bo = xenlend_bo_create_host(xdev, rc->size);
+	bo = READ_ONCE(xdev->t->connected) ? xenlend_bo_create_host(xdev, rc->size) :
+					     ERR_PTR(-ENODEV);
+	drm_dev_exit(cookie);
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
 	err = drm_gem_handle_create(file, &bo->base, &handle);
