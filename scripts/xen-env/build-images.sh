@@ -24,7 +24,8 @@ mkdir -p "$O"
 log "building xenlend.ko and xenlend-broker for $KVER"
 rm -rf "$B/src"
 mkdir -p "$B/src"
-cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$B/src/"
+cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
+	"$B/src/"
 chroot "$T" sh -ec "
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src CONFIG_DRM_XENLEND=m W=1 modules
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src/dom0-broker/kernel W=1 modules
@@ -34,6 +35,9 @@ chroot "$T" sh -ec "
 			-o /build/out/xenlend-\$t-test /build/src/tests/guest/\$t-test.c \
 			/build/src/tests/guest/guest-util.c
 	done
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
+		-o /build/out/xenlend_basic /build/src/igt-tests/xenlend_basic.c \
+		/build/src/igt-tests/subtest.c
 	cd /build/src/tests/vectors
 	cc -std=c11 -Wall -Wextra -Werror -I../../uapi -o /build/out/gen-vectors gen-vectors.c vectors.c
 	/build/out/gen-vectors >/build/out/vectors.txt" >"$O/build.log" 2>&1 || {
@@ -57,7 +61,8 @@ mkdir -p "$D/bin" "$D/proc" "$D/sys" "$D/dev"
 cp "$T/usr/bin/busybox" "$D/bin/busybox"
 cp "$B/src/xenlend.ko" "$D/xenlend.ko"
 xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/drm.ko.xz" >"$D/drm.ko"
-cp "$B/out/xenlend-lend-test" "$B/out/xenlend-hostile-test" "$B/out/xenlend-stress-test" "$D/"
+cp "$B/out/xenlend-lend-test" "$B/out/xenlend-hostile-test" "$B/out/xenlend-stress-test" \
+	"$B/out/xenlend_basic" "$D/"
 cp "$TOP/tests/e2e/domu-init.sh" "$D/init"
 cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"
 cp "$B/out/vectors.txt" "$D/vectors.txt"

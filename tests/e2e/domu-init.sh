@@ -68,9 +68,18 @@ flood)
 	# then rewrites it and punches a hole; see tests/guest/lend-test.c).
 	/xenlend-lend-test 64 1048576
 	echo "XENLEND-DOMU: lend-test exit $?"
-	[ "$MODE" = check ] && [ "$ROLE" = lend ] && sh /xenlend-domu-tests.sh
+	if [ "$MODE" = check ] && [ "$ROLE" = lend ]; then
+		sh /xenlend-domu-tests.sh
+		echo "XENLEND-DOMU: igt xenlend_basic"
+		/xenlend_basic
+		# Last: it takes the device away for the rest of this boot.
+		/xenlend_basic --run-subtest unbind-with-live-mapping
+		dmesg | tail -n 5
+	fi
 	;;
 esac
+# The console is quiet (loglevel 4): show any kernel warning the tests caused.
+dmesg | grep -E '(BUG|WARNING|Oops|general protection fault)[: ]'
 echo "XENLEND-DOMU: done"
 grep -q e2e_shell /proc/cmdline && exec sh
 poweroff -f
