@@ -227,6 +227,16 @@ static void add_guest(struct broker *b, int domid)
 	log_msg(LOG_INFO, "dom%d (%s): xenlend device created, backend InitWait", domid, c->name);
 }
 
+/* Remove the backend directory of a domain, /local/domain/<us>/backend/xenlend/<domid>. */
+static void remove_backend_dir(struct broker *b, int domid)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/local/domain/%d/backend/%s/%d", b->own_domid,
+		 XENLEND_XS_DEVICE_TYPE, domid);
+	xs_rm(b->xs, XBT_NULL, path);
+}
+
 static void remove_guest(struct broker *b, struct conn *c)
 {
 	char token[32], fe_state[192];
@@ -237,7 +247,7 @@ static void remove_guest(struct broker *b, struct conn *c)
 	watch_token(c, token, sizeof(token));
 	snprintf(fe_state, sizeof(fe_state), "%s/state", c->fe_path);
 	xs_unwatch(b->xs, fe_state, token);
-	xs_rm(b->xs, XBT_NULL, c->be_path);
+	remove_backend_dir(b, c->domid);
 	for (pp = &b->conns; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
@@ -251,12 +261,13 @@ static void remove_guest(struct broker *b, struct conn *c)
  * @b: the broker.
  *
  * Adds a device for every new guest the configuration serves and releases
- * the devices of guests that are gone.
+ * the devices of guests that are gone, including those left behind by a
+ * broker that was not running when they went.
  */
 void broker_scan_domains(struct broker *b)
 {
 	unsigned int n, i;
-	char **doms, *end;
+	char **doms, *end, path[64];
 	struct conn *c, *next;
 
 	for (c = b->conns; c; c = next) {
@@ -264,6 +275,21 @@ void broker_scan_domains(struct broker *b)
 		if (!xs_is_domain_introduced(b->xs, (unsigned int)c->domid))
 			remove_guest(b, c);
 	}
+
+	/* Devices of domains that died while no broker was running. */
+	snprintf(path, sizeof(path), "/local/domain/%d/backend/%s", b->own_domid,
+		 XENLEND_XS_DEVICE_TYPE);
+	doms = xs_directory(b->xs, XBT_NULL, path, &n);
+	for (i = 0; doms && i < n; i++) {
+		long domid = strtol(doms[i], &end, 10);
+
+		if (*end || domid <= 0 || domid >= 0x7ff0 || broker_find_conn(b, (int)domid) ||
+		    xs_is_domain_introduced(b->xs, (unsigned int)domid))
+			continue;
+		log_msg(LOG_INFO, "dom%ld: gone, removing its stale xenlend backend", domid);
+		remove_backend_dir(b, (int)domid);
+	}
+	free(doms);
 
 	doms = xs_directory(b->xs, XBT_NULL, "/local/domain", &n);
 	if (!doms)

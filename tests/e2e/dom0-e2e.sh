@@ -294,8 +294,14 @@ run_stress() {
 	sed 's|^host_memory *=.*|host_memory = gpu:/dev/dri/card0|' /etc/xenlend/broker.conf \
 		>/run/broker-gpu.conf
 	HOSTMEM=gpu
+	# A domain that died while no broker ran leaves its backend behind.
+	xenstore-write /local/domain/0/backend/xenlend/999/0/state 6
 	start_broker --config /run/broker-gpu.conf
 	check "broker restarted, lending vgem GPU buffers (pid $BPID)" kill -0 "$BPID"
+	check "restarted broker removed the backend of a domain that died meanwhile" \
+		wait_for 10 eval '! xenstore-exists /local/domain/0/backend/xenlend/999'
+	check "restarted broker kept the backend of the live guest" \
+		xenstore-exists /local/domain/0/backend/xenlend/$domid/0
 	check "$name: guest reconnected to the restarted broker" \
 		wait_for 30 sh -c "[ \$(grep -c 'dom$domid: HELLO: connected' $BLOG) -ge 2 ]"
 	check "$name: lending works again after the restart, from GPU buffers" \
@@ -381,6 +387,8 @@ if [ "$MODE" = check ]; then
 	run_hostile
 fi
 check "every guest gone: dom0 holds no lent or quarantined page" wait_for 15 at_baseline
+check "every guest gone: no xenlend backend left in xenstore" \
+	test -z "$(xenstore-list /local/domain/0/backend/xenlend 2>/dev/null)"
 check "every guest gone: the broker maps no lent memory (memfds, GPU buffers)" \
 	test "$(grep -cE 'memfd:|/dev/dri/' /proc/$BPID/maps)" = 0
 
