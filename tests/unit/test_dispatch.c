@@ -53,6 +53,16 @@ static void create_msg(struct xenlend_msg *m, uint32_t id, uint32_t kind, uint64
 	m->u.create.size = cpu_to_le64(size);
 }
 
+/* A read FAULT for one page at @offset of resource @res_id, into bulk page 0. */
+static void fault_msg(struct xenlend_msg *m, uint64_t id, uint32_t res_id, uint64_t offset)
+{
+	xenlend_msg_init(m, XENLEND_T_FAULT, id);
+	m->u.fault.res_id = cpu_to_le32(res_id);
+	m->u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ);
+	m->u.fault.offset = cpu_to_le64(offset);
+	m->u.fault.length = cpu_to_le64(XENLEND_PAGE_SIZE);
+}
+
 /* A fake lending engine: grant references are 1000 + page index. */
 static int fake_err;
 static unsigned int fake_live;
@@ -93,18 +103,26 @@ static const struct lend_ops fake_ops = {
 	.grant = fake_grant,
 };
 
+/* The bulk pages the fake-engine guests share. */
+static uint32_t fake_bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
+
+/* A connected guest whose host resources come from the fake engine. */
+static void guest_connect_lending(struct guest_state *g)
+{
+	guest_connect(g);
+	g->ops = &fake_ops;
+	g->bulk = fake_bulk;
+}
+
 /* The control ring vectors, in order, get exactly their statuses. */
 static void test_vectors_statuses(void)
 {
-	static uint32_t bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
 	const struct test_vector *v;
 	size_t n = test_vectors_get(&v);
 	struct guest_state g;
 	struct xenlend_msg rsp;
 
-	guest_connect(&g);
-	g.ops = &fake_ops;
-	g.bulk = bulk;
+	guest_connect_lending(&g);
 	for (size_t i = 0; i < n; i++) {
 		struct xenlend_msg req = v[i].msg;
 		uint32_t s;
@@ -178,21 +196,15 @@ static void test_quotas(void)
 /* Resource ids are per guest: one guest cannot reach another's objects. */
 static void test_guests_are_isolated(void)
 {
-	static uint32_t bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
 	struct guest_state a, b;
 	struct xenlend_msg req, rsp;
 
-	guest_connect(&a);
-	guest_connect(&b);
-	a.ops = b.ops = &fake_ops;
-	a.bulk = b.bulk = bulk;
+	guest_connect_lending(&a);
+	guest_connect_lending(&b);
 	create_msg(&req, 7, XENLEND_RES_HOST, 1 << 20);
 	CHECK_EQ(send(&a, &req, &rsp), XENLEND_S_OK);
 
-	xenlend_msg_init(&req, XENLEND_T_FAULT, 3);
-	req.u.fault.res_id = cpu_to_le32(7);
-	req.u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ);
-	req.u.fault.length = cpu_to_le64(XENLEND_PAGE_SIZE);
+	fault_msg(&req, 3, 7, 0);
 	CHECK_EQ(send(&b, &req, &rsp), XENLEND_S_NOENT);
 	CHECK_EQ(b.stats_faults, 0);
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 4);
@@ -219,10 +231,7 @@ static void test_fault_on_guest_resource(void)
 	guest_connect(&g);
 	create_msg(&req, 1, XENLEND_RES_GUEST, 4 * XENLEND_PAGE_SIZE);
 	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
-	xenlend_msg_init(&req, XENLEND_T_FAULT, 3);
-	req.u.fault.res_id = cpu_to_le32(1);
-	req.u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ);
-	req.u.fault.length = cpu_to_le64(XENLEND_PAGE_SIZE);
+	fault_msg(&req, 3, 1, 0);
 	/* Guest memory is never lent back to the guest. */
 	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_INVAL);
 	guest_state_fini(&g);
@@ -231,13 +240,11 @@ static void test_fault_on_guest_resource(void)
 
 static void test_fault_grants_into_bulk_page(void)
 {
-	static uint32_t bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
+	uint32_t (*bulk)[XENLEND_GREFS_PER_BULK_PAGE] = fake_bulk;
 	struct guest_state g;
 	struct xenlend_msg req, rsp;
 
-	guest_connect(&g);
-	g.ops = &fake_ops;
-	g.bulk = bulk;
+	guest_connect_lending(&g);
 	create_msg(&req, 9, XENLEND_RES_HOST, 8 << 20);
 	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
 	CHECK_EQ(fake_live, 1);
