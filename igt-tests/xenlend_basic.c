@@ -23,6 +23,7 @@
 #include <drm/drm.h>
 #include <drm/virtgpu_drm.h>
 
+#include "guest-util.h"
 #include "subtest.h"
 #include "xenlend_test.h"
 
@@ -30,23 +31,7 @@
 
 static int open_render_node(void)
 {
-	glob_t g;
-	int fd = -1;
-
-	if (glob("/dev/dri/renderD*", 0, NULL, &g))
-		return -1;
-	for (size_t i = 0; i < g.gl_pathc && fd < 0; i++) {
-		char name[32] = "";
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		int f = open(g.gl_pathv[i], O_RDWR | O_CLOEXEC);
-
-		if (f >= 0 && !ioctl(f, DRM_IOCTL_VERSION, &v) && !strcmp(name, "xenlend"))
-			fd = f;
-		else if (f >= 0)
-			close(f);
-	}
-	globfree(&g);
-	return fd;
+	return open_xenlend(NULL);
 }
 
 static int create_blob(int fd, uint64_t size, struct drm_virtgpu_resource_create_blob *rc)

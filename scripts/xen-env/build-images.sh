@@ -36,8 +36,9 @@ chroot "$T" sh -ec "
 			/build/src/tests/guest/guest-util.c
 	done
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
-		-o /build/out/xenlend_basic /build/src/igt-tests/xenlend_basic.c \
-		/build/src/igt-tests/subtest.c
+		-I/build/src/tests/guest -o /build/out/xenlend_basic \
+		/build/src/igt-tests/xenlend_basic.c /build/src/igt-tests/subtest.c \
+		/build/src/tests/guest/guest-util.c
 	cd /build/src/tests/vectors
 	cc -std=c11 -Wall -Wextra -Werror -I../../uapi -o /build/out/gen-vectors gen-vectors.c vectors.c
 	/build/out/gen-vectors >/build/out/vectors.txt" >"$O/build.log" 2>&1 || {

@@ -30,7 +30,7 @@ double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The first render node whose driver is "xenlend", or -1. */
+/* The first render node whose driver is "xenlend", or -1; says which if @tag. */
 int open_xenlend(const char *tag)
 {
 	glob_t g;
@@ -44,8 +44,9 @@ int open_xenlend(const char *tag)
 		int f = open(g.gl_pathv[i], O_RDWR | O_CLOEXEC);
 
 		if (f >= 0 && !ioctl(f, DRM_IOCTL_VERSION, &v) && !strcmp(name, "xenlend")) {
-			printf("%s: %s is xenlend %d.%d\n", tag, g.gl_pathv[i], v.version_major,
-			       v.version_minor);
+			if (tag)
+				printf("%s: %s is xenlend %d.%d\n", tag, g.gl_pathv[i],
+				       v.version_major, v.version_minor);
 			fd = f;
 		} else if (f >= 0) {
 			close(f);
