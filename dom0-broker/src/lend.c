@@ -3,8 +3,8 @@
  * xenlend-broker: where lent memory comes from, and how revocations reach
  * the guest.
  *
- * Host resources are backed by a memfd the broker maps (on real hardware, a
- * GPU buffer mapping takes its place) and registered with the lending engine
+ * Host resources are backed by memory the broker maps (a memfd or a GPU
+ * buffer, see host_mem.c) and registered with the lending engine
  * (/dev/xenlend-host), one file per guest. FAULT grants come from the engine.
  * The engine's revocation events become REVOKE requests on the guest's event
  * ring; REVOKE_DONE, or the configured deadline, releases the grants.
@@ -66,6 +66,16 @@ static void check_quarantine(struct conn *c)
 			 c->cfg->max_quarantined_bytes >> 10);
 }
 
+/* Unmap a host resource's memory (which frees a GPU buffer) and close its memfd. */
+static void drop_memory(struct guest_resource *r)
+{
+	munmap(r->map, r->size);
+	if (r->fd >= 0)
+		close(r->fd);
+	r->map = NULL;
+	r->fd = -1;
+}
+
 static int lend_create(void *ctx, struct guest_resource *r)
 {
 	struct conn *c = ctx;
@@ -89,11 +99,7 @@ static int lend_create(void *ctx, struct guest_resource *r)
 	reg.id = r->res_id;
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_ADD_REGION, &reg)) {
 		err = -errno;
-		munmap(r->map, r->size);
-		if (r->fd >= 0)
-			close(r->fd);
-		r->map = NULL;
-		r->fd = -1;
+		drop_memory(r);
 		return err;
 	}
 	if (c->test_hooks)
@@ -113,11 +119,7 @@ static void lend_destroy(void *ctx, struct guest_resource *r)
 		log_msg(LOG_WARN, "dom%d: remove region %u: %s", c->domid, id, strerror(errno));
 	else if (c->connected)
 		check_quarantine(c);	/* destroyed while the guest mapped it */
-	munmap(r->map, r->size);	/* frees a GPU buffer */
-	if (r->fd >= 0)
-		close(r->fd);
-	r->map = NULL;
-	r->fd = -1;
+	drop_memory(r);
 }
 
 static int lend_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
@@ -221,24 +223,23 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 static void queue_revoke(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t length,
 			 uint64_t seq, bool earlier)
 {
-	struct pending_revoke *p, untracked = {
-		.seq = seq, .earlier = earlier, .started = now_ms(),
+	uint64_t now = now_ms();
+	struct pending_revoke p = {
+		.res_id = res_id,
+		.offset = offset,
+		.length = length,
+		.seq = seq,
+		.earlier = earlier,
+		.started = now,
+		.deadline = now + c->cfg->revoke_timeout_ms,
 	};
 
 	if (c->nr_revokes == CONN_MAX_REVOKES) {
 		/* Cannot track it: release now; what is mapped is quarantined. */
-		release(c, &untracked, "untracked");
+		release(c, &p, "untracked");
 		return;
 	}
-	p = &c->revokes[c->nr_revokes++];
-	memset(p, 0, sizeof(*p));
-	p->res_id = res_id;
-	p->offset = offset;
-	p->length = length;
-	p->seq = seq;
-	p->earlier = earlier;
-	p->started = now_ms();
-	p->deadline = p->started + c->cfg->revoke_timeout_ms;
+	c->revokes[c->nr_revokes++] = p;
 }
 
 static void drop_revoke(struct conn *c, unsigned int i)
