@@ -31,7 +31,10 @@
  * The broker maps them and answers.
  *
  * * The **control ring** carries guest requests (HELLO, RESOURCE_CREATE,
- *   RESOURCE_DESTROY, FAULT) and the broker's responses.
+ *   RESOURCE_DESTROY, FAULT, and with XENLEND_F_RENDER the renderer's
+ *   CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY and SUBMIT) and the broker's
+ *   responses. Responses may come in any order: renderer requests are answered
+ *   when the renderer is done, FAULTs meanwhile.
  * * The **event ring** carries broker requests (REVOKE, FENCE) and the
  *   guest's responses (REVOKE_DONE, FENCE acknowledgment).
  * * **Bulk pages** hold arrays too large for a ring slot, such as the grant
@@ -125,6 +128,11 @@
 #define XENLEND_T_RESOURCE_CREATE	0x0002
 #define XENLEND_T_RESOURCE_DESTROY	0x0003
 #define XENLEND_T_FAULT			0x0004
+#define XENLEND_T_CAPSET_INFO		0x0005
+#define XENLEND_T_CAPSET		0x0006
+#define XENLEND_T_CTX_CREATE		0x0007
+#define XENLEND_T_CTX_DESTROY		0x0008
+#define XENLEND_T_SUBMIT		0x0009
 
 #define XENLEND_T_REVOKE		0x0101
 #define XENLEND_T_FENCE			0x0102
@@ -196,8 +204,13 @@ struct xenlend_hello_rsp {
 	__le32 reserved2;
 };
 
-/* Feature bits; none are defined by version 1, so both sides send zero. */
-#define XENLEND_F_ALL			0ull
+/*
+ * Feature bits. XENLEND_F_RENDER: the broker runs a renderer for this guest;
+ * CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT and FENCE are valid
+ * only once it was granted.
+ */
+#define XENLEND_F_RENDER		(1ull << 0)
+#define XENLEND_F_ALL			XENLEND_F_RENDER
 
 /* Kinds of resource. */
 #define XENLEND_RES_HOST		1	/* dom0 memory, lent page by page */
@@ -311,7 +324,10 @@ struct xenlend_revoke_done {
  * struct xenlend_fence - FENCE request body (broker -> guest)
  * @ctx_id: rendering context.
  * @ring_idx: timeline within the context.
- * @fence_id: the last completed fence of that timeline.
+ * @fence_id: every fence of that timeline up to this one has completed.
+ * @error: XENLEND_S_OK, or why they completed without executing (the
+ *	renderer died or lost the context: XENLEND_S_IO).
+ * @reserved: must be zero.
  *
  * The response has no body.
  */
@@ -319,6 +335,132 @@ struct xenlend_fence {
 	__le32 ctx_id;
 	__le32 ring_idx;
 	__le64 fence_id;
+	__le32 error;
+	__le32 reserved;
+};
+
+/**
+ * struct xenlend_capset_info - CAPSET_INFO request body (guest -> broker)
+ * @index: 0 for the first capability set, then 1, 2, ... until the broker
+ *	answers XENLEND_S_NOENT.
+ * @reserved: must be zero.
+ */
+struct xenlend_capset_info {
+	__le32 index;
+	__le32 reserved;
+};
+
+/**
+ * struct xenlend_capset_info_rsp - CAPSET_INFO response body
+ * @capset_id: virtio-gpu capability set id (VIRTGPU_CAPSET_*), non-zero.
+ * @max_version: newest version of the set the renderer fills.
+ * @max_size: size in bytes of the set, 1 to XENLEND_PAGE_SIZE.
+ * @reserved: must be zero.
+ */
+struct xenlend_capset_info_rsp {
+	__le32 capset_id;
+	__le32 max_version;
+	__le32 max_size;
+	__le32 reserved;
+};
+
+/**
+ * struct xenlend_capset - CAPSET request body (guest -> broker)
+ * @capset_id: a set CAPSET_INFO listed.
+ * @version: version wanted, at most its max_version.
+ * @bulk_idx: bulk page that receives the bytes.
+ * @reserved: must be zero.
+ */
+struct xenlend_capset {
+	__le32 capset_id;
+	__le32 version;
+	__le32 bulk_idx;
+	__le32 reserved;
+};
+
+/**
+ * struct xenlend_capset_rsp - CAPSET response body
+ * @capset_id: the request's.
+ * @version: the request's.
+ * @size: bytes written at the start of bulk page @bulk_idx, 1 to
+ *	XENLEND_PAGE_SIZE.
+ * @bulk_idx: the request's.
+ */
+struct xenlend_capset_rsp {
+	__le32 capset_id;
+	__le32 version;
+	__le32 size;
+	__le32 bulk_idx;
+};
+
+/** @XENLEND_MAX_RINGS: most fence timelines (rings) of one context. */
+#define XENLEND_MAX_RINGS		64
+
+/**
+ * struct xenlend_ctx_create - CTX_CREATE request body (guest -> broker)
+ * @ctx_id: guest-chosen context id, non-zero and unique per guest.
+ * @capset_id: capability set the context speaks (its command format).
+ * @num_rings: fence timelines the context uses, 1 to XENLEND_MAX_RINGS.
+ * @reserved: must be zero.
+ *
+ * The response has no body.
+ */
+struct xenlend_ctx_create {
+	__le32 ctx_id;
+	__le32 capset_id;
+	__le32 num_rings;
+	__le32 reserved;
+};
+
+/**
+ * struct xenlend_ctx_destroy - CTX_DESTROY request body
+ * @ctx_id: context to destroy; its unsignalled fences complete with an error.
+ * @reserved: must be zero.
+ *
+ * The response has no body.
+ */
+struct xenlend_ctx_destroy {
+	__le32 ctx_id;
+	__le32 reserved;
+};
+
+/* SUBMIT flags. */
+#define XENLEND_SUBMIT_MORE		0x1	/* more chunks of this stream follow */
+#define XENLEND_SUBMIT_FENCE		0x2	/* last chunk: signal @fence_id */
+#define XENLEND_SUBMIT_ALL		(XENLEND_SUBMIT_MORE | XENLEND_SUBMIT_FENCE)
+
+/** @XENLEND_SUBMIT_MAX_BYTES: largest command stream, all chunks together. */
+#define XENLEND_SUBMIT_MAX_BYTES	(1u << 20)
+
+/**
+ * struct xenlend_submit - SUBMIT request body (guest -> broker)
+ * @ctx_id: the context the commands are for.
+ * @flags: XENLEND_SUBMIT_*.
+ * @fence_id: with XENLEND_SUBMIT_FENCE, the fence to signal on @ring_idx
+ *	once the stream has executed; strictly increasing per ring. Else zero.
+ * @ring_idx: timeline of @fence_id, below the context's num_rings; zero
+ *	without XENLEND_SUBMIT_FENCE.
+ * @bulk_idx: bulk page holding this chunk.
+ * @length: bytes of this chunk at the start of the bulk page: a multiple of
+ *	4, at most XENLEND_PAGE_SIZE; zero only in a last chunk.
+ * @offset: where this chunk goes in the stream, a multiple of 4. Offset 0
+ *	starts a new stream and drops whatever an unfinished one had staged;
+ *	any other offset must equal the bytes staged so far.
+ *
+ * A command stream larger than a page is sent as chunks, every one but the
+ * last with XENLEND_SUBMIT_MORE, in order, for one context at a time. The
+ * renderer executes the stream when the last chunk arrives; the response to
+ * a chunk means it was staged and the bulk page is free again. Errors while
+ * executing are reported by the stream's FENCE. The response has no body.
+ */
+struct xenlend_submit {
+	__le32 ctx_id;
+	__le32 flags;
+	__le64 fence_id;
+	__le32 ring_idx;
+	__le32 bulk_idx;
+	__le32 length;
+	__le32 offset;
 };
 
 /**
@@ -340,6 +482,13 @@ struct xenlend_msg {
 		struct xenlend_revoke revoke;
 		struct xenlend_revoke_done revoke_done;
 		struct xenlend_fence fence;
+		struct xenlend_capset_info capset_info;
+		struct xenlend_capset_info_rsp capset_info_rsp;
+		struct xenlend_capset capset;
+		struct xenlend_capset_rsp capset_rsp;
+		struct xenlend_ctx_create ctx_create;
+		struct xenlend_ctx_destroy ctx_destroy;
+		struct xenlend_submit submit;
 	} u;
 };
 

@@ -21,7 +21,14 @@ static_assert(sizeof(struct xenlend_fault) == 32, "fault layout");
 static_assert(sizeof(struct xenlend_fault_rsp) == 32, "fault_rsp layout");
 static_assert(sizeof(struct xenlend_revoke) == 32, "revoke layout");
 static_assert(sizeof(struct xenlend_revoke_done) == 8, "revoke_done layout");
-static_assert(sizeof(struct xenlend_fence) == 16, "fence layout");
+static_assert(sizeof(struct xenlend_fence) == 24, "fence layout");
+static_assert(sizeof(struct xenlend_capset_info) == 8, "capset_info layout");
+static_assert(sizeof(struct xenlend_capset_info_rsp) == 16, "capset_info_rsp layout");
+static_assert(sizeof(struct xenlend_capset) == 16, "capset layout");
+static_assert(sizeof(struct xenlend_capset_rsp) == 16, "capset_rsp layout");
+static_assert(sizeof(struct xenlend_ctx_create) == 16, "ctx_create layout");
+static_assert(sizeof(struct xenlend_ctx_destroy) == 8, "ctx_destroy layout");
+static_assert(sizeof(struct xenlend_submit) == 32, "submit layout");
 
 #define PAGE_MASK_ (XENLEND_PAGE_SIZE - 1)
 
@@ -62,9 +69,26 @@ __u16 xenlend_body_len(__u16 type)
 		return sizeof(struct xenlend_revoke_done);
 	case XENLEND_T_FENCE:
 		return sizeof(struct xenlend_fence);
+	case XENLEND_T_CAPSET_INFO:
+		return sizeof(struct xenlend_capset_info);
+	case XENLEND_T_CAPSET_INFO | XENLEND_T_RESPONSE:
+		return sizeof(struct xenlend_capset_info_rsp);
+	case XENLEND_T_CAPSET:
+		return sizeof(struct xenlend_capset);
+	case XENLEND_T_CAPSET | XENLEND_T_RESPONSE:
+		return sizeof(struct xenlend_capset_rsp);
+	case XENLEND_T_CTX_CREATE:
+		return sizeof(struct xenlend_ctx_create);
+	case XENLEND_T_CTX_DESTROY:
+		return sizeof(struct xenlend_ctx_destroy);
+	case XENLEND_T_SUBMIT:
+		return sizeof(struct xenlend_submit);
 	case XENLEND_T_RESOURCE_CREATE | XENLEND_T_RESPONSE:
 	case XENLEND_T_RESOURCE_DESTROY | XENLEND_T_RESPONSE:
 	case XENLEND_T_FENCE | XENLEND_T_RESPONSE:
+	case XENLEND_T_CTX_CREATE | XENLEND_T_RESPONSE:
+	case XENLEND_T_CTX_DESTROY | XENLEND_T_RESPONSE:
+	case XENLEND_T_SUBMIT | XENLEND_T_RESPONSE:
 		return 0;
 	default:
 		return 0xffff;
@@ -92,6 +116,16 @@ const char *xenlend_type_name(__u16 type)
 		return "REVOKE";
 	case XENLEND_T_FENCE:
 		return "FENCE";
+	case XENLEND_T_CAPSET_INFO:
+		return "CAPSET_INFO";
+	case XENLEND_T_CAPSET:
+		return "CAPSET";
+	case XENLEND_T_CTX_CREATE:
+		return "CTX_CREATE";
+	case XENLEND_T_CTX_DESTROY:
+		return "CTX_DESTROY";
+	case XENLEND_T_SUBMIT:
+		return "SUBMIT";
 	default:
 		return "unknown";
 	}
@@ -362,6 +396,101 @@ static const char *check_revoke(const struct xenlend_revoke *r)
 	return check_range(le64_to_cpu(r->offset), le64_to_cpu(r->length), 0);
 }
 
+static const char *check_capset_info_rsp(const struct xenlend_capset_info_rsp *c)
+{
+	__u32 size = le32_to_cpu(c->max_size);
+
+	if (c->reserved)
+		return "nonzero reserved field";
+	if (!c->capset_id)
+		return "capability set id 0";
+	if (!size || size > XENLEND_PAGE_SIZE)
+		return "capability set size zero or over a page";
+	return NULL;
+}
+
+static const char *check_capset(const struct xenlend_capset *c)
+{
+	if (c->reserved)
+		return "nonzero reserved field";
+	if (!c->capset_id)
+		return "capability set id 0";
+	if (le32_to_cpu(c->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+		return "bulk page index out of range";
+	return NULL;
+}
+
+static const char *check_capset_rsp(const struct xenlend_capset_rsp *c)
+{
+	__u32 size = le32_to_cpu(c->size);
+
+	if (!c->capset_id)
+		return "capability set id 0";
+	if (!size || size > XENLEND_PAGE_SIZE)
+		return "capability set size zero or over a page";
+	if (le32_to_cpu(c->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+		return "bulk page index out of range";
+	return NULL;
+}
+
+static const char *check_ctx_create(const struct xenlend_ctx_create *c)
+{
+	__u32 rings = le32_to_cpu(c->num_rings);
+
+	if (c->reserved)
+		return "nonzero reserved field";
+	if (!c->ctx_id)
+		return "context id 0";
+	if (!c->capset_id)
+		return "capability set id 0";
+	if (!rings || rings > XENLEND_MAX_RINGS)
+		return "bad number of rings";
+	return NULL;
+}
+
+static const char *check_submit(const struct xenlend_submit *s)
+{
+	__u32 flags = le32_to_cpu(s->flags), len = le32_to_cpu(s->length);
+	__u32 offset = le32_to_cpu(s->offset);
+
+	if (!s->ctx_id)
+		return "context id 0";
+	if (flags & ~XENLEND_SUBMIT_ALL)
+		return "unknown flags";
+	if ((flags & XENLEND_SUBMIT_MORE) && (flags & XENLEND_SUBMIT_FENCE))
+		return "fence on a chunk that is not the last";
+	if (!(flags & XENLEND_SUBMIT_FENCE) && (s->fence_id || s->ring_idx))
+		return "fence id or ring without the fence flag";
+	if ((flags & XENLEND_SUBMIT_FENCE) && !s->fence_id)
+		return "fence id 0";
+	if (le32_to_cpu(s->ring_idx) >= XENLEND_MAX_RINGS)
+		return "ring index out of range";
+	if (le32_to_cpu(s->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+		return "bulk page index out of range";
+	if (len % 4 || len > XENLEND_PAGE_SIZE)
+		return "chunk length not a multiple of 4 or over a page";
+	if (!len && (flags & XENLEND_SUBMIT_MORE))
+		return "empty chunk that is not the last";
+	if (offset % 4 || offset > XENLEND_SUBMIT_MAX_BYTES - len)
+		return "chunk offset misaligned or past the stream limit";
+	return NULL;
+}
+
+static const char *check_fence(const struct xenlend_fence *f)
+{
+	if (f->reserved)
+		return "nonzero reserved field";
+	if (!f->ctx_id)
+		return "context id 0";
+	if (le32_to_cpu(f->ring_idx) >= XENLEND_MAX_RINGS)
+		return "ring index out of range";
+	if (!f->fence_id)
+		return "fence id 0";
+	if (le32_to_cpu(f->error) > XENLEND_S_MAX)
+		return "unknown error status";
+	return NULL;
+}
+
 static const char *check_body(const struct xenlend_msg *m, __u16 type)
 {
 	switch (type) {
@@ -383,6 +512,24 @@ static const char *check_body(const struct xenlend_msg *m, __u16 type)
 		return check_revoke(&m->u.revoke);
 	case XENLEND_T_REVOKE | XENLEND_T_RESPONSE:
 		return m->u.revoke_done.seq ? NULL : "sequence number 0";
+	case XENLEND_T_CAPSET_INFO:
+		return m->u.capset_info.reserved ? "nonzero reserved field" : NULL;
+	case XENLEND_T_CAPSET_INFO | XENLEND_T_RESPONSE:
+		return check_capset_info_rsp(&m->u.capset_info_rsp);
+	case XENLEND_T_CAPSET:
+		return check_capset(&m->u.capset);
+	case XENLEND_T_CAPSET | XENLEND_T_RESPONSE:
+		return check_capset_rsp(&m->u.capset_rsp);
+	case XENLEND_T_CTX_CREATE:
+		return check_ctx_create(&m->u.ctx_create);
+	case XENLEND_T_CTX_DESTROY:
+		if (m->u.ctx_destroy.reserved)
+			return "nonzero reserved field";
+		return m->u.ctx_destroy.ctx_id ? NULL : "context id 0";
+	case XENLEND_T_SUBMIT:
+		return check_submit(&m->u.submit);
+	case XENLEND_T_FENCE:
+		return check_fence(&m->u.fence);
 	default:
 		return NULL;
 	}
@@ -395,6 +542,11 @@ static bool type_in_queue(__u16 base, enum xenlend_queue q)
 	case XENLEND_T_RESOURCE_CREATE:
 	case XENLEND_T_RESOURCE_DESTROY:
 	case XENLEND_T_FAULT:
+	case XENLEND_T_CAPSET_INFO:
+	case XENLEND_T_CAPSET:
+	case XENLEND_T_CTX_CREATE:
+	case XENLEND_T_CTX_DESTROY:
+	case XENLEND_T_SUBMIT:
 		return q == XENLEND_Q_CTRL_REQ || q == XENLEND_Q_CTRL_RSP;
 	case XENLEND_T_REVOKE:
 	case XENLEND_T_FENCE:

@@ -141,6 +141,13 @@ static void test_events_and_responses(void)
 
 	/* A FENCE acknowledgement has no body. */
 	xenlend_msg_init(&req, XENLEND_T_FENCE, 10);
+	CHECK_STR(check_msg(&req, XENLEND_Q_EVT_REQ).why, "context id 0");
+	req.u.fence.ctx_id = cpu_to_le32(3);
+	req.u.fence.ring_idx = cpu_to_le32(XENLEND_MAX_RINGS);
+	req.u.fence.fence_id = cpu_to_le64(9);
+	CHECK_STR(check_msg(&req, XENLEND_Q_EVT_REQ).why, "ring index out of range");
+	req.u.fence.ring_idx = cpu_to_le32(XENLEND_MAX_RINGS - 1);
+	req.u.fence.error = cpu_to_le32(XENLEND_S_IO);
 	CHECK(check_msg(&req, XENLEND_Q_EVT_REQ).why == NULL);
 	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
 	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);

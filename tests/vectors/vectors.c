@@ -85,6 +85,32 @@ static struct xenlend_msg *revoke(const char *name, uint32_t status, const char 
 	return m;
 }
 
+static struct xenlend_msg *submit(const char *name, const char *why, uint32_t flags,
+				  uint32_t length, uint32_t offset)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, why,
+				    XENLEND_T_SUBMIT, sizeof(struct xenlend_submit));
+
+	m->u.submit.ctx_id = cpu_to_le32(1);
+	m->u.submit.flags = cpu_to_le32(flags);
+	if (flags & XENLEND_SUBMIT_FENCE)
+		m->u.submit.fence_id = cpu_to_le64(1);
+	m->u.submit.length = cpu_to_le32(length);
+	m->u.submit.offset = cpu_to_le32(offset);
+	return m;
+}
+
+static struct xenlend_msg *ctx_create(const char *name, const char *why, uint32_t rings)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, why,
+				    XENLEND_T_CTX_CREATE, sizeof(struct xenlend_ctx_create));
+
+	m->u.ctx_create.ctx_id = cpu_to_le32(1);
+	m->u.ctx_create.capset_id = cpu_to_le32(2);
+	m->u.ctx_create.num_rings = cpu_to_le32(rings);
+	return m;
+}
+
 static void build(void)
 {
 	struct xenlend_msg *m;
@@ -98,7 +124,7 @@ static void build(void)
 		"unknown feature bits", XENLEND_T_HELLO, sizeof(struct xenlend_hello));
 	m->u.hello.version_min = cpu_to_le32(1);
 	m->u.hello.version_max = cpu_to_le32(1);
-	m->u.hello.features = cpu_to_le64(1);
+	m->u.hello.features = cpu_to_le64(XENLEND_F_ALL + 1);
 	m->u.hello.nr_bulk_pages = cpu_to_le32(TEST_VECTORS_BULK_PAGES);
 	add("unknown-type", XENLEND_Q_CTRL_REQ, XENLEND_S_PROTO, "unknown message type", 0x77, 0);
 	add("event-type-on-ctrl-ring", XENLEND_Q_CTRL_REQ, XENLEND_S_PROTO,
@@ -138,6 +164,24 @@ static void build(void)
 	fault("fault-bulk-index-over-max", XENLEND_S_INVAL, "bulk page index out of range", 1,
 	      0, XENLEND_PAGE_SIZE, XENLEND_MAX_BULK_PAGES);
 
+	/* Renderer requests: malformed whether or not the broker renders. */
+	submit("submit-fence-on-a-middle-chunk", "fence on a chunk that is not the last",
+	       XENLEND_SUBMIT_MORE | XENLEND_SUBMIT_FENCE, 16, 0);
+	submit("submit-length-not-dwords", "chunk length not a multiple of 4 or over a page",
+	       XENLEND_SUBMIT_FENCE, 6, 0);
+	submit("submit-empty-middle-chunk", "empty chunk that is not the last",
+	       XENLEND_SUBMIT_MORE, 0, 0);
+	submit("submit-past-stream-limit", "chunk offset misaligned or past the stream limit",
+	       XENLEND_SUBMIT_FENCE, 8, XENLEND_SUBMIT_MAX_BYTES - 4);
+	submit("submit-ring-without-fence", "fence id or ring without the fence flag", 0, 4,
+	       0)->u.submit.ring_idx = cpu_to_le32(1);
+	ctx_create("ctx-create-no-rings", "bad number of rings", 0);
+	ctx_create("ctx-create-too-many-rings", "bad number of rings", XENLEND_MAX_RINGS + 1);
+	m = add("capset-bulk-index-over-max", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL,
+		"bulk page index out of range", XENLEND_T_CAPSET, sizeof(struct xenlend_capset));
+	m->u.capset.capset_id = cpu_to_le32(2);
+	m->u.capset.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
+
 	/* Well formed, about resources: bogus handles and ranges refused. */
 	create("create", XENLEND_S_OK, 7, 1 << 20);
 	create("create-duplicate-id", XENLEND_S_EXIST, 7, 1 << 20);
@@ -162,6 +206,14 @@ static void build(void)
 	revoke("evt-revoke-seq-zero", XENLEND_S_INVAL, "sequence number 0")->u.revoke.seq = 0;
 	add("evt-response-bit", XENLEND_Q_EVT_REQ, XENLEND_S_PROTO,
 	    "response where a request was expected", XENLEND_T_FENCE | XENLEND_T_RESPONSE, 0);
+	m = add("evt-fence-id-zero", XENLEND_Q_EVT_REQ, XENLEND_S_INVAL, "fence id 0",
+		XENLEND_T_FENCE, sizeof(struct xenlend_fence));
+	m->u.fence.ctx_id = cpu_to_le32(1);
+	m = add("evt-fence-unknown-error", XENLEND_Q_EVT_REQ, XENLEND_S_INVAL,
+		"unknown error status", XENLEND_T_FENCE, sizeof(struct xenlend_fence));
+	m->u.fence.ctx_id = cpu_to_le32(1);
+	m->u.fence.fence_id = cpu_to_le64(1);
+	m->u.fence.error = cpu_to_le32(XENLEND_S_MAX + 1);
 	add("evt-ctrl-type-on-evt-ring", XENLEND_Q_EVT_REQ, XENLEND_S_PROTO,
 	    "unknown message type", XENLEND_T_FAULT, sizeof(struct xenlend_fault));
 }
