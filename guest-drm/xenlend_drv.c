@@ -32,12 +32,18 @@ static const struct drm_ioctl_desc xenlend_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VIRTGPU_RESOURCE_INFO, xenlend_ioctl_resource_info, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VIRTGPU_RESOURCE_CREATE_BLOB, xenlend_ioctl_create_blob,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VIRTGPU_GET_CAPS, xenlend_ioctl_get_caps, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VIRTGPU_CONTEXT_INIT, xenlend_ioctl_context_init, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VIRTGPU_EXECBUFFER, xenlend_ioctl_execbuffer, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VIRTGPU_WAIT, xenlend_ioctl_wait, DRM_RENDER_ALLOW),
 };
 
 DEFINE_DRM_GEM_FOPS(xenlend_fops);
 
 static const struct drm_driver xenlend_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.open = xenlend_render_open,
+	.postclose = xenlend_render_postclose,
 	.ioctls = xenlend_ioctls,
 	.num_ioctls = ARRAY_SIZE(xenlend_ioctls),
 	.fops = &xenlend_fops,
@@ -58,6 +64,7 @@ static int xenlend_platform_probe(struct platform_device *pdev)
 		return PTR_ERR(xdev);
 	xdev->t = t;
 	xa_init_flags(&xdev->objects, XA_FLAGS_ALLOC1);
+	xenlend_render_init(xdev);
 	platform_set_drvdata(pdev, xdev);
 	err = drm_dev_register(&xdev->drm, 0);
 	if (err)
@@ -78,6 +85,7 @@ static void xenlend_platform_remove(struct platform_device *pdev)
 	drm_dev_unplug(&xdev->drm);
 	mutex_lock(&t->xdev_lock);
 	xenlend_bo_revoke_all(xdev);
+	xenlend_fence_fail_all(xdev, -ENODEV);
 	t->xdev = NULL;
 	mutex_unlock(&t->xdev_lock);
 }

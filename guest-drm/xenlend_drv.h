@@ -8,7 +8,10 @@
 #ifndef XENLEND_DRV_H
 #define XENLEND_DRV_H
 
+#include <linux/idr.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_device.h>
@@ -16,7 +19,24 @@
 
 #include <xen/grant_table.h>
 
+#include "xenlend_if.h"
+
 struct xenlend_transport;
+
+/* Capability sets the guest keeps track of; the broker lists three today. */
+#define XENLEND_MAX_CAPSETS	8
+
+/**
+ * struct xenlend_capset_desc - one capability set the broker's renderer has
+ * @id: VIRTGPU_CAPSET_* id.
+ * @max_version: newest version.
+ * @max_size: size in bytes, at most a page.
+ */
+struct xenlend_capset_desc {
+	u32 id;
+	u32 max_version;
+	u32 max_size;
+};
 
 /**
  * struct xenlend_device - the render node of one xenlend connection
@@ -24,12 +44,46 @@ struct xenlend_transport;
  * @t: transport to the broker.
  * @objects: live buffer objects by resource id (xa_lock protects lookups).
  * @next_res_id: last resource id handed out.
+ * @fence_lock: protects @fences; the lock of every xenlend fence.
+ * @fences: submitted fences not signalled yet.
+ * @caps_lock: protects @caps_gen, @nr_caps and @caps.
+ * @caps_gen: the transport's conn_gen @caps were read under (0: never).
+ * @nr_caps: entries of @caps.
+ * @caps: the broker's capability sets.
+ * @ctx_ida: rendering context ids.
  */
 struct xenlend_device {
 	struct drm_device drm;
 	struct xenlend_transport *t;
 	struct xarray objects;
 	u32 next_res_id;
+	spinlock_t fence_lock; /* protects fences, signals them */
+	struct list_head fences;
+	struct mutex caps_lock; /* protects caps_gen, nr_caps, caps */
+	u64 caps_gen;
+	unsigned int nr_caps;
+	struct xenlend_capset_desc caps[XENLEND_MAX_CAPSETS];
+	struct ida ctx_ida;
+};
+
+/**
+ * struct xenlend_fpriv - what one open file of the render node owns
+ * @lock: serialises context creation and submission.
+ * @ctx_id: its rendering context on the broker (0: none yet).
+ * @capset_id: the context's capability set.
+ * @num_rings: the context's fence timelines.
+ * @conn_gen: the transport's conn_gen when the context was created.
+ * @fence_context: first of @num_rings dma-fence contexts.
+ * @seqno: last fence number used on each ring.
+ */
+struct xenlend_fpriv {
+	struct mutex lock; /* see above */
+	u32 ctx_id;
+	u32 capset_id;
+	u32 num_rings;
+	u64 conn_gen;
+	u64 fence_context;
+	u64 seqno[XENLEND_MAX_RINGS];
 };
 
 /**
@@ -81,5 +135,26 @@ int xenlend_ioctl_getparam(struct drm_device *dev, void *data, struct drm_file *
 int xenlend_ioctl_create_blob(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_map(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_resource_info(struct drm_device *dev, void *data, struct drm_file *file);
+
+struct xenlend_dma_fence;
+struct xenlend_dma_fence *xenlend_fence_create(struct xenlend_device *xdev,
+					       u64 context, u64 seqno, u32 ctx_id,
+					       u32 ring_idx);
+struct dma_fence *xenlend_fence_base(struct xenlend_dma_fence *f);
+void xenlend_fence_queue(struct xenlend_device *xdev, struct xenlend_dma_fence *f);
+void xenlend_fence_abort(struct xenlend_device *xdev, struct xenlend_dma_fence *f, int err);
+void xenlend_fence_complete(struct xenlend_device *xdev, u32 ctx_id, u32 ring_idx,
+			    u64 fence_id, u32 status);
+void xenlend_fence_fail_ctx(struct xenlend_device *xdev, u32 ctx_id, int err);
+void xenlend_fence_fail_all(struct xenlend_device *xdev, int err);
+
+void xenlend_render_init(struct xenlend_device *xdev);
+int xenlend_render_open(struct drm_device *dev, struct drm_file *file);
+void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file);
+int xenlend_render_getparam(struct xenlend_device *xdev, u64 param, int *value);
+int xenlend_ioctl_get_caps(struct drm_device *dev, void *data, struct drm_file *file);
+int xenlend_ioctl_context_init(struct drm_device *dev, void *data, struct drm_file *file);
+int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file *file);
+int xenlend_ioctl_wait(struct drm_device *dev, void *data, struct drm_file *file);
 
 #endif /* XENLEND_DRV_H */

@@ -26,25 +26,30 @@ static struct xenlend_device *to_xdev(struct drm_device *dev)
  * @data: &struct drm_virtgpu_getparam.
  * @file: the caller.
  *
- * Return: 0, -EINVAL for unknown parameters, -EFAULT.
+ * Return: 0, -EINVAL for unknown parameters, -EFAULT, or for the renderer's
+ * parameters the error of asking the broker.
  */
 int xenlend_ioctl_getparam(struct drm_device *dev, void *data, struct drm_file *file)
 {
 	struct drm_virtgpu_getparam *p = data;
-	int value;
+	int value, err;
 
 	switch (p->param) {
 	case VIRTGPU_PARAM_RESOURCE_BLOB:
 	case VIRTGPU_PARAM_HOST_VISIBLE:
+	case VIRTGPU_PARAM_CAPSET_QUERY_FIX:
 		value = 1;
 		break;
-	case VIRTGPU_PARAM_3D_FEATURES:
-	case VIRTGPU_PARAM_CAPSET_QUERY_FIX:
 	case VIRTGPU_PARAM_CROSS_DEVICE:
+	case VIRTGPU_PARAM_EXPLICIT_DEBUG_NAME:
+		value = 0;
+		break;
+	case VIRTGPU_PARAM_3D_FEATURES:
 	case VIRTGPU_PARAM_CONTEXT_INIT:
 	case VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs:
-	case VIRTGPU_PARAM_EXPLICIT_DEBUG_NAME:
-		value = 0;	/* no rendering contexts yet */
+		err = xenlend_render_getparam(to_xdev(dev), p->param, &value);
+		if (err)
+			return err;
 		break;
 	default:
 		return -EINVAL;

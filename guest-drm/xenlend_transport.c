@@ -203,6 +203,13 @@ static bool xenlend_handle_event(struct xenlend_transport *t,
 		break;
 	}
 	case XENLEND_T_FENCE:
+		mutex_lock(&t->xdev_lock);
+		if (t->xdev)
+			xenlend_fence_complete(t->xdev, le32_to_cpu(req->u.fence.ctx_id),
+					       le32_to_cpu(req->u.fence.ring_idx),
+					       le64_to_cpu(req->u.fence.fence_id),
+					       le32_to_cpu(req->u.fence.error));
+		mutex_unlock(&t->xdev_lock);
 		xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 		break;
 	default:
@@ -403,8 +410,15 @@ static bool xenlend_try_bulk(struct xenlend_transport *t, int *idx)
 	return true;
 }
 
-/* Claim a bulk page for one FAULT; waits for a free one, bounded. */
-static int xenlend_get_bulk(struct xenlend_transport *t)
+/**
+ * xenlend_bulk_get() - claim a bulk page for one request
+ * @t: the transport.
+ *
+ * Waits for a free page, bounded by XENLEND_REQUEST_TIMEOUT_MS.
+ *
+ * Return: the page's index, -ETIMEDOUT, or -EINTR/-ERESTARTSYS when killed.
+ */
+int xenlend_bulk_get(struct xenlend_transport *t)
 {
 	long ret;
 	int idx = -1;
@@ -416,10 +430,29 @@ static int xenlend_get_bulk(struct xenlend_transport *t)
 	return ret ? idx : -ETIMEDOUT;
 }
 
-static void xenlend_put_bulk(struct xenlend_transport *t, int idx)
+/**
+ * xenlend_bulk_put() - release a bulk page claimed with xenlend_bulk_get()
+ * @t: the transport.
+ * @idx: the page's index.
+ */
+void xenlend_bulk_put(struct xenlend_transport *t, int idx)
 {
 	clear_bit(idx, &t->bulk_busy);
 	wake_up(&t->bulk_wq);
+}
+
+/**
+ * xenlend_bulk_page() - the memory of a claimed bulk page
+ * @t: the transport.
+ * @idx: the page's index.
+ *
+ * The broker can write the page at any time: copy out before checking.
+ *
+ * Return: the page.
+ */
+void *xenlend_bulk_page(struct xenlend_transport *t, int idx)
+{
+	return t->bulk + (size_t)idx * XEN_PAGE_SIZE;
 }
 
 /**
@@ -445,7 +478,7 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 	u32 i, nr;
 	int idx, err;
 
-	idx = xenlend_get_bulk(t);
+	idx = xenlend_bulk_get(t);
 	if (idx < 0)
 		return idx;
 	xenlend_msg_init(&req, XENLEND_T_FAULT, 0);
@@ -468,12 +501,12 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 		err = -EPROTO;
 		goto out;
 	}
-	src = t->bulk + (size_t)idx * XEN_PAGE_SIZE;
+	src = xenlend_bulk_page(t, idx);
 	for (i = 0; i < nr; i++)
 		grefs[i] = le32_to_cpu(READ_ONCE(src[i]));
 	*lent = le64_to_cpu(rsp.u.fault_rsp.length);
 out:
-	xenlend_put_bulk(t, idx);
+	xenlend_bulk_put(t, idx);
 	return err;
 }
 
@@ -506,13 +539,16 @@ int xenlend_hello(struct xenlend_transport *t)
 	t->version = le32_to_cpu(rsp.u.hello_rsp.version);
 	t->max_lent_bytes = le64_to_cpu(rsp.u.hello_rsp.max_lent_bytes);
 	t->max_resources = le32_to_cpu(rsp.u.hello_rsp.max_resources);
+	t->features = le64_to_cpu(rsp.u.hello_rsp.features);
+	t->conn_gen++;
 	t->connected = !t->broken;
 	spin_unlock_irq(&t->lock);
 
 	dev_info(&t->xbdev->dev,
-		 "HELLO: connected to broker in domain %d, protocol v%u, lends up to %llu bytes in %u resources\n",
+		 "HELLO: connected to broker in domain %d, protocol v%u, lends up to %llu bytes in %u resources%s\n",
 		 t->xbdev->otherend_id, t->version, t->max_lent_bytes,
-		 t->max_resources);
+		 t->max_resources,
+		 t->features & XENLEND_F_RENDER ? ", renders" : "");
 	return 0;
 }
 
@@ -555,10 +591,15 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 	wake_up_all(&t->ring_space);
 	spin_unlock_irq(&t->lock);
 
-	/* Nothing lent may stay mapped once the broker can reuse it. */
+	/*
+	 * Nothing lent may stay mapped once the broker can reuse it, and no
+	 * fence may wait for a renderer that is gone.
+	 */
 	mutex_lock(&t->xdev_lock);
 	if (t->xdev && !READ_ONCE(t->ignore_revoke))
 		xenlend_bo_revoke_all(t->xdev);
+	if (t->xdev)
+		xenlend_fence_fail_all(t->xdev, -ENODEV);
 	mutex_unlock(&t->xdev_lock);
 
 	if (t->irq >= 0) {

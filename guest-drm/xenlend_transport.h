@@ -53,6 +53,9 @@ struct xenlend_device;
  * @version: negotiated protocol version.
  * @max_lent_bytes: from the HELLO response.
  * @max_resources: from the HELLO response.
+ * @features: XENLEND_F_* the broker granted in HELLO.
+ * @conn_gen: bumped by every successful HELLO; rendering contexts created
+ *	under an older value died with the broker that had them.
  * @test_hooks: debugfs injection enabled (module parameter).
  * @ignore_revoke: test hook: behave like a guest that never gives lent
  *	memory back (REVOKE unanswered, nothing unmapped on disconnect).
@@ -90,6 +93,8 @@ struct xenlend_transport {
 	u32 version;
 	u64 max_lent_bytes;
 	u32 max_resources;
+	u64 features;
+	u64 conn_gen;
 	bool test_hooks;
 	bool ignore_revoke;
 	struct dentry *debugfs;
@@ -116,6 +121,9 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		     struct xenlend_msg *rsp);
 int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
+int xenlend_bulk_get(struct xenlend_transport *t);
+void xenlend_bulk_put(struct xenlend_transport *t, int idx);
+void *xenlend_bulk_page(struct xenlend_transport *t, int idx);
 int xenlend_hello(struct xenlend_transport *t);
 int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
 		  bool write, u32 *grefs, u64 *lent);
