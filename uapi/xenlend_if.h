@@ -209,7 +209,7 @@ struct xenlend_hello_rsp {
  * CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT and FENCE are valid
  * only once it was granted.
  */
-#define XENLEND_F_RENDER		(1ull << 0)
+#define XENLEND_F_RENDER		0x1ull
 #define XENLEND_F_ALL			XENLEND_F_RENDER
 
 /* Kinds of resource. */
@@ -430,7 +430,7 @@ struct xenlend_ctx_destroy {
 #define XENLEND_SUBMIT_ALL		(XENLEND_SUBMIT_MORE | XENLEND_SUBMIT_FENCE)
 
 /** @XENLEND_SUBMIT_MAX_BYTES: largest command stream, all chunks together. */
-#define XENLEND_SUBMIT_MAX_BYTES	(1u << 20)
+#define XENLEND_SUBMIT_MAX_BYTES	0x100000u	/* 1 MiB */
 
 /**
  * struct xenlend_submit - SUBMIT request body (guest -> broker)
