@@ -48,6 +48,7 @@ enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
  * @host_memory: what backs host resources.
  * @host_memory_node: for HOST_MEM_GPU, the DRM node buffers come from.
  * @render_node: the dom0 GPU render node.
+ * @renderer: the render worker program; empty: guests get no renderer.
  * @control_socket: path of the control socket.
  */
 struct broker_config {
@@ -61,6 +62,7 @@ struct broker_config {
 	enum host_memory_kind host_memory;
 	char host_memory_node[256];
 	char render_node[256];
+	char renderer[256];
 	char control_socket[256];
 };
 
@@ -107,6 +109,68 @@ struct lend_ops {
 		     bool write, uint32_t *grefs, uint64_t *seq);
 };
 
+/* --- render.c: renderer requests, through the guest's worker ------------ */
+
+/* Renderer requests of one guest awaiting the worker: a ring's worth. */
+#define RENDER_MAX_PENDING	32
+/* Rendering contexts of one guest. */
+#define RENDER_MAX_CONTEXTS	64
+
+/**
+ * struct render_ctx - a rendering context of a guest
+ * @ctx_id: guest-chosen id (0: free slot).
+ * @capset_id: its capability set.
+ * @num_rings: its fence timelines.
+ * @submitted: per ring, the last fence id sent to the worker.
+ * @completed: per ring, the last fence id the worker completed.
+ * @told: per ring, the last fence id the guest was told about.
+ * @error: per ring, the status the next FENCE event carries.
+ */
+struct render_ctx {
+	uint32_t ctx_id;
+	uint32_t capset_id;
+	uint32_t num_rings;
+	uint64_t submitted[XENLEND_MAX_RINGS];
+	uint64_t completed[XENLEND_MAX_RINGS];
+	uint64_t told[XENLEND_MAX_RINGS];
+	uint32_t error[XENLEND_MAX_RINGS];
+};
+
+/**
+ * struct render_pending - a request the worker has not answered yet
+ * @id: the id it was forwarded with (0: free slot).
+ * @req: the guest's request, as validated.
+ */
+struct render_pending {
+	uint64_t id;
+	struct xenlend_msg req;
+};
+
+/**
+ * struct render_state - a guest's renderer
+ * @fd: socket to the guest's render worker; -1: no renderer.
+ * @failed: the worker died or broke the protocol; requests fail.
+ * @next_id: id of the next forwarded request.
+ * @pending: forwarded requests awaiting their response.
+ * @ctxs: RENDER_MAX_CONTEXTS contexts.
+ * @nr_ctxs: live entries of @ctxs.
+ * @stats_submits: command streams submitted with a fence.
+ * @stats_fences: fence completions the worker reported.
+ */
+struct render_state {
+	int fd;
+	bool failed;
+	uint64_t next_id;
+	struct render_pending pending[RENDER_MAX_PENDING];
+	struct render_ctx *ctxs;
+	uint32_t nr_ctxs;
+	uint64_t stats_submits;
+	uint64_t stats_fences;
+};
+
+/* Puts a response on the guest's control ring. */
+typedef void (*render_emit_fn)(void *arg, const struct xenlend_msg *rsp);
+
 /**
  * struct guest_state - what the protocol knows about one guest
  * @domid: the guest.
@@ -125,6 +189,8 @@ struct lend_ops {
  * @ops: where memory comes from; NULL: FAULT is not supported.
  * @ops_ctx: argument of @ops.
  * @bulk: the guest's bulk pages, @nr_bulk_pages of them, mapped.
+ * @features: XENLEND_F_* granted in HELLO.
+ * @render: the guest's renderer.
  */
 struct guest_state {
 	int domid;
@@ -143,15 +209,32 @@ struct guest_state {
 	const struct lend_ops *ops;
 	void *ops_ctx;
 	void *bulk;
+	uint64_t features;
+	struct render_state render;
 };
 
 int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 		     const struct broker_config *cfg);
 void guest_state_fini(struct guest_state *g);
-void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
+bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		   struct xenlend_msg *rsp);
 struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id);
 void guest_release_all(struct guest_state *g);
+
+int render_init(struct render_state *r);
+void render_fini(struct render_state *r);
+bool render_request(struct guest_state *g, const struct xenlend_msg *req,
+		    struct xenlend_msg *rsp);
+int render_read(struct guest_state *g, render_emit_fn emit, void *arg);
+void render_fail(struct guest_state *g, const char *why, render_emit_fn emit, void *arg);
+bool render_next_fence(struct guest_state *g, struct xenlend_msg *m);
+void render_fence_sent(struct guest_state *g, const struct xenlend_msg *m);
+
+/* --- render_worker.c: the per-guest worker process --------------------- */
+
+int render_worker_start(const char *path, int domid, int *pid);
+void render_worker_stop(int fd, int pid);
+void render_worker_reap(void);
 
 /* --- conn.c: one guest's rings, grants and event channel --------------- */
 
@@ -217,6 +300,7 @@ struct pending_revoke {
  * @evict_why: set when the guest broke the lending contract; the event loop
  *	then disconnects it for good (broker_evict()).
  * @banned: disconnected by broker_evict(); never served again.
+ * @render_pid: the guest's render worker, or 0.
  * @next: list link.
  */
 struct conn {
@@ -251,6 +335,7 @@ struct conn {
 	uint64_t late_revokes;
 	char evict_why[128];
 	bool banned;
+	int render_pid;
 	struct conn *next;
 };
 
@@ -259,6 +344,8 @@ void conn_disconnect(struct conn *c);
 int conn_fd(const struct conn *c);
 int conn_service(struct conn *c);
 int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
+void conn_send_fences(struct conn *c);
+int conn_render(struct conn *c);
 
 /* --- host_mem.c: the memory behind host resources ---------------------- */
 
@@ -303,6 +390,8 @@ struct broker {
 #define EPOLL_TAG_GUEST		(1ull << 63)
 /* epoll data of a guest's lending engine file: this bit, ORed with its domid. */
 #define EPOLL_TAG_HOST		(1ull << 62)
+/* epoll data of a guest's render worker socket: this bit, ORed with its domid. */
+#define EPOLL_TAG_RENDER	(1ull << 61)
 
 int broker_xs_open(struct broker *b);
 void broker_xs_close(struct broker *b);
@@ -311,6 +400,7 @@ void broker_handle_watch(struct broker *b);
 struct conn *broker_find_conn(struct broker *b, int domid);
 void broker_conn_failed(struct broker *b, struct conn *c, const char *why);
 void broker_evict(struct broker *b, struct conn *c);
+void broker_render_failed(struct broker *b, struct conn *c);
 
 /* --- control.c: the local control socket -------------------------------- */
 

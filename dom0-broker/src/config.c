@@ -132,6 +132,13 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 		} else {
 			ret = -EINVAL;
 		}
+	} else if (!strcmp(key, "renderer")) {
+		if (!strcmp(val, "none"))
+			c->renderer[0] = '\0';
+		else if (val[0] != '/')
+			ret = -EINVAL;
+		else
+			ret = set_string(c->renderer, sizeof(c->renderer), val);
 	} else if (!strcmp(key, "render_node")) {
 		ret = set_string(c->render_node, sizeof(c->render_node), val);
 	} else if (!strcmp(key, "control_socket")) {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "broker.h"
 
@@ -99,6 +100,17 @@ int conn_connect(struct conn *c)
 	lend_open(c);	/* without the engine, host resources are refused */
 	c->gs.ops = &lend_ops;
 	c->gs.ops_ctx = c;
+	if (c->cfg->renderer[0] && access(c->cfg->renderer, X_OK)) {
+		log_guest(c->domid, LOG_WARN, "no renderer: %s: %s", c->cfg->renderer,
+			  strerror(errno));
+	} else if (c->cfg->renderer[0]) {
+		err = render_worker_start(c->cfg->renderer, c->domid, &c->render_pid);
+		if (err >= 0)
+			c->gs.render.fd = err;
+		else
+			log_guest(c->domid, LOG_WARN, "no renderer: cannot start %s: %s",
+				  c->cfg->renderer, strerror(-err));
+	}
 	c->xgt = xengnttab_open(NULL, 0);
 	if (!c->xgt)
 		goto fail_errno;
@@ -161,6 +173,9 @@ void conn_disconnect(struct conn *c)
 			  " rejected)", c->gs.stats_requests, c->gs.stats_rejected);
 	c->connected = false;
 	c->more_work = false;
+	render_worker_stop(c->gs.render.fd, c->render_pid);
+	c->gs.render.fd = -1;
+	c->render_pid = 0;
 	/* Resources first: their grants end before the rings go away. */
 	guest_state_fini(&c->gs);
 	lend_close(c);
@@ -213,9 +228,10 @@ static int serve_ctrl(struct conn *c, int *notify_out)
 		while (c->ctrl.req_cons != rp && budget) {
 			RING_COPY_REQUEST(&c->ctrl, c->ctrl.req_cons, &req);
 			c->ctrl.req_cons++;
-			dispatch_ctrl(&c->gs, &req, &rsp);
-			*RING_GET_RESPONSE(&c->ctrl, c->ctrl.rsp_prod_pvt) = rsp;
-			c->ctrl.rsp_prod_pvt++;
+			if (dispatch_ctrl(&c->gs, &req, &rsp)) {
+				*RING_GET_RESPONSE(&c->ctrl, c->ctrl.rsp_prod_pvt) = rsp;
+				c->ctrl.rsp_prod_pvt++;
+			}
 			budget--;
 		}
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ctrl, notify);
@@ -252,6 +268,9 @@ static void evt_response(struct conn *c, const struct xenlend_msg *m)
 	}
 	if (type == (XENLEND_T_REVOKE | XENLEND_T_RESPONSE) &&
 	    lend_revoke_done(c, id, xenlend_msg_status(m)))
+		return;
+	if (type == (XENLEND_T_FENCE | XENLEND_T_RESPONSE) &&
+	    xenlend_msg_status(m) == XENLEND_S_OK)
 		return;
 	log_guest(c->domid, LOG_INFO, "%s id %" PRIu64 " answered: %s", xenlend_type_name(type),
 		  id, xenlend_status_name(xenlend_msg_status(m)));
@@ -307,7 +326,58 @@ int conn_service(struct conn *c)
 	if (notify)
 		xenevtchn_notify(c->xce, c->local_port);
 	lend_send_revokes(c);
+	conn_send_fences(c);
 	return 0;
+}
+
+/* render_emit_fn: a renderer response, put on the control ring at once. */
+static void emit_ctrl_rsp(void *arg, const struct xenlend_msg *rsp)
+{
+	struct conn *c = arg;
+	int notify;
+
+	if (!c->connected)
+		return;
+	/* Each answers a request consumed earlier, so a slot is free. */
+	*RING_GET_RESPONSE(&c->ctrl, c->ctrl.rsp_prod_pvt) = *rsp;
+	c->ctrl.rsp_prod_pvt++;
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ctrl, notify);
+	if (notify)
+		xenevtchn_notify(c->xce, c->local_port);
+}
+
+/**
+ * conn_send_fences() - tell the guest about completed fences
+ * @c: a connection.
+ *
+ * Sends FENCE events while the event ring has room; the rest go when the
+ * guest has answered some.
+ */
+void conn_send_fences(struct conn *c)
+{
+	struct xenlend_msg m;
+	uint64_t id;
+
+	while (c->connected && render_next_fence(&c->gs, &m)) {
+		if (conn_send_evt(c, &m, false, &id))
+			break;
+		render_fence_sent(&c->gs, &m);
+	}
+}
+
+/**
+ * conn_render() - the guest's render worker has sent something
+ * @c: a connected connection.
+ *
+ * Return: 0, or -EPIPE when the worker failed (it is then stopped by the
+ * caller; the guest's renderer requests fail from now on).
+ */
+int conn_render(struct conn *c)
+{
+	int err = render_read(&c->gs, emit_ctrl_rsp, c);
+
+	conn_send_fences(c);
+	return err;
 }
 
 /**

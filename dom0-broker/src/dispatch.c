@@ -24,7 +24,12 @@ int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 	g->nr_bulk_pages = nr_bulk_pages;
 	g->cfg = cfg;
 	g->resources = calloc(cfg->max_resources, sizeof(*g->resources));
-	return g->resources ? 0 : -ENOMEM;
+	if (!g->resources || render_init(&g->render)) {
+		free(g->resources);
+		g->resources = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void guest_state_fini(struct guest_state *g)
@@ -34,6 +39,7 @@ void guest_state_fini(struct guest_state *g)
 	g->resources = NULL;
 	g->nr_resources = 0;
 	g->hello_done = false;
+	render_fini(&g->render);
 }
 
 struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id)
@@ -72,13 +78,15 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
 	}
 	g->hello_done = true;
 	g->version = version;
+	g->features = le64_to_cpu(h->features) & (g->render.fd >= 0 ? XENLEND_F_RENDER : 0);
 	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 	rsp->u.hello_rsp.version = cpu_to_le32(version);
-	rsp->u.hello_rsp.features = cpu_to_le64(0);
+	rsp->u.hello_rsp.features = cpu_to_le64(g->features);
 	rsp->u.hello_rsp.max_lent_bytes = cpu_to_le64(g->cfg->max_lent_bytes);
 	rsp->u.hello_rsp.max_resources = cpu_to_le32(g->cfg->max_resources);
-	log_guest(g->domid, LOG_INFO, "HELLO: connected, protocol v%u, %u bulk pages",
-		  version, g->nr_bulk_pages);
+	log_guest(g->domid, LOG_INFO, "HELLO: connected, protocol v%u, %u bulk pages%s",
+		  version, g->nr_bulk_pages,
+		  g->features & XENLEND_F_RENDER ? ", renderer" : "");
 	return XENLEND_S_OK;
 }
 
@@ -195,12 +203,17 @@ void guest_release_all(struct guest_state *g)
  * dispatch_ctrl() - answer one control ring request
  * @g: the guest's protocol state.
  * @req: the request, copied off the ring, not yet validated.
- * @rsp: receives the response, always; its id echoes @req's.
+ * @rsp: receives the response unless the request went to the renderer;
+ *	its id echoes @req's.
  *
  * Malformed requests and requests out of sequence are answered with an error
- * status and logged with the reason; the connection stays up.
+ * status and logged with the reason; the connection stays up. Renderer
+ * requests are answered later, when the guest's render worker answers
+ * (render_read()).
+ *
+ * Return: true when @rsp holds the response, false when it comes later.
  */
-void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
+bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		   struct xenlend_msg *rsp)
 {
 	struct xenlend_verdict v = xenlend_msg_check(req, XENLEND_Q_CTRL_REQ);
@@ -213,7 +226,7 @@ void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		log_guest(g->domid, LOG_WARN, "rejected request type %#x (%s) id %llu: %s",
 			  type, xenlend_type_name(type), xenlend_msg_id(req), v.why);
 		xenlend_msg_init_rsp(rsp, req, v.status);
-		return;
+		return true;
 	}
 	if (type == XENLEND_T_HELLO) {
 		status = do_hello(g, req, rsp);
@@ -221,14 +234,14 @@ void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 			g->stats_rejected++;
 			xenlend_msg_init_rsp(rsp, req, status);
 		}
-		return;
+		return true;
 	}
 	if (!g->hello_done) {
 		g->stats_rejected++;
 		log_guest(g->domid, LOG_WARN, "rejected %s id %llu: request before HELLO",
 			  xenlend_type_name(type), xenlend_msg_id(req));
 		xenlend_msg_init_rsp(rsp, req, XENLEND_S_PROTO);
-		return;
+		return true;
 	}
 
 	switch (type) {
@@ -241,8 +254,14 @@ void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 	case XENLEND_T_FAULT:
 		status = do_fault(g, req, rsp);
 		if (status == XENLEND_S_OK)
-			return;
+			return true;
 		break;
+	case XENLEND_T_CAPSET_INFO:
+	case XENLEND_T_CAPSET:
+	case XENLEND_T_CTX_CREATE:
+	case XENLEND_T_CTX_DESTROY:
+	case XENLEND_T_SUBMIT:
+		return !render_request(g, req, rsp);
 	default:
 		status = XENLEND_S_PROTO;
 		break;
@@ -253,4 +272,5 @@ void dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 			  xenlend_msg_id(req), xenlend_status_name(status));
 	}
 	xenlend_msg_init_rsp(rsp, req, status);
+	return true;
 }

@@ -157,6 +157,10 @@ int main(int argc, char **argv)
 				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_GUEST));
 				if (c)
 					service(&b, c);
+			} else if (tag & EPOLL_TAG_RENDER) {
+				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_RENDER));
+				if (c && c->connected && conn_render(c))
+					broker_render_failed(&b, c);
 			} else if (tag & EPOLL_TAG_HOST) {
 				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_HOST));
 				if (c && c->connected)
@@ -175,6 +179,7 @@ int main(int argc, char **argv)
 			if (c->evict_why[0] && !c->banned)
 				broker_evict(&b, c);
 		}
+		render_worker_reap();
 	}
 	log_msg(LOG_INFO, "stopping");
 	sd_notify(0, "STOPPING=1");

@@ -166,6 +166,20 @@ static void conn_epoll(struct broker *b, struct conn *c, bool add)
 {
 	epoll_one(b, c, conn_fd(c), EPOLL_TAG_GUEST, add);
 	epoll_one(b, c, c->host_fd, EPOLL_TAG_HOST, add);
+	epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, add);
+}
+
+/**
+ * broker_render_failed() - stop a guest's render worker that failed
+ * @b: the broker.
+ * @c: the guest; it stays connected, its renderer requests fail.
+ */
+void broker_render_failed(struct broker *b, struct conn *c)
+{
+	epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, false);
+	render_worker_stop(c->gs.render.fd, c->render_pid);
+	c->gs.render.fd = -1;
+	c->render_pid = 0;
 }
 
 static void conn_drop(struct broker *b, struct conn *c)

@@ -25,7 +25,7 @@ static void hello_msg(struct xenlend_msg *m, uint32_t bulk)
 
 static uint32_t send(struct guest_state *g, struct xenlend_msg *req, struct xenlend_msg *rsp)
 {
-	dispatch_ctrl(g, req, rsp);
+	CHECK(dispatch_ctrl(g, req, rsp));
 	/* Whatever the request, the response is valid and matches it. */
 	CHECK(xenlend_msg_check(rsp, XENLEND_Q_CTRL_RSP).why == NULL);
 	CHECK_EQ(xenlend_msg_id(rsp), xenlend_msg_id(req));

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: a guest's renderer requests, through its render worker.
+ *
+ * The broker never renders itself: it checks a guest's CAPSET_INFO, CAPSET,
+ * CTX_CREATE, CTX_DESTROY and SUBMIT against what it knows of the guest's
+ * contexts, forwards them to the guest's worker (render_ipc.h) and answers
+ * the guest when the worker does. Meanwhile the guest's FAULTs are served:
+ * a slow renderer never holds up lending or revocation.
+ *
+ * The worker runs guest-controlled GPU code and is trusted no more than the
+ * guest: a packet it gets wrong (a response nobody asked for, a fence never
+ * submitted, a capability set larger than announced) counts as the worker
+ * failing. Then every pending request fails with XENLEND_S_IO and every
+ * submitted fence completes with that error, so the guest never waits for a
+ * renderer that is gone.
+ *
+ * Nothing here touches Xen; the caller passes a function that puts a
+ * response on the guest's control ring.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "render_ipc.h"
+
+/**
+ * render_init() - renderer state of a guest without a worker yet
+ * @r: the state.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int render_init(struct render_state *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	r->ctxs = calloc(RENDER_MAX_CONTEXTS, sizeof(*r->ctxs));
+	return r->ctxs ? 0 : -ENOMEM;
+}
+
+/**
+ * render_fini() - forget everything; the caller stops the worker
+ * @r: the state.
+ */
+void render_fini(struct render_state *r)
+{
+	free(r->ctxs);
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+}
+
+static struct render_ctx *find_ctx(struct render_state *r, uint32_t ctx_id)
+{
+	unsigned int i;
+
+	for (i = 0; ctx_id && i < RENDER_MAX_CONTEXTS; i++)
+		if (r->ctxs[i].ctx_id == ctx_id)
+			return &r->ctxs[i];
+	return NULL;
+}
+
+static struct render_ctx *free_ctx(struct render_state *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < RENDER_MAX_CONTEXTS; i++)
+		if (!r->ctxs[i].ctx_id)
+			return &r->ctxs[i];
+	return NULL;
+}
+
+static struct render_pending *find_pending(struct render_state *r, uint64_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < RENDER_MAX_PENDING; i++)
+		if (r->pending[i].id == id)
+			return &r->pending[i];
+	return NULL;
+}
+
+/* Send one packet: @m and @len bytes of @payload. 0, or a status. */
+static uint32_t send_packet(struct render_state *r, const struct xenlend_msg *m,
+			    const void *payload, size_t len)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)m, .iov_len = sizeof(*m) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+
+	if (sendmsg(r->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		return XENLEND_S_OK;
+	return errno == EAGAIN || errno == EWOULDBLOCK ? XENLEND_S_BUSY : XENLEND_S_IO;
+}
+
+/* Check a request against the guest's contexts; a status. */
+static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *req)
+{
+	struct render_state *r = &g->render;
+	const struct xenlend_submit *s = &req->u.submit;
+	struct render_ctx *ctx;
+	uint32_t ring;
+
+	switch (xenlend_msg_type(req)) {
+	case XENLEND_T_CAPSET:
+		if (le32_to_cpu(req->u.capset.bulk_idx) >= g->nr_bulk_pages || !g->bulk)
+			return XENLEND_S_INVAL;
+		return XENLEND_S_OK;
+	case XENLEND_T_CTX_CREATE:
+		if (find_ctx(r, le32_to_cpu(req->u.ctx_create.ctx_id)))
+			return XENLEND_S_EXIST;
+		if (!free_ctx(r))
+			return XENLEND_S_QUOTA;
+		return XENLEND_S_OK;
+	case XENLEND_T_CTX_DESTROY:
+		return find_ctx(r, le32_to_cpu(req->u.ctx_destroy.ctx_id)) ? XENLEND_S_OK
+									    : XENLEND_S_NOENT;
+	case XENLEND_T_SUBMIT:
+		ctx = find_ctx(r, le32_to_cpu(s->ctx_id));
+		if (!ctx)
+			return XENLEND_S_NOENT;
+		if (le32_to_cpu(s->bulk_idx) >= g->nr_bulk_pages || !g->bulk)
+			return XENLEND_S_INVAL;
+		ring = le32_to_cpu(s->ring_idx);
+		if (ring >= ctx->num_rings)
+			return XENLEND_S_RANGE;
+		if ((le32_to_cpu(s->flags) & XENLEND_SUBMIT_FENCE) &&
+		    le64_to_cpu(s->fence_id) <= ctx->submitted[ring])
+			return XENLEND_S_INVAL;
+		return XENLEND_S_OK;
+	default:
+		return XENLEND_S_OK;
+	}
+}
+
+/**
+ * render_request() - a guest's renderer request, already validated
+ * @g: the guest.
+ * @req: CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY or SUBMIT.
+ * @rsp: receives the response when it is answered at once.
+ *
+ * Return: true when the request went to the worker and its response comes
+ * later through render_read(); false when @rsp holds the answer.
+ */
+bool render_request(struct guest_state *g, const struct xenlend_msg *req,
+		    struct xenlend_msg *rsp)
+{
+	struct render_state *r = &g->render;
+	uint8_t chunk[RENDER_IPC_MAX_PAYLOAD];
+	struct render_pending *p;
+	struct xenlend_msg fwd;
+	size_t len = 0;
+	uint32_t status;
+
+	if (r->failed)
+		status = XENLEND_S_IO;
+	else if (!(g->features & XENLEND_F_RENDER) || r->fd < 0)
+		status = XENLEND_S_NOTSUP;
+	else
+		status = check_request(g, req);
+	p = find_pending(r, 0);	/* a free slot */
+	if (status == XENLEND_S_OK && !p)
+		status = XENLEND_S_BUSY;
+	if (status != XENLEND_S_OK)
+		goto answer;
+
+	fwd = *req;
+	fwd.hdr.id = cpu_to_le64(++r->next_id);
+	if (xenlend_msg_type(req) == XENLEND_T_CAPSET) {
+		fwd.u.capset.bulk_idx = 0;
+	} else if (xenlend_msg_type(req) == XENLEND_T_SUBMIT) {
+		/* One copy: the guest can rewrite its page at any time. */
+		len = le32_to_cpu(req->u.submit.length);
+		memcpy(chunk, (char *)g->bulk +
+		       (size_t)le32_to_cpu(req->u.submit.bulk_idx) * XENLEND_PAGE_SIZE, len);
+		fwd.u.submit.bulk_idx = 0;
+	}
+	status = send_packet(r, &fwd, chunk, len);
+	if (status != XENLEND_S_OK)
+		goto answer;
+	p->id = le64_to_cpu(fwd.hdr.id);
+	p->req = *req;
+	if (xenlend_msg_type(req) == XENLEND_T_SUBMIT &&
+	    (le32_to_cpu(req->u.submit.flags) & XENLEND_SUBMIT_FENCE)) {
+		struct render_ctx *ctx = find_ctx(r, le32_to_cpu(req->u.submit.ctx_id));
+
+		ctx->submitted[le32_to_cpu(req->u.submit.ring_idx)] =
+			le64_to_cpu(req->u.submit.fence_id);
+		r->stats_submits++;
+	}
+	return true;
+
+answer:
+	g->stats_refused++;
+	log_guest(g->domid, LOG_INFO, "refused %s id %llu: %s", xenlend_type_name(
+		  xenlend_msg_type(req)), xenlend_msg_id(req), xenlend_status_name(status));
+	xenlend_msg_init_rsp(rsp, req, status);
+	return false;
+}
+
+/* Every fence submitted on @ctx and not completed completes with @error. */
+static void ctx_fail_fences(struct render_ctx *ctx, uint32_t error)
+{
+	uint32_t i;
+
+	for (i = 0; i < ctx->num_rings; i++) {
+		if (ctx->completed[i] >= ctx->submitted[i])
+			continue;
+		ctx->completed[i] = ctx->submitted[i];
+		if (!ctx->error[i])
+			ctx->error[i] = error;
+	}
+}
+
+/**
+ * render_fail() - the worker is gone or broke its protocol
+ * @g: the guest.
+ * @why: for the log.
+ * @emit: puts a response on the guest's control ring.
+ * @arg: argument of @emit.
+ *
+ * Answers every pending request with XENLEND_S_IO and completes every
+ * submitted fence with that error. Further requests fail the same way.
+ */
+void render_fail(struct guest_state *g, const char *why, render_emit_fn emit, void *arg)
+{
+	struct render_state *r = &g->render;
+	struct xenlend_msg rsp;
+	unsigned int i;
+
+	if (r->failed)
+		return;
+	log_guest(g->domid, LOG_WARN, "render worker failed: %s", why);
+	r->failed = true;
+	for (i = 0; i < RENDER_MAX_PENDING; i++) {
+		if (!r->pending[i].id)
+			continue;
+		xenlend_msg_init_rsp(&rsp, &r->pending[i].req, XENLEND_S_IO);
+		emit(arg, &rsp);
+		r->pending[i].id = 0;
+	}
+	for (i = 0; i < RENDER_MAX_CONTEXTS; i++)
+		if (r->ctxs[i].ctx_id)
+			ctx_fail_fences(&r->ctxs[i], XENLEND_S_IO);
+}
+
+/* A FENCE from the worker; false if it is a lie. */
+static bool worker_fence(struct render_state *r, const struct xenlend_msg *m)
+{
+	const struct xenlend_fence *f = &m->u.fence;
+	struct render_ctx *ctx = find_ctx(r, le32_to_cpu(f->ctx_id));
+	uint32_t ring = le32_to_cpu(f->ring_idx);
+	uint64_t id = le64_to_cpu(f->fence_id);
+
+	if (!ctx || ring >= ctx->num_rings || id > ctx->submitted[ring])
+		return false;
+	if (id > ctx->completed[ring])
+		ctx->completed[ring] = id;
+	if (f->error && !ctx->error[ring])
+		ctx->error[ring] = le32_to_cpu(f->error);
+	r->stats_fences++;
+	return true;
+}
+
+/* A response from the worker to @p; false if it does not fit. */
+static bool worker_response(struct guest_state *g, struct render_pending *p,
+			    const struct xenlend_msg *m, const uint8_t *payload, size_t len,
+			    struct xenlend_msg *rsp)
+{
+	struct render_state *r = &g->render;
+	uint16_t type = xenlend_msg_type(&p->req);
+	uint32_t status = xenlend_msg_status(m), bulk_idx, size;
+	struct render_ctx *ctx;
+
+	if (xenlend_msg_type(m) != (type | XENLEND_T_RESPONSE))
+		return false;
+	if (status != XENLEND_S_OK || type != XENLEND_T_CAPSET) {
+		if (len)
+			return false;
+	}
+	*rsp = *m;
+	rsp->hdr.id = p->req.hdr.id;
+
+	switch (type) {
+	case XENLEND_T_CAPSET:
+		if (status != XENLEND_S_OK)
+			break;
+		size = le32_to_cpu(m->u.capset_rsp.size);
+		if (size != len || m->u.capset_rsp.capset_id != p->req.u.capset.capset_id ||
+		    m->u.capset_rsp.version != p->req.u.capset.version)
+			return false;
+		bulk_idx = le32_to_cpu(p->req.u.capset.bulk_idx);
+		memcpy((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE, payload, len);
+		rsp->u.capset_rsp.bulk_idx = p->req.u.capset.bulk_idx;
+		break;
+	case XENLEND_T_CTX_CREATE:
+		if (status != XENLEND_S_OK)
+			break;
+		ctx = free_ctx(r);
+		if (!ctx || find_ctx(r, le32_to_cpu(p->req.u.ctx_create.ctx_id))) {
+			/* Two creates of one id raced; the worker took both. */
+			xenlend_msg_init_rsp(rsp, &p->req, XENLEND_S_EXIST);
+			break;
+		}
+		memset(ctx, 0, sizeof(*ctx));
+		ctx->ctx_id = le32_to_cpu(p->req.u.ctx_create.ctx_id);
+		ctx->capset_id = le32_to_cpu(p->req.u.ctx_create.capset_id);
+		ctx->num_rings = le32_to_cpu(p->req.u.ctx_create.num_rings);
+		r->nr_ctxs++;
+		break;
+	case XENLEND_T_CTX_DESTROY:
+		ctx = find_ctx(r, le32_to_cpu(p->req.u.ctx_destroy.ctx_id));
+		if (ctx) {
+			memset(ctx, 0, sizeof(*ctx));
+			r->nr_ctxs--;
+		}
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/* One packet from the worker; false if the worker broke the protocol. */
+static bool worker_packet(struct guest_state *g, const uint8_t *buf, size_t n,
+			  render_emit_fn emit, void *arg)
+{
+	struct render_state *r = &g->render;
+	struct xenlend_msg m, rsp;
+	struct render_pending *p;
+	struct xenlend_verdict v;
+
+	if (n < sizeof(m))
+		return false;
+	memcpy(&m, buf, sizeof(m));
+	if (xenlend_msg_type(&m) == XENLEND_T_FENCE) {
+		v = xenlend_msg_check(&m, XENLEND_Q_EVT_REQ);
+		return v.status == XENLEND_S_OK && n == sizeof(m) && worker_fence(r, &m);
+	}
+	v = xenlend_msg_check(&m, XENLEND_Q_CTRL_RSP);
+	p = xenlend_msg_id(&m) ? find_pending(r, xenlend_msg_id(&m)) : NULL;
+	if (v.status != XENLEND_S_OK || !p)
+		return false;
+	if (!worker_response(g, p, &m, buf + sizeof(m), n - sizeof(m), &rsp))
+		return false;
+	p->id = 0;
+	emit(arg, &rsp);
+	return true;
+}
+
+/**
+ * render_read() - take every packet the worker has sent
+ * @g: the guest.
+ * @emit: puts a response on the guest's control ring.
+ * @arg: argument of @emit.
+ *
+ * Answers the guest's requests the worker answered and records completed
+ * fences (render_next_fence() hands them out). A worker that closed its
+ * socket or broke the protocol fails (render_fail()).
+ *
+ * Return: 0, or -EPIPE once the worker failed.
+ */
+int render_read(struct guest_state *g, render_emit_fn emit, void *arg)
+{
+	struct render_state *r = &g->render;
+	uint8_t buf[RENDER_IPC_MAX_PACKET];
+	ssize_t n;
+
+	if (r->fd < 0 || r->failed)
+		return r->failed ? -EPIPE : 0;
+	for (;;) {
+		n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			render_fail(g, n ? strerror(errno) : "it closed its socket", emit, arg);
+			return -EPIPE;
+		}
+		if ((size_t)n > sizeof(buf) ||
+		    !worker_packet(g, buf, (size_t)n, emit, arg)) {
+			render_fail(g, "it sent a packet that does not fit the protocol", emit,
+				    arg);
+			return -EPIPE;
+		}
+	}
+}
+
+/**
+ * render_next_fence() - the next FENCE event the guest has to get
+ * @g: the guest.
+ * @m: receives the FENCE request (id 0).
+ *
+ * The event is not marked as told: call render_fence_sent() once it is on
+ * the event ring. Completions of one ring are merged into one event.
+ *
+ * Return: true when @m holds an event.
+ */
+bool render_next_fence(struct guest_state *g, struct xenlend_msg *m)
+{
+	struct render_state *r = &g->render;
+	struct render_ctx *ctx;
+	unsigned int i;
+	uint32_t ring;
+
+	for (i = 0; r->ctxs && i < RENDER_MAX_CONTEXTS; i++) {
+		ctx = &r->ctxs[i];
+		for (ring = 0; ctx->ctx_id && ring < ctx->num_rings; ring++) {
+			if (ctx->completed[ring] <= ctx->told[ring])
+				continue;
+			xenlend_msg_init(m, XENLEND_T_FENCE, 0);
+			m->u.fence.ctx_id = cpu_to_le32(ctx->ctx_id);
+			m->u.fence.ring_idx = cpu_to_le32(ring);
+			m->u.fence.fence_id = cpu_to_le64(ctx->completed[ring]);
+			m->u.fence.error = cpu_to_le32(ctx->error[ring]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * render_fence_sent() - the event render_next_fence() gave is on its way
+ * @g: the guest.
+ * @m: that event.
+ */
+void render_fence_sent(struct guest_state *g, const struct xenlend_msg *m)
+{
+	struct render_ctx *ctx = find_ctx(&g->render, le32_to_cpu(m->u.fence.ctx_id));
+	uint32_t ring = le32_to_cpu(m->u.fence.ring_idx);
+
+	if (!ctx || ring >= ctx->num_rings)
+		return;
+	ctx->told[ring] = le64_to_cpu(m->u.fence.fence_id);
+	ctx->error[ring] = 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * render_ipc.h - the broker and its per-guest render worker (xenlend-render).
+ *
+ * The broker validates a guest's renderer request (CAPSET_INFO, CAPSET,
+ * CTX_CREATE, CTX_DESTROY, SUBMIT) with the wire codec, checks it against
+ * what it knows of the guest, and forwards it to the guest's worker over a
+ * SOCK_SEQPACKET socket pair. One packet is one struct xenlend_msg, in the
+ * wire layout, followed by an optional payload:
+ *
+ * Broker -> worker, requests (hdr.id is the broker's own id, never 0):
+ *   CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY: no payload.
+ *     CAPSET: u.capset.bulk_idx is 0.
+ *   SUBMIT: the chunk's bytes as payload; u.submit.length is their number
+ *     and u.submit.bulk_idx is 0.
+ *
+ * Worker -> broker:
+ *   Exactly one response per request, with the request's id, type with
+ *   XENLEND_T_RESPONSE, a status and the wire body, in any order.
+ *     CAPSET: the set's bytes as payload, u.capset_rsp.size is their number,
+ *     u.capset_rsp.bulk_idx is 0.
+ *     SUBMIT: answered as soon as the chunk is staged (the last chunk: as
+ *     soon as the stream is queued for execution); an error while executing
+ *     is reported by the stream's FENCE.
+ *   FENCE requests (hdr.id 0, no response): u.fence says that every fence up
+ *     to fence_id of (ctx_id, ring_idx) has completed, with error
+ *     XENLEND_S_OK, or XENLEND_S_INVAL when the stream was rejected, or
+ *     XENLEND_S_IO when the context was lost.
+ *
+ * The broker checks every packet of the worker as it checks a guest's (the
+ * worker runs guest-controlled GPU code and is no more trusted than that).
+ *
+ * The worker is started with the socket as file descriptor
+ * RENDER_WORKER_FD and exits when the socket reaches end of file.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_RENDER_IPC_H
+#define XENLEND_RENDER_IPC_H
+
+#include "xenlend_wire.h"
+
+/* Largest payload of one packet: one bulk page. */
+#define RENDER_IPC_MAX_PAYLOAD		XENLEND_PAGE_SIZE
+/* Largest packet. */
+#define RENDER_IPC_MAX_PACKET		(sizeof(struct xenlend_msg) + RENDER_IPC_MAX_PAYLOAD)
+/* File descriptor of the socket in the worker. */
+#define RENDER_WORKER_FD		3
+
+#endif /* XENLEND_RENDER_IPC_H */

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: the per-guest render worker process.
+ *
+ * virglrenderer keeps one global state per process and runs guest command
+ * streams in the calling process, so every guest gets its own worker
+ * (xenlend-render): guests cannot see each other's contexts, and a guest
+ * that crashes its renderer takes down nothing but its own worker. The
+ * broker talks to it over a SOCK_SEQPACKET pair (render_ipc.h) and kills it
+ * when the guest goes.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "render_ipc.h"
+
+/**
+ * render_worker_start() - start a guest's render worker
+ * @path: the worker program.
+ * @domid: the guest, for the worker's log lines.
+ * @pid: receives the worker's process id.
+ *
+ * The worker gets its end of the socket as RENDER_WORKER_FD and no other
+ * file of the broker.
+ *
+ * Return: the broker's end of the socket (non-blocking), or a negative errno.
+ */
+int render_worker_start(const char *path, int domid, int *pid)
+{
+	char dom[16];
+	int sv[2], err;
+	pid_t child;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv))
+		return -errno;
+	snprintf(dom, sizeof(dom), "%d", domid);
+	child = fork();
+	if (child < 0) {
+		err = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (!child) {
+		sigset_t none;
+
+		/* The broker blocks SIGTERM/SIGINT for its signalfd. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], RENDER_WORKER_FD) < 0 ||
+		    fcntl(RENDER_WORKER_FD, F_SETFL, 0) < 0)
+			_exit(127);
+		closefrom(RENDER_WORKER_FD + 1);
+		execl(path, path, "--domid", dom, (char *)NULL);
+		fprintf(stderr, "xenlend-broker: cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(sv[1]);
+	*pid = child;
+	log_msg(LOG_INFO, "dom%d: render worker %s started, pid %d", domid, path, (int)child);
+	return sv[0];
+}
+
+/**
+ * render_worker_stop() - stop a guest's render worker
+ * @fd: the broker's end of its socket, or -1.
+ * @pid: its process id, or 0.
+ *
+ * Closing the socket asks the worker to exit; SIGKILL makes sure it does
+ * (it may be stuck in guest-controlled GPU work). The process is reaped by
+ * render_worker_reap().
+ */
+void render_worker_stop(int fd, int pid)
+{
+	if (fd >= 0)
+		close(fd);
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	render_worker_reap();
+}
+
+/**
+ * render_worker_reap() - collect every worker that has exited
+ */
+void render_worker_reap(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+			log_msg(LOG_WARN, "render worker %d died of signal %d", (int)pid,
+				WTERMSIG(status));
+		else if (WIFEXITED(status) && WEXITSTATUS(status))
+			log_msg(LOG_WARN, "render worker %d exited with status %d", (int)pid,
+				WEXITSTATUS(status));
+	}
+}

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the broker's renderer forwarding (dom0-broker/src/render.c):
+ * the test plays the render worker on the other end of a socket pair.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "check.h"
+#include "render_ipc.h"
+
+#define BULK 4
+
+static struct broker_config cfg;
+static uint8_t bulk[BULK][XENLEND_PAGE_SIZE];
+
+/* Responses render_read() put on the "control ring". */
+static struct xenlend_msg emitted[RENDER_MAX_PENDING];
+static unsigned int nr_emitted;
+
+static void emit(void *arg, const struct xenlend_msg *rsp)
+{
+	(void)arg;
+	CHECK(xenlend_msg_check(rsp, XENLEND_Q_CTRL_RSP).why == NULL);
+	if (nr_emitted < RENDER_MAX_PENDING)
+		emitted[nr_emitted++] = *rsp;
+}
+
+/* A guest after HELLO; with a worker socket when @worker is not NULL. */
+static void guest_up(struct guest_state *g, int *worker, bool ask_render)
+{
+	struct xenlend_msg req, rsp;
+	int sv[2];
+
+	CHECK_EQ(guest_state_init(g, 7, BULK, &cfg), 0);
+	g->bulk = bulk;
+	if (worker) {
+		CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv), 0);
+		g->render.fd = sv[0];
+		*worker = sv[1];
+	}
+	xenlend_msg_init(&req, XENLEND_T_HELLO, 1);
+	req.u.hello.version_min = cpu_to_le32(1);
+	req.u.hello.version_max = cpu_to_le32(1);
+	req.u.hello.features = cpu_to_le64(ask_render ? XENLEND_F_RENDER : 0);
+	req.u.hello.nr_bulk_pages = cpu_to_le32(BULK);
+	CHECK(dispatch_ctrl(g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_OK);
+	CHECK_EQ(le64_to_cpu(rsp.u.hello_rsp.features),
+		 worker && ask_render ? XENLEND_F_RENDER : 0);
+	nr_emitted = 0;
+}
+
+static void guest_down(struct guest_state *g, int worker)
+{
+	if (g->render.fd >= 0)
+		close(g->render.fd);
+	if (worker >= 0)
+		close(worker);
+	guest_state_fini(g);
+}
+
+/* The worker side: the next packet, its payload length returned. */
+static ssize_t worker_recv(int fd, struct xenlend_msg *m, uint8_t *payload)
+{
+	uint8_t buf[RENDER_IPC_MAX_PACKET];
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n < (ssize_t)sizeof(*m))
+		return -1;
+	memcpy(m, buf, sizeof(*m));
+	if (payload)
+		memcpy(payload, buf + sizeof(*m), (size_t)n - sizeof(*m));
+	return n - (ssize_t)sizeof(*m);
+}
+
+static void worker_send(int fd, const struct xenlend_msg *m, const void *payload, size_t len)
+{
+	uint8_t buf[RENDER_IPC_MAX_PACKET + 64];
+
+	memcpy(buf, m, sizeof(*m));
+	if (len)
+		memcpy(buf + sizeof(*m), payload, len);
+	CHECK_EQ(send(fd, buf, sizeof(*m) + len, 0), sizeof(*m) + len);
+}
+
+/* The worker answers @fwd with @status and no body. */
+static void worker_answer(int fd, const struct xenlend_msg *fwd, uint32_t status)
+{
+	struct xenlend_msg rsp;
+
+	xenlend_msg_init_rsp(&rsp, fwd, status);
+	worker_send(fd, &rsp, NULL, 0);
+}
+
+static void ctx_create_msg(struct xenlend_msg *m, uint64_t id, uint32_t ctx, uint32_t rings)
+{
+	xenlend_msg_init(m, XENLEND_T_CTX_CREATE, id);
+	m->u.ctx_create.ctx_id = cpu_to_le32(ctx);
+	m->u.ctx_create.capset_id = cpu_to_le32(4);
+	m->u.ctx_create.num_rings = cpu_to_le32(rings);
+}
+
+static void submit_msg(struct xenlend_msg *m, uint64_t id, uint32_t ctx, uint32_t ring,
+		       uint64_t fence, uint32_t len)
+{
+	xenlend_msg_init(m, XENLEND_T_SUBMIT, id);
+	m->u.submit.ctx_id = cpu_to_le32(ctx);
+	m->u.submit.flags = cpu_to_le32(XENLEND_SUBMIT_FENCE);
+	m->u.submit.fence_id = cpu_to_le64(fence);
+	m->u.submit.ring_idx = cpu_to_le32(ring);
+	m->u.submit.bulk_idx = cpu_to_le32(2);
+	m->u.submit.length = cpu_to_le32(len);
+}
+
+/* A guest with context 3 (two rings) known to the broker. */
+static void guest_with_ctx(struct guest_state *g, int *worker)
+{
+	struct xenlend_msg req, rsp, fwd;
+
+	guest_up(g, worker, true);
+	ctx_create_msg(&req, 50, 3, 2);
+	CHECK(!dispatch_ctrl(g, &req, &rsp));
+	CHECK_EQ(worker_recv(*worker, &fwd, NULL), 0);
+	worker_answer(*worker, &fwd, XENLEND_S_OK);
+	CHECK_EQ(render_read(g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 50);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_OK);
+	nr_emitted = 0;
+}
+
+static void test_without_renderer(void)
+{
+	struct xenlend_msg req, rsp;
+	struct guest_state g;
+	int worker;
+
+	/* No worker: the feature is not granted and requests are refused. */
+	guest_up(&g, NULL, true);
+	xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 9);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOTSUP);
+	guest_down(&g, -1);
+
+	/* A worker, but the guest did not ask: refused the same way. */
+	guest_up(&g, &worker, false);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOTSUP);
+	CHECK_EQ(worker_recv(worker, &rsp, NULL), -1);
+	guest_down(&g, worker);
+}
+
+static void test_capset_through_bulk_page(void)
+{
+	uint8_t caps[300], payload[RENDER_IPC_MAX_PAYLOAD];
+	struct xenlend_msg req, rsp, fwd;
+	struct guest_state g;
+	int worker;
+
+	guest_up(&g, &worker, true);
+	xenlend_msg_init(&req, XENLEND_T_CAPSET, 77);
+	req.u.capset.capset_id = cpu_to_le32(2);
+	req.u.capset.version = cpu_to_le32(2);
+	req.u.capset.bulk_idx = cpu_to_le32(3);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_CAPSET);
+	CHECK(xenlend_msg_id(&fwd) != 0);
+	CHECK_EQ(le32_to_cpu(fwd.u.capset.bulk_idx), 0);
+
+	memset(caps, 0xab, sizeof(caps));
+	xenlend_msg_init_rsp(&rsp, &fwd, XENLEND_S_OK);
+	rsp.u.capset_rsp.capset_id = cpu_to_le32(2);
+	rsp.u.capset_rsp.version = cpu_to_le32(2);
+	rsp.u.capset_rsp.size = cpu_to_le32(sizeof(caps));
+	worker_send(worker, &rsp, caps, sizeof(caps));
+	memset(bulk, 0, sizeof(bulk));
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 77);
+	CHECK_EQ(le32_to_cpu(emitted[0].u.capset_rsp.bulk_idx), 3);
+	CHECK_EQ(le32_to_cpu(emitted[0].u.capset_rsp.size), sizeof(caps));
+	CHECK(!memcmp(bulk[3], caps, sizeof(caps)));
+	CHECK_EQ(bulk[2][0], 0);
+
+	/* A set whose size differs from its bytes: the worker is broken. */
+	nr_emitted = 0;
+	req.hdr.id = cpu_to_le64(78);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, payload), 0);
+	xenlend_msg_init_rsp(&rsp, &fwd, XENLEND_S_OK);
+	rsp.u.capset_rsp.capset_id = cpu_to_le32(2);
+	rsp.u.capset_rsp.version = cpu_to_le32(2);
+	rsp.u.capset_rsp.size = cpu_to_le32(sizeof(caps) + 4);
+	worker_send(worker, &rsp, caps, sizeof(caps));
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 78);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
+	/* ... and later requests fail at once. */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_IO);
+	guest_down(&g, worker);
+}
+
+static void test_submit_checks(void)
+{
+	struct xenlend_msg req, rsp;
+	struct guest_state g;
+	int worker;
+
+	guest_with_ctx(&g, &worker);
+	submit_msg(&req, 60, 4, 0, 1, 8);	/* no such context */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	submit_msg(&req, 61, 3, 2, 1, 8);	/* ring 2 of a two-ring context */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_RANGE);
+	submit_msg(&req, 62, 3, 0, 1, 8);
+	req.u.submit.bulk_idx = cpu_to_le32(BULK);	/* not published */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_INVAL);
+	ctx_create_msg(&req, 63, 3, 1);		/* exists */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_EXIST);
+	xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 64);
+	req.u.ctx_destroy.ctx_id = cpu_to_le32(9);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	/* Nothing of that reached the worker. */
+	CHECK_EQ(worker_recv(worker, &rsp, NULL), -1);
+	guest_down(&g, worker);
+}
+
+static void test_submit_and_fences(void)
+{
+	uint8_t payload[RENDER_IPC_MAX_PAYLOAD];
+	struct xenlend_msg req, rsp, fwd, fence;
+	struct guest_state g;
+	int worker;
+
+	guest_with_ctx(&g, &worker);
+	memcpy(bulk[2], "commands", 8);
+	submit_msg(&req, 70, 3, 1, 5, 8);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	/* The chunk was copied once; the guest rewriting its page is too late. */
+	memcpy(bulk[2], "XXXXXXXX", 8);
+	CHECK_EQ(worker_recv(worker, &fwd, payload), 8);
+	CHECK(!memcmp(payload, "commands", 8));
+	CHECK_EQ(le32_to_cpu(fwd.u.submit.bulk_idx), 0);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 70);
+
+	/* A fence id that does not increase is refused. */
+	submit_msg(&req, 71, 3, 1, 5, 0);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_INVAL);
+
+	CHECK(!render_next_fence(&g, &fence));
+	xenlend_msg_init(&fence, XENLEND_T_FENCE, 0);
+	fence.u.fence.ctx_id = cpu_to_le32(3);
+	fence.u.fence.ring_idx = cpu_to_le32(1);
+	fence.u.fence.fence_id = cpu_to_le64(5);
+	worker_send(worker, &fence, NULL, 0);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK(render_next_fence(&g, &fence));
+	CHECK(xenlend_msg_check(&fence, XENLEND_Q_EVT_REQ).why == NULL);
+	CHECK_EQ(le32_to_cpu(fence.u.fence.ctx_id), 3);
+	CHECK_EQ(le32_to_cpu(fence.u.fence.ring_idx), 1);
+	CHECK_EQ(le64_to_cpu(fence.u.fence.fence_id), 5);
+	CHECK_EQ(le32_to_cpu(fence.u.fence.error), 0);
+	/* Not yet sent (event ring full): offered again. */
+	CHECK(render_next_fence(&g, &fence));
+	render_fence_sent(&g, &fence);
+	CHECK(!render_next_fence(&g, &fence));
+
+	/* A fence nobody submitted: the worker is lying. */
+	fence.u.fence.fence_id = cpu_to_le64(6);
+	worker_send(worker, &fence, NULL, 0);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	guest_down(&g, worker);
+}
+
+static void test_worker_death(void)
+{
+	struct xenlend_msg req, rsp, fwd, fence;
+	struct guest_state g;
+	int worker;
+
+	guest_with_ctx(&g, &worker);
+	submit_msg(&req, 80, 3, 0, 2, 4);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 4);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	submit_msg(&req, 81, 3, 1, 7, 4);	/* taken, never answered */
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 4);
+	close(worker);
+
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	CHECK_EQ(nr_emitted, 2);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_OK);
+	CHECK_EQ(xenlend_msg_id(&emitted[1]), 81);
+	CHECK_EQ(xenlend_msg_status(&emitted[1]), XENLEND_S_IO);
+	/* Both rings' fences complete, with the error. */
+	CHECK(render_next_fence(&g, &fence));
+	CHECK_EQ(le64_to_cpu(fence.u.fence.fence_id), 2);
+	CHECK_EQ(le32_to_cpu(fence.u.fence.error), XENLEND_S_IO);
+	render_fence_sent(&g, &fence);
+	CHECK(render_next_fence(&g, &fence));
+	CHECK_EQ(le32_to_cpu(fence.u.fence.ring_idx), 1);
+	CHECK_EQ(le64_to_cpu(fence.u.fence.fence_id), 7);
+	render_fence_sent(&g, &fence);
+	CHECK(!render_next_fence(&g, &fence));
+	guest_down(&g, -1);
+}
+
+static void test_worker_garbage(void)
+{
+	struct xenlend_msg req, rsp, fwd;
+	struct guest_state g;
+	int worker;
+
+	/* A response to a request that was never forwarded. */
+	guest_with_ctx(&g, &worker);
+	xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 999);
+	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
+	worker_send(worker, &rsp, NULL, 0);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	guest_down(&g, worker);
+
+	/* A short packet. */
+	guest_with_ctx(&g, &worker);
+	CHECK_EQ(send(worker, "x", 1, 0), 1);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	guest_down(&g, worker);
+
+	/* A response of the wrong type. */
+	guest_with_ctx(&g, &worker);
+	xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 5);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	fwd.hdr.type = cpu_to_le16(XENLEND_T_CTX_DESTROY);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
+	guest_down(&g, worker);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST(test_without_renderer),
+		TEST(test_capset_through_bulk_page),
+		TEST(test_submit_checks),
+		TEST(test_submit_and_fences),
+		TEST(test_worker_death),
+		TEST(test_worker_garbage),
+	};
+
+	config_defaults(&cfg);
+	return test_main("render", cases, sizeof(cases) / sizeof(cases[0]));
+}
