@@ -191,6 +191,9 @@ typedef void (*render_emit_fn)(void *arg, const struct xenlend_msg *rsp);
  * @bulk: the guest's bulk pages, @nr_bulk_pages of them, mapped.
  * @features: XENLEND_F_* granted in HELLO.
  * @render: the guest's renderer.
+ * @render_start: starts the guest's render worker and sets @render.fd; NULL
+ *	when the broker has no renderer (or @render.fd is set already).
+ * @render_arg: argument of @render_start.
  */
 struct guest_state {
 	int domid;
@@ -211,6 +214,8 @@ struct guest_state {
 	void *bulk;
 	uint64_t features;
 	struct render_state render;
+	int (*render_start)(void *arg);
+	void *render_arg;
 };
 
 int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
@@ -301,6 +306,7 @@ struct pending_revoke {
  *	then disconnects it for good (broker_evict()).
  * @banned: disconnected by broker_evict(); never served again.
  * @render_pid: the guest's render worker, or 0.
+ * @epfd: the broker's epoll set.
  * @next: list link.
  */
 struct conn {
@@ -336,6 +342,7 @@ struct conn {
 	char evict_why[128];
 	bool banned;
 	int render_pid;
+	int epfd;
 	struct conn *next;
 };
 

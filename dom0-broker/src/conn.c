@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -52,6 +53,33 @@ static int read_u32(struct conn *c, const char *key, uint32_t max, uint32_t *out
 static volatile RING_IDX *ring_idx(RING_IDX *p)
 {
 	return (volatile RING_IDX *)p;
+}
+
+/*
+ * The guest's first renderer request: start its worker. Guests that never
+ * render cost no process.
+ */
+static int start_renderer(void *arg)
+{
+	struct conn *c = arg;
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.u64 = EPOLL_TAG_RENDER | (uint64_t)c->domid };
+	int fd;
+
+	fd = render_worker_start(c->cfg->renderer, c->domid, &c->render_pid);
+	if (fd < 0) {
+		log_guest(c->domid, LOG_WARN, "no renderer: cannot start %s: %s",
+			  c->cfg->renderer, strerror(-fd));
+		return fd;
+	}
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		log_guest(c->domid, LOG_WARN, "render worker: epoll: %s", strerror(errno));
+		render_worker_stop(fd, c->render_pid);
+		c->render_pid = 0;
+		return -EIO;
+	}
+	c->gs.render.fd = fd;
+	return 0;
 }
 
 /**
@@ -100,17 +128,12 @@ int conn_connect(struct conn *c)
 	lend_open(c);	/* without the engine, host resources are refused */
 	c->gs.ops = &lend_ops;
 	c->gs.ops_ctx = c;
-	if (c->cfg->renderer[0] && access(c->cfg->renderer, X_OK)) {
+	if (c->cfg->renderer[0] && access(c->cfg->renderer, X_OK))
 		log_guest(c->domid, LOG_WARN, "no renderer: %s: %s", c->cfg->renderer,
 			  strerror(errno));
-	} else if (c->cfg->renderer[0]) {
-		err = render_worker_start(c->cfg->renderer, c->domid, &c->render_pid);
-		if (err >= 0)
-			c->gs.render.fd = err;
-		else
-			log_guest(c->domid, LOG_WARN, "no renderer: cannot start %s: %s",
-				  c->cfg->renderer, strerror(-err));
-	}
+	else if (c->cfg->renderer[0])
+		c->gs.render_start = start_renderer;
+	c->gs.render_arg = c;
 	c->xgt = xengnttab_open(NULL, 0);
 	if (!c->xgt)
 		goto fail_errno;

@@ -78,7 +78,8 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
 	}
 	g->hello_done = true;
 	g->version = version;
-	g->features = le64_to_cpu(h->features) & (g->render.fd >= 0 ? XENLEND_F_RENDER : 0);
+	g->features = le64_to_cpu(h->features) &
+		      (g->render.fd >= 0 || g->render_start ? XENLEND_F_RENDER : 0);
 	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 	rsp->u.hello_rsp.version = cpu_to_le32(version);
 	rsp->u.hello_rsp.features = cpu_to_le64(g->features);

@@ -161,6 +161,9 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 	size_t len = 0;
 	uint32_t status;
 
+	if (!r->failed && r->fd < 0 && (g->features & XENLEND_F_RENDER) && g->render_start &&
+	    g->render_start(g->render_arg))
+		r->failed = true;
 	if (r->failed)
 		status = XENLEND_S_IO;
 	else if (!(g->features & XENLEND_F_RENDER) || r->fd < 0)

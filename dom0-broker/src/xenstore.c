@@ -169,6 +169,7 @@ static void conn_epoll(struct broker *b, struct conn *c, bool add)
 	epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, add);
 }
 
+
 /**
  * broker_render_failed() - stop a guest's render worker that failed
  * @b: the broker.
@@ -214,6 +215,7 @@ static void add_guest(struct broker *b, int domid)
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	free(name);
 	c->cfg = &b->cfg;
+	c->epfd = b->epfd;
 	c->xs = b->xs;
 	c->host_fd = -1;
 	c->gpu_fd = -1;
