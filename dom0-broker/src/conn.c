@@ -273,6 +273,7 @@ static void evt_response(struct conn *c, const struct xenlend_msg *m)
 	struct xenlend_verdict v = xenlend_msg_check(m, XENLEND_Q_EVT_RSP);
 	uint64_t id = xenlend_msg_id(m);
 	uint16_t type = xenlend_msg_type(m);
+	enum log_level lvl;
 	unsigned int i;
 
 	for (i = 0; i < CONN_MAX_EVT_PENDING; i++)
@@ -292,10 +293,10 @@ static void evt_response(struct conn *c, const struct xenlend_msg *m)
 	if (type == (XENLEND_T_REVOKE | XENLEND_T_RESPONSE) &&
 	    lend_revoke_done(c, id, xenlend_msg_status(m)))
 		return;
-	if (type == (XENLEND_T_FENCE | XENLEND_T_RESPONSE) &&
-	    xenlend_msg_status(m) == XENLEND_S_OK)
-		return;
-	log_guest(c->domid, LOG_INFO, "%s id %" PRIu64 " answered: %s", xenlend_type_name(type),
+	/* FENCE events are frequent: their acknowledgments are debug output. */
+	lvl = type == (XENLEND_T_FENCE | XENLEND_T_RESPONSE) &&
+	      xenlend_msg_status(m) == XENLEND_S_OK ? LOG_DEBUG : LOG_INFO;
+	log_guest(c->domid, lvl, "%s id %" PRIu64 " answered: %s", xenlend_type_name(type),
 		  id, xenlend_status_name(xenlend_msg_status(m)));
 }
 

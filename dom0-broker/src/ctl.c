@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	const char *path = "/run/xenlend/control";
-	char cmd[512] = "", reply[4097];
+	char cmd[512] = "", reply[16385];
 	int i = 1, fd;
 	ssize_t n;
 
