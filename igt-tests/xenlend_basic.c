@@ -257,18 +257,6 @@ static int test_close_file_with_live_mapping(int fd)
 }
 
 /* virtgpu ioctls not implemented yet fail cleanly instead of misbehaving. */
-static int test_unimplemented_fail_cleanly(int fd)
-{
-	struct drm_virtgpu_context_init ci = { 0 };
-	struct drm_virtgpu_execbuffer eb = { 0 };
-	struct drm_virtgpu_3d_wait wt = { 0 };
-
-	subtest_assert(ioctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci) == -1);
-	subtest_assert(ioctl(fd, DRM_IOCTL_VIRTGPU_EXECBUFFER, &eb) == -1);
-	subtest_assert(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &wt) == -1);
-	return SUBTEST_SUCCESS;
-}
-
 static sigjmp_buf sigbus_jmp;
 
 static void on_sigbus(int sig)
@@ -344,7 +332,6 @@ static const struct subtest tests[] = {
 	{ .name = "mmap-pattern", .fn = test_mmap_pattern },
 	{ .name = "close-with-live-mapping", .fn = test_close_with_live_mapping },
 	{ .name = "close-file-with-live-mapping", .fn = test_close_file_with_live_mapping },
-	{ .name = "unimplemented-fail-cleanly", .fn = test_unimplemented_fail_cleanly },
 	{ .name = "unbind-with-live-mapping", .fn = test_unbind_with_live_mapping,
 	  .explicit_only = true },
 };

@@ -35,10 +35,11 @@ chroot "$T" sh -ec "
 			-o /build/out/xenlend-\$t-test /build/src/tests/guest/\$t-test.c \
 			/build/src/tests/guest/guest-util.c
 	done
-	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
-		-I/build/src/tests/guest -o /build/out/xenlend_basic \
-		/build/src/igt-tests/xenlend_basic.c /build/src/igt-tests/subtest.c \
-		/build/src/tests/guest/guest-util.c
+	for t in xenlend_basic xenlend_render; do
+		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
+			-I/build/src/tests/guest -o /build/out/\$t /build/src/igt-tests/\$t.c \
+			/build/src/igt-tests/subtest.c /build/src/tests/guest/guest-util.c
+	done
 	cd /build/src/tests/vectors
 	cc -std=c11 -Wall -Wextra -Werror -I../../uapi -o /build/out/gen-vectors gen-vectors.c vectors.c
 	/build/out/gen-vectors >/build/out/vectors.txt" >"$O/build.log" 2>&1 || {
@@ -63,7 +64,7 @@ cp "$T/usr/bin/busybox" "$D/bin/busybox"
 cp "$B/src/xenlend.ko" "$D/xenlend.ko"
 xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/drm.ko.xz" >"$D/drm.ko"
 cp "$B/out/xenlend-lend-test" "$B/out/xenlend-hostile-test" "$B/out/xenlend-stress-test" \
-	"$B/out/xenlend_basic" "$D/"
+	"$B/out/xenlend_basic" "$B/out/xenlend_render" "$D/"
 cp "$TOP/tests/e2e/domu-init.sh" "$D/init"
 cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"
 cp "$B/out/vectors.txt" "$D/vectors.txt"

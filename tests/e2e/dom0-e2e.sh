@@ -198,11 +198,19 @@ run_guest() {
 				"$BLOG")" -ge "$nevt"
 		check "$name: valid FENCE answered after malformed events" \
 			grep -q "dom$domid: FENCE id [0-9]* answered: ok" "$BLOG"
+		# Summary lines: xenlend_basic, then xenlend_render.
 		sed -n 's/^Summary: \([0-9]*\) subtests: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2 \3/p' \
-			"$log" | head -n 1 >/tmp/igt-$name
+			"$log" >/tmp/igt-$name
 		read -r n_all n_pass n_fail </tmp/igt-$name || true
 		check "$name: igt xenlend_basic: ${n_pass:-?} of ${n_all:-?} subtests passed, ${n_fail:-?} failed" \
 			test -n "$n_all" -a "${n_fail:-1}" = 0 -a "${n_pass:-0}" -gt 0
+		n_all= n_pass= n_fail=
+		sed -n 2p /tmp/igt-$name >/tmp/igt-render-$name
+		read -r n_all n_pass n_fail </tmp/igt-render-$name || true
+		check "$name: igt xenlend_render (virglrenderer in dom0): ${n_pass:-?} of ${n_all:-?} subtests passed, ${n_fail:-?} failed" \
+			test -n "$n_all" -a "${n_fail:-1}" = 0 -a "${n_pass:-0}" = "$n_all"
+		check "$name: broker started a render worker for it" \
+			grep -q "dom$domid: render worker .* started" "$BLOG"
 	fi
 	if [ "$MODE" = check ] && [ "$role" = lend ] && [ "$2" = pvh ]; then
 		check "$name: igt unbind-with-live-mapping (SIGBUS, ENODEV, clean close)" \
@@ -391,6 +399,8 @@ check "every guest gone: no xenlend backend left in xenstore" \
 	test -z "$(xenstore-list /local/domain/0/backend/xenlend 2>/dev/null)"
 check "every guest gone: the broker maps no lent memory (memfds, GPU buffers)" \
 	test "$(grep -cE 'memfd:|/dev/dri/' /proc/$BPID/maps)" = 0
+check "every guest gone: no render worker left" \
+	test -z "$(grep -l 'xenlend-rende[r]' /proc/[0-9]*/cmdline 2>/dev/null)"
 
 kill -TERM "$BPID"
 check "broker stopped cleanly on SIGTERM" wait_for 10 sh -c "! kill -0 $BPID 2>/dev/null"

@@ -72,6 +72,8 @@ flood)
 		sh /xenlend-domu-tests.sh
 		echo "XENLEND-DOMU: igt xenlend_basic"
 		/xenlend_basic
+		echo "XENLEND-DOMU: igt xenlend_render"
+		/xenlend_render
 		# Last: it takes the device away for the rest of this boot.
 		/xenlend_basic --run-subtest unbind-with-live-mapping
 		dmesg | tail -n 5

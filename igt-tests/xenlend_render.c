@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend_render: capability sets, rendering contexts, command submission
+ * and fences of the render node, against the broker's real renderer
+ * (virglrenderer in a render worker in dom0), with good and bad arguments.
+ * Runs in a test domU whose broker has a renderer: no renderer is a failure.
+ *
+ * usage: xenlend_render [--run-subtest NAME]
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/virtgpu_drm.h>
+#include <linux/sync_file.h>
+
+#include "guest-util.h"
+#include "subtest.h"
+
+#define PAGE 4096u
+
+/* virtio-gpu capability set ids. */
+#define CAPSET_VIRGL2	2
+#define CAPSET_VENUS	4
+#define CAPSET_DRM	6
+
+/*
+ * struct virgl_caps_v2 (virgl_hw.h of Mesa and virglrenderer): byte offsets
+ * of the fields checked here, and the capability bit the broker must hide
+ * (GL persistent buffers would live in the worker's heap, which cannot be
+ * lent safely; see docs/RESEARCH-virglrenderer.md).
+ */
+#define VIRGL_CAPS_MAX_VERSION		0
+#define VIRGL_CAPS_GLSL_LEVEL		264
+#define VIRGL_CAPS_CAPABILITY_BITS	392
+#define VIRGL_CAP_ARB_BUFFER_STORAGE	(1u << 31)
+
+/* virgl command stream: header dword = cmd | object << 8 | length << 16. */
+#define VIRGL_CCMD_SET_SUB_CTX		28
+#define VIRGL_CCMD_CREATE_SUB_CTX	29
+#define VIRGL_CMD(cmd, len)		((uint32_t)(cmd) | (uint32_t)(len) << 16)
+
+/* Bound on waiting for a fence: a hang guard, not a timing assertion. */
+#define FENCE_WAIT_MS	60000
+
+static int open_render_node(void)
+{
+	return open_xenlend(NULL);
+}
+
+static int getparam(int fd, uint64_t param, int *value)
+{
+	struct drm_virtgpu_getparam gp = { .param = param, .value = (uintptr_t)value };
+
+	return ioctl(fd, DRM_IOCTL_VIRTGPU_GETPARAM, &gp);
+}
+
+static int get_caps(int fd, uint32_t id, uint32_t ver, void *buf, uint32_t size)
+{
+	struct drm_virtgpu_get_caps gc = {
+		.cap_set_id = id, .cap_set_ver = ver, .addr = (uintptr_t)buf, .size = size,
+	};
+
+	return ioctl(fd, DRM_IOCTL_VIRTGPU_GET_CAPS, &gc);
+}
+
+static int context_init(int fd, uint32_t capset, uint32_t rings)
+{
+	struct drm_virtgpu_context_set_param p[2] = {
+		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, capset },
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, rings },
+	};
+	struct drm_virtgpu_context_init ci = { .num_params = 2,
+					       .ctx_set_params = (uintptr_t)p };
+
+	return ioctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci);
+}
+
+/* EXECBUFFER of @dwords with an out-fence on @ring; the fence fd or -1. */
+static int submit(int fd, const uint32_t *dwords, uint32_t n, uint32_t ring,
+		  const uint32_t *bos, uint32_t nr_bos)
+{
+	struct drm_virtgpu_execbuffer eb = {
+		.flags = VIRTGPU_EXECBUF_FENCE_FD_OUT | VIRTGPU_EXECBUF_RING_IDX,
+		.size = n * 4,
+		.command = (uintptr_t)dwords,
+		.bo_handles = (uintptr_t)bos,
+		.num_bo_handles = nr_bos,
+		.ring_idx = ring,
+		.fence_fd = -1,
+	};
+
+	if (ioctl(fd, DRM_IOCTL_VIRTGPU_EXECBUFFER, &eb))
+		return -1;
+	return eb.fence_fd;
+}
+
+/* Wait for a sync_file; its status: 1 signalled, < 0 error, 0 timeout. */
+static int fence_wait(int fence)
+{
+	struct sync_file_info info = { 0 };
+	struct pollfd pfd = { .fd = fence, .events = POLLIN };
+
+	if (poll(&pfd, 1, FENCE_WAIT_MS) != 1)
+		return 0;
+	if (ioctl(fence, SYNC_IOC_FILE_INFO, &info))
+		return -1000;
+	return info.status;
+}
+
+/* CREATE_SUB_CTX(1), SET_SUB_CTX(1), then @extra SET_SUB_CTX(1): 4 + 2n dwords. */
+static uint32_t *virgl_stream(uint32_t extra, uint32_t *n)
+{
+	uint32_t *s = calloc(4 + 2 * extra, 4), i;
+
+	if (!s)
+		return NULL;
+	s[0] = VIRGL_CMD(VIRGL_CCMD_CREATE_SUB_CTX, 1);
+	s[1] = 1;
+	for (i = 0; i <= extra; i++) {
+		s[2 + 2 * i] = VIRGL_CMD(VIRGL_CCMD_SET_SUB_CTX, 1);
+		s[3 + 2 * i] = 1;
+	}
+	*n = 4 + 2 * extra;
+	return s;
+}
+
+static int test_getparam_render(int fd)
+{
+	int v = 0;
+
+	subtest_assert(!getparam(fd, VIRTGPU_PARAM_3D_FEATURES, &v));
+	subtest_assert(v == 1);
+	subtest_assert(!getparam(fd, VIRTGPU_PARAM_CONTEXT_INIT, &v));
+	subtest_assert(v == 1);
+	subtest_assert(!getparam(fd, VIRTGPU_PARAM_CAPSET_QUERY_FIX, &v));
+	subtest_assert(v == 1);
+	subtest_assert(!getparam(fd, VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs, &v));
+	printf("capability sets %#x\n", v);
+	subtest_assert(v & (1 << CAPSET_VIRGL2));
+	subtest_assert(v & (1 << CAPSET_VENUS));
+	subtest_assert(!(v & (1 << CAPSET_DRM)));
+	return SUBTEST_SUCCESS;
+}
+
+static int test_get_caps_virgl2(int fd)
+{
+	uint8_t caps[PAGE];
+	uint32_t u;
+
+	memset(caps, 0xee, sizeof(caps));
+	subtest_assert(!get_caps(fd, CAPSET_VIRGL2, 2, caps, sizeof(caps)));
+	memcpy(&u, caps + VIRGL_CAPS_MAX_VERSION, 4);
+	subtest_assert(u >= 2);
+	memcpy(&u, caps + VIRGL_CAPS_GLSL_LEVEL, 4);
+	printf("glsl level %u\n", u);
+	subtest_assert(u >= 130 && u < 1000);
+	memcpy(&u, caps + VIRGL_CAPS_CAPABILITY_BITS, 4);
+	printf("capability bits %#x\n", u);
+	subtest_assert(u != 0);
+	subtest_assert(!(u & VIRGL_CAP_ARB_BUFFER_STORAGE));
+	/* A short buffer gets the start of the same set. */
+	memset(caps, 0, sizeof(caps));
+	subtest_assert(!get_caps(fd, CAPSET_VIRGL2, 2, caps, 8));
+	memcpy(&u, caps + VIRGL_CAPS_MAX_VERSION, 4);
+	subtest_assert(u >= 2);
+	subtest_assert(caps[8] == 0);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_get_caps_venus(int fd)
+{
+	uint32_t caps[64] = { 0 };
+
+	subtest_assert(!get_caps(fd, CAPSET_VENUS, 0, caps, sizeof(caps)));
+	printf("venus wire format version %u\n", caps[0]);
+	subtest_assert(caps[0] != 0);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_get_caps_bad(int fd)
+{
+	struct drm_virtgpu_get_caps gc = { .cap_set_id = CAPSET_VIRGL2, .cap_set_ver = 2 };
+	uint8_t caps[PAGE];
+
+	subtest_assert_errno(get_caps(fd, CAPSET_VIRGL2, 2, caps, 0), EINVAL);
+	subtest_assert_errno(get_caps(fd, CAPSET_DRM, 0, caps, sizeof(caps)), EINVAL);
+	subtest_assert_errno(get_caps(fd, 99, 0, caps, sizeof(caps)), EINVAL);
+	subtest_assert_errno(get_caps(fd, CAPSET_VIRGL2, 99, caps, sizeof(caps)), EINVAL);
+	subtest_assert_errno(get_caps(fd, CAPSET_VIRGL2, 2, (void *)8, sizeof(caps)), EFAULT);
+	gc.addr = (uintptr_t)caps;
+	gc.size = sizeof(caps);
+	gc.pad = 1;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_GET_CAPS, &gc), EINVAL);
+	return SUBTEST_SUCCESS;
+}
+
+static int init_params(int fd, const struct drm_virtgpu_context_set_param *p, uint32_t n)
+{
+	struct drm_virtgpu_context_init ci = { .num_params = n, .ctx_set_params = (uintptr_t)p };
+
+	return ioctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci);
+}
+
+static int test_context_init_bad(int fd)
+{
+	struct drm_virtgpu_context_set_param p[5] = {
+		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, CAPSET_VIRGL2 },
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 },
+		{ VIRTGPU_CONTEXT_PARAM_POLL_RINGS_MASK, 0 },
+		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, CAPSET_VIRGL2 },
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 },
+	};
+	struct drm_virtgpu_context_set_param q;
+	struct drm_virtgpu_context_init ci = { .num_params = 1, .pad = 1,
+					       .ctx_set_params = (uintptr_t)p };
+
+	subtest_assert_errno(init_params(fd, p, 0), EINVAL);
+	subtest_assert_errno(init_params(fd, p, 5), EINVAL);
+	subtest_assert_errno(init_params(fd, p, 4), EINVAL);	/* CAPSET_ID twice */
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci), EINVAL);
+	subtest_assert_errno(init_params(fd, (void *)8, 1), EFAULT);
+	q = (struct drm_virtgpu_context_set_param){ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 };
+	subtest_assert_errno(init_params(fd, &q, 1), EINVAL);	/* no capability set */
+	q = (struct drm_virtgpu_context_set_param){ 99, 0 };
+	subtest_assert_errno(init_params(fd, &q, 1), EINVAL);
+	q = (struct drm_virtgpu_context_set_param){ VIRTGPU_CONTEXT_PARAM_DEBUG_NAME, 0 };
+	subtest_assert_errno(init_params(fd, &q, 1), EINVAL);
+	subtest_assert_errno(context_init(fd, CAPSET_DRM, 1), EINVAL);
+	subtest_assert_errno(context_init(fd, 1u << 20, 1), EINVAL);
+	subtest_assert_errno(context_init(fd, CAPSET_VIRGL2, 0), EINVAL);
+	subtest_assert_errno(context_init(fd, CAPSET_VIRGL2, 65), EINVAL);
+	p[2].value = 1;
+	subtest_assert_errno(init_params(fd, p, 3), EINVAL);	/* POLL_RINGS_MASK */
+	/* After all that, the file can still get its context, once. */
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert_errno(context_init(fd, CAPSET_VIRGL2, 1), EEXIST);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_virgl_submit_fence(int fd)
+{
+	uint32_t n, *s = virgl_stream(0, &n);
+	int f, st;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	f = submit(fd, s, n, 0, NULL, 0);
+	subtest_assert(f >= 0);
+	st = fence_wait(f);
+	printf("fence status %d\n", st);
+	subtest_assert(st == 1);
+	close(f);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_virgl_submit_chunks(int fd)
+{
+	uint32_t n, *s = virgl_stream(3 * PAGE / 8, &n);	/* four bulk pages' worth */
+	int f1, f2;
+
+	subtest_assert(s);
+	subtest_assert(n * 4 > 3 * PAGE);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	f1 = submit(fd, s, n, 0, NULL, 0);
+	subtest_assert(f1 >= 0);
+	f2 = submit(fd, s + 2, n - 2, 0, NULL, 0);
+	subtest_assert(f2 >= 0);
+	subtest_assert(fence_wait(f1) == 1);
+	subtest_assert(fence_wait(f2) == 1);
+	close(f1);
+	close(f2);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_virgl_junk_then_valid(int fd)
+{
+	uint32_t junk[256], n, *s = virgl_stream(0, &n);
+	int f, st, fd2;
+
+	subtest_assert(s);
+	memset(junk, 0xa5, sizeof(junk));
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	f = submit(fd, junk, 256, 0, NULL, 0);
+	subtest_assert(f >= 0);
+	st = fence_wait(f);
+	printf("junk stream: fence status %d\n", st);
+	subtest_assert(st != 0);	/* completes, with or without an error */
+	close(f);
+	/* The renderer still serves the guest (a context in error may not). */
+	fd2 = open_render_node();
+	subtest_assert(fd2 >= 0);
+	subtest_assert(!context_init(fd2, CAPSET_VIRGL2, 1));
+	f = submit(fd2, s, n, 0, NULL, 0);
+	subtest_assert(f >= 0);
+	st = fence_wait(f);
+	printf("valid stream after it: fence status %d\n", st);
+	subtest_assert(st == 1);
+	close(f);
+	close(fd2);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_venus_submit_fence(int fd)
+{
+	int f;
+
+	subtest_assert(!context_init(fd, CAPSET_VENUS, 1));
+	f = submit(fd, NULL, 0, 0, NULL, 0);
+	subtest_assert(f >= 0);
+	subtest_assert(fence_wait(f) == 1);
+	close(f);
+	return SUBTEST_SUCCESS;
+}
+
+static int execbuffer(int fd, struct drm_virtgpu_execbuffer *eb)
+{
+	return ioctl(fd, DRM_IOCTL_VIRTGPU_EXECBUFFER, eb);
+}
+
+static int test_execbuffer_bad(int fd)
+{
+	uint32_t n, *s = virgl_stream(0, &n), bogus = 4242;
+	struct drm_virtgpu_execbuffer eb, good = {
+		.size = n * 4, .command = (uintptr_t)s, .fence_fd = -1,
+	};
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 2));
+	eb = good;
+	eb.flags = 0x80;
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	eb = good;
+	eb.size = 6;
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	eb = good;
+	eb.size = (1u << 20) + 4;
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	eb = good;
+	eb.flags = VIRTGPU_EXECBUF_RING_IDX;
+	eb.ring_idx = 2;
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	eb = good;
+	eb.command = 8;
+	subtest_assert_errno(execbuffer(fd, &eb), EFAULT);
+	eb = good;
+	eb.bo_handles = (uintptr_t)&bogus;
+	eb.num_bo_handles = 1;
+	subtest_assert_errno(execbuffer(fd, &eb), ENOENT);
+	eb = good;
+	eb.flags = VIRTGPU_EXECBUF_FENCE_FD_IN;
+	eb.fence_fd = 0;	/* stdin, not a sync_file */
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	eb = good;
+	eb.num_in_syncobjs = 1;
+	subtest_assert_errno(execbuffer(fd, &eb), EOPNOTSUPP);
+	/* The context is fine afterwards. */
+	eb = good;
+	subtest_assert(!execbuffer(fd, &eb));
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_fences_in_and_wait(int fd)
+{
+	struct drm_virtgpu_resource_create_blob rc = {
+		.blob_mem = VIRTGPU_BLOB_MEM_HOST3D,
+		.blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+		.size = PAGE,
+	};
+	struct drm_virtgpu_3d_wait w = { 0 };
+	uint32_t n, *s = virgl_stream(0, &n);
+	struct drm_virtgpu_execbuffer eb;
+	int f;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &rc));
+	f = submit(fd, s, n, 0, &rc.bo_handle, 1);
+	subtest_assert(f >= 0);
+	/* A submission after it that waits for its fence first. */
+	eb = (struct drm_virtgpu_execbuffer){
+		.flags = VIRTGPU_EXECBUF_FENCE_FD_IN, .size = n * 4,
+		.command = (uintptr_t)s, .fence_fd = f,
+	};
+	subtest_assert(!execbuffer(fd, &eb));
+	subtest_assert(fence_wait(f) == 1);
+	/* The object's submission is done: WAIT returns at once. */
+	w.handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w));
+	w.flags = VIRTGPU_WAIT_NOWAIT;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w));
+	w.flags = 2;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w), EINVAL);
+	w.flags = 0;
+	w.handle = 4242;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w), ENOENT);
+	close(f);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_close_with_pending_fence(int fd)
+{
+	uint32_t n, *s = virgl_stream(0, &n);
+	int f;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	f = submit(fd, s, n, 0, NULL, 0);
+	subtest_assert(f >= 0);
+	/* Closing the file ends the context; its fence still completes. */
+	subtest_assert(!close(fd));
+	subtest_assert(fence_wait(f) != 0);
+	close(f);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static const struct subtest tests[] = {
+	{ .name = "getparam-render", .fn = test_getparam_render },
+	{ .name = "get-caps-virgl2", .fn = test_get_caps_virgl2 },
+	{ .name = "get-caps-venus", .fn = test_get_caps_venus },
+	{ .name = "get-caps-bad", .fn = test_get_caps_bad },
+	{ .name = "context-init-bad", .fn = test_context_init_bad },
+	{ .name = "virgl-submit-fence", .fn = test_virgl_submit_fence },
+	{ .name = "virgl-submit-chunks", .fn = test_virgl_submit_chunks },
+	{ .name = "virgl-junk-then-valid", .fn = test_virgl_junk_then_valid },
+	{ .name = "venus-submit-fence", .fn = test_venus_submit_fence },
+	{ .name = "execbuffer-bad", .fn = test_execbuffer_bad },
+	{ .name = "fences-in-and-wait", .fn = test_fences_in_and_wait },
+	{ .name = "close-with-pending-fence", .fn = test_close_with_pending_fence },
+};
+
+int main(int argc, char **argv)
+{
+	const char *only = argc == 3 && !strcmp(argv[1], "--run-subtest") ? argv[2] : NULL;
+
+	return subtests_run(tests, sizeof(tests) / sizeof(tests[0]), open_render_node, only);
+}
