@@ -365,6 +365,21 @@ run_hostile() {
 		head -c $((kb * 1024)) /dev/zero | tr '\0' 'Z' >/run/pressure/fill 2>/dev/null
 		echo "XENLEND-E2E: $name: dom0 filled $(du -m /run/pressure/fill | cut -f1) MiB of free memory"
 		umount /run/pressure
+		# It still maps dom0 memory: saving it (as migration would) is
+		# refused by its driver, and the toolstack gives up.
+		t0=$(up)
+		if xl save -c "$name" /run/borrower.save >/tmp/save-$name.log 2>&1; then
+			ko "$name: xl save of a guest that maps dom0 memory succeeded"
+		else
+			echo "XENLEND-E2E: $name: xl save failed after $(echo "$(up) $t0" |
+				awk '{print $1 - $2}')s: $(grep -m1 -i 'suspend' /tmp/save-$name.log)"
+		fi
+		rm -f /run/borrower.save
+		err=$(xenstore-read "/local/domain/$domid/error/device/xenlend/0/error" 2>&1)
+		check "$name: its driver refused save/migration with a clear error ($err)" \
+			sh -c "echo '$err' | grep -q 'refusing to save or migrate'"
+		check "$name: still running after the refused save" \
+			sh -c "xl list '$name' | grep -q '$name'"
 		echo go >"$(xenstore-read /local/domain/$domid/console/tty)"
 	else
 		ko "$name: never noticed the disconnect"

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("HOSTILE: PASS the broker disconnected us; ready-for-pressure\n");
-	if (wait_go(120)) {
+	if (wait_go(300)) {	/* dom0 also tries to save us meanwhile */
 		printf("HOSTILE: FAIL dom0 never said go\n");
 		return 1;
 	}
