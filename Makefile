@@ -5,6 +5,8 @@
 #   make run     build what is missing, boot Xen + dom0 + a PV and a PVH domU
 #                in QEMU and show the guest <-> broker handshake (the demo)
 #   make check   every test tier: unit, fuzz replay, static, end to end
+#   make bench   benchmarks in the Xen environment, as ratios against
+#                baselines of the same run (CSV and PNG under the cache)
 #
 # Everything downloaded or built outside the tree is cached under
 # $(XENLEND_CACHE) (default /var/cache/xenlend). Needs root (debootstrap,
@@ -41,6 +43,9 @@ e2e: images
 check: deps
 	@sh scripts/check.sh
 
+bench: images
+	@sh scripts/bench.sh
+
 fuzz: deps
 	@$(MAKE) -s -C tests fuzz
 
@@ -48,4 +53,4 @@ clean:
 	@$(MAKE) -s -C tests clean
 	@$(MAKE) -s -C dom0-broker clean
 
-.PHONY: all deps env images run unit replay static e2e check fuzz clean
+.PHONY: all deps env images run unit replay static e2e check bench fuzz clean

@@ -4,7 +4,7 @@
 # /init of the test dom0 (no systemd): mount, load the Xen modules, start
 # xenstored, xen-init-dom0 and xenconsoled, load vgem as the stand-in GPU,
 # then run the end-to-end script and power the machine off.
-# Kernel command line: xenlend.mode=demo|check, e2e_shell for a shell.
+# Kernel command line: xenlend.mode=demo|check|bench, e2e_shell for a shell.
 export PATH=/usr/lib/xen-4.20/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -23,9 +23,8 @@ modprobe vgem && echo "XENLEND-E2E: vgem loaded: $(ls /dev/dri | tr '\n' ' ')"
 insmod /xenlend/xenlend-host.ko && echo "XENLEND-E2E: lending engine loaded"
 xl info | grep -E 'xen_version|virt_caps'
 
-MODE=demo
-grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
-sh /xenlend/dom0-e2e.sh $MODE
+MODE=$(sed -n 's/.*xenlend\.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
+sh /xenlend/dom0-e2e.sh "${MODE:-demo}"
 echo "XENLEND-E2E: exit $?"
 grep -q e2e_shell /proc/cmdline && exec setsid sh -c 'exec sh </dev/hvc0 >/dev/hvc0 2>&1'
 busybox poweroff -f

@@ -3,7 +3,7 @@
 #
 # Boot Xen 4.20 with the test dom0 in QEMU (TCG: KVM cannot run Xen on these
 # machines) and run the end-to-end script in it.
-# usage: run-vm.sh demo|check [LOGFILE]
+# usage: run-vm.sh demo|check|bench [LOGFILE]
 # env: XENLEND_QEMU_TIMEOUT (seconds, default 600), XENLEND_SHELL=1 for an
 #      interactive dom0 shell at the end (Ctrl-a x quits QEMU).
 # Exit status 0 iff the dom0 script reported no failure.

@@ -7,7 +7,8 @@
 # mode the guests also run their protocol tests, and this side injects
 # malformed events into each guest. Prints
 # "XENLEND-E2E: RESULT N passed, M failed"; exit status 0 iff M is 0.
-# usage: dom0-e2e.sh demo|check
+# In "bench" mode it only runs the benchmark guest (tests/guest/bench.c).
+# usage: dom0-e2e.sh demo|check|bench
 MODE=${1:-demo}
 R=/xenlend
 BLOG=/var/log/xenlend-broker.log
@@ -396,6 +397,18 @@ echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
 # and let this script punch holes into it; the demo needs them too.
 start_broker
 check "broker started from its unit (pid $BPID)" test -S /run/xenlend/control
+
+if [ "$MODE" = bench ]; then
+	create_guest domu-bench pvh bench &&
+		check "benchmark guest finished" wait_for 1200 gone domu-bench
+	gone domu-bench || xl destroy domu-bench
+	show_console domu-bench
+	check "benchmark figures complete" grep -q 'BENCH: done$' "$log"
+	kill -TERM "$BPID"
+	echo "XENLEND-E2E: RESULT $pass passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+fi
 
 run_guest domu-pv pv
 if xl info | grep -q 'virt_caps.*hvm'; then

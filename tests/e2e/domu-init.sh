@@ -50,6 +50,10 @@ stress)
 	/xenlend-stress-test 300 8
 	echo "XENLEND-DOMU: stress-test exit $?"
 	;;
+bench)
+	/xenlend-bench 64
+	echo "XENLEND-DOMU: bench exit $?"
+	;;
 flood)
 	# Keep the control ring full of valid FAULTs (for a 1 MiB host
 	# resource of our own) until dom0 destroys us.

@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# `make bench`: boot the Xen environment in bench mode (one PVH guest runs
+# tests/guest/bench.c), then keep its figures as a CSV and a PNG plot of the
+# ratios under $XENLEND_CACHE/bench/ and print them. Every figure is a ratio
+# against a baseline measured in the same guest process moments apart; the
+# absolute times depend on this machine and on TCG and mean little.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+host_apt_install python3-matplotlib
+OUT=$XENLEND_CACHE/bench
+mkdir -p "$OUT"
+LOG=$OUT/run-bench.log
+sh "$HERE/xen-env/run-vm.sh" bench "$LOG" || die "bench run failed, see $LOG"
+CSV=$OUT/bench-$(date +%Y%m%d-%H%M%S).csv
+grep -o 'BENCH,.*' "$LOG" | tr -d '\r' >"$CSV"
+cp "$CSV" "$OUT/bench.csv"
+/usr/bin/python3 "$HERE/bench-plot.py" "$CSV" "$OUT/bench.png"
+log "figures: $CSV (also $OUT/bench.csv), plot: $OUT/bench.png"
+column -s, -t "$CSV"

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-bench: runs in a PVH test domU and measures xenlend against a
+ * baseline taken in the same process, the same way, moments apart:
+ *   first-touch    reading one word per page of a fresh lent object vs. a
+ *                  fresh anonymous mapping of the guest's own memory, at
+ *                  several sizes;
+ *   write/read     memcpy into and out of an already mapped lent object vs.
+ *                  guest memory (steady state: no fault involved);
+ *   broker-rtt     GET_CAPS (a round trip guest -> broker -> render worker)
+ *                  vs. GETPARAM of a guest-local value;
+ *   submit-fence   EXECBUFFER of an empty venus stream plus waiting for its
+ *                  fence vs. GET_CAPS.
+ * Each figure is the median of REPS runs. Output: one CSV line per figure,
+ * "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
+ * baseline time: 1.0 is "as fast as the baseline"). Nothing is judged here.
+ *
+ * usage: xenlend-bench [MAX_MIB]
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/virtgpu_drm.h>
+
+#include "guest-util.h"
+
+#define TAG	"BENCH"
+#define REPS	5
+#define PAGE	4096ull
+
+typedef double (*bench_fn)(int fd, uint64_t size, int lent);
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+/* A fresh mapping: lent memory, or the guest's own. NULL on failure. */
+static uint64_t *fresh(int fd, uint64_t size, int lent, struct lent_blob *b)
+{
+	void *p;
+
+	if (lent)
+		return blob_create_map(fd, size, b, TAG) ? NULL : b->w;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void release(int fd, uint64_t *w, uint64_t size, int lent, struct lent_blob *b)
+{
+	if (lent)
+		blob_unmap_close(fd, b);
+	else
+		munmap(w, size);
+}
+
+static double first_touch(int fd, uint64_t size, int lent)
+{
+	volatile uint64_t sink = 0;
+	struct lent_blob b;
+	uint64_t *w = fresh(fd, size, lent, &b);
+	double t;
+
+	if (!w)
+		return -1;
+	t = now_s();
+	for (uint64_t off = 0; off < size; off += PAGE)
+		sink += w[off / 8];
+	t = now_s() - t;
+	(void)sink;
+	release(fd, w, size, lent, &b);
+	return t;
+}
+
+static double copy(int fd, uint64_t size, int lent, int into)
+{
+	struct lent_blob b;
+	uint64_t *w = fresh(fd, size, lent, &b);
+	char *buf = malloc(size);
+	double t;
+
+	if (!w || !buf) {
+		free(buf);
+		return -1;
+	}
+	memset(buf, 0x5a, size);
+	memset(w, 0, size);	/* fault everything in first */
+	t = now_s();
+	if (into)
+		memcpy(w, buf, size);
+	else
+		memcpy(buf, w, size);
+	t = now_s() - t;
+	release(fd, w, size, lent, &b);
+	free(buf);
+	return t;
+}
+
+static double write_bw(int fd, uint64_t size, int lent)
+{
+	return copy(fd, size, lent, 1);
+}
+
+static double read_bw(int fd, uint64_t size, int lent)
+{
+	return copy(fd, size, lent, 0);
+}
+
+/* Time of @n GET_CAPS (lent = 1) or GETPARAM (lent = 0). */
+static double broker_rtt(int fd, uint64_t n, int lent)
+{
+	uint32_t caps[64];
+	int value;
+	struct drm_virtgpu_get_caps gc = {
+		.cap_set_id = 4, .addr = (uintptr_t)caps, .size = sizeof(caps),
+	};
+	struct drm_virtgpu_getparam gp = {
+		.param = VIRTGPU_PARAM_RESOURCE_BLOB, .value = (uintptr_t)&value,
+	};
+	double t = now_s();
+
+	for (uint64_t i = 0; i < n; i++)
+		if (lent ? ioctl(fd, DRM_IOCTL_VIRTGPU_GET_CAPS, &gc) :
+			   ioctl(fd, DRM_IOCTL_VIRTGPU_GETPARAM, &gp))
+			return -1;
+	return now_s() - t;
+}
+
+/* Time of @n empty venus submissions, each waited for (lent = 1), or GET_CAPS. */
+static double submit_fence(int fd, uint64_t n, int lent)
+{
+	static int ctx_fd = -1;
+	struct drm_virtgpu_context_set_param p[2] = {
+		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, 4 },
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 },
+	};
+	struct drm_virtgpu_context_init ci = { .num_params = 2,
+					       .ctx_set_params = (uintptr_t)p };
+	double t;
+
+	if (!lent)
+		return broker_rtt(fd, n, 1);
+	if (ctx_fd < 0) {
+		ctx_fd = open_xenlend(NULL);
+		if (ctx_fd < 0 || ioctl(ctx_fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci))
+			return -1;
+	}
+	t = now_s();
+	for (uint64_t i = 0; i < n; i++) {
+		struct drm_virtgpu_execbuffer eb = {
+			.flags = VIRTGPU_EXECBUF_FENCE_FD_OUT | VIRTGPU_EXECBUF_RING_IDX,
+			.fence_fd = -1,
+		};
+		struct pollfd pfd = { .events = POLLIN };
+
+		if (ioctl(ctx_fd, DRM_IOCTL_VIRTGPU_EXECBUFFER, &eb))
+			return -1;
+		pfd.fd = eb.fence_fd;
+		if (poll(&pfd, 1, 60000) != 1)
+			return -1;
+		close(eb.fence_fd);
+	}
+	return now_s() - t;
+}
+
+/* Median of REPS runs of @fn for xenlend and the baseline, alternating. */
+static int report(int fd, const char *name, bench_fn fn, uint64_t size)
+{
+	double x[REPS], base[REPS], mx, mb;
+
+	for (int i = 0; i < REPS; i++) {
+		x[i] = fn(fd, size, 1);
+		base[i] = fn(fd, size, 0);
+		if (x[i] < 0 || base[i] < 0) {
+			printf("%s: FAIL %s at %llu: %s\n", TAG, name, (unsigned long long)size,
+			       strerror(errno));
+			return 1;
+		}
+	}
+	mx = median(x, REPS);
+	mb = median(base, REPS);
+	printf("BENCH,%s,%llu,%.6f,%.6f,%.3f\n", name, (unsigned long long)size, mx, mb,
+	       mb > 0 ? mx / mb : 0.0);
+	fflush(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t max = (argc > 1 ? strtoull(argv[1], NULL, 0) : 64) << 20;
+	int fd = open_xenlend(TAG), failed = 0;
+
+	if (fd < 0) {
+		printf("%s: FAIL no xenlend render node\n", TAG);
+		return 1;
+	}
+	printf("BENCH,name,size,xenlend_s,baseline_s,ratio\n");
+	for (uint64_t size = 1 << 20; size <= max; size *= 4)
+		failed |= report(fd, "first-touch", first_touch, size);
+	failed |= report(fd, "write", write_bw, max);
+	failed |= report(fd, "read", read_bw, max);
+	failed |= report(fd, "broker-rtt", broker_rtt, 200);
+	failed |= report(fd, "submit-fence", submit_fence, 200);
+	printf("%s: done%s\n", TAG, failed ? " (some figures missing)" : "");
+	return failed;
+}
