@@ -6,7 +6,11 @@
 #   tools/    QEMU 10, Xen 4.20 hypervisor, Debian kernel 6.12 + headers and
 #             the compilers and -dev packages that build the guest module and
 #             the broker for trixie.
-#   dom0root/ dom0 userspace: Xen 4.20 tools, xenstored, kmod, libdrm.
+#             With virglrenderer and Mesa (llvmpipe, lavapipe) it also builds
+#             and runs the render worker natively (scripts/render-check.sh).
+#   dom0root/ dom0 userspace: Xen 4.20 tools, xenstored, kmod, libdrm, and
+#             the render worker's runtime: virglrenderer, its render server,
+#             EGL/GL/GBM and Vulkan with Mesa's software drivers.
 # Each root carries a stamp of the package list it was built from; a root whose
 # stamp differs from this script's list is rebuilt, one that matches is reused.
 set -eu
@@ -14,10 +18,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
 
 SUITE=trixie
+# What xenlend-render needs at run time besides libvirglrenderer1: the venus
+# render server, EGL surfaceless + desktop GL (epoxy dlopens libEGL.so.1 and
+# libGL.so.1) on llvmpipe, GBM, and Vulkan with lavapipe.
+RENDER_PKGS="virgl-server libegl1 libegl-mesa0 libgl1 libglx-mesa0 libgl1-mesa-dri \
+libgbm1 mesa-vulkan-drivers libvulkan1"
 TOOLS_PKGS="qemu-system-x86 xen-hypervisor-4.20-amd64 linux-headers-amd64 \
 gcc make libc6-dev libxen-dev libdrm-dev libsystemd-dev pkg-config \
-busybox-static cpio perl sparse linux-source"
-DOM0_PKGS="xen-utils-4.20 xenstore-utils busybox kmod libdrm2 libsystemd0"
+busybox-static cpio perl sparse linux-source \
+libvirglrenderer-dev $RENDER_PKGS"
+DOM0_PKGS="xen-utils-4.20 xenstore-utils busybox kmod libdrm2 libsystemd0 \
+libvirglrenderer1 $RENDER_PKGS"
 
 host_apt_install debootstrap cpio python3 zstd
 MIRROR=$(debian_mirror)
