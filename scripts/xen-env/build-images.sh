@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Build xenlend.ko and the broker inside the trixie tools root, then the boot
-# images under $XENLEND_CACHE/img: xen (the hypervisor, uncompressed for
-# QEMU's multiboot loader), vmlinuz, domU.cpio.gz and dom0.cpio.
+# Build xenlend.ko, the broker and its render worker inside the trixie tools
+# root, then the boot images under $XENLEND_CACHE/img: xen (the hypervisor,
+# uncompressed for QEMU's multiboot loader), vmlinuz, domU.cpio.gz and
+# dom0.cpio.
 # The dom0 base archive is cached and rebuilt only when the dom0 root changes.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ XENVER=4.20
 mkdir -p "$O"
 
 # --- compile, from a fresh copy of the sources
-log "building xenlend.ko and xenlend-broker for $KVER"
+log "building xenlend.ko, xenlend-broker and xenlend-render for $KVER"
 rm -rf "$B/src"
 mkdir -p "$B/src"
 cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
@@ -30,9 +31,10 @@ chroot "$T" sh -ec "
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src CONFIG_DRM_XENLEND=m W=1 modules
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src/dom0-broker/kernel W=1 modules
 	make -s -C /build/src/dom0-broker O=/build/out
-	for t in lend hostile stress; do
+	make -s -C /build/src/dom0-broker O=/build/out render
+	for t in lend-test hostile-test stress-test bench; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
-			-o /build/out/xenlend-\$t-test /build/src/tests/guest/\$t-test.c \
+			-o /build/out/xenlend-\$t /build/src/tests/guest/\$t.c \
 			/build/src/tests/guest/guest-util.c
 	done
 	for t in xenlend_basic xenlend_render; do
@@ -64,7 +66,7 @@ cp "$T/usr/bin/busybox" "$D/bin/busybox"
 cp "$B/src/xenlend.ko" "$D/xenlend.ko"
 xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/drm.ko.xz" >"$D/drm.ko"
 cp "$B/out/xenlend-lend-test" "$B/out/xenlend-hostile-test" "$B/out/xenlend-stress-test" \
-	"$B/out/xenlend_basic" "$B/out/xenlend_render" "$D/"
+	"$B/out/xenlend-bench" "$B/out/xenlend_basic" "$B/out/xenlend_render" "$D/"
 cp "$TOP/tests/e2e/domu-init.sh" "$D/init"
 cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"
 cp "$B/out/vectors.txt" "$D/vectors.txt"
@@ -72,23 +74,32 @@ chmod +x "$D/init"
 (cd "$D" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU.cpio.gz"
 
 # --- dom0: the base root (cached) plus what changes with every build
+# Left out of the base root: documentation, translations, apt's caches, and
+# Mesa's Vulkan drivers for real GPUs and its debugging layers (dom0 renders
+# with llvmpipe and lavapipe only; each driver is 10-20 MiB).
 if [ ! -f "$O/dom0-base.cpio" ] || [ "$R/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] ||
-   [ "$T/.xenlend-stamp" -nt "$O/dom0-base.cpio" ]; then
+   [ "$T/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] || [ "$HERE/build-images.sh" -nt "$O/dom0-base.cpio" ]; then
 	log "packing the dom0 base root"
 	S=$O/dom0-modules
 	rm -rf "$S"
 	mkdir -p "$S/usr/lib/modules"
 	cp -a "$T/usr/lib/modules/$KVER" "$S/usr/lib/modules/"
 	( cd "$R" && find . -xdev \( -path ./usr/share/doc -o -path ./usr/share/man \
-		-o -path ./usr/share/locale -o -path ./var/cache/apt -o -path ./var/lib/apt/lists \) \
+		-o -path ./usr/share/locale -o -path ./var/cache/apt -o -path ./var/lib/apt/lists \
+		-o \( -path './usr/lib/*/libvulkan_*.so' ! -name libvulkan_lvp.so \) \
+		-o \( -path './usr/share/vulkan/icd.d/*' ! -name lvp_icd.json \) \
+		-o -path ./usr/share/vulkan/explicit_layer.d -o -name 'libVkLayer_MESA_overlay.so' \
+		-o -name 'libVkLayer_INTEL_nullhw.so' \) \
 		-prune -o -print | cpio -o -H newc --quiet
 	  cd "$S" && find . | cpio -o -H newc --quiet ) >"$O/dom0-base.cpio.tmp"
 	mv "$O/dom0-base.cpio.tmp" "$O/dom0-base.cpio"
 fi
 X=$O/dom0-extra
 rm -rf "$X"
-mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/etc/xenlend" "$X/usr/lib/systemd/system" "$X/etc/xen"
+mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/usr/libexec" "$X/etc/xenlend" \
+	"$X/usr/lib/systemd/system" "$X/etc/xen"
 cp "$B/out/xenlend-broker" "$X/usr/sbin/"
+cp "$B/out/xenlend-render" "$X/usr/libexec/"
 cp "$B/out/xenlend-ctl" "$X/usr/bin/"
 cp "$B/src/dom0-broker/kernel/xenlend-host.ko" "$X/xenlend/"
 cp "$TOP/dom0-broker/xenlend-broker.service" "$X/usr/lib/systemd/system/"

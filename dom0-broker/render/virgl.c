@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-render: every call into virglrenderer.
+ *
+ * The library keeps one global state per process, which is why there is one
+ * worker per guest. Its return conventions are mixed (see
+ * docs/RESEARCH-virglrenderer.md §2): the wrappers here hand back what the
+ * library returned and say which kind of errno it is.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <virglrenderer.h>
+
+#include "worker.h"
+
+/*
+ * Byte offset of capability_bits in struct virgl_caps_v2 (virglrenderer
+ * src/virgl_hw.h, 1.1.0; the layout is ABI with Mesa's guest driver):
+ * struct virgl_caps_v1 (308 bytes: max_version, four 64-byte format masks,
+ * the 4-byte bool set and eleven 32-bit limits), then nine floats (point
+ * sizes, line widths, LOD bias) and twelve 32-bit limits
+ * (max_geom_output_vertices .. shader_buffer_offset_alignment).
+ */
+#define CAPS_V2_CAPABILITY_BITS_OFF	(308 + 9 * 4 + 12 * 4)
+/* VIRGL_CAP_ARB_BUFFER_STORAGE of virgl_hw.h. */
+#define CAP_ARB_BUFFER_STORAGE		(1u << 31)
+
+/* Any non-NULL cookie will do: all state is global. */
+static int cookie;
+
+static void cb_write_fence(void *c, uint32_t fence)
+{
+	(void)c;
+	req_ctx0_fence_done(fence);
+}
+
+static void cb_write_context_fence(void *c, uint32_t ctx_id, uint32_t ring_idx,
+				   uint64_t fence_id)
+{
+	(void)c;
+	req_fence_done(ctx_id, ring_idx, fence_id);
+}
+
+static struct virgl_renderer_callbacks callbacks = {
+	.version = 3,
+	.write_fence = cb_write_fence,
+	.write_context_fence = cb_write_context_fence,
+};
+
+/**
+ * vr_init() - start virglrenderer: EGL surfaceless (llvmpipe without a GPU),
+ * fence waits in a thread, virgl and venus (through the render server).
+ *
+ * Return: 0, or the library's negative errno.
+ */
+int vr_init(void)
+{
+	int flags = VIRGL_RENDERER_USE_EGL | VIRGL_RENDERER_USE_SURFACELESS |
+		    VIRGL_RENDERER_THREAD_SYNC | VIRGL_RENDERER_VENUS |
+		    VIRGL_RENDERER_RENDER_SERVER;
+
+	return virgl_renderer_init(&cookie, flags, &callbacks);
+}
+
+/**
+ * vr_cleanup() - stop virglrenderer (and its render server)
+ */
+void vr_cleanup(void)
+{
+	virgl_renderer_cleanup(&cookie);
+}
+
+/**
+ * vr_poll_fd() - the fd that becomes readable when vrend fences may have
+ * signalled
+ *
+ * Return: the fd, or -1 when fences are only found by polling.
+ */
+int vr_poll_fd(void)
+{
+	return virgl_renderer_get_poll_fd();
+}
+
+/**
+ * vr_poll() - retire signalled fences (calls back into requests.c)
+ */
+void vr_poll(void)
+{
+	virgl_renderer_poll();
+}
+
+/* The raw capability_bits, for the start-up log line. */
+static uint32_t caps_v2_bits(const uint8_t *caps, uint32_t size)
+{
+	uint32_t v = 0;
+
+	if (size >= CAPS_V2_CAPABILITY_BITS_OFF + 4)
+		memcpy(&v, caps + CAPS_V2_CAPABILITY_BITS_OFF, 4);
+	return v;
+}
+
+/**
+ * vr_capsets() - the capability sets to offer guests
+ * @sets: filled with up to @max sets.
+ * @max: room in @sets.
+ *
+ * VIRGL, VIRGL2 (when it has a version) and VENUS, each when the library
+ * fills it and it fits a bulk page.
+ *
+ * Return: the number of sets.
+ */
+int vr_capsets(struct rw_capset *sets, int max)
+{
+	static const uint32_t ids[] = { CAPSET_VIRGL, CAPSET_VIRGL2, CAPSET_VENUS };
+	static uint8_t buf[RENDER_IPC_MAX_PAYLOAD];
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]) && n < max; i++) {
+		uint32_t ver = 0, size = 0;
+
+		virgl_renderer_get_cap_set(ids[i], &ver, &size);
+		if (!size || size > RENDER_IPC_MAX_PAYLOAD ||
+		    (ids[i] == CAPSET_VIRGL2 && !ver)) {
+			rw_log("capset %u not offered (version %u, %u bytes)", ids[i], ver, size);
+			continue;
+		}
+		sets[n].id = ids[i];
+		sets[n].max_version = ver;
+		sets[n].max_size = size;
+		if (ids[i] == CAPSET_VIRGL2) {
+			memset(buf, 0, size);
+			virgl_renderer_fill_caps(ids[i], ver, buf);
+			rw_log("capset 2: capability_bits 0x%08x, ARB_BUFFER_STORAGE masked",
+			       caps_v2_bits(buf, size));
+		}
+		n++;
+	}
+	return n;
+}
+
+/**
+ * vr_fill_caps() - the bytes of a capability set, as guests get them
+ * @set: a set vr_capsets() returned.
+ * @version: at most @set->max_version.
+ * @buf: @set->max_size bytes.
+ *
+ * VIRGL2 loses VIRGL_CAP_ARB_BUFFER_STORAGE, so that Mesa's virgl driver
+ * never asks for GL persistent buffers, which llvmpipe keeps in this
+ * process's heap and which cannot be lent safely (research §4, §6 item 3).
+ */
+void vr_fill_caps(const struct rw_capset *set, uint32_t version, void *buf)
+{
+	uint32_t bits;
+
+	memset(buf, 0, set->max_size);
+	virgl_renderer_fill_caps(set->id, version, buf);
+	if (set->id == CAPSET_VIRGL2 && set->max_size >= CAPS_V2_CAPABILITY_BITS_OFF + 4) {
+		bits = caps_v2_bits(buf, set->max_size) & ~CAP_ARB_BUFFER_STORAGE;
+		memcpy((uint8_t *)buf + CAPS_V2_CAPABILITY_BITS_OFF, &bits, 4);
+	}
+}
+
+/**
+ * vr_ctx_create() - create a rendering context
+ * @ctx_id: non-zero id.
+ * @capset_id: the command format.
+ * @name: for the library's debug output.
+ *
+ * Return: 0 or a positive errno.
+ */
+int vr_ctx_create(uint32_t ctx_id, uint32_t capset_id, const char *name)
+{
+	return virgl_renderer_context_create_with_flags(ctx_id, capset_id,
+							strlen(name), name);
+}
+
+/**
+ * vr_ctx_destroy() - destroy a rendering context
+ * @ctx_id: a context vr_ctx_create() made.
+ */
+void vr_ctx_destroy(uint32_t ctx_id)
+{
+	virgl_renderer_context_destroy(ctx_id);
+}
+
+/**
+ * vr_ctx_poll_fd() - the fd that signals a (venus) context's fences
+ * @ctx_id: the context.
+ *
+ * Return: the fd, or a negative value when the context has none.
+ */
+int vr_ctx_poll_fd(uint32_t ctx_id)
+{
+	return virgl_renderer_context_get_poll_fd(ctx_id);
+}
+
+/**
+ * vr_ctx_poll() - retire a context's signalled fences
+ * @ctx_id: the context.
+ */
+void vr_ctx_poll(uint32_t ctx_id)
+{
+	virgl_renderer_context_poll(ctx_id);
+}
+
+/**
+ * vr_submit() - execute a command stream
+ * @ctx_id: the context.
+ * @buf: the stream, 8-byte aligned, in memory nobody else writes.
+ * @ndw: its length in 32-bit words.
+ *
+ * Return: 0 or a positive errno.
+ */
+int vr_submit(uint32_t ctx_id, void *buf, uint32_t ndw)
+{
+	return virgl_renderer_submit_cmd(buf, (int)ctx_id, (int)ndw);
+}
+
+/**
+ * vr_ctx_fence() - a fence that signals once everything submitted to
+ * (@ctx_id, @ring_idx) so far has executed; mergeable with earlier ones
+ * @ctx_id: the context.
+ * @ring_idx: the timeline.
+ * @fence_id: given back to write_context_fence.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vr_ctx_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id)
+{
+	return virgl_renderer_context_create_fence(ctx_id, VIRGL_RENDERER_FENCE_FLAG_MERGEABLE,
+						   ring_idx, fence_id);
+}
+
+/**
+ * vr_ctx0_fence() - a global (context 0) fence after everything submitted
+ * @seq: given back to write_fence.
+ *
+ * Return: 0 or a positive errno.
+ */
+int vr_ctx0_fence(uint32_t seq)
+{
+	return virgl_renderer_create_fence((int)seq, 0);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenlend-render: declarations shared by the render worker's files.
+ *
+ * main.c owns the socket to the broker, the epoll loop and logging;
+ * requests.c the guest's contexts, their staged command streams and their
+ * fence timelines; virgl.c every call into virglrenderer.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_RENDER_WORKER_H
+#define XENLEND_RENDER_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render_ipc.h"
+
+/* virtio-gpu capability set ids (VIRTGPU_CAPSET_*). */
+#define CAPSET_VIRGL		1
+#define CAPSET_VIRGL2		2
+#define CAPSET_VENUS		4
+
+/* A capability set the renderer offers. */
+struct rw_capset {
+	uint32_t id;
+	uint32_t max_version;
+	uint32_t max_size;
+};
+
+/* main.c */
+extern int rw_domid;
+void rw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rw_send(const struct xenlend_msg *m, const void *payload, size_t len);
+void rw_send_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id, uint32_t error);
+void rw_watch_fd(int fd, uint32_t ctx_id);
+void rw_unwatch_fd(int fd);
+uint64_t rw_now_ms(void);
+
+/* requests.c */
+void req_init(bool renderer_ok, unsigned int fence_timeout_s, bool ctx0_fences);
+void req_handle(const struct xenlend_msg *m, const void *payload, size_t len);
+void req_fence_done(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id);
+void req_ctx0_fence_done(uint32_t seq);
+int req_next_deadline_ms(void);
+void req_expire(void);
+void req_poll_ctx(uint32_t ctx_id);
+
+/* virgl.c */
+int vr_init(void);
+void vr_cleanup(void);
+int vr_poll_fd(void);
+void vr_poll(void);
+int vr_capsets(struct rw_capset *sets, int max);
+void vr_fill_caps(const struct rw_capset *set, uint32_t version, void *buf);
+int vr_ctx_create(uint32_t ctx_id, uint32_t capset_id, const char *name);
+void vr_ctx_destroy(uint32_t ctx_id);
+int vr_ctx_poll_fd(uint32_t ctx_id);
+void vr_ctx_poll(uint32_t ctx_id);
+int vr_submit(uint32_t ctx_id, void *buf, uint32_t ndw);
+int vr_ctx_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id);
+int vr_ctx0_fence(uint32_t seq);
+
+#endif /* XENLEND_RENDER_WORKER_H */

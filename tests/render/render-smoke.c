@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * render-smoke: native test of the render worker xenlend-render.
+ *
+ * Plays the broker's part of dom0-broker/src/render_ipc.h: starts the worker
+ * on one end of a SOCK_SEQPACKET pair (as file descriptor RENDER_WORKER_FD),
+ * sends it requests and checks every answer with the wire codec and against
+ * what virglrenderer should do. Prints one "ok"/"FAIL"/"skip" line per check
+ * and a summary; exits 0 only when nothing failed.
+ *
+ * Usage: render-smoke WORKER [WORKER-ARGS...]
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "render_ipc.h"
+
+/* The worker's fence deadline in this test, in seconds. */
+#define FENCE_TIMEOUT_S		2
+/* Hang guard for every answer (not a timing assertion). */
+#define ANSWER_TIMEOUT_MS	30000
+
+/* virtio-gpu capset ids. */
+#define CAPSET_VIRGL2		2
+#define CAPSET_VENUS		4
+#define CAPSET_DRM		6
+
+/*
+ * virgl command encoding (virglrenderer src/virgl_protocol.h): a header
+ * dword of command | object << 8 | length << 16, then length dwords.
+ */
+#define VIRGL_CCMD_SET_SUB_CTX		28
+#define VIRGL_CCMD_CREATE_SUB_CTX	29
+#define VIRGL_CMD0(cmd, obj, len)	((uint32_t)(cmd) | (uint32_t)(obj) << 8 | (uint32_t)(len) << 16)
+#define VIRGL_SUB_CTX_LEN		1	/* sub_ctx_id */
+
+/* struct virgl_caps_v1/v2 offsets (virglrenderer src/virgl_hw.h). */
+#define CAPS_GLSL_LEVEL_OFF		264
+#define CAPS_V2_CAPABILITY_BITS_OFF	392
+#define CAP_ARB_BUFFER_STORAGE		(1u << 31)
+
+struct pkt {
+	struct xenlend_msg m;
+	uint8_t payload[RENDER_IPC_MAX_PAYLOAD];
+	size_t len;
+};
+
+static int sock = -1;
+static pid_t worker;
+static unsigned int passes, failures, skips;
+static uint64_t next_id = 1;
+static struct xenlend_fence fences[256];
+static unsigned int nr_fences;
+
+static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void result(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", ok > 0 ? "ok  " : ok == 0 ? "FAIL" : "skip");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (ok > 0)
+		passes++;
+	else if (ok == 0)
+		failures++;
+	else
+		skips++;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void send_raw(const void *buf, size_t len)
+{
+	if (send(sock, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		perror("render-smoke: send");
+		exit(1);
+	}
+}
+
+static uint64_t send_req(struct xenlend_msg *m, const void *payload, size_t len)
+{
+	uint8_t buf[RENDER_IPC_MAX_PACKET];
+
+	memcpy(buf, m, sizeof(*m));
+	if (len)
+		memcpy(buf + sizeof(*m), payload, len);
+	send_raw(buf, sizeof(*m) + len);
+	return xenlend_msg_id(m);
+}
+
+/* Receive one packet. Return: 1, 0 on timeout, -1 at end of file. */
+static int recv_pkt(struct pkt *p, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	uint8_t buf[RENDER_IPC_MAX_PACKET + 1];
+	struct xenlend_verdict v;
+	ssize_t n;
+
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return 0;
+	n = recv(sock, buf, sizeof(buf), 0);
+	if (n <= 0)
+		return -1;
+	if (n < (ssize_t)sizeof(p->m) || n > (ssize_t)RENDER_IPC_MAX_PACKET) {
+		result(0, "worker sent a packet of %zd bytes", n);
+		return 0;
+	}
+	memcpy(&p->m, buf, sizeof(p->m));
+	p->len = n - sizeof(p->m);
+	memcpy(p->payload, buf + sizeof(p->m), p->len);
+	v = xenlend_msg_check(&p->m, xenlend_msg_type(&p->m) & XENLEND_T_RESPONSE ?
+				     XENLEND_Q_CTRL_RSP : XENLEND_Q_EVT_REQ);
+	if (v.why)
+		result(0, "worker sent an invalid %s packet: %s",
+		       xenlend_type_name(xenlend_msg_type(&p->m)), v.why);
+	return 1;
+}
+
+/* Wait for the response to @id, keeping FENCEs that come meanwhile. */
+static int wait_rsp(uint64_t id, struct pkt *p)
+{
+	double end = now_ms() + ANSWER_TIMEOUT_MS;
+
+	for (;;) {
+		int left = (int)(end - now_ms()), r;
+
+		if (left <= 0)
+			return 0;
+		r = recv_pkt(p, left);
+		if (r <= 0)
+			return 0;
+		if (xenlend_msg_type(&p->m) == XENLEND_T_FENCE) {
+			if (nr_fences < sizeof(fences) / sizeof(fences[0]))
+				fences[nr_fences++] = p->m.u.fence;
+			continue;
+		}
+		if (xenlend_msg_id(&p->m) == id)
+			return 1;
+		result(0, "unexpected response id %llu (waiting for %llu)",
+		       (unsigned long long)xenlend_msg_id(&p->m), (unsigned long long)id);
+	}
+}
+
+/* Send a request and wait for its answer. Return: its status, or -1. */
+static int64_t call(struct xenlend_msg *m, const void *payload, size_t len, struct pkt *rsp)
+{
+	struct pkt tmp;
+
+	if (!rsp)
+		rsp = &tmp;
+	if (!wait_rsp(send_req(m, payload, len), rsp))
+		return -1;
+	if ((xenlend_msg_type(&rsp->m) & ~XENLEND_T_RESPONSE) != (xenlend_msg_type(m)))
+		return -1;
+	return xenlend_msg_status(&rsp->m);
+}
+
+/*
+ * Wait for a FENCE of (@ctx, @ring) covering @fence_id.
+ * Return: 1 and its error in @error, or 0 after @timeout_ms.
+ */
+static int wait_fence(uint32_t ctx, uint32_t ring, uint64_t fence_id, int timeout_ms,
+		      uint32_t *error)
+{
+	double end = now_ms() + timeout_ms;
+	struct pkt p;
+	unsigned int i;
+
+	for (;;) {
+		for (i = 0; i < nr_fences; i++) {
+			if (le32_to_cpu(fences[i].ctx_id) == ctx &&
+			    le32_to_cpu(fences[i].ring_idx) == ring &&
+			    le64_to_cpu(fences[i].fence_id) >= fence_id) {
+				*error = le32_to_cpu(fences[i].error);
+				memmove(&fences[i], &fences[i + 1],
+					(nr_fences - i - 1) * sizeof(fences[0]));
+				nr_fences--;
+				return 1;
+			}
+		}
+		int left = (int)(end - now_ms());
+
+		if (left <= 0 || recv_pkt(&p, left) <= 0)
+			return 0;
+		if (xenlend_msg_type(&p.m) == XENLEND_T_FENCE) {
+			if (nr_fences < sizeof(fences) / sizeof(fences[0]))
+				fences[nr_fences++] = p.m.u.fence;
+		} else {
+			result(0, "unexpected response id %llu while waiting for a fence",
+			       (unsigned long long)xenlend_msg_id(&p.m));
+		}
+	}
+}
+
+static int64_t capset_info(uint32_t index, struct pkt *rsp)
+{
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, next_id++);
+	m.u.capset_info.index = cpu_to_le32(index);
+	return call(&m, NULL, 0, rsp);
+}
+
+static int64_t capset(uint32_t id, uint32_t version, struct pkt *rsp)
+{
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, XENLEND_T_CAPSET, next_id++);
+	m.u.capset.capset_id = cpu_to_le32(id);
+	m.u.capset.version = cpu_to_le32(version);
+	return call(&m, NULL, 0, rsp);
+}
+
+static int64_t ctx_create(uint32_t ctx, uint32_t capset_id, uint32_t rings)
+{
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, XENLEND_T_CTX_CREATE, next_id++);
+	m.u.ctx_create.ctx_id = cpu_to_le32(ctx);
+	m.u.ctx_create.capset_id = cpu_to_le32(capset_id);
+	m.u.ctx_create.num_rings = cpu_to_le32(rings);
+	return call(&m, NULL, 0, NULL);
+}
+
+static int64_t ctx_destroy(uint32_t ctx)
+{
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, XENLEND_T_CTX_DESTROY, next_id++);
+	m.u.ctx_destroy.ctx_id = cpu_to_le32(ctx);
+	return call(&m, NULL, 0, NULL);
+}
+
+static int64_t submit(uint32_t ctx, uint32_t flags, uint32_t ring, uint64_t fence_id,
+		      uint32_t offset, const void *data, uint32_t len)
+{
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, XENLEND_T_SUBMIT, next_id++);
+	m.u.submit.ctx_id = cpu_to_le32(ctx);
+	m.u.submit.flags = cpu_to_le32(flags);
+	m.u.submit.fence_id = cpu_to_le64(fence_id);
+	m.u.submit.ring_idx = cpu_to_le32(ring);
+	m.u.submit.length = cpu_to_le32(len);
+	m.u.submit.offset = cpu_to_le32(offset);
+	return call(&m, data, len, NULL);
+}
+
+static uint32_t get32(const uint8_t *p, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, p + off, 4);
+	return le32_to_cpu(v);
+}
+
+static void start_worker(char **argv)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		perror("render-smoke: socketpair");
+		exit(1);
+	}
+	worker = fork();
+	if (worker < 0) {
+		perror("render-smoke: fork");
+		exit(1);
+	}
+	if (!worker) {
+		if (dup2(sv[1], RENDER_WORKER_FD) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		perror("render-smoke: exec");
+		_exit(127);
+	}
+	close(sv[1]);
+	sock = sv[0];
+}
+
+/* The checks of the capability sets. */
+static void test_capsets(double t0)
+{
+	uint32_t ids[8], i, n = 0, max_ver2 = 0, size2 = 0, glsl, bits;
+	bool have2 = false, have4 = false;
+	struct pkt p;
+	int64_t st;
+
+	for (i = 0; i < 8; i++) {
+		st = capset_info(i, &p);
+		if (i == 0)
+			printf("info worker init time (spawn to first CAPSET_INFO answer): %.1f ms\n",
+			       now_ms() - t0);
+		if (st != XENLEND_S_OK)
+			break;
+		ids[n++] = le32_to_cpu(p.m.u.capset_info_rsp.capset_id);
+		printf("info capset %u: max_version %u, max_size %u\n", ids[n - 1],
+		       le32_to_cpu(p.m.u.capset_info_rsp.max_version),
+		       le32_to_cpu(p.m.u.capset_info_rsp.max_size));
+		if (ids[n - 1] == CAPSET_VIRGL2) {
+			have2 = true;
+			max_ver2 = le32_to_cpu(p.m.u.capset_info_rsp.max_version);
+			size2 = le32_to_cpu(p.m.u.capset_info_rsp.max_size);
+		}
+		if (ids[n - 1] == CAPSET_VENUS)
+			have4 = true;
+	}
+	result(have2 && have4 && st == XENLEND_S_NOENT,
+	       "CAPSET_INFO lists capsets 2 and 4 (%u sets) and ends with NOENT (status %lld)",
+	       n, (long long)st);
+
+	st = capset(CAPSET_VIRGL2, max_ver2, &p);
+	if (st != XENLEND_S_OK || p.len != size2 || le32_to_cpu(p.m.u.capset_rsp.size) != size2 ||
+	    size2 < CAPS_V2_CAPABILITY_BITS_OFF + 4) {
+		result(0, "CAPSET(2, %u): status %lld, %zu bytes (want %u)", max_ver2,
+		       (long long)st, p.len, size2);
+	} else {
+		glsl = get32(p.payload, CAPS_GLSL_LEVEL_OFF);
+		bits = get32(p.payload, CAPS_V2_CAPABILITY_BITS_OFF);
+		result(!(bits & CAP_ARB_BUFFER_STORAGE) && glsl >= 130,
+		       "CAPSET(2, %u): %zu bytes, capability_bits 0x%08x (bit 31 clear), glsl %u",
+		       max_ver2, p.len, bits, glsl);
+	}
+	st = capset(CAPSET_VENUS, 0, &p);
+	result(st == XENLEND_S_OK && p.len > 0 && get32(p.payload, 0) != 0,
+	       "CAPSET(4, 0): status %lld, %zu bytes, wire_format_version %u", (long long)st,
+	       p.len, p.len >= 4 ? get32(p.payload, 0) : 0);
+	st = capset(CAPSET_DRM, 0, &p);
+	result(st == XENLEND_S_NOENT, "CAPSET(6) -> NOENT (status %lld)", (long long)st);
+	st = capset(CAPSET_VIRGL2, max_ver2 + 1, &p);
+	result(st == XENLEND_S_INVAL, "CAPSET(2, max_version + 1) -> INVAL (status %lld)",
+	       (long long)st);
+}
+
+/* virgl (capset 2) contexts: fenced streams, chunks, junk. */
+static void test_virgl(void)
+{
+	uint32_t stream[4], junk[4] = { 0xdeadbeef, 0xffffffff, 0x12345678, 0xffff0000 };
+	uint32_t err = ~0u;
+	double t;
+	int64_t st;
+
+	st = ctx_create(1, CAPSET_VIRGL2, 1);
+	result(st == XENLEND_S_OK, "CTX_CREATE virgl ctx 1 (status %lld)", (long long)st);
+	st = ctx_create(1, CAPSET_VIRGL2, 1);
+	result(st == XENLEND_S_EXIST, "CTX_CREATE ctx 1 again -> EXIST (status %lld)",
+	       (long long)st);
+	st = ctx_create(9, CAPSET_DRM, 1);
+	result(st == XENLEND_S_INVAL, "CTX_CREATE with capset 6 -> INVAL (status %lld)",
+	       (long long)st);
+
+	stream[0] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_CREATE_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
+	stream[1] = cpu_to_le32(1);
+	stream[2] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_SET_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
+	stream[3] = cpu_to_le32(1);
+	t = now_ms();
+	st = submit(1, XENLEND_SUBMIT_FENCE, 0, 1, 0, stream, sizeof(stream));
+	if (st == XENLEND_S_OK && wait_fence(1, 0, 1, ANSWER_TIMEOUT_MS, &err))
+		result(err == XENLEND_S_OK,
+		       "SUBMIT virgl CREATE_SUB_CTX+SET_SUB_CTX, FENCE{1,0,1} error %u; round trip %.2f ms",
+		       err, now_ms() - t);
+	else
+		result(0, "SUBMIT virgl stream: status %lld, no FENCE{1,0,1}", (long long)st);
+
+	/* The same commands for sub-context 2, split inside the first command. */
+	stream[1] = stream[3] = cpu_to_le32(2);
+	st = submit(1, XENLEND_SUBMIT_MORE, 0, 0, 0, stream, 4);
+	if (st == XENLEND_S_OK)
+		st = submit(1, XENLEND_SUBMIT_FENCE, 0, 2, 4, &stream[1], sizeof(stream) - 4);
+	if (st == XENLEND_S_OK && wait_fence(1, 0, 2, ANSWER_TIMEOUT_MS, &err))
+		result(err == XENLEND_S_OK, "SUBMIT in 2 chunks, FENCE{1,0,2} error %u", err);
+	else
+		result(0, "SUBMIT in 2 chunks: status %lld, no FENCE{1,0,2}", (long long)st);
+
+	st = submit(1, XENLEND_SUBMIT_MORE, 0, 0, 8, stream, 4);
+	result(st == XENLEND_S_INVAL, "SUBMIT chunk at a gap in the stream -> INVAL (status %lld)",
+	       (long long)st);
+	st = submit(1, XENLEND_SUBMIT_FENCE, 0, 2, 0, NULL, 0);
+	result(st == XENLEND_S_INVAL, "SUBMIT with a fence id not above the last -> INVAL (status %lld)",
+	       (long long)st);
+	st = submit(1, XENLEND_SUBMIT_FENCE, 1, 3, 0, NULL, 0);
+	result(st == XENLEND_S_RANGE, "SUBMIT ring_idx 1 >= num_rings 1 -> RANGE (status %lld)",
+	       (long long)st);
+	st = submit(77, 0, 0, 0, 0, stream, sizeof(stream));
+	result(st == XENLEND_S_NOENT, "SUBMIT to unknown ctx -> NOENT (status %lld)", (long long)st);
+
+	st = ctx_create(5, CAPSET_VIRGL2, 1);
+	if (st == XENLEND_S_OK)
+		st = submit(5, XENLEND_SUBMIT_FENCE, 0, 1, 0, junk, sizeof(junk));
+	if (st == XENLEND_S_OK && wait_fence(5, 0, 1, ANSWER_TIMEOUT_MS, &err))
+		result(err == XENLEND_S_INVAL, "SUBMIT junk stream -> FENCE{5,0,1} error %u (INVAL)",
+		       err);
+	else
+		result(0, "SUBMIT junk stream: status %lld, no FENCE", (long long)st);
+	t = now_ms();
+	st = submit(1, XENLEND_SUBMIT_FENCE, 0, 3, 0, NULL, 0);
+	result(st == XENLEND_S_OK && wait_fence(1, 0, 3, ANSWER_TIMEOUT_MS, &err) && !err,
+	       "after junk: empty fenced SUBMIT on ctx 1 still signals (status %lld); round trip %.2f ms",
+	       (long long)st, now_ms() - t);
+}
+
+/* venus (capset 4) contexts: ring 0 fences, lost contexts, destroy. */
+static void test_venus(void)
+{
+	uint32_t err = ~0u;
+	double t;
+	int64_t st;
+
+	st = ctx_create(2, CAPSET_VENUS, 1);
+	result(st == XENLEND_S_OK, "CTX_CREATE venus ctx 2 (status %lld)", (long long)st);
+	t = now_ms();
+	st = submit(2, XENLEND_SUBMIT_FENCE, 0, 1, 0, NULL, 0);
+	if (st == XENLEND_S_OK && wait_fence(2, 0, 1, ANSWER_TIMEOUT_MS, &err))
+		result(err == XENLEND_S_OK,
+		       "venus empty SUBMIT, FENCE{2,0,1} error %u; round trip %.2f ms",
+		       err, now_ms() - t);
+	else
+		result(0, "venus empty SUBMIT: status %lld, no FENCE{2,0,1}", (long long)st);
+	st = submit(2, XENLEND_SUBMIT_FENCE, 1, 2, 0, NULL, 0);
+	result(st == XENLEND_S_RANGE, "venus SUBMIT ring_idx 1 >= num_rings 1 -> RANGE (status %lld)",
+	       (long long)st);
+
+	/*
+	 * A fence on a ring the guest never made a queue for: the render
+	 * server drops the context and the fence never signals (research §4).
+	 */
+	st = ctx_create(3, CAPSET_VENUS, 4);
+	if (st == XENLEND_S_OK)
+		st = submit(3, XENLEND_SUBMIT_FENCE, 3, 1, 0, NULL, 0);
+	if (st != XENLEND_S_OK) {
+		result(0, "venus ctx 3 fence on ring 3: status %lld", (long long)st);
+	} else if (wait_fence(3, 3, 1, 200, &err)) {
+		result(-1, "CTX_DESTROY with a pending fence: the ring-3 fence signalled (error %u)",
+		       err);
+	} else {
+		bool got;
+
+		st = ctx_destroy(3);
+		/* The FENCE comes before the response, so it is already queued. */
+		got = wait_fence(3, 3, 1, 0, &err);
+		result(st == XENLEND_S_OK && got && err == XENLEND_S_IO,
+		       "CTX_DESTROY with an unsignalled fence -> FENCE{3,3,1} error %u (IO) before its OK (status %lld)",
+		       got ? err : ~0u, (long long)st);
+	}
+
+	st = ctx_create(4, CAPSET_VENUS, 4);
+	if (st == XENLEND_S_OK)
+		st = submit(4, XENLEND_SUBMIT_FENCE, 3, 1, 0, NULL, 0);
+	t = now_ms();
+	if (st == XENLEND_S_OK && wait_fence(4, 3, 1, (FENCE_TIMEOUT_S + 10) * 1000, &err)) {
+		result(err == XENLEND_S_IO, "fence deadline: FENCE{4,3,1} error %u (IO) after %.1f s",
+		       err, (now_ms() - t) / 1e3);
+		st = submit(4, XENLEND_SUBMIT_FENCE, 0, 2, 0, NULL, 0);
+		result(st == XENLEND_S_IO, "SUBMIT to a lost context -> IO (status %lld)",
+		       (long long)st);
+	} else {
+		result(0, "fence deadline: status %lld, no FENCE{4,3,1}", (long long)st);
+	}
+
+	st = ctx_destroy(3);
+	result(st == XENLEND_S_NOENT, "CTX_DESTROY of a destroyed ctx -> NOENT (status %lld)",
+	       (long long)st);
+	st = ctx_destroy(2);
+	result(st == XENLEND_S_OK, "CTX_DESTROY venus ctx 2 (status %lld)", (long long)st);
+	st = ctx_destroy(1);
+	result(st == XENLEND_S_OK, "CTX_DESTROY virgl ctx 1 (status %lld)", (long long)st);
+}
+
+/* Malformed packets are answered with an error and change nothing. */
+static void test_malformed(void)
+{
+	struct xenlend_msg m;
+	uint8_t chunk[8] = { 0 };
+	struct pkt p;
+	int64_t st;
+
+	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, 0x4242);
+	send_raw(&m, 10);
+	st = wait_rsp(0x4242, &p) ? (int64_t)xenlend_msg_status(&p.m) : -1;
+	result(st == XENLEND_S_INVAL, "10-byte packet -> INVAL (status %lld)", (long long)st);
+
+	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, next_id++);
+	m.u.capset_info.reserved = cpu_to_le32(1);
+	st = call(&m, NULL, 0, NULL);
+	result(st == XENLEND_S_INVAL, "CAPSET_INFO with reserved bits -> INVAL (status %lld)",
+	       (long long)st);
+
+	xenlend_msg_init(&m, XENLEND_T_SUBMIT, next_id++);
+	m.u.submit.ctx_id = cpu_to_le32(1);
+	m.u.submit.length = cpu_to_le32(4);
+	st = call(&m, chunk, sizeof(chunk), NULL);
+	result(st == XENLEND_S_INVAL, "SUBMIT whose payload is not its length -> INVAL (status %lld)",
+	       (long long)st);
+
+	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, next_id++);
+	m.hdr.type = cpu_to_le16(0x0077);
+	st = call(&m, NULL, 0, NULL);
+	result(st == XENLEND_S_PROTO, "unknown type -> PROTO (status %lld)", (long long)st);
+
+	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, 0);
+	send_raw(&m, sizeof(m));
+	st = wait_rsp(0, &p) ? (int64_t)xenlend_msg_status(&p.m) : -1;
+	result(st == XENLEND_S_INVAL, "request id 0 -> INVAL (status %lld)", (long long)st);
+
+	st = capset_info(0, NULL);
+	result(st == XENLEND_S_OK, "worker still serves after malformed packets (status %lld)",
+	       (long long)st);
+}
+
+int main(int argc, char **argv)
+{
+	char *wargv[32], timeout_arg[16];
+	int i, n = 0, status;
+	double t0, end;
+	pid_t r;
+
+	if (argc < 2 || argc > 24) {
+		fprintf(stderr, "usage: render-smoke WORKER [WORKER-ARGS...]\n");
+		return 2;
+	}
+	snprintf(timeout_arg, sizeof(timeout_arg), "%d", FENCE_TIMEOUT_S);
+	wargv[n++] = argv[1];
+	wargv[n++] = "--domid";
+	wargv[n++] = "0";
+	wargv[n++] = "--fence-timeout";
+	wargv[n++] = timeout_arg;
+	for (i = 2; i < argc; i++)
+		wargv[n++] = argv[i];
+	wargv[n] = NULL;
+	signal(SIGPIPE, SIG_IGN);
+
+	t0 = now_ms();
+	start_worker(wargv);
+	test_capsets(t0);
+	test_virgl();
+	test_venus();
+	test_malformed();
+
+	close(sock);
+	end = now_ms() + ANSWER_TIMEOUT_MS;
+	while ((r = waitpid(worker, &status, WNOHANG)) == 0 && now_ms() < end)
+		usleep(10000);
+	if (r == worker)
+		result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		       "socket closed -> worker exits 0 (%s %d) after %.0f ms",
+		       WIFEXITED(status) ? "exit" : "signal",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+		       now_ms() - end + ANSWER_TIMEOUT_MS);
+	else {
+		result(0, "socket closed -> worker still running");
+		kill(worker, SIGKILL);
+		waitpid(worker, &status, 0);
+	}
+	printf("render-smoke: %u passed, %u failed, %u skipped\n", passes, failures, skips);
+	return failures ? 1 : 0;
+}
