@@ -157,7 +157,7 @@ static int xenlend_capset_fetch(struct xenlend_transport *t, u32 id, u32 version
 	req.u.capset.capset_id = cpu_to_le32(id);
 	req.u.capset.version = cpu_to_le32(version);
 	req.u.capset.bulk_idx = cpu_to_le32(idx);
-	err = xenlend_call(t, &req, &rsp);
+	err = xenlend_call_bulk(t, &req, &rsp, idx);
 	if (err)
 		goto out;
 	got = le32_to_cpu(rsp.u.capset_rsp.size);
@@ -440,7 +440,7 @@ static int xenlend_submit_stream(struct xenlend_transport *t, u32 ctx_id, u32 ri
 		req.u.submit.bulk_idx = cpu_to_le32(idx);
 		req.u.submit.length = cpu_to_le32(len);
 		req.u.submit.offset = cpu_to_le32(off);
-		err = xenlend_call(t, &req, &rsp);
+		err = xenlend_call_bulk(t, &req, &rsp, idx);
 		xenlend_bulk_put(t, idx);
 		if (err)
 			return err;

@@ -40,16 +40,29 @@ struct xenlend_waiter {
 	int err;
 };
 
+/* Free bulk page @i, parked for a request that never got its answer. */
+static void xenlend_unpark(struct xenlend_transport *t, unsigned int i)
+{
+	t->bulk_parked[i] = 0;
+	clear_bit(i, &t->bulk_busy);
+	wake_up(&t->bulk_wq);
+}
+
 /* Called with t->lock held. */
 static void xenlend_fail_pending(struct xenlend_transport *t, int err)
 {
 	struct xenlend_waiter *w, *tmp;
+	unsigned int i;
 
 	list_for_each_entry_safe(w, tmp, &t->pending, link) {
 		list_del_init(&w->link);
 		w->err = err;
 		complete(&w->done);
 	}
+	/* No answer can come any more: the parked pages are free. */
+	for (i = 0; i < XENLEND_FRONT_BULK_PAGES; i++)
+		if (t->bulk_parked[i])
+			xenlend_unpark(t, i);
 }
 
 /* Called with t->lock held. */
@@ -96,6 +109,15 @@ static void xenlend_handle_rsp(struct xenlend_transport *t,
 		return;
 	}
 	if (!w) {
+		unsigned int i;
+
+		for (i = 0; i < XENLEND_FRONT_BULK_PAGES; i++) {
+			if (id && t->bulk_parked[i] == id) {
+				/* The late answer to a request we gave up on. */
+				xenlend_unpark(t, i);
+				return;
+			}
+		}
 		dev_warn_ratelimited(&t->xbdev->dev,
 				     "rejected response %s id %llu: no such request\n",
 				     xenlend_type_name(type), id);
@@ -325,24 +347,37 @@ int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req)
 	return xenlend_push(t, req, NULL, &left);
 }
 
-/**
- * xenlend_call_raw() - send a message as is and wait for its response
- * @t: the transport.
- * @req: the message; only its id is overwritten. It is not validated, so
- *	that HELLO and the test hooks can send what they need.
- * @rsp: receives the validated response, whatever its status.
- *
- * Waits at most XENLEND_REQUEST_TIMEOUT_MS, for a ring slot and the response
- * together, and can be interrupted by a fatal signal.
- *
- * Return: 0 when a response arrived (its status may be an error), -ETIMEDOUT,
- * -ENODEV when disconnected, -EPROTO for an invalid response, or the signal's
- * error.
+/*
+ * Renderer requests are answered when dom0's render worker answers: the
+ * first one waits for the renderer to start, a SUBMIT for the stream before
+ * it to be staged. Everything else only needs the broker.
  */
-int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
-		     struct xenlend_msg *rsp)
+static unsigned int xenlend_timeout_ms(u16 type)
 {
-	unsigned long left = msecs_to_jiffies(XENLEND_REQUEST_TIMEOUT_MS);
+	switch (type) {
+	case XENLEND_T_CAPSET_INFO:
+	case XENLEND_T_CAPSET:
+	case XENLEND_T_CTX_CREATE:
+	case XENLEND_T_CTX_DESTROY:
+	case XENLEND_T_SUBMIT:
+		return XENLEND_RENDER_TIMEOUT_MS;
+	default:
+		return XENLEND_REQUEST_TIMEOUT_MS;
+	}
+}
+
+/*
+ * Send @req and wait for its response. @bulk: the bulk page the request
+ * names, or -1. If the request went out but its answer did not come in time,
+ * the broker may still write that page later: it stays parked (busy) until
+ * the late answer arrives or the connection ends, so that no other request
+ * gets it meanwhile.
+ */
+static int xenlend_call_wait(struct xenlend_transport *t, struct xenlend_msg *req,
+			     struct xenlend_msg *rsp, int bulk)
+{
+	unsigned int timeout_ms = xenlend_timeout_ms(xenlend_msg_type(req));
+	unsigned long left = msecs_to_jiffies(timeout_ms);
 	struct xenlend_waiter w;
 	long ret;
 	int err;
@@ -360,6 +395,8 @@ int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		/* Still pending: nobody answered in time. */
 		list_del(&w.link);
 		err = ret < 0 ? ret : -ETIMEDOUT;
+		if (bulk >= 0)
+			t->bulk_parked[bulk] = w.id;
 	} else {
 		err = w.err;
 	}
@@ -368,11 +405,31 @@ int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 	if (err == -ETIMEDOUT)
 		dev_warn_ratelimited(&t->xbdev->dev,
 				     "%s id %llu: no response from the broker in %u ms\n",
-				     xenlend_type_name(w.type), w.id,
-				     XENLEND_REQUEST_TIMEOUT_MS);
+				     xenlend_type_name(w.type), w.id, timeout_ms);
 	if (!err)
 		*rsp = w.rsp;
 	return err;
+}
+
+/**
+ * xenlend_call_raw() - send a message as is and wait for its response
+ * @t: the transport.
+ * @req: the message; only its id is overwritten. It is not validated, so
+ *	that HELLO and the test hooks can send what they need.
+ * @rsp: receives the validated response, whatever its status.
+ *
+ * Waits at most XENLEND_REQUEST_TIMEOUT_MS (XENLEND_RENDER_TIMEOUT_MS for
+ * renderer requests), for a ring slot and the response together, and can be
+ * interrupted by a fatal signal.
+ *
+ * Return: 0 when a response arrived (its status may be an error), -ETIMEDOUT,
+ * -ENODEV when disconnected, -EPROTO for an invalid response, or the signal's
+ * error.
+ */
+int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
+		     struct xenlend_msg *rsp)
+{
+	return xenlend_call_wait(t, req, rsp, -1);
 }
 
 /**
@@ -387,6 +444,25 @@ int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 		 struct xenlend_msg *rsp)
 {
+	return xenlend_call_bulk(t, req, rsp, -1);
+}
+
+/**
+ * xenlend_call_bulk() - xenlend_call() for a request that names a bulk page
+ * @t: a transport that completed HELLO.
+ * @req: a request built with xenlend_msg_init(); its id is set here.
+ * @rsp: receives the response.
+ * @bulk: the bulk page @req names (claimed with xenlend_bulk_get()), or -1.
+ *
+ * The caller releases the page with xenlend_bulk_put() afterwards, whatever
+ * the outcome; a page whose request went unanswered stays busy until the
+ * broker's late answer or the end of the connection.
+ *
+ * Return: as xenlend_call().
+ */
+int xenlend_call_bulk(struct xenlend_transport *t, struct xenlend_msg *req,
+		      struct xenlend_msg *rsp, int bulk)
+{
 	struct xenlend_verdict v = xenlend_msg_check(req, XENLEND_Q_CTRL_REQ);
 	int err;
 
@@ -394,7 +470,7 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 		return -EINVAL;
 	if (!READ_ONCE(t->connected))
 		return -ENODEV;
-	err = xenlend_call_raw(t, req, rsp);
+	err = xenlend_call_wait(t, req, rsp, bulk);
 	if (err)
 		return err;
 	return xenlend_status_to_errno(xenlend_msg_status(rsp));
@@ -437,8 +513,15 @@ int xenlend_bulk_get(struct xenlend_transport *t)
  */
 void xenlend_bulk_put(struct xenlend_transport *t, int idx)
 {
-	clear_bit(idx, &t->bulk_busy);
-	wake_up(&t->bulk_wq);
+	bool parked;
+
+	spin_lock_irq(&t->lock);
+	parked = t->bulk_parked[idx];
+	if (!parked)
+		clear_bit(idx, &t->bulk_busy);
+	spin_unlock_irq(&t->lock);
+	if (!parked)
+		wake_up(&t->bulk_wq);
 }
 
 /**
@@ -488,7 +571,7 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 	req.u.fault.offset = cpu_to_le64(offset);
 	req.u.fault.length = cpu_to_le64(length);
 	req.u.fault.bulk_idx = cpu_to_le32(idx);
-	err = xenlend_call(t, &req, &rsp);
+	err = xenlend_call_bulk(t, &req, &rsp, idx);
 	if (err)
 		goto out;
 

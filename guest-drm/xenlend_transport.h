@@ -63,7 +63,9 @@ struct xenlend_device;
  * @inject_req: last injected message (debugfs).
  * @inject_rsp: last response to an injected message (debugfs).
  * @inject_lock: serialises injection.
- * @bulk_busy: bit n set while bulk page n carries a FAULT's grants.
+ * @bulk_busy: bit n set while bulk page n is claimed by a request.
+ * @bulk_parked: per bulk page, the id of the request it stays busy for
+ *	because its answer did not come in time (0: none); under @lock.
  * @bulk_wq: woken when a bulk page frees up.
  * @nr_bulk: bulk pages published.
  * @xdev_lock: protects @xdev.
@@ -102,6 +104,7 @@ struct xenlend_transport {
 	struct xenlend_msg inject_rsp;
 	struct mutex inject_lock; /* serialises debugfs injection */
 	unsigned long bulk_busy;
+	u64 bulk_parked[XENLEND_FRONT_BULK_PAGES];
 	wait_queue_head_t bulk_wq;
 	unsigned int nr_bulk;
 	struct mutex xdev_lock; /* protects xdev */
@@ -111,6 +114,8 @@ struct xenlend_transport {
 
 /* Bound of every wait for the broker; past it a request fails. */
 #define XENLEND_REQUEST_TIMEOUT_MS	5000
+/* The same for requests the broker's render worker answers. */
+#define XENLEND_RENDER_TIMEOUT_MS	30000
 
 int xenlend_transport_init(struct xenlend_transport *t);
 void xenlend_transport_fini(struct xenlend_transport *t);
@@ -120,6 +125,8 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 		 struct xenlend_msg *rsp);
 int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		     struct xenlend_msg *rsp);
+int xenlend_call_bulk(struct xenlend_transport *t, struct xenlend_msg *req,
+		      struct xenlend_msg *rsp, int bulk);
 int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
 int xenlend_bulk_get(struct xenlend_transport *t);
 void xenlend_bulk_put(struct xenlend_transport *t, int idx);
