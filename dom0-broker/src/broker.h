@@ -49,6 +49,7 @@ enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
  * @host_memory_node: for HOST_MEM_GPU, the DRM node buffers come from.
  * @render_node: the dom0 GPU render node.
  * @renderer: the render worker program; empty: guests get no renderer.
+ * @render_user: the user render workers run as.
  * @control_socket: path of the control socket.
  */
 struct broker_config {
@@ -63,6 +64,7 @@ struct broker_config {
 	char host_memory_node[256];
 	char render_node[256];
 	char renderer[256];
+	char render_user[64];
 	char control_socket[256];
 };
 
@@ -237,7 +239,7 @@ void render_fence_sent(struct guest_state *g, const struct xenlend_msg *m);
 
 /* --- render_worker.c: the per-guest worker process --------------------- */
 
-int render_worker_start(const char *path, int domid, int *pid);
+int render_worker_start(const char *path, const char *user, int domid, int *pid);
 void render_worker_stop(int fd, int pid);
 void render_worker_reap(void);
 

@@ -27,6 +27,7 @@ void config_defaults(struct broker_config *c)
 	c->revoke_timeout_ms = 1000;
 	c->max_quarantined_bytes = 64ull << 20;
 	snprintf(c->render_node, sizeof(c->render_node), "/dev/dri/renderD128");
+	snprintf(c->render_user, sizeof(c->render_user), "nobody");
 	snprintf(c->control_socket, sizeof(c->control_socket), "/run/xenlend/control");
 }
 
@@ -139,6 +140,8 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 			ret = -EINVAL;
 		else
 			ret = set_string(c->renderer, sizeof(c->renderer), val);
+	} else if (!strcmp(key, "render_user")) {
+		ret = set_string(c->render_user, sizeof(c->render_user), val);
 	} else if (!strcmp(key, "render_node")) {
 		ret = set_string(c->render_node, sizeof(c->render_node), val);
 	} else if (!strcmp(key, "control_socket")) {

@@ -9,14 +9,23 @@
  * broker talks to it over a SOCK_SEQPACKET pair (render_ipc.h) and kills it
  * when the guest goes.
  *
+ * The worker runs guest-controlled GPU command streams through Mesa: it
+ * never keeps the broker's root privileges. It runs as an unprivileged user
+ * (render_user in broker.conf, with that user's groups, e.g. "render" for a
+ * real GPU's render node), without new privileges, and with no file of the
+ * broker but its socket.
+ *
  * Copyright (c) 2026 The xenlend authors
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,20 +36,31 @@
 /**
  * render_worker_start() - start a guest's render worker
  * @path: the worker program.
+ * @user: the user it runs as, with that user's groups.
  * @domid: the guest, for the worker's log lines.
  * @pid: receives the worker's process id.
  *
  * The worker gets its end of the socket as RENDER_WORKER_FD and no other
  * file of the broker.
  *
- * Return: the broker's end of the socket (non-blocking), or a negative errno.
+ * Return: the broker's end of the socket (non-blocking), or a negative errno
+ * (-ENOENT: no such user).
  */
-int render_worker_start(const char *path, int domid, int *pid)
+int render_worker_start(const char *path, const char *user, int domid, int *pid)
 {
+	gid_t groups[64];
+	int ngroups = 64;
+	struct passwd *pw;
 	char dom[16];
 	int sv[2], err;
 	pid_t child;
 
+	/* Resolved here: nothing but async-signal-safe calls after fork(). */
+	pw = getpwnam(user);
+	if (!pw)
+		return -ENOENT;
+	if (getgrouplist(user, pw->pw_gid, groups, &ngroups) < 0)
+		return -E2BIG;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv))
 		return -errno;
 	snprintf(dom, sizeof(dom), "%d", domid);
@@ -62,13 +82,18 @@ int render_worker_start(const char *path, int domid, int *pid)
 		    fcntl(RENDER_WORKER_FD, F_SETFL, 0) < 0)
 			_exit(127);
 		closefrom(RENDER_WORKER_FD + 1);
+		if (setgroups((size_t)ngroups, groups) || setgid(pw->pw_gid) ||
+		    setuid(pw->pw_uid) || (pw->pw_uid && !setuid(0)) ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			_exit(126);
 		execl(path, path, "--domid", dom, (char *)NULL);
 		fprintf(stderr, "xenlend-broker: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(sv[1]);
 	*pid = child;
-	log_msg(LOG_INFO, "dom%d: render worker %s started, pid %d", domid, path, (int)child);
+	log_msg(LOG_INFO, "dom%d: render worker %s started, pid %d, user %s", domid, path,
+		(int)child, user);
 	return sv[0];
 }
 

@@ -210,8 +210,8 @@ run_guest() {
 		read -r n_all n_pass n_fail </tmp/igt-render-$name || true
 		check "$name: igt xenlend_render (virglrenderer in dom0): ${n_pass:-?} of ${n_all:-?} subtests passed, ${n_fail:-?} failed" \
 			test -n "$n_all" -a "${n_fail:-1}" = 0 -a "${n_pass:-0}" = "$n_all"
-		check "$name: broker started a render worker for it" \
-			grep -q "dom$domid: render worker .* started" "$BLOG"
+		check "$name: broker started a render worker for it, as user nobody" \
+			grep -q "dom$domid: render worker .* started, pid [0-9]*, user nobody" "$BLOG"
 	fi
 	if [ "$MODE" = check ] && [ "$role" = lend ] && [ "$2" = pvh ]; then
 		check "$name: igt unbind-with-live-mapping (SIGBUS, ENODEV, clean close)" \

@@ -311,6 +311,16 @@ static void test_config(void)
 	CHECK_EQ(c.max_quarantined_bytes, 64ull << 20);
 	CHECK_EQ(config_parse_line(&c, "max_quarantined_bytes = 0", err, sizeof(err)), 0);
 	CHECK_EQ(c.max_quarantined_bytes, 0);
+	CHECK_STR(c.renderer, "");
+	CHECK_STR(c.render_user, "nobody");
+	CHECK_EQ(config_parse_line(&c, "renderer = /usr/libexec/xenlend-render", err,
+				   sizeof(err)), 0);
+	CHECK_STR(c.renderer, "/usr/libexec/xenlend-render");
+	CHECK(config_parse_line(&c, "renderer = xenlend-render", err, sizeof(err)) < 0);
+	CHECK_EQ(config_parse_line(&c, "renderer = none", err, sizeof(err)), 0);
+	CHECK_STR(c.renderer, "");
+	CHECK_EQ(config_parse_line(&c, "render_user = xenlend-render", err, sizeof(err)), 0);
+	CHECK_STR(c.render_user, "xenlend-render");
 
 	CHECK(config_parse_line(&c, "max_resources = -1", err, sizeof(err)) < 0);
 	CHECK_STR(err, "bad value '-1' for 'max_resources'");
