@@ -36,12 +36,7 @@ DOM0_ARGS="console=hvc0 earlyprintk=xen clocksource=xen xenlend.mode=$MODE"
 # No XSAVEOPT/XSAVEC/XSAVES: Xen saves vector state with them, and their
 # init/modified optimisations look broken under TCG: dom0's xl died in libc
 # with a NULL it had just loaded from memory through an XMM register.
-# One TCG thread for both vCPUs: PVH guests run under QEMU's emulation of
-# AMD SVM, and every early-boot triple fault of a PVH domU (5 of 5) had Xen's
-# own registers loaded right after VMRUN, the kind of state a race between
-# the vCPU threads leaves; the whole-VM hangs all happened with a PVH guest
-# running. Slower, but a hang costs a whole reboot (docs/DECISIONS.md).
-set -- qemu-system-x86_64 -machine pc -accel tcg,thread=single \
+set -- qemu-system-x86_64 -machine pc,accel=tcg \
 	-cpu max,-rdtscp,-avx,-avx2,-tsc-deadline,-xsaveopt,-xsavec,-xsaves \
 	-m 4G -smp 2 \
 	-display none -serial stdio -nic none -no-reboot \
