@@ -117,6 +117,8 @@ struct lend_ops {
 #define RENDER_MAX_PENDING	32
 /* Rendering contexts of one guest. */
 #define RENDER_MAX_CONTEXTS	64
+/* New render workers a guest gets after the first failed, per connection. */
+#define RENDER_MAX_RESTARTS	4
 
 /**
  * struct render_ctx - a rendering context of a guest
@@ -151,7 +153,9 @@ struct render_pending {
 /**
  * struct render_state - a guest's renderer
  * @fd: socket to the guest's render worker; -1: no renderer.
- * @failed: the worker died or broke the protocol; requests fail.
+ * @failed: the worker died or broke the protocol; requests fail until a
+ *	new one is started.
+ * @restarts: new workers started after failures.
  * @next_id: id of the next forwarded request.
  * @pending: forwarded requests awaiting their response.
  * @ctxs: RENDER_MAX_CONTEXTS contexts.
@@ -162,6 +166,7 @@ struct render_pending {
 struct render_state {
 	int fd;
 	bool failed;
+	uint32_t restarts;
 	uint64_t next_id;
 	struct render_pending pending[RENDER_MAX_PENDING];
 	struct render_ctx *ctxs;

@@ -13,7 +13,9 @@
  * submitted, a capability set larger than announced) counts as the worker
  * failing. Then every pending request fails with XENLEND_S_IO and every
  * submitted fence completes with that error, so the guest never waits for a
- * renderer that is gone.
+ * renderer that is gone. The guest's next renderer request starts a new
+ * worker, a few times per connection: contexts of the old one stay unknown
+ * to it, new ones work.
  *
  * Nothing here touches Xen; the caller passes a function that puts a
  * response on the guest's control ring.
@@ -161,9 +163,16 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 	size_t len = 0;
 	uint32_t status;
 
-	if (!r->failed && r->fd < 0 && (g->features & XENLEND_F_RENDER) && g->render_start &&
-	    g->render_start(g->render_arg))
-		r->failed = true;
+	if (r->fd < 0 && (g->features & XENLEND_F_RENDER) && g->render_start &&
+	    (!r->failed || r->restarts < RENDER_MAX_RESTARTS)) {
+		if (r->failed) {
+			/* Its contexts are gone; new ones can work. */
+			r->restarts++;
+			log_guest(g->domid, LOG_WARN, "starting a new render worker (%u of %u)",
+				  r->restarts, RENDER_MAX_RESTARTS);
+		}
+		r->failed = g->render_start(g->render_arg) != 0;
+	}
 	if (r->failed)
 		status = XENLEND_S_IO;
 	else if (!(g->features & XENLEND_F_RENDER) || r->fd < 0)

@@ -323,6 +323,68 @@ static void test_worker_death(void)
 	guest_down(&g, -1);
 }
 
+/* A fake render_start: a fresh socket pair; the worker's end in *arg. */
+static unsigned int starts;
+
+static int fake_start(void *arg)
+{
+	struct guest_state *g = ((void **)arg)[0];
+	int *worker = ((void **)arg)[1], sv[2];
+
+	starts++;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv))
+		return -errno;
+	g->render.fd = sv[0];
+	*worker = sv[1];
+	return 0;
+}
+
+static void test_worker_restart(void)
+{
+	struct xenlend_msg req, rsp, fwd;
+	struct guest_state g;
+	void *arg[2];
+	int worker = -1, i;
+
+	/* Started on the first request, not at HELLO. */
+	guest_up(&g, NULL, true);
+	CHECK_EQ(le64_to_cpu(g.features), 0);
+	guest_state_fini(&g);
+	CHECK_EQ(guest_state_init(&g, 7, BULK, &cfg), 0);
+	arg[0] = &g;
+	arg[1] = &worker;
+	g.render_start = fake_start;
+	g.render_arg = arg;
+	starts = 0;
+	xenlend_msg_init(&req, XENLEND_T_HELLO, 1);
+	req.u.hello.version_min = cpu_to_le32(1);
+	req.u.hello.version_max = cpu_to_le32(1);
+	req.u.hello.features = cpu_to_le64(XENLEND_F_RENDER);
+	req.u.hello.nr_bulk_pages = cpu_to_le32(BULK);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(le64_to_cpu(rsp.u.hello_rsp.features), XENLEND_F_RENDER);
+	CHECK_EQ(starts, 0);
+
+	/* Each time the worker dies, the next request gets a new one, a few times. */
+	for (i = 0; i <= RENDER_MAX_RESTARTS; i++) {
+		xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 100 + i);
+		CHECK(!dispatch_ctrl(&g, &req, &rsp));
+		CHECK_EQ(starts, i + 1);
+		CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+		close(worker);
+		nr_emitted = 0;
+		CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+		CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
+		close(g.render.fd);	/* what broker_render_failed() does */
+		g.render.fd = -1;
+	}
+	xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 200);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_IO);
+	CHECK_EQ(starts, RENDER_MAX_RESTARTS + 1);
+	guest_state_fini(&g);
+}
+
 static void test_worker_garbage(void)
 {
 	struct xenlend_msg req, rsp, fwd;
@@ -363,6 +425,7 @@ int main(void)
 		TEST(test_submit_checks),
 		TEST(test_submit_and_fences),
 		TEST(test_worker_death),
+		TEST(test_worker_restart),
 		TEST(test_worker_garbage),
 	};
 
