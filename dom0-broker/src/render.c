@@ -317,10 +317,14 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 	case XENLEND_T_CTX_CREATE:
 		if (status != XENLEND_S_OK)
 			break;
+		/*
+		 * Creates in flight together may have raced for one id or for
+		 * the last slot; the worker took both. It keeps the refused
+		 * one until it exits (it caps contexts itself).
+		 */
 		ctx = free_ctx(r);
-		if (!ctx || find_ctx(r, le32_to_cpu(p->req.u.ctx_create.ctx_id))) {
-			/* Two creates of one id raced; the worker took both. */
-			xenlend_msg_init_rsp(rsp, &p->req, XENLEND_S_EXIST);
+		if (find_ctx(r, le32_to_cpu(p->req.u.ctx_create.ctx_id)) || !ctx) {
+			xenlend_msg_init_rsp(rsp, &p->req, ctx ? XENLEND_S_EXIST : XENLEND_S_QUOTA);
 			break;
 		}
 		memset(ctx, 0, sizeof(*ctx));
