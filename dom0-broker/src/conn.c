@@ -197,9 +197,12 @@ void conn_disconnect(struct conn *c)
 			  " rejected)", c->gs.stats_requests, c->gs.stats_rejected);
 	c->connected = false;
 	c->more_work = false;
-	render_worker_stop(c->gs.render.fd, c->render_pid);
-	c->gs.render.fd = -1;
-	c->render_pid = 0;
+	/* Only a started worker owns render.fd: a zeroed conn has fd 0. */
+	if (c->render_pid) {
+		render_worker_stop(c->gs.render.fd, c->render_pid);
+		c->gs.render.fd = -1;
+		c->render_pid = 0;
+	}
 	/* Resources first: their grants end before the rings go away. */
 	guest_state_fini(&c->gs);
 	lend_close(c);

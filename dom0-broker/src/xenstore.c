@@ -166,7 +166,8 @@ static void conn_epoll(struct broker *b, struct conn *c, bool add)
 {
 	epoll_one(b, c, conn_fd(c), EPOLL_TAG_GUEST, add);
 	epoll_one(b, c, c->host_fd, EPOLL_TAG_HOST, add);
-	epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, add);
+	if (c->render_pid)
+		epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, add);
 }
 
 
@@ -177,6 +178,8 @@ static void conn_epoll(struct broker *b, struct conn *c, bool add)
  */
 void broker_render_failed(struct broker *b, struct conn *c)
 {
+	if (!c->render_pid)
+		return;
 	epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, false);
 	render_worker_stop(c->gs.render.fd, c->render_pid);
 	c->gs.render.fd = -1;
