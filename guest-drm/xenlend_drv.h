@@ -44,7 +44,7 @@ struct xenlend_capset_desc {
  * @t: transport to the broker.
  * @objects: live buffer objects by resource id (xa_lock protects lookups).
  * @next_res_id: last resource id handed out.
- * @fence_lock: protects @fences; the lock of every xenlend fence.
+ * @fence_lock: protects @fences.
  * @fences: submitted fences not signalled yet.
  * @caps_lock: protects @caps_gen, @nr_caps and @caps.
  * @caps_gen: the transport's conn_gen @caps were read under (0: never).
@@ -57,7 +57,7 @@ struct xenlend_device {
 	struct xenlend_transport *t;
 	struct xarray objects;
 	u32 next_res_id;
-	spinlock_t fence_lock; /* protects fences, signals them */
+	spinlock_t fence_lock; /* protects fences */
 	struct list_head fences;
 	struct mutex caps_lock; /* protects caps_gen, nr_caps, caps */
 	u64 caps_gen;

@@ -20,13 +20,18 @@
 /**
  * struct xenlend_dma_fence - the fence of one submission
  * @base: the dma-fence; its seqno is the fence id sent to the broker.
- * @link: entry of &xenlend_device.fences while pending.
+ * @lock: the dma-fence's lock. Its own, not the device's: a sync_file
+ *	keeps the fence after the device is gone.
+ * @link: entry of &xenlend_device.fences while @queued.
+ * @queued: on that list; under &xenlend_device.fence_lock.
  * @ctx_id: the rendering context.
  * @ring_idx: the ring within it.
  */
 struct xenlend_dma_fence {
 	struct dma_fence base;
+	spinlock_t lock; /* the dma-fence's */
 	struct list_head link;
+	bool queued;
 	u32 ctx_id;
 	u32 ring_idx;
 };
@@ -64,7 +69,8 @@ struct xenlend_dma_fence *xenlend_fence_create(struct xenlend_device *xdev,
 
 	if (!f)
 		return NULL;
-	dma_fence_init(&f->base, &xenlend_fence_ops, &xdev->fence_lock, context, seqno);
+	spin_lock_init(&f->lock);
+	dma_fence_init(&f->base, &xenlend_fence_ops, &f->lock, context, seqno);
 	INIT_LIST_HEAD(&f->link);
 	f->ctx_id = ctx_id;
 	f->ring_idx = ring_idx;
@@ -97,6 +103,7 @@ void xenlend_fence_queue(struct xenlend_device *xdev, struct xenlend_dma_fence *
 	dma_fence_get(&f->base);
 	spin_lock_irqsave(&xdev->fence_lock, flags);
 	list_add_tail(&f->link, &xdev->fences);
+	f->queued = true;
 	spin_unlock_irqrestore(&xdev->fence_lock, flags);
 }
 
@@ -116,15 +123,17 @@ static void xenlend_fences_retire(struct xenlend_device *xdev, u32 ctx_id, int r
 		if ((ctx_id && f->ctx_id != ctx_id) ||
 		    (ring_idx >= 0 && f->ring_idx != ring_idx) || f->base.seqno > last)
 			continue;
-		if (err)
-			dma_fence_set_error(&f->base, err);
-		dma_fence_signal_locked(&f->base);
+		f->queued = false;
 		list_move_tail(&f->link, &done);
 	}
 	spin_unlock_irqrestore(&xdev->fence_lock, flags);
 
+	/* Off the list, nobody else signals them. */
 	list_for_each_entry_safe(f, tmp, &done, link) {
 		list_del_init(&f->link);
+		if (err)
+			dma_fence_set_error(&f->base, err);
+		dma_fence_signal(&f->base);
 		dma_fence_put(&f->base);
 	}
 }
@@ -141,15 +150,17 @@ void xenlend_fence_abort(struct xenlend_device *xdev, struct xenlend_dma_fence *
 	bool queued;
 
 	spin_lock_irqsave(&xdev->fence_lock, flags);
-	queued = !list_empty(&f->link);
+	queued = f->queued;
 	if (queued) {
+		f->queued = false;
 		list_del_init(&f->link);
-		dma_fence_set_error(&f->base, err);
-		dma_fence_signal_locked(&f->base);
 	}
 	spin_unlock_irqrestore(&xdev->fence_lock, flags);
-	if (queued)
-		dma_fence_put(&f->base);
+	if (!queued)
+		return;
+	dma_fence_set_error(&f->base, err);
+	dma_fence_signal(&f->base);
+	dma_fence_put(&f->base);
 }
 
 /**

@@ -51,6 +51,12 @@ void xenlend_render_init(struct xenlend_device *xdev)
 	ida_init(&xdev->ctx_ida);
 }
 
+/* The request may have reached the broker, but its answer never came. */
+static bool xenlend_unanswered(int err)
+{
+	return err == -ETIMEDOUT || err == -EINTR || err == -ERESTARTSYS;
+}
+
 /* Read the broker's capability sets once per connection. */
 static int xenlend_caps_load(struct xenlend_device *xdev)
 {
@@ -147,8 +153,8 @@ static int xenlend_capset_fetch(struct xenlend_transport *t, u32 id, u32 version
 				void *buf, u32 size)
 {
 	struct xenlend_msg req, rsp;
+	int idx, page, err;
 	u32 got;
-	int idx, err;
 
 	idx = xenlend_bulk_get(t);
 	if (idx < 0)
@@ -157,19 +163,20 @@ static int xenlend_capset_fetch(struct xenlend_transport *t, u32 id, u32 version
 	req.u.capset.capset_id = cpu_to_le32(id);
 	req.u.capset.version = cpu_to_le32(version);
 	req.u.capset.bulk_idx = cpu_to_le32(idx);
-	err = xenlend_call_bulk(t, &req, &rsp, idx);
+	page = idx;
+	err = xenlend_call_bulk(t, &req, &rsp, &idx);
 	if (err)
 		goto out;
 	got = le32_to_cpu(rsp.u.capset_rsp.size);
 	if (le32_to_cpu(rsp.u.capset_rsp.capset_id) != id ||
 	    le32_to_cpu(rsp.u.capset_rsp.version) != version ||
-	    le32_to_cpu(rsp.u.capset_rsp.bulk_idx) != idx || got > size) {
+	    le32_to_cpu(rsp.u.capset_rsp.bulk_idx) != page || got > size) {
 		dev_warn_ratelimited(&t->xbdev->dev,
 				     "rejected CAPSET response: set, version, page or size differs from the request\n");
 		err = -EPROTO;
 		goto out;
 	}
-	memcpy(buf, xenlend_bulk_page(t, idx), got);
+	memcpy(buf, xenlend_bulk_page(t, page), got);
 out:
 	xenlend_bulk_put(t, idx);
 	return err;
@@ -244,7 +251,12 @@ static int xenlend_ctx_create(struct xenlend_device *xdev, struct xenlend_fpriv 
 	req.u.ctx_create.num_rings = cpu_to_le32(num_rings);
 	err = xenlend_call(t, &req, &rsp);
 	if (err) {
-		ida_free(&xdev->ctx_ida, id);
+		/*
+		 * Unanswered, the context may still come to exist on the
+		 * broker: never hand its id out again on this device.
+		 */
+		if (!xenlend_unanswered(err))
+			ida_free(&xdev->ctx_ida, id);
 		return err;
 	}
 	fp->ctx_id = id;
@@ -290,6 +302,7 @@ void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file)
 	int err, cookie;
 
 	if (fp->ctx_id) {
+		err = 0;
 		if (drm_dev_enter(dev, &cookie)) {
 			if (fp->conn_gen == READ_ONCE(xdev->t->conn_gen)) {
 				xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 0);
@@ -301,7 +314,9 @@ void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file)
 			drm_dev_exit(cookie);
 		}
 		xenlend_fence_fail_ctx(xdev, fp->ctx_id, -ECANCELED);
-		ida_free(&xdev->ctx_ida, fp->ctx_id);
+		/* A context that may outlive an unanswered destroy keeps its id. */
+		if (!xenlend_unanswered(err))
+			ida_free(&xdev->ctx_ida, fp->ctx_id);
 	}
 	mutex_destroy(&fp->lock);
 	kfree(fp);
@@ -440,7 +455,7 @@ static int xenlend_submit_stream(struct xenlend_transport *t, u32 ctx_id, u32 ri
 		req.u.submit.bulk_idx = cpu_to_le32(idx);
 		req.u.submit.length = cpu_to_le32(len);
 		req.u.submit.offset = cpu_to_le32(off);
-		err = xenlend_call_bulk(t, &req, &rsp, idx);
+		err = xenlend_call_bulk(t, &req, &rsp, &idx);
 		xenlend_bulk_put(t, idx);
 		if (err)
 			return err;
@@ -602,9 +617,11 @@ int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file
 	if (eb->num_bo_handles) {
 		err = drm_gem_objects_lookup(file, u64_to_user_ptr(eb->bo_handles),
 					     eb->num_bo_handles, &ex.objs);
+		/* On -ENOENT the handles before the bad one hold references. */
+		if (ex.objs)
+			ex.nr_objs = eb->num_bo_handles;
 		if (err)
 			goto out;
-		ex.nr_objs = eb->num_bo_handles;
 	}
 	if (eb->flags & VIRTGPU_EXECBUF_FENCE_FD_IN) {
 		err = xenlend_wait_in_fence(eb->fence_fd);

@@ -368,13 +368,14 @@ static unsigned int xenlend_timeout_ms(u16 type)
 
 /*
  * Send @req and wait for its response. @bulk: the bulk page the request
- * names, or -1. If the request went out but its answer did not come in time,
- * the broker may still write that page later: it stays parked (busy) until
- * the late answer arrives or the connection ends, so that no other request
- * gets it meanwhile.
+ * names, or NULL. If the request went out but its answer did not come in
+ * time, the broker may still write that page later: it is parked (stays
+ * busy) until the late answer arrives or the connection ends, so that no
+ * other request gets it meanwhile, and *@bulk becomes -1: the caller no
+ * longer owns it.
  */
 static int xenlend_call_wait(struct xenlend_transport *t, struct xenlend_msg *req,
-			     struct xenlend_msg *rsp, int bulk)
+			     struct xenlend_msg *rsp, int *bulk)
 {
 	unsigned int timeout_ms = xenlend_timeout_ms(xenlend_msg_type(req));
 	unsigned long left = msecs_to_jiffies(timeout_ms);
@@ -395,8 +396,11 @@ static int xenlend_call_wait(struct xenlend_transport *t, struct xenlend_msg *re
 		/* Still pending: nobody answered in time. */
 		list_del(&w.link);
 		err = ret < 0 ? ret : -ETIMEDOUT;
-		if (bulk >= 0)
-			t->bulk_parked[bulk] = w.id;
+		if (bulk && *bulk >= 0) {
+			/* The page is the late answer's now, not the caller's. */
+			t->bulk_parked[*bulk] = w.id;
+			*bulk = -1;
+		}
 	} else {
 		err = w.err;
 	}
@@ -429,7 +433,7 @@ static int xenlend_call_wait(struct xenlend_transport *t, struct xenlend_msg *re
 int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		     struct xenlend_msg *rsp)
 {
-	return xenlend_call_wait(t, req, rsp, -1);
+	return xenlend_call_wait(t, req, rsp, NULL);
 }
 
 /**
@@ -444,7 +448,7 @@ int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 		 struct xenlend_msg *rsp)
 {
-	return xenlend_call_bulk(t, req, rsp, -1);
+	return xenlend_call_bulk(t, req, rsp, NULL);
 }
 
 /**
@@ -452,16 +456,18 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
  * @t: a transport that completed HELLO.
  * @req: a request built with xenlend_msg_init(); its id is set here.
  * @rsp: receives the response.
- * @bulk: the bulk page @req names (claimed with xenlend_bulk_get()), or -1.
+ * @bulk: the bulk page @req names (claimed with xenlend_bulk_get()), or
+ *	NULL.
  *
  * The caller releases the page with xenlend_bulk_put() afterwards, whatever
- * the outcome; a page whose request went unanswered stays busy until the
- * broker's late answer or the end of the connection.
+ * the outcome. If the request went unanswered, *@bulk is -1 by then (which
+ * xenlend_bulk_put() ignores): the page stays busy until the broker's late
+ * answer or the end of the connection.
  *
  * Return: as xenlend_call().
  */
 int xenlend_call_bulk(struct xenlend_transport *t, struct xenlend_msg *req,
-		      struct xenlend_msg *rsp, int bulk)
+		      struct xenlend_msg *rsp, int *bulk)
 {
 	struct xenlend_verdict v = xenlend_msg_check(req, XENLEND_Q_CTRL_REQ);
 	int err;
@@ -478,8 +484,14 @@ int xenlend_call_bulk(struct xenlend_transport *t, struct xenlend_msg *req,
 
 static bool xenlend_try_bulk(struct xenlend_transport *t, int *idx)
 {
-	unsigned int i = find_first_zero_bit(&t->bulk_busy, t->nr_bulk);
+	unsigned int i;
 
+	/* The pages go away with the connection: none for a broken one. */
+	if (READ_ONCE(t->broken)) {
+		*idx = -ENODEV;
+		return true;
+	}
+	i = find_first_zero_bit(&t->bulk_busy, t->nr_bulk);
 	if (i >= t->nr_bulk || test_and_set_bit(i, &t->bulk_busy))
 		return false;
 	*idx = i;
@@ -492,7 +504,8 @@ static bool xenlend_try_bulk(struct xenlend_transport *t, int *idx)
  *
  * Waits for a free page, bounded by XENLEND_REQUEST_TIMEOUT_MS.
  *
- * Return: the page's index, -ETIMEDOUT, or -EINTR/-ERESTARTSYS when killed.
+ * Return: the page's index, -ENODEV when disconnected, -ETIMEDOUT, or
+ * -EINTR/-ERESTARTSYS when killed.
  */
 int xenlend_bulk_get(struct xenlend_transport *t)
 {
@@ -509,19 +522,14 @@ int xenlend_bulk_get(struct xenlend_transport *t)
 /**
  * xenlend_bulk_put() - release a bulk page claimed with xenlend_bulk_get()
  * @t: the transport.
- * @idx: the page's index.
+ * @idx: the page's index; -1 (parked meanwhile) does nothing.
  */
 void xenlend_bulk_put(struct xenlend_transport *t, int idx)
 {
-	bool parked;
-
-	spin_lock_irq(&t->lock);
-	parked = t->bulk_parked[idx];
-	if (!parked)
-		clear_bit(idx, &t->bulk_busy);
-	spin_unlock_irq(&t->lock);
-	if (!parked)
-		wake_up(&t->bulk_wq);
+	if (idx < 0)
+		return;	/* parked by xenlend_call_bulk() */
+	clear_bit(idx, &t->bulk_busy);
+	wake_up(&t->bulk_wq);
 }
 
 /**
@@ -559,7 +567,7 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 	struct xenlend_msg req, rsp;
 	const __le32 *src;
 	u32 i, nr;
-	int idx, err;
+	int idx, page, err;
 
 	idx = xenlend_bulk_get(t);
 	if (idx < 0)
@@ -571,20 +579,21 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 	req.u.fault.offset = cpu_to_le64(offset);
 	req.u.fault.length = cpu_to_le64(length);
 	req.u.fault.bulk_idx = cpu_to_le32(idx);
-	err = xenlend_call_bulk(t, &req, &rsp, idx);
+	page = idx;
+	err = xenlend_call_bulk(t, &req, &rsp, &idx);
 	if (err)
 		goto out;
 
 	nr = le32_to_cpu(rsp.u.fault_rsp.nr_grefs);
 	if (le64_to_cpu(rsp.u.fault_rsp.offset) != offset ||
 	    le64_to_cpu(rsp.u.fault_rsp.length) > length ||
-	    le32_to_cpu(rsp.u.fault_rsp.bulk_idx) != idx) {
+	    le32_to_cpu(rsp.u.fault_rsp.bulk_idx) != page) {
 		dev_warn_ratelimited(&t->xbdev->dev,
 				     "rejected FAULT response: range or bulk page differs from the request\n");
 		err = -EPROTO;
 		goto out;
 	}
-	src = xenlend_bulk_page(t, idx);
+	src = xenlend_bulk_page(t, page);
 	for (i = 0; i < nr; i++)
 		grefs[i] = le32_to_cpu(READ_ONCE(src[i]));
 	*lent = le64_to_cpu(rsp.u.fault_rsp.length);
@@ -699,9 +708,21 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 		xenbus_teardown_ring((void **)&t->ctrl_sring, 1, &t->ctrl_ref);
 	if (t->evt_sring)
 		xenbus_teardown_ring((void **)&t->evt_sring, 1, &t->evt_ref);
+	/*
+	 * Callers that claimed a bulk page fail at once now (the transport is
+	 * broken); wait for them to let go before the pages are freed. Pages
+	 * still claimed after that are leaked rather than freed under them.
+	 */
+	wake_up_all(&t->bulk_wq);
+	if (t->bulk && !wait_event_timeout(t->bulk_wq, !READ_ONCE(t->bulk_busy),
+					   msecs_to_jiffies(XENLEND_REQUEST_TIMEOUT_MS))) {
+		dev_warn(&t->xbdev->dev, "bulk pages still in use at disconnect: leaked\n");
+		t->bulk = NULL;
+	}
 	if (t->bulk)
 		xenbus_teardown_ring(&t->bulk, XENLEND_FRONT_BULK_PAGES,
 				     t->bulk_refs);
+	t->bulk_busy = 0;
 }
 
 /**

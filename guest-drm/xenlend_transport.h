@@ -126,7 +126,7 @@ int xenlend_call(struct xenlend_transport *t, struct xenlend_msg *req,
 int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		     struct xenlend_msg *rsp);
 int xenlend_call_bulk(struct xenlend_transport *t, struct xenlend_msg *req,
-		      struct xenlend_msg *rsp, int bulk);
+		      struct xenlend_msg *rsp, int *bulk);
 int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
 int xenlend_bulk_get(struct xenlend_transport *t);
 void xenlend_bulk_put(struct xenlend_transport *t, int idx);
