@@ -24,6 +24,7 @@
 enum log_level { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
 
 void log_init(bool verbose);
+uint64_t now_ms(void);
 void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A message caused by a guest: prefixed with its domain, rate limited. */
@@ -119,6 +120,13 @@ struct lend_ops {
 #define RENDER_MAX_CONTEXTS	64
 /* New render workers a guest gets after the first failed, per connection. */
 #define RENDER_MAX_RESTARTS	4
+/* Packets taken from a worker per turn of the event loop. */
+#define RENDER_READ_BUDGET	64
+/*
+ * How long a worker may leave a request unanswered: below the guest's 30 s,
+ * above its start-up under emulation (11 s measured).
+ */
+#define RENDER_REQUEST_TIMEOUT_MS	25000
 
 /**
  * struct render_ctx - a rendering context of a guest
@@ -144,10 +152,12 @@ struct render_ctx {
  * struct render_pending - a request the worker has not answered yet
  * @id: the id it was forwarded with (0: free slot).
  * @req: the guest's request, as validated.
+ * @deadline: when the worker counts as hung (ms, monotonic).
  */
 struct render_pending {
 	uint64_t id;
 	struct xenlend_msg req;
+	uint64_t deadline;
 };
 
 /**
@@ -240,6 +250,7 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 int render_read(struct guest_state *g, render_emit_fn emit, void *arg);
 void render_fail(struct guest_state *g, const char *why, render_emit_fn emit, void *arg);
 bool render_next_fence(struct guest_state *g, struct xenlend_msg *m);
+uint64_t render_expire(struct guest_state *g, uint64_t now, render_emit_fn emit, void *arg);
 void render_fence_sent(struct guest_state *g, const struct xenlend_msg *m);
 
 /* --- render_worker.c: the per-guest worker process --------------------- */
@@ -360,6 +371,7 @@ int conn_service(struct conn *c);
 int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
 void conn_send_fences(struct conn *c);
 int conn_render(struct conn *c);
+uint64_t conn_render_expire(struct conn *c, uint64_t now);
 
 /* --- host_mem.c: the memory behind host resources ---------------------- */
 
@@ -369,7 +381,6 @@ void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *f
 /* --- lend.c: lent memory and revocation ---------------------------------- */
 
 extern const struct lend_ops lend_ops;
-uint64_t now_ms(void);
 void lend_fill(struct guest_resource *r);
 int lend_open(struct conn *c);
 void lend_close(struct conn *c);

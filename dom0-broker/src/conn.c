@@ -409,6 +409,26 @@ int conn_render(struct conn *c)
 }
 
 /**
+ * conn_render_expire() - fail the guest's render worker if it hung
+ * @c: a connection.
+ * @now: the time, ms (monotonic).
+ *
+ * Return: the next deadline (UINT64_MAX: none), or 0 when the worker just
+ * failed: the caller stops it (broker_render_failed()).
+ */
+uint64_t conn_render_expire(struct conn *c, uint64_t now)
+{
+	uint64_t next;
+
+	if (!c->connected)
+		return UINT64_MAX;
+	next = render_expire(&c->gs, now, emit_ctrl_rsp, c);
+	if (!next)
+		conn_send_fences(c);
+	return next;
+}
+
+/**
  * conn_send_evt() - put a request on the guest's event ring
  * @c: a connected connection.
  * @m: the request; its id is set here.

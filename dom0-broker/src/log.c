@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xenlend-broker: logging to stderr, with syslog priority prefixes when
- * stderr is the journal.
+ * stderr is the journal, and the monotonic clock deadlines are taken on.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -15,6 +15,19 @@
 
 static bool log_verbose;
 static bool log_journal;
+
+/**
+ * now_ms() - the monotonic clock in milliseconds
+ *
+ * Return: milliseconds since an arbitrary point; deadlines are taken on it.
+ */
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 void log_init(bool verbose)
 {

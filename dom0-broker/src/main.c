@@ -62,6 +62,13 @@ static int next_timeout(struct broker *b)
 			return 0;
 		if (d < next)
 			next = d;
+		d = c->render_pid ? conn_render_expire(c, now) : UINT64_MAX;
+		if (!d) {
+			broker_render_failed(b, c);
+			return 0;
+		}
+		if (d < next)
+			next = d;
 	}
 	if (next == UINT64_MAX)
 		return -1;

@@ -201,6 +201,7 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 		goto answer;
 	p->id = le64_to_cpu(fwd.hdr.id);
 	p->req = *req;
+	p->deadline = now_ms() + RENDER_REQUEST_TIMEOUT_MS;
 	if (xenlend_msg_type(req) == XENLEND_T_SUBMIT &&
 	    (le32_to_cpu(req->u.submit.flags) & XENLEND_SUBMIT_FENCE)) {
 		struct render_ctx *ctx = find_ctx(r, le32_to_cpu(req->u.submit.ctx_id));
@@ -389,11 +390,13 @@ int render_read(struct guest_state *g, render_emit_fn emit, void *arg)
 {
 	struct render_state *r = &g->render;
 	uint8_t buf[RENDER_IPC_MAX_PACKET];
+	unsigned int budget = RENDER_READ_BUDGET;
 	ssize_t n;
 
 	if (r->fd < 0 || r->failed)
 		return r->failed ? -EPIPE : 0;
-	for (;;) {
+	/* A budget per call: a worker must not keep the broker to itself. */
+	while (budget--) {
 		n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
@@ -410,6 +413,42 @@ int render_read(struct guest_state *g, render_emit_fn emit, void *arg)
 			return -EPIPE;
 		}
 	}
+	return 0;	/* the rest next time: the socket stays readable */
+}
+
+/**
+ * render_expire() - fail a worker that leaves a request unanswered too long
+ * @g: the guest.
+ * @now: the time, ms (monotonic).
+ * @emit: puts a response on the guest's control ring.
+ * @arg: argument of @emit.
+ *
+ * A worker that hangs (in guest-controlled GPU work, say) would otherwise
+ * hold the guest's ring slots and bulk pages for good: past
+ * RENDER_REQUEST_TIMEOUT_MS it counts as failed.
+ *
+ * Return: the next deadline (ms), UINT64_MAX for none; 0 when the worker
+ * just failed and must be stopped.
+ */
+uint64_t render_expire(struct guest_state *g, uint64_t now, render_emit_fn emit, void *arg)
+{
+	struct render_state *r = &g->render;
+	uint64_t next = UINT64_MAX;
+	unsigned int i;
+
+	if (r->failed || r->fd < 0)
+		return UINT64_MAX;
+	for (i = 0; i < RENDER_MAX_PENDING; i++) {
+		if (!r->pending[i].id)
+			continue;
+		if (r->pending[i].deadline <= now) {
+			render_fail(g, "a request went unanswered for too long", emit, arg);
+			return 0;
+		}
+		if (r->pending[i].deadline < next)
+			next = r->pending[i].deadline;
+	}
+	return next;
 }
 
 /**

@@ -97,38 +97,55 @@ int render_worker_start(const char *path, const char *user, int domid, int *pid)
 	return sv[0];
 }
 
+/* Workers stopped but not reaped yet. Until reaped, a pid is not reused. */
+#define MAX_DYING	64
+static int dying[MAX_DYING];
+
 /**
  * render_worker_stop() - stop a guest's render worker
  * @fd: the broker's end of its socket, or -1.
  * @pid: its process id, or 0.
  *
  * Closing the socket asks the worker to exit; SIGKILL makes sure it does
- * (it may be stuck in guest-controlled GPU work). The process is reaped by
- * render_worker_reap().
+ * (it may be stuck in guest-controlled GPU work). Only stopped workers are
+ * reaped (render_worker_reap()), so @pid cannot belong to another process
+ * yet: a worker that exited on its own stays a zombie until then.
  */
 void render_worker_stop(int fd, int pid)
 {
+	unsigned int i;
+
 	if (fd >= 0)
 		close(fd);
-	if (pid > 0)
-		kill(pid, SIGKILL);
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	for (i = 0; i < MAX_DYING && dying[i]; i++)
+		;
+	if (i < MAX_DYING)
+		dying[i] = pid;
+	else
+		waitpid(pid, NULL, 0);	/* a SIGKILLed child: does not take long */
 	render_worker_reap();
 }
 
 /**
- * render_worker_reap() - collect every worker that has exited
+ * render_worker_reap() - collect the stopped workers that have exited
  */
 void render_worker_reap(void)
 {
+	unsigned int i;
 	int status;
-	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	for (i = 0; i < MAX_DYING; i++) {
+		if (!dying[i] || waitpid(dying[i], &status, WNOHANG) != dying[i])
+			continue;
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
-			log_msg(LOG_WARN, "render worker %d died of signal %d", (int)pid,
+			log_msg(LOG_WARN, "render worker %d died of signal %d", dying[i],
 				WTERMSIG(status));
 		else if (WIFEXITED(status) && WEXITSTATUS(status))
-			log_msg(LOG_WARN, "render worker %d exited with status %d", (int)pid,
+			log_msg(LOG_WARN, "render worker %d exited with status %d", dying[i],
 				WEXITSTATUS(status));
+		dying[i] = 0;
 	}
 }

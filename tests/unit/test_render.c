@@ -323,6 +323,30 @@ static void test_worker_death(void)
 	guest_down(&g, -1);
 }
 
+static void test_worker_hangs(void)
+{
+	struct xenlend_msg req, rsp, fwd;
+	struct guest_state g;
+	uint64_t next;
+	int worker;
+
+	guest_up(&g, &worker, true);
+	CHECK_EQ(render_expire(&g, now_ms(), emit, NULL), UINT64_MAX);
+	xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 44);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	next = render_expire(&g, now_ms(), emit, NULL);
+	CHECK(next > now_ms() && next <= now_ms() + RENDER_REQUEST_TIMEOUT_MS);
+	CHECK_EQ(nr_emitted, 0);
+	/* The worker never answers: past the deadline it counts as failed. */
+	CHECK_EQ(render_expire(&g, next, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 44);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
+	CHECK(g.render.failed);
+	guest_down(&g, worker);
+}
+
 /* A fake render_start: a fresh socket pair; the worker's end in *arg. */
 static unsigned int starts;
 
@@ -426,6 +450,7 @@ int main(void)
 		TEST(test_submit_and_fences),
 		TEST(test_worker_death),
 		TEST(test_worker_restart),
+		TEST(test_worker_hangs),
 		TEST(test_worker_garbage),
 	};
 
