@@ -250,6 +250,13 @@ static int xenlend_ctx_create(struct xenlend_device *xdev, struct xenlend_fpriv 
 	req.u.ctx_create.capset_id = cpu_to_le32(capset_id);
 	req.u.ctx_create.num_rings = cpu_to_le32(num_rings);
 	err = xenlend_call(t, &req, &rsp);
+	/*
+	 * -EIO: the broker's render worker died meanwhile; nothing of this
+	 * context existed yet, and the broker starts a new worker for the
+	 * next request: try once more.
+	 */
+	if (err == -EIO)
+		err = xenlend_call(t, &req, &rsp);
 	if (err) {
 		/*
 		 * Unanswered, the context may still come to exist on the
