@@ -51,6 +51,7 @@ enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
  * @render_node: the dom0 GPU render node.
  * @renderer: the render worker program; empty: guests get no renderer.
  * @render_user: the user render workers run as.
+ * @render_software: dom0 has no GPU: workers use Mesa's software drivers.
  * @control_socket: path of the control socket.
  */
 struct broker_config {
@@ -66,6 +67,7 @@ struct broker_config {
 	char render_node[256];
 	char renderer[256];
 	char render_user[64];
+	bool render_software;
 	char control_socket[256];
 };
 
@@ -255,7 +257,8 @@ void render_fence_sent(struct guest_state *g, const struct xenlend_msg *m);
 
 /* --- render_worker.c: the per-guest worker process --------------------- */
 
-int render_worker_start(const char *path, const char *user, int domid, int *pid);
+int render_worker_start(const char *path, const char *user, bool software, int domid,
+			int *pid);
 void render_worker_stop(int fd, int pid);
 void render_worker_reap(void);
 

@@ -140,6 +140,11 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 			ret = -EINVAL;
 		else
 			ret = set_string(c->renderer, sizeof(c->renderer), val);
+	} else if (!strcmp(key, "render_software")) {
+		if (!strcmp(val, "yes") || !strcmp(val, "no"))
+			c->render_software = !strcmp(val, "yes");
+		else
+			ret = -EINVAL;
 	} else if (!strcmp(key, "render_user")) {
 		ret = set_string(c->render_user, sizeof(c->render_user), val);
 	} else if (!strcmp(key, "render_node")) {

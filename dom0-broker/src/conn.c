@@ -66,8 +66,8 @@ static int start_renderer(void *arg)
 				  .data.u64 = EPOLL_TAG_RENDER | (uint64_t)c->domid };
 	int fd;
 
-	fd = render_worker_start(c->cfg->renderer, c->cfg->render_user, c->domid,
-				 &c->render_pid);
+	fd = render_worker_start(c->cfg->renderer, c->cfg->render_user,
+				 c->cfg->render_software, c->domid, &c->render_pid);
 	if (fd < 0) {
 		log_guest(c->domid, LOG_WARN, "no renderer: cannot start %s: %s",
 			  c->cfg->renderer, strerror(-fd));

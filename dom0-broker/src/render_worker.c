@@ -31,12 +31,19 @@
 #include <unistd.h>
 
 #include "broker.h"
+
+extern char **environ;
 #include "render_ipc.h"
+
+/* Environment variables passed on to a worker, at most. */
+#define MAX_ENV		128
 
 /**
  * render_worker_start() - start a guest's render worker
  * @path: the worker program.
  * @user: the user it runs as, with that user's groups.
+ * @software: render with Mesa's software drivers only (no GPU in dom0): Mesa
+ *	then does not probe DRM devices the worker may not open.
  * @domid: the guest, for the worker's log lines.
  * @pid: receives the worker's process id.
  *
@@ -46,14 +53,27 @@
  * Return: the broker's end of the socket (non-blocking), or a negative errno
  * (-ENOENT: no such user).
  */
-int render_worker_start(const char *path, const char *user, int domid, int *pid)
+int render_worker_start(const char *path, const char *user, bool software, int domid,
+			int *pid)
 {
+	static const char soft[] = "LIBGL_ALWAYS_SOFTWARE=1";
+	char *argv[] = { (char *)path, "--domid", NULL, NULL };
+	char *envp[MAX_ENV + 2];
+	unsigned int n = 0;
 	gid_t groups[64];
 	int ngroups = 64;
 	struct passwd *pw;
 	char dom[16];
 	int sv[2], err;
 	pid_t child;
+
+	/* The broker's environment, and the software switch when asked. */
+	for (char **e = environ; *e && n < MAX_ENV; e++)
+		if (strncmp(*e, "LIBGL_ALWAYS_SOFTWARE=", 22))
+			envp[n++] = *e;
+	if (software)
+		envp[n++] = (char *)soft;
+	envp[n] = NULL;
 
 	/* Resolved here: nothing but async-signal-safe calls after fork(). */
 	pw = getpwnam(user);
@@ -64,6 +84,7 @@ int render_worker_start(const char *path, const char *user, int domid, int *pid)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv))
 		return -errno;
 	snprintf(dom, sizeof(dom), "%d", domid);
+	argv[2] = dom;
 	child = fork();
 	if (child < 0) {
 		err = -errno;
@@ -86,7 +107,7 @@ int render_worker_start(const char *path, const char *user, int domid, int *pid)
 		    setuid(pw->pw_uid) || (pw->pw_uid && !setuid(0)) ||
 		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 			_exit(126);
-		execl(path, path, "--domid", dom, (char *)NULL);
+		execve(path, argv, envp);
 		fprintf(stderr, "xenlend-broker: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}

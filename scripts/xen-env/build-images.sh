@@ -104,6 +104,8 @@ cp "$B/out/xenlend-ctl" "$X/usr/bin/"
 cp "$B/src/dom0-broker/kernel/xenlend-host.ko" "$X/xenlend/"
 cp "$TOP/dom0-broker/xenlend-broker.service" "$X/usr/lib/systemd/system/"
 cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
+# The test dom0's only DRM device is vgem, which renders nothing.
+sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"
 cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" "$X/xenlend/"
 cp "$O/vmlinuz" "$O/domU.cpio.gz" "$X/xenlend/"

@@ -321,6 +321,10 @@ static void test_config(void)
 	CHECK_STR(c.renderer, "");
 	CHECK_EQ(config_parse_line(&c, "render_user = xenlend-render", err, sizeof(err)), 0);
 	CHECK_STR(c.render_user, "xenlend-render");
+	CHECK(!c.render_software);
+	CHECK_EQ(config_parse_line(&c, "render_software = yes", err, sizeof(err)), 0);
+	CHECK(c.render_software);
+	CHECK(config_parse_line(&c, "render_software = maybe", err, sizeof(err)) < 0);
 
 	CHECK(config_parse_line(&c, "max_resources = -1", err, sizeof(err)) < 0);
 	CHECK_STR(err, "bad value '-1' for 'max_resources'");
