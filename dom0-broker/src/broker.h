@@ -212,7 +212,9 @@ typedef void (*render_emit_fn)(void *arg, const struct xenlend_msg *rsp);
  * @render: the guest's renderer.
  * @render_start: starts the guest's render worker and sets @render.fd; NULL
  *	when the broker has no renderer (or @render.fd is set already).
- * @render_arg: argument of @render_start.
+ * @render_stop: stops the guest's render worker (NULL in tests).
+ * @render_emit: puts a late response on the guest's control ring.
+ * @render_arg: argument of @render_start, @render_stop and @render_emit.
  */
 struct guest_state {
 	int domid;
@@ -234,6 +236,8 @@ struct guest_state {
 	uint64_t features;
 	struct render_state render;
 	int (*render_start)(void *arg);
+	void (*render_stop)(void *arg);
+	render_emit_fn render_emit;
 	void *render_arg;
 };
 
@@ -374,6 +378,7 @@ int conn_service(struct conn *c);
 int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
 void conn_send_fences(struct conn *c);
 int conn_render(struct conn *c);
+void conn_render_stop(struct conn *c);
 uint64_t conn_render_expire(struct conn *c, uint64_t now);
 
 /* --- host_mem.c: the memory behind host resources ---------------------- */

@@ -55,6 +55,8 @@ static volatile RING_IDX *ring_idx(RING_IDX *p)
 	return (volatile RING_IDX *)p;
 }
 
+static void emit_ctrl_rsp(void *arg, const struct xenlend_msg *rsp);
+
 /*
  * The guest's first renderer request: start its worker. Guests that never
  * render cost no process.
@@ -81,6 +83,28 @@ static int start_renderer(void *arg)
 	}
 	c->gs.render.fd = fd;
 	return 0;
+}
+
+/**
+ * conn_render_stop() - stop the guest's render worker, if one runs
+ * @c: the connection.
+ *
+ * Its socket leaves the epoll set and is closed, the process is killed. The
+ * guest's next renderer request may start a new one.
+ */
+void conn_render_stop(struct conn *c)
+{
+	if (!c->render_pid)
+		return;
+	epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->gs.render.fd, NULL);
+	render_worker_stop(c->gs.render.fd, c->render_pid);
+	c->gs.render.fd = -1;
+	c->render_pid = 0;
+}
+
+static void stop_renderer(void *arg)
+{
+	conn_render_stop(arg);
 }
 
 /**
@@ -134,6 +158,8 @@ int conn_connect(struct conn *c)
 			  strerror(errno));
 	else if (c->cfg->renderer[0])
 		c->gs.render_start = start_renderer;
+	c->gs.render_stop = stop_renderer;
+	c->gs.render_emit = emit_ctrl_rsp;
 	c->gs.render_arg = c;
 	c->xgt = xengnttab_open(NULL, 0);
 	if (!c->xgt)
@@ -198,11 +224,7 @@ void conn_disconnect(struct conn *c)
 	c->connected = false;
 	c->more_work = false;
 	/* Only a started worker owns render.fd: a zeroed conn has fd 0. */
-	if (c->render_pid) {
-		render_worker_stop(c->gs.render.fd, c->render_pid);
-		c->gs.render.fd = -1;
-		c->render_pid = 0;
-	}
+	conn_render_stop(c);
 	/* Resources first: their grants end before the rings go away. */
 	guest_state_fini(&c->gs);
 	lend_close(c);

@@ -197,6 +197,15 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 		fwd.u.submit.bulk_idx = 0;
 	}
 	status = send_packet(r, &fwd, chunk, len);
+	if (status == XENLEND_S_IO && g->render_stop) {
+		/*
+		 * The worker died and its end of the socket is gone before the
+		 * event loop saw it: fail it now, so that the guest's next
+		 * request gets a new one instead of this dead socket.
+		 */
+		render_fail(g, "its socket failed", g->render_emit, g->render_arg);
+		g->render_stop(g->render_arg);
+	}
 	if (status != XENLEND_S_OK)
 		goto answer;
 	p->id = le64_to_cpu(fwd.hdr.id);

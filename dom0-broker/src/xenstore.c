@@ -178,12 +178,8 @@ static void conn_epoll(struct broker *b, struct conn *c, bool add)
  */
 void broker_render_failed(struct broker *b, struct conn *c)
 {
-	if (!c->render_pid)
-		return;
-	epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, false);
-	render_worker_stop(c->gs.render.fd, c->render_pid);
-	c->gs.render.fd = -1;
-	c->render_pid = 0;
+	(void)b;
+	conn_render_stop(c);
 }
 
 static void conn_drop(struct broker *b, struct conn *c)
