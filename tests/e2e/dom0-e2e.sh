@@ -205,6 +205,8 @@ run_guest() {
 		read -r n_all n_pass n_fail </tmp/igt-$name || true
 		check "$name: igt xenlend_basic: ${n_pass:-?} of ${n_all:-?} subtests passed, ${n_fail:-?} failed" \
 			test -n "$n_all" -a "${n_fail:-1}" = 0 -a "${n_pass:-0}" -gt 0
+	fi
+	if [ "$MODE" = check ] && [ "$role" = lend ] && [ "$2" = pv ]; then
 		n_all= n_pass= n_fail=
 		sed -n 2p /tmp/igt-$name >/tmp/igt-render-$name
 		read -r n_all n_pass n_fail </tmp/igt-render-$name || true

@@ -76,8 +76,12 @@ flood)
 		sh /xenlend-domu-tests.sh
 		echo "XENLEND-DOMU: igt xenlend_basic"
 		/xenlend_basic
-		echo "XENLEND-DOMU: igt xenlend_render"
-		/xenlend_render
+		# The renderer path maps no lent memory: it runs in the PV guest
+		# only, which the emulator's SVM bugs cannot hit (DECISIONS.md).
+		if [ "$(cat /sys/hypervisor/guest_type 2>/dev/null)" = PV ]; then
+			echo "XENLEND-DOMU: igt xenlend_render"
+			/xenlend_render
+		fi
 		# Last: it takes the device away for the rest of this boot.
 		/xenlend_basic --run-subtest unbind-with-live-mapping
 		dmesg | tail -n 5
