@@ -92,4 +92,7 @@ esac
 dmesg | grep -E '(BUG|WARNING|Oops|general protection fault)[: ]'
 echo "XENLEND-DOMU: done"
 grep -q e2e_shell /proc/cmdline && exec sh
+# Give dom0's console daemon time to drain our console ring: a domain that
+# is gone takes what is still in it along (the bench figures once).
+sleep 3
 poweroff -f
