@@ -139,11 +139,14 @@ struct lend_ops {
  * @completed: per ring, the last fence id the worker completed.
  * @told: per ring, the last fence id the guest was told about.
  * @error: per ring, the status the next FENCE event carries.
+ * @dead: its worker failed; only its fences remain to be told, and its id
+ *	may be created again on a new worker.
  */
 struct render_ctx {
 	uint32_t ctx_id;
 	uint32_t capset_id;
 	uint32_t num_rings;
+	bool dead;
 	uint64_t submitted[XENLEND_MAX_RINGS];
 	uint64_t completed[XENLEND_MAX_RINGS];
 	uint64_t told[XENLEND_MAX_RINGS];

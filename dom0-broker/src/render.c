@@ -118,9 +118,10 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
 			return XENLEND_S_INVAL;
 		return XENLEND_S_OK;
 	case XENLEND_T_CTX_CREATE:
-		if (find_ctx(r, le32_to_cpu(req->u.ctx_create.ctx_id)))
+		ctx = find_ctx(r, le32_to_cpu(req->u.ctx_create.ctx_id));
+		if (ctx && !ctx->dead)
 			return XENLEND_S_EXIST;
-		if (!free_ctx(r))
+		if (!ctx && !free_ctx(r))
 			return XENLEND_S_QUOTA;
 		return XENLEND_S_OK;
 	case XENLEND_T_CTX_DESTROY:
@@ -130,6 +131,8 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
 		ctx = find_ctx(r, le32_to_cpu(s->ctx_id));
 		if (!ctx)
 			return XENLEND_S_NOENT;
+		if (ctx->dead)
+			return XENLEND_S_IO;
 		if (le32_to_cpu(s->bulk_idx) >= g->nr_bulk_pages || !g->bulk)
 			return XENLEND_S_INVAL;
 		ring = le32_to_cpu(s->ring_idx);
@@ -179,6 +182,17 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 		status = XENLEND_S_NOTSUP;
 	else
 		status = check_request(g, req);
+	if (status == XENLEND_S_OK && xenlend_msg_type(req) == XENLEND_T_CTX_DESTROY) {
+		struct render_ctx *dead = find_ctx(r, le32_to_cpu(req->u.ctx_destroy.ctx_id));
+
+		if (dead->dead) {
+			/* Its worker is gone already: nothing to destroy there. */
+			memset(dead, 0, sizeof(*dead));
+			r->nr_ctxs--;
+			xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
+			return false;
+		}
+	}
 	p = find_pending(r, 0);	/* a free slot */
 	if (status == XENLEND_S_OK && !p)
 		status = XENLEND_S_BUSY;
@@ -270,9 +284,12 @@ void render_fail(struct guest_state *g, const char *why, render_emit_fn emit, vo
 		emit(arg, &rsp);
 		r->pending[i].id = 0;
 	}
-	for (i = 0; i < RENDER_MAX_CONTEXTS; i++)
-		if (r->ctxs[i].ctx_id)
-			ctx_fail_fences(&r->ctxs[i], XENLEND_S_IO);
+	for (i = 0; i < RENDER_MAX_CONTEXTS; i++) {
+		if (!r->ctxs[i].ctx_id)
+			continue;
+		ctx_fail_fences(&r->ctxs[i], XENLEND_S_IO);
+		r->ctxs[i].dead = true;
+	}
 }
 
 /* A FENCE from the worker; false if it is a lie. */
@@ -332,9 +349,17 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 		 * the last slot; the worker took both. It keeps the refused
 		 * one until it exits (it caps contexts itself).
 		 */
-		ctx = free_ctx(r);
-		if (find_ctx(r, le32_to_cpu(p->req.u.ctx_create.ctx_id)) || !ctx) {
-			xenlend_msg_init_rsp(rsp, &p->req, ctx ? XENLEND_S_EXIST : XENLEND_S_QUOTA);
+		ctx = find_ctx(r, le32_to_cpu(p->req.u.ctx_create.ctx_id));
+		if (ctx && !ctx->dead) {
+			xenlend_msg_init_rsp(rsp, &p->req, XENLEND_S_EXIST);
+			break;
+		}
+		if (ctx)
+			r->nr_ctxs--;	/* the dead one it replaces */
+		else
+			ctx = free_ctx(r);
+		if (!ctx) {
+			xenlend_msg_init_rsp(rsp, &p->req, XENLEND_S_QUOTA);
 			break;
 		}
 		memset(ctx, 0, sizeof(*ctx));

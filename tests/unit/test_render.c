@@ -409,6 +409,64 @@ static void test_worker_restart(void)
 	guest_state_fini(&g);
 }
 
+static void test_contexts_of_a_dead_worker(void)
+{
+	struct xenlend_msg req, rsp, fwd;
+	struct guest_state g;
+	void *arg[2];
+	int worker = -1;
+
+	CHECK_EQ(guest_state_init(&g, 7, BULK, &cfg), 0);
+	g.bulk = bulk;
+	arg[0] = &g;
+	arg[1] = &worker;
+	g.render_start = fake_start;
+	g.render_arg = arg;
+	g.features = XENLEND_F_RENDER;
+	g.hello_done = true;
+	starts = 0;
+
+	ctx_create_msg(&req, 60, 3, 1);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	ctx_create_msg(&req, 61, 4, 1);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	nr_emitted = 0;
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 2);
+
+	/* The worker dies; the guest's contexts die with it. */
+	close(worker);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	close(g.render.fd);
+	g.render.fd = -1;
+
+	/* Destroying one is answered at once; its id can be created anew. */
+	xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 62);
+	req.u.ctx_destroy.ctx_id = cpu_to_le32(4);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_OK);
+	submit_msg(&req, 63, 3, 0, 1, 4);	/* a dead context cannot submit */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_IO);
+	CHECK_EQ(starts, 2);	/* that request brought a new worker up */
+	ctx_create_msg(&req, 64, 3, 1);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	nr_emitted = 0;
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_OK);
+	close(worker);
+	close(g.render.fd);
+	g.render.fd = -1;
+	guest_state_fini(&g);
+}
+
 static void test_worker_garbage(void)
 {
 	struct xenlend_msg req, rsp, fwd;
@@ -451,6 +509,7 @@ int main(void)
 		TEST(test_worker_death),
 		TEST(test_worker_restart),
 		TEST(test_worker_hangs),
+		TEST(test_contexts_of_a_dead_worker),
 		TEST(test_worker_garbage),
 	};
 
