@@ -77,6 +77,9 @@ static int xenlend_caps_load(struct xenlend_device *xdev)
 		xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 0);
 		req.u.capset_info.index = cpu_to_le32(i);
 		err = xenlend_call(t, &req, &rsp);
+		/* The worker died (at start-up, say): the next request gets a new one. */
+		if (err == -EIO)
+			err = xenlend_call(t, &req, &rsp);
 		if (err == -ENOENT)
 			break;
 		if (err)
