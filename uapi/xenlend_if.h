@@ -31,8 +31,9 @@
  * The broker maps them and answers.
  *
  * * The **control ring** carries guest requests (HELLO, RESOURCE_CREATE,
- *   RESOURCE_DESTROY, FAULT, and with XENLEND_F_RENDER the renderer's
- *   CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY and SUBMIT) and the broker's
+ *   RESOURCE_DESTROY, RESOURCE_ATTACH, FAULT, and with XENLEND_F_RENDER the
+ *   renderer's CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT,
+ *   RES3D_CREATE, TRANSFER_TO_HOST and TRANSFER_FROM_HOST) and the broker's
  *   responses. Responses may come in any order: renderer requests are answered
  *   when the renderer is done, FAULTs meanwhile.
  * * The **event ring** carries broker requests (REVOKE, FENCE) and the
@@ -133,6 +134,10 @@
 #define XENLEND_T_CTX_CREATE		0x0007
 #define XENLEND_T_CTX_DESTROY		0x0008
 #define XENLEND_T_SUBMIT		0x0009
+#define XENLEND_T_RESOURCE_ATTACH	0x000a
+#define XENLEND_T_RES3D_CREATE		0x000b
+#define XENLEND_T_TRANSFER_TO_HOST	0x000c
+#define XENLEND_T_TRANSFER_FROM_HOST	0x000d
 
 #define XENLEND_T_REVOKE		0x0101
 #define XENLEND_T_FENCE			0x0102
@@ -206,8 +211,9 @@ struct xenlend_hello_rsp {
 
 /*
  * Feature bits. XENLEND_F_RENDER: the broker runs a renderer for this guest;
- * CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT and FENCE are valid
- * only once it was granted.
+ * CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE,
+ * TRANSFER_TO_HOST, TRANSFER_FROM_HOST and FENCE are valid only once it was
+ * granted.
  */
 #define XENLEND_F_RENDER		0x1ull
 #define XENLEND_F_ALL			XENLEND_F_RENDER
@@ -234,6 +240,26 @@ struct xenlend_resource_create {
 	__le32 ctx_id;
 	__le32 flags;
 	__le64 blob_id;
+};
+
+/**
+ * struct xenlend_resource_attach - RESOURCE_ATTACH request body
+ * @res_id: a XENLEND_RES_GUEST resource of this guest.
+ * @bulk_idx: bulk page holding @nr_grefs grant references (32-bit
+ *	little-endian each), granted read-write to the broker's domain.
+ * @first_page: index of the resource's page the first reference backs.
+ * @nr_grefs: 1 to XENLEND_GREFS_PER_BULK_PAGE.
+ *
+ * Names the guest pages behind a guest resource, a bulk page of grant
+ * references at a time; every page of the resource is named exactly once,
+ * before the resource is used. The broker copies the references off the
+ * bulk page before it answers. The response has no body.
+ */
+struct xenlend_resource_attach {
+	__le32 res_id;
+	__le32 bulk_idx;
+	__le32 first_page;
+	__le32 nr_grefs;
 };
 
 /**
@@ -463,6 +489,82 @@ struct xenlend_submit {
 	__le32 offset;
 };
 
+/** @XENLEND_RES3D_MAX_TARGET: largest Gallium texture target (PIPE_*). */
+#define XENLEND_RES3D_MAX_TARGET	8
+
+/**
+ * struct xenlend_res3d_create - RES3D_CREATE request body (guest -> broker)
+ * @res_id: a XENLEND_RES_GUEST resource of this guest, every page attached,
+ *	not yet known to the renderer.
+ * @ctx_id: context the resource is attached to (0: none).
+ * @target: Gallium texture target, at most XENLEND_RES3D_MAX_TARGET.
+ * @format: virgl format.
+ * @bind: virgl bind flags.
+ * @width: in texels, non-zero.
+ * @height: in texels, non-zero.
+ * @depth: in texels, non-zero.
+ * @array_size: layers, non-zero.
+ * @last_level: last mipmap level, below 32.
+ * @nr_samples: samples per texel (0: not multisampled).
+ * @flags: virgl resource flags.
+ *
+ * The fields are virtio-gpu's RESOURCE_CREATE_3D and are checked by the
+ * renderer; the guest's pages become the resource's backing store, which
+ * TRANSFER_TO_HOST reads and TRANSFER_FROM_HOST writes. The response has no
+ * body.
+ */
+struct xenlend_res3d_create {
+	__le32 res_id;
+	__le32 ctx_id;
+	__le32 target;
+	__le32 format;
+	__le32 bind;
+	__le32 width;
+	__le32 height;
+	__le32 depth;
+	__le32 array_size;
+	__le32 last_level;
+	__le32 nr_samples;
+	__le32 flags;
+};
+
+/**
+ * struct xenlend_transfer - TRANSFER_TO_HOST / TRANSFER_FROM_HOST body
+ * @res_id: a resource RES3D_CREATE made.
+ * @ctx_id: the context the transfer belongs to (0: none).
+ * @offset: byte offset of the box's first texel in the backing store.
+ * @x: box origin, in texels.
+ * @y: box origin.
+ * @w: box width, non-zero.
+ * @h: box height, non-zero.
+ * @z: box origin (layer or slice).
+ * @d: box depth, non-zero.
+ * @level: mipmap level, below 32.
+ * @reserved: must be zero.
+ * @stride: bytes per row in the backing store (0: the renderer's default).
+ * @layer_stride: bytes per layer (0: likewise).
+ *
+ * TRANSFER_TO_HOST copies the box from the guest's pages into the
+ * renderer's resource, TRANSFER_FROM_HOST the other way. Both execute in
+ * order with the guest's command streams; the response means the copy is
+ * done. The response has no body.
+ */
+struct xenlend_transfer {
+	__le32 res_id;
+	__le32 ctx_id;
+	__le64 offset;
+	__le32 x;
+	__le32 y;
+	__le32 w;
+	__le32 h;
+	__le16 z;
+	__le16 d;
+	__le16 level;
+	__le16 reserved;
+	__le32 stride;
+	__le32 layer_stride;
+};
+
 /**
  * struct xenlend_msg - one ring slot
  * @hdr: the header.
@@ -477,6 +579,7 @@ struct xenlend_msg {
 		struct xenlend_hello_rsp hello_rsp;
 		struct xenlend_resource_create create;
 		struct xenlend_resource_destroy destroy;
+		struct xenlend_resource_attach attach;
 		struct xenlend_fault fault;
 		struct xenlend_fault_rsp fault_rsp;
 		struct xenlend_revoke revoke;
@@ -489,6 +592,8 @@ struct xenlend_msg {
 		struct xenlend_ctx_create ctx_create;
 		struct xenlend_ctx_destroy ctx_destroy;
 		struct xenlend_submit submit;
+		struct xenlend_res3d_create res3d_create;
+		struct xenlend_transfer transfer;
 	} u;
 };
 

@@ -29,6 +29,9 @@ static_assert(sizeof(struct xenlend_capset_rsp) == 16, "capset_rsp layout");
 static_assert(sizeof(struct xenlend_ctx_create) == 16, "ctx_create layout");
 static_assert(sizeof(struct xenlend_ctx_destroy) == 8, "ctx_destroy layout");
 static_assert(sizeof(struct xenlend_submit) == 32, "submit layout");
+static_assert(sizeof(struct xenlend_resource_attach) == 16, "attach layout");
+static_assert(sizeof(struct xenlend_res3d_create) == 48, "res3d_create layout");
+static_assert(sizeof(struct xenlend_transfer) == 48, "transfer layout");
 
 #define PAGE_MASK_ (XENLEND_PAGE_SIZE - 1)
 
@@ -83,12 +86,23 @@ __u16 xenlend_body_len(__u16 type)
 		return sizeof(struct xenlend_ctx_destroy);
 	case XENLEND_T_SUBMIT:
 		return sizeof(struct xenlend_submit);
+	case XENLEND_T_RESOURCE_ATTACH:
+		return sizeof(struct xenlend_resource_attach);
+	case XENLEND_T_RES3D_CREATE:
+		return sizeof(struct xenlend_res3d_create);
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
+		return sizeof(struct xenlend_transfer);
 	case XENLEND_T_RESOURCE_CREATE | XENLEND_T_RESPONSE:
 	case XENLEND_T_RESOURCE_DESTROY | XENLEND_T_RESPONSE:
 	case XENLEND_T_FENCE | XENLEND_T_RESPONSE:
 	case XENLEND_T_CTX_CREATE | XENLEND_T_RESPONSE:
 	case XENLEND_T_CTX_DESTROY | XENLEND_T_RESPONSE:
 	case XENLEND_T_SUBMIT | XENLEND_T_RESPONSE:
+	case XENLEND_T_RESOURCE_ATTACH | XENLEND_T_RESPONSE:
+	case XENLEND_T_RES3D_CREATE | XENLEND_T_RESPONSE:
+	case XENLEND_T_TRANSFER_TO_HOST | XENLEND_T_RESPONSE:
+	case XENLEND_T_TRANSFER_FROM_HOST | XENLEND_T_RESPONSE:
 		return 0;
 	default:
 		return 0xffff;
@@ -126,6 +140,14 @@ const char *xenlend_type_name(__u16 type)
 		return "CTX_DESTROY";
 	case XENLEND_T_SUBMIT:
 		return "SUBMIT";
+	case XENLEND_T_RESOURCE_ATTACH:
+		return "RESOURCE_ATTACH";
+	case XENLEND_T_RES3D_CREATE:
+		return "RES3D_CREATE";
+	case XENLEND_T_TRANSFER_TO_HOST:
+		return "TRANSFER_TO_HOST";
+	case XENLEND_T_TRANSFER_FROM_HOST:
+		return "TRANSFER_FROM_HOST";
 	default:
 		return "unknown";
 	}
@@ -476,6 +498,47 @@ static const char *check_submit(const struct xenlend_submit *s)
 	return NULL;
 }
 
+static const char *check_attach(const struct xenlend_resource_attach *a)
+{
+	__u32 first = le32_to_cpu(a->first_page), n = le32_to_cpu(a->nr_grefs);
+
+	if (!a->res_id)
+		return "resource id 0";
+	if (le32_to_cpu(a->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+		return "bulk page index out of range";
+	if (!n || n > XENLEND_GREFS_PER_BULK_PAGE)
+		return "grant count zero or over a bulk page";
+	if (first + n < first)
+		return "range wraps around";
+	return NULL;
+}
+
+static const char *check_res3d_create(const struct xenlend_res3d_create *c)
+{
+	if (!c->res_id)
+		return "resource id 0";
+	if (le32_to_cpu(c->target) > XENLEND_RES3D_MAX_TARGET)
+		return "unknown texture target";
+	if (!c->width || !c->height || !c->depth || !c->array_size)
+		return "zero size";
+	if (le32_to_cpu(c->last_level) >= 32)
+		return "mipmap level out of range";
+	return NULL;
+}
+
+static const char *check_transfer(const struct xenlend_transfer *t)
+{
+	if (t->reserved)
+		return "nonzero reserved field";
+	if (!t->res_id)
+		return "resource id 0";
+	if (!t->w || !t->h || !t->d)
+		return "empty box";
+	if (le16_to_cpu(t->level) >= 32)
+		return "mipmap level out of range";
+	return NULL;
+}
+
 static const char *check_fence(const struct xenlend_fence *f)
 {
 	if (f->reserved)
@@ -530,6 +593,13 @@ static const char *check_body(const struct xenlend_msg *m, __u16 type)
 		return check_submit(&m->u.submit);
 	case XENLEND_T_FENCE:
 		return check_fence(&m->u.fence);
+	case XENLEND_T_RESOURCE_ATTACH:
+		return check_attach(&m->u.attach);
+	case XENLEND_T_RES3D_CREATE:
+		return check_res3d_create(&m->u.res3d_create);
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
+		return check_transfer(&m->u.transfer);
 	default:
 		return NULL;
 	}
@@ -547,6 +617,10 @@ static bool type_in_queue(__u16 base, enum xenlend_queue q)
 	case XENLEND_T_CTX_CREATE:
 	case XENLEND_T_CTX_DESTROY:
 	case XENLEND_T_SUBMIT:
+	case XENLEND_T_RESOURCE_ATTACH:
+	case XENLEND_T_RES3D_CREATE:
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
 		return q == XENLEND_Q_CTRL_REQ || q == XENLEND_Q_CTRL_RSP;
 	case XENLEND_T_REVOKE:
 	case XENLEND_T_FENCE:

@@ -9,7 +9,7 @@
 
 #include "vectors.h"
 
-#define MAX_VECTORS 64
+#define MAX_VECTORS 96
 
 static struct test_vector table[MAX_VECTORS];
 static size_t count;
@@ -111,6 +111,46 @@ static struct xenlend_msg *ctx_create(const char *name, const char *why, uint32_
 	return m;
 }
 
+static struct xenlend_msg *attach(const char *name, uint32_t status, const char *why,
+				  uint32_t res_id, uint32_t first_page, uint32_t nr_grefs)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, status, why,
+				    XENLEND_T_RESOURCE_ATTACH,
+				    sizeof(struct xenlend_resource_attach));
+
+	m->u.attach.res_id = cpu_to_le32(res_id);
+	m->u.attach.first_page = cpu_to_le32(first_page);
+	m->u.attach.nr_grefs = cpu_to_le32(nr_grefs);
+	return m;
+}
+
+static struct xenlend_msg *res3d(const char *name, const char *why)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, why,
+				    XENLEND_T_RES3D_CREATE,
+				    sizeof(struct xenlend_res3d_create));
+
+	m->u.res3d_create.res_id = cpu_to_le32(1);
+	m->u.res3d_create.target = cpu_to_le32(2);
+	m->u.res3d_create.width = cpu_to_le32(64);
+	m->u.res3d_create.height = cpu_to_le32(64);
+	m->u.res3d_create.depth = cpu_to_le32(1);
+	m->u.res3d_create.array_size = cpu_to_le32(1);
+	return m;
+}
+
+static struct xenlend_msg *transfer(const char *name, const char *why, uint16_t type)
+{
+	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, why, type,
+				    sizeof(struct xenlend_transfer));
+
+	m->u.transfer.res_id = cpu_to_le32(1);
+	m->u.transfer.w = cpu_to_le32(64);
+	m->u.transfer.h = cpu_to_le32(64);
+	m->u.transfer.d = cpu_to_le16(1);
+	return m;
+}
+
 static void build(void)
 {
 	struct xenlend_msg *m;
@@ -181,6 +221,29 @@ static void build(void)
 		"bulk page index out of range", XENLEND_T_CAPSET, sizeof(struct xenlend_capset));
 	m->u.capset.capset_id = cpu_to_le32(2);
 	m->u.capset.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
+	res3d("res3d-id-zero", "resource id 0")->u.res3d_create.res_id = 0;
+	res3d("res3d-unknown-target", "unknown texture target")->u.res3d_create.target =
+		cpu_to_le32(XENLEND_RES3D_MAX_TARGET + 1);
+	res3d("res3d-zero-depth", "zero size")->u.res3d_create.depth = 0;
+	res3d("res3d-level-over-31", "mipmap level out of range")->u.res3d_create.last_level =
+		cpu_to_le32(32);
+	transfer("transfer-empty-box", "empty box", XENLEND_T_TRANSFER_TO_HOST)->u.transfer.h = 0;
+	transfer("transfer-reserved-nonzero", "nonzero reserved field",
+		 XENLEND_T_TRANSFER_FROM_HOST)->u.transfer.reserved = cpu_to_le16(1);
+	transfer("transfer-level-over-31", "mipmap level out of range",
+		 XENLEND_T_TRANSFER_TO_HOST)->u.transfer.level = cpu_to_le16(32);
+	transfer("transfer-id-zero", "resource id 0",
+		 XENLEND_T_TRANSFER_FROM_HOST)->u.transfer.res_id = 0;
+
+	/* Guest resources: the grant references behind them. */
+	attach("attach-id-zero", XENLEND_S_INVAL, "resource id 0", 0, 0, 1);
+	attach("attach-no-grefs", XENLEND_S_INVAL, "grant count zero or over a bulk page", 1, 0,
+	       0);
+	attach("attach-over-a-bulk-page", XENLEND_S_INVAL, "grant count zero or over a bulk page",
+	       1, 0, XENLEND_GREFS_PER_BULK_PAGE + 1);
+	attach("attach-range-wraps", XENLEND_S_INVAL, "range wraps around", 1, UINT32_MAX, 2);
+	attach("attach-bulk-index-over-max", XENLEND_S_INVAL, "bulk page index out of range", 1,
+	       0, 1)->u.attach.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
 
 	/* Well formed, about resources: bogus handles and ranges refused. */
 	create("create", XENLEND_S_OK, 7, 1 << 20);
@@ -193,6 +256,8 @@ static void build(void)
 	      2 * XENLEND_PAGE_SIZE, 0);
 	fault("fault-bulk-index-unpublished", XENLEND_S_INVAL, NULL, 7, 0, XENLEND_PAGE_SIZE,
 	      TEST_VECTORS_BULK_PAGES);
+	attach("attach-bogus-handle", XENLEND_S_NOENT, NULL, 8, 0, 1);
+	attach("attach-host-resource", XENLEND_S_INVAL, NULL, 7, 0, 1);
 	destroy("destroy", XENLEND_S_OK, NULL, 7);
 	destroy("destroy-again", XENLEND_S_NOENT, NULL, 7);
 
