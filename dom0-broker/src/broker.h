@@ -88,6 +88,13 @@ bool config_serves(const struct broker_config *c, const char *domain_name);
  * @fd: the memfd behind a memfd-backed host resource, or -1.
  * @map: the broker's mapping of the resource's memory (host resources).
  * @generation: times the test hooks refilled it.
+ * @grefs: guest resources: the grant reference of each page (0: not
+ *	attached yet).
+ * @nr_attached: pages of @grefs attached so far.
+ * @mapped: the pages are mapped for the render worker at @map_offset.
+ * @map_offset: where the worker maps them (guest_mem.c).
+ * @in_renderer: RES3D_CREATE went to the render worker, which may hold the
+ *	pages mapped until told the resource is gone.
  */
 struct guest_resource {
 	uint32_t res_id;
@@ -98,6 +105,24 @@ struct guest_resource {
 	int fd;
 	void *map;
 	uint32_t generation;
+	uint32_t *grefs;
+	uint32_t nr_attached;
+	bool mapped;
+	uint64_t map_offset;
+	bool in_renderer;
+};
+
+/**
+ * struct guest_mem_ops - how the render worker gets at a guest resource's
+ * pages (guest_mem.c, or a fake)
+ * @map: map every page of @r (all attached) for the worker; set
+ *	@r->map_offset. 0 or a negative errno.
+ * @unmap: undo @map; the worker's own mapping keeps the grants mapped until
+ *	it unmaps too.
+ */
+struct guest_mem_ops {
+	int (*map)(void *ctx, struct guest_resource *r);
+	void (*unmap)(void *ctx, struct guest_resource *r);
 };
 
 /**
@@ -208,8 +233,11 @@ typedef void (*render_emit_fn)(void *arg, const struct xenlend_msg *rsp);
  * @stats_faults: FAULT requests answered with grants.
  * @stats_fault_pages: pages granted by those.
  * @host_bytes: bytes of live host resources (charged to max_lent_bytes).
+ * @guest_bytes: bytes of live guest resources (also capped by max_lent_bytes).
  * @ops: where memory comes from; NULL: FAULT is not supported.
  * @ops_ctx: argument of @ops.
+ * @gmem: maps guest resources for the renderer; NULL: not supported.
+ * @gmem_ctx: argument of @gmem.
  * @bulk: the guest's bulk pages, @nr_bulk_pages of them, mapped.
  * @features: XENLEND_F_* granted in HELLO.
  * @render: the guest's renderer.
@@ -233,8 +261,11 @@ struct guest_state {
 	uint64_t stats_faults;
 	uint64_t stats_fault_pages;
 	uint64_t host_bytes;
+	uint64_t guest_bytes;
 	const struct lend_ops *ops;
 	void *ops_ctx;
+	const struct guest_mem_ops *gmem;
+	void *gmem_ctx;
 	void *bulk;
 	uint64_t features;
 	struct render_state render;
@@ -261,11 +292,12 @@ void render_fail(struct guest_state *g, const char *why, render_emit_fn emit, vo
 bool render_next_fence(struct guest_state *g, struct xenlend_msg *m);
 uint64_t render_expire(struct guest_state *g, uint64_t now, render_emit_fn emit, void *arg);
 void render_fence_sent(struct guest_state *g, const struct xenlend_msg *m);
+void render_forget_resource(struct guest_state *g, uint32_t res_id);
 
 /* --- render_worker.c: the per-guest worker process --------------------- */
 
 int render_worker_start(const char *path, const char *user, bool software, int domid,
-			int *pid);
+			int gntdev_fd, int *pid);
 void render_worker_stop(int fd, int pid);
 void render_worker_reap(void);
 
@@ -334,6 +366,8 @@ struct pending_revoke {
  *	then disconnects it for good (broker_evict()).
  * @banned: disconnected by broker_evict(); never served again.
  * @render_pid: the guest's render worker, or 0.
+ * @gntdev_fd: grant device file guest resources are mapped through for the
+ *	guest's render worker, or -1.
  * @epfd: the broker's epoll set.
  * @next: list link.
  */
@@ -370,6 +404,7 @@ struct conn {
 	char evict_why[128];
 	bool banned;
 	int render_pid;
+	int gntdev_fd;
 	int epfd;
 	struct conn *next;
 };
@@ -388,6 +423,12 @@ uint64_t conn_render_expire(struct conn *c, uint64_t now);
 
 int host_mem_open(const struct broker_config *cfg, int *gpu_fd);
 void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out);
+
+/* --- guest_mem.c: guest pages for the render worker --------------------- */
+
+extern const struct guest_mem_ops guest_mem_ops;
+int guest_mem_open(struct conn *c);
+void guest_mem_close(struct conn *c);
 
 /* --- lend.c: lent memory and revocation ---------------------------------- */
 

@@ -69,7 +69,7 @@ static int start_renderer(void *arg)
 	int fd;
 
 	fd = render_worker_start(c->cfg->renderer, c->cfg->render_user,
-				 c->cfg->render_software, c->domid, &c->render_pid);
+				 c->cfg->render_software, c->domid, c->gntdev_fd, &c->render_pid);
 	if (fd < 0) {
 		log_guest(c->domid, LOG_WARN, "no renderer: cannot start %s: %s",
 			  c->cfg->renderer, strerror(-fd));
@@ -158,6 +158,10 @@ int conn_connect(struct conn *c)
 			  strerror(errno));
 	else if (c->cfg->renderer[0])
 		c->gs.render_start = start_renderer;
+	if (c->gs.render_start)
+		guest_mem_open(c);	/* without it, guest resources are not rendered */
+	c->gs.gmem = &guest_mem_ops;
+	c->gs.gmem_ctx = c;
 	c->gs.render_stop = stop_renderer;
 	c->gs.render_emit = emit_ctrl_rsp;
 	c->gs.render_arg = c;
@@ -227,6 +231,7 @@ void conn_disconnect(struct conn *c)
 	conn_render_stop(c);
 	/* Resources first: their grants end before the rings go away. */
 	guest_state_fini(&c->gs);
+	guest_mem_close(c);
 	lend_close(c);
 	if (c->xce) {
 		xenevtchn_close(c->xce);	/* unbinds every port */

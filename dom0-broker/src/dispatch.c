@@ -95,6 +95,7 @@ static uint32_t do_create(struct guest_state *g, const struct xenlend_resource_c
 {
 	uint32_t res_id = le32_to_cpu(c->res_id), kind = le32_to_cpu(c->kind);
 	uint64_t size = le64_to_cpu(c->size);
+	uint64_t *charged = kind == XENLEND_RES_HOST ? &g->host_bytes : &g->guest_bytes;
 	struct guest_resource *r;
 	int err;
 
@@ -102,11 +103,16 @@ static uint32_t do_create(struct guest_state *g, const struct xenlend_resource_c
 		return XENLEND_S_EXIST;
 	if (g->nr_resources >= g->cfg->max_resources)
 		return XENLEND_S_QUOTA;
-	if (kind == XENLEND_RES_HOST && size > g->cfg->max_lent_bytes - g->host_bytes)
+	if (size > g->cfg->max_lent_bytes - *charged)
 		return XENLEND_S_QUOTA;
 	/* nr_resources < max_resources, so a free slot exists. */
 	for (r = g->resources; r->res_id; r++)
 		;
+	if (kind == XENLEND_RES_GUEST) {
+		r->grefs = calloc(size >> XENLEND_PAGE_SHIFT, sizeof(*r->grefs));
+		if (!r->grefs)
+			return XENLEND_S_NOMEM;
+	}
 	r->res_id = res_id;
 	r->kind = kind;
 	r->size = size;
@@ -116,22 +122,29 @@ static uint32_t do_create(struct guest_state *g, const struct xenlend_resource_c
 	if (g->ops) {
 		err = g->ops->create(g->ops_ctx, r);
 		if (err) {
+			free(r->grefs);
 			memset(r, 0, sizeof(*r));
 			return xenlend_errno_to_status(err);
 		}
 	}
 	g->nr_resources++;
-	if (kind == XENLEND_RES_HOST)
-		g->host_bytes += size;
+	*charged += size;
 	return XENLEND_S_OK;
 }
 
 static void release_resource(struct guest_state *g, struct guest_resource *r)
 {
+	if (r->in_renderer)
+		render_forget_resource(g, r->res_id);
+	if (r->mapped && g->gmem)
+		g->gmem->unmap(g->gmem_ctx, r);
 	if (g->ops)
 		g->ops->destroy(g->ops_ctx, r);
 	if (r->kind == XENLEND_RES_HOST)
 		g->host_bytes -= r->size;
+	else
+		g->guest_bytes -= r->size;
+	free(r->grefs);
 	memset(r, 0, sizeof(*r));
 	g->nr_resources--;
 }
@@ -143,6 +156,36 @@ static uint32_t do_destroy(struct guest_state *g, const struct xenlend_resource_
 	if (!r)
 		return XENLEND_S_NOENT;
 	release_resource(g, r);
+	return XENLEND_S_OK;
+}
+
+static uint32_t do_attach(struct guest_state *g, const struct xenlend_resource_attach *a)
+{
+	struct guest_resource *r = guest_find_resource(g, le32_to_cpu(a->res_id));
+	uint32_t first = le32_to_cpu(a->first_page), n = le32_to_cpu(a->nr_grefs);
+	uint32_t bulk_idx = le32_to_cpu(a->bulk_idx), refs[XENLEND_GREFS_PER_BULK_PAGE];
+	uint32_t i;
+
+	if (!r)
+		return XENLEND_S_NOENT;
+	if (r->kind != XENLEND_RES_GUEST)
+		return XENLEND_S_INVAL;
+	if (first >= r->size >> XENLEND_PAGE_SHIFT || n > (r->size >> XENLEND_PAGE_SHIFT) - first)
+		return XENLEND_S_RANGE;
+	if (bulk_idx >= g->nr_bulk_pages || !g->bulk)
+		return XENLEND_S_INVAL;
+	/* One copy: the guest can rewrite its page at any time. */
+	memcpy(refs, (char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE, n * sizeof(*refs));
+	for (i = 0; i < n; i++) {
+		/* Reference 0 is never a guest's to grant; it marks a hole here. */
+		if (!refs[i])
+			return XENLEND_S_INVAL;
+		if (r->grefs[first + i])
+			return XENLEND_S_EXIST;
+	}
+	for (i = 0; i < n; i++)
+		r->grefs[first + i] = le32_to_cpu(refs[i]);
+	r->nr_attached += n;
 	return XENLEND_S_OK;
 }
 
@@ -252,6 +295,9 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 	case XENLEND_T_RESOURCE_DESTROY:
 		status = do_destroy(g, &req->u.destroy);
 		break;
+	case XENLEND_T_RESOURCE_ATTACH:
+		status = do_attach(g, &req->u.attach);
+		break;
 	case XENLEND_T_FAULT:
 		status = do_fault(g, req, rsp);
 		if (status == XENLEND_S_OK)
@@ -262,6 +308,9 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 	case XENLEND_T_CTX_CREATE:
 	case XENLEND_T_CTX_DESTROY:
 	case XENLEND_T_SUBMIT:
+	case XENLEND_T_RES3D_CREATE:
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
 		return !render_request(g, req, rsp);
 	default:
 		status = XENLEND_S_PROTO;

@@ -3,9 +3,11 @@
  * xenlend-broker: a guest's renderer requests, through its render worker.
  *
  * The broker never renders itself: it checks a guest's CAPSET_INFO, CAPSET,
- * CTX_CREATE, CTX_DESTROY and SUBMIT against what it knows of the guest's
- * contexts, forwards them to the guest's worker (render_ipc.h) and answers
- * the guest when the worker does. Meanwhile the guest's FAULTs are served:
+ * CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE and TRANSFER_* against what
+ * it knows of the guest's contexts and resources, forwards them to the
+ * guest's worker (render_ipc.h) and answers the guest when the worker does.
+ * A guest resource's pages are mapped for the worker (guest_mem.c) when it
+ * becomes a renderer resource, and the worker is told when it goes. Meanwhile the guest's FAULTs are served:
  * a slow renderer never holds up lending or revocation.
  *
  * The worker runs guest-controlled GPU code and is trusted no more than the
@@ -104,6 +106,61 @@ static uint32_t send_packet(struct render_state *r, const struct xenlend_msg *m,
 	return errno == EAGAIN || errno == EWOULDBLOCK ? XENLEND_S_BUSY : XENLEND_S_IO;
 }
 
+/* A context a resource request names: 0 (none) or one of the guest's. */
+static uint32_t check_ctx_ref(struct render_state *r, __le32 ctx_id)
+{
+	struct render_ctx *ctx;
+
+	if (!ctx_id)
+		return XENLEND_S_OK;
+	ctx = find_ctx(r, le32_to_cpu(ctx_id));
+	if (!ctx)
+		return XENLEND_S_NOENT;
+	return ctx->dead ? XENLEND_S_IO : XENLEND_S_OK;
+}
+
+/* RES3D_CREATE: a guest resource, whole, new to the renderer, mapped for it. */
+static uint32_t check_res3d(struct guest_state *g, const struct xenlend_res3d_create *c)
+{
+	struct guest_resource *res = guest_find_resource(g, le32_to_cpu(c->res_id));
+	uint32_t status = check_ctx_ref(&g->render, c->ctx_id);
+	int err;
+
+	if (status != XENLEND_S_OK)
+		return status;
+	if (!res)
+		return XENLEND_S_NOENT;
+	if (res->kind != XENLEND_RES_GUEST || res->nr_attached != res->size >> XENLEND_PAGE_SHIFT)
+		return XENLEND_S_INVAL;
+	if (res->in_renderer)
+		return XENLEND_S_EXIST;
+	if (!g->gmem)
+		return XENLEND_S_NOTSUP;
+	if (!res->mapped) {
+		err = g->gmem->map(g->gmem_ctx, res);
+		if (err)
+			return xenlend_errno_to_status(err);
+		res->mapped = true;
+	}
+	return XENLEND_S_OK;
+}
+
+/* TRANSFER_*: a resource the renderer has, inside its backing store. */
+static uint32_t check_transfer(struct guest_state *g, const struct xenlend_transfer *t)
+{
+	struct guest_resource *res = guest_find_resource(g, le32_to_cpu(t->res_id));
+	uint32_t status = check_ctx_ref(&g->render, t->ctx_id);
+
+	if (status != XENLEND_S_OK)
+		return status;
+	if (!res || !res->in_renderer)
+		return XENLEND_S_NOENT;
+	/* The renderer checks the box against the backing store, exactly. */
+	if (le64_to_cpu(t->offset) >= res->size)
+		return XENLEND_S_RANGE;
+	return XENLEND_S_OK;
+}
+
 /* Check a request against the guest's contexts; a status. */
 static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *req)
 {
@@ -113,6 +170,11 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
 	uint32_t ring;
 
 	switch (xenlend_msg_type(req)) {
+	case XENLEND_T_RES3D_CREATE:
+		return check_res3d(g, &req->u.res3d_create);
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
+		return check_transfer(g, &req->u.transfer);
 	case XENLEND_T_CAPSET:
 		if (le32_to_cpu(req->u.capset.bulk_idx) >= g->nr_bulk_pages || !g->bulk)
 			return XENLEND_S_INVAL;
@@ -150,7 +212,8 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
 /**
  * render_request() - a guest's renderer request, already validated
  * @g: the guest.
- * @req: CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY or SUBMIT.
+ * @req: CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE,
+ *	TRANSFER_TO_HOST or TRANSFER_FROM_HOST.
  * @rsp: receives the response when it is answered at once.
  *
  * Return: true when the request went to the worker and its response comes
@@ -161,6 +224,9 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 {
 	struct render_state *r = &g->render;
 	uint8_t chunk[RENDER_IPC_MAX_PAYLOAD];
+	struct render_ipc_backing backing;
+	struct guest_resource *res = NULL;
+	const void *payload = chunk;
 	struct render_pending *p;
 	struct xenlend_msg fwd;
 	size_t len = 0;
@@ -209,8 +275,14 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 		memcpy(chunk, (char *)g->bulk +
 		       (size_t)le32_to_cpu(req->u.submit.bulk_idx) * XENLEND_PAGE_SIZE, len);
 		fwd.u.submit.bulk_idx = 0;
+	} else if (xenlend_msg_type(req) == XENLEND_T_RES3D_CREATE) {
+		res = guest_find_resource(g, le32_to_cpu(req->u.res3d_create.res_id));
+		backing.offset = res->map_offset;
+		backing.size = res->size;
+		payload = &backing;
+		len = sizeof(backing);
 	}
-	status = send_packet(r, &fwd, chunk, len);
+	status = send_packet(r, &fwd, payload, len);
 	if (status == XENLEND_S_IO && g->render_stop) {
 		/*
 		 * The worker died and its end of the socket is gone before the
@@ -222,6 +294,8 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 	}
 	if (status != XENLEND_S_OK)
 		goto answer;
+	if (xenlend_msg_type(req) == XENLEND_T_RES3D_CREATE)
+		res->in_renderer = true;	/* from now on the worker may map it */
 	p->id = le64_to_cpu(fwd.hdr.id);
 	p->req = *req;
 	p->deadline = now_ms() + RENDER_REQUEST_TIMEOUT_MS;
@@ -241,6 +315,31 @@ answer:
 		  xenlend_msg_type(req)), xenlend_msg_id(req), xenlend_status_name(status));
 	xenlend_msg_init_rsp(rsp, req, status);
 	return false;
+}
+
+/**
+ * render_forget_resource() - tell the worker a guest resource is gone
+ * @g: the guest.
+ * @res_id: a resource that went to the worker with RES3D_CREATE.
+ *
+ * The worker drops its renderer resource and unmaps the guest's pages; it
+ * does not answer. A worker that is gone or cannot take the packet keeps
+ * the pages mapped until it exits (the guest's grants stay in use so long,
+ * which the guest copes with: it defers reusing such pages).
+ */
+void render_forget_resource(struct guest_state *g, uint32_t res_id)
+{
+	struct render_state *r = &g->render;
+	struct xenlend_msg m;
+
+	if (r->fd < 0 || r->failed)
+		return;
+	xenlend_msg_init(&m, XENLEND_T_RESOURCE_DESTROY, 0);
+	m.u.destroy.res_id = cpu_to_le32(res_id);
+	if (send_packet(r, &m, NULL, 0) != XENLEND_S_OK)
+		log_guest(g->domid, LOG_WARN,
+			  "render worker not told that resource %u is gone: it keeps it mapped",
+			  res_id);
 }
 
 /* Every fence submitted on @ctx and not completed completes with @error. */

@@ -9,10 +9,18 @@
  * wire layout, followed by an optional payload:
  *
  * Broker -> worker, requests (hdr.id is the broker's own id, never 0):
- *   CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY: no payload.
+ *   CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, TRANSFER_TO_HOST,
+ *   TRANSFER_FROM_HOST: no payload.
  *     CAPSET: u.capset.bulk_idx is 0.
  *   SUBMIT: the chunk's bytes as payload; u.submit.length is their number
  *     and u.submit.bulk_idx is 0.
+ *   RES3D_CREATE: a struct render_ipc_backing as payload: where in
+ *     RENDER_GNTDEV_FD the guest's pages behind the resource can be mapped.
+ *
+ * Broker -> worker, notices (hdr.id 0, never answered):
+ *   RESOURCE_DESTROY: the guest resource is gone; drop the renderer's
+ *     resource and unmap the guest's pages (the guest can reuse them only
+ *     once nobody maps them).
  *
  * Worker -> broker:
  *   Exactly one response per request, with the request's id, type with
@@ -31,7 +39,9 @@
  * worker runs guest-controlled GPU code and is no more trusted than that).
  *
  * The worker is started with the socket as file descriptor
- * RENDER_WORKER_FD and exits when the socket reaches end of file.
+ * RENDER_WORKER_FD, the guest's grant device file (/dev/xen/gntdev, opened
+ * by the broker, or /dev/null when there is none) as RENDER_GNTDEV_FD, and
+ * exits when the socket reaches end of file.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -47,5 +57,17 @@
 #define RENDER_IPC_MAX_PACKET		(sizeof(struct xenlend_msg) + RENDER_IPC_MAX_PAYLOAD)
 /* File descriptor of the socket in the worker. */
 #define RENDER_WORKER_FD		3
+/* File descriptor guest resources are mapped from in the worker. */
+#define RENDER_GNTDEV_FD		4
+
+/**
+ * struct render_ipc_backing - where a guest resource's pages are
+ * @offset: mmap offset in RENDER_GNTDEV_FD, page aligned.
+ * @size: bytes to map there: exactly the resource's size.
+ */
+struct render_ipc_backing {
+	uint64_t offset;
+	uint64_t size;
+};
 
 #endif /* XENLEND_RENDER_IPC_H */

@@ -45,16 +45,17 @@ extern char **environ;
  * @software: render with Mesa's software drivers only (no GPU in dom0): Mesa
  *	then does not probe DRM devices the worker may not open.
  * @domid: the guest, for the worker's log lines.
+ * @gntdev_fd: the guest's grant device file, or -1.
  * @pid: receives the worker's process id.
  *
- * The worker gets its end of the socket as RENDER_WORKER_FD and no other
- * file of the broker.
+ * The worker gets its end of the socket as RENDER_WORKER_FD, @gntdev_fd (or
+ * /dev/null) as RENDER_GNTDEV_FD and no other file of the broker.
  *
  * Return: the broker's end of the socket (non-blocking), or a negative errno
  * (-ENOENT: no such user).
  */
 int render_worker_start(const char *path, const char *user, bool software, int domid,
-			int *pid)
+			int gntdev_fd, int *pid)
 {
 	static const char soft[] = "LIBGL_ALWAYS_SOFTWARE=1";
 	char *argv[] = { (char *)path, "--domid", NULL, NULL };
@@ -99,10 +100,19 @@ int render_worker_start(const char *path, const char *user, bool software, int d
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		if (dup2(sv[1], RENDER_WORKER_FD) < 0 ||
-		    fcntl(RENDER_WORKER_FD, F_SETFL, 0) < 0)
+		if (gntdev_fd < 0)
+			gntdev_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		/* Neither may land on the other's number before it is moved. */
+		if (gntdev_fd == RENDER_WORKER_FD)
+			gntdev_fd = fcntl(gntdev_fd, F_DUPFD_CLOEXEC, RENDER_GNTDEV_FD + 1);
+		if (sv[1] == RENDER_GNTDEV_FD)
+			sv[1] = fcntl(sv[1], F_DUPFD_CLOEXEC, RENDER_GNTDEV_FD + 1);
+		if (gntdev_fd < 0 || sv[1] < 0 ||
+		    dup2(sv[1], RENDER_WORKER_FD) < 0 ||
+		    fcntl(RENDER_WORKER_FD, F_SETFL, 0) < 0 ||
+		    dup2(gntdev_fd, RENDER_GNTDEV_FD) < 0)
 			_exit(127);
-		closefrom(RENDER_WORKER_FD + 1);
+		closefrom(RENDER_GNTDEV_FD + 1);
 		if (setgroups((size_t)ngroups, groups) || setgid(pw->pw_gid) ||
 		    setuid(pw->pw_uid) || (pw->pw_uid && !setuid(0)) ||
 		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))

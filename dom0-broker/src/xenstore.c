@@ -218,6 +218,7 @@ static void add_guest(struct broker *b, int domid)
 	c->xs = b->xs;
 	c->host_fd = -1;
 	c->gpu_fd = -1;
+	c->gntdev_fd = -1;
 	c->test_hooks = b->test_hooks;
 	snprintf(c->fe_path, sizeof(c->fe_path), "/local/domain/%d/device/%s/0", domid,
 		 XENLEND_XS_DEVICE_TYPE);

@@ -8,7 +8,9 @@
  *      its id is replaced by the last forwarded request's, so that the
  *      fuzzer reaches the response paths without guessing ids.
  * Every response the guest gets must be valid and answer a request it sent,
- * every FENCE event must be valid, and nothing may crash or leak.
+ * every FENCE event must be valid, and nothing may crash or leak. Bulk page
+ * 3 holds non-zero grant references, so that guest resources attached from
+ * it can become renderer resources (through a fake grant device).
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -26,6 +28,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_ASSERT(c) do { if (!(c)) abort(); } while (0)
 
 static uint8_t bulk[4][XENLEND_PAGE_SIZE];
+
+static int fake_map(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	r->map_offset = (uint64_t)r->res_id * XENLEND_PAGE_SIZE;
+	return 0;
+}
+
+static void fake_unmap(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	r->mapped = false;
+}
+
+static const struct guest_mem_ops fake_gmem = { .map = fake_map, .unmap = fake_unmap };
 static uint64_t guest_ids[1024];
 static unsigned int nr_guest_ids;
 
@@ -69,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!cfg.max_resources) {
 		config_defaults(&cfg);
 		log_init(false);
+		memset(bulk[3], 0x11, sizeof(bulk[3]));
 	}
 	if (guest_state_init(&g, 1, 4, &cfg))
 		return 0;
@@ -77,6 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	g.bulk = bulk;
+	g.gmem = &fake_gmem;
 	g.render.fd = sv[0];
 	nr_guest_ids = 0;
 	xenlend_msg_init(&req, XENLEND_T_HELLO, 0);

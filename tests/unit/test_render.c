@@ -499,6 +499,223 @@ static void test_worker_garbage(void)
 	guest_down(&g, worker);
 }
 
+/* A fake grant device: records what the broker mapped for the worker. */
+static unsigned int gmem_maps, gmem_unmaps;
+static int gmem_err;
+
+static int fake_gmem_map(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	if (gmem_err)
+		return gmem_err;
+	gmem_maps++;
+	r->map_offset = 0x10000ull * r->res_id;
+	return 0;
+}
+
+static void fake_gmem_unmap(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	gmem_unmaps++;
+	r->mapped = false;
+}
+
+static const struct guest_mem_ops fake_gmem = {
+	.map = fake_gmem_map,
+	.unmap = fake_gmem_unmap,
+};
+
+/* Send a control request that the broker answers at once; its status. */
+static uint32_t call_now(struct guest_state *g, struct xenlend_msg *req)
+{
+	struct xenlend_msg rsp;
+
+	CHECK(dispatch_ctrl(g, req, &rsp));
+	CHECK_EQ(xenlend_msg_id(&rsp), xenlend_msg_id(req));
+	return xenlend_msg_status(&rsp);
+}
+
+/* Guest resource @res of @pages pages, the first @attached attached. */
+static void guest_resource(struct guest_state *g, uint32_t res, uint32_t pages,
+			   uint32_t attached)
+{
+	struct xenlend_msg req;
+	uint32_t *refs = (uint32_t *)bulk[1], i;
+
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 60);
+	req.u.create.res_id = cpu_to_le32(res);
+	req.u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
+	req.u.create.size = cpu_to_le64((uint64_t)pages * XENLEND_PAGE_SIZE);
+	CHECK_EQ(call_now(g, &req), XENLEND_S_OK);
+	if (!attached)
+		return;
+	for (i = 0; i < attached; i++)
+		refs[i] = cpu_to_le32(100 + i);
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_ATTACH, 61);
+	req.u.attach.res_id = cpu_to_le32(res);
+	req.u.attach.bulk_idx = cpu_to_le32(1);
+	req.u.attach.nr_grefs = cpu_to_le32(attached);
+	CHECK_EQ(call_now(g, &req), XENLEND_S_OK);
+}
+
+static void res3d_msg(struct xenlend_msg *m, uint64_t id, uint32_t res, uint32_t ctx)
+{
+	xenlend_msg_init(m, XENLEND_T_RES3D_CREATE, id);
+	m->u.res3d_create.res_id = cpu_to_le32(res);
+	m->u.res3d_create.ctx_id = cpu_to_le32(ctx);
+	m->u.res3d_create.target = cpu_to_le32(2);
+	m->u.res3d_create.width = cpu_to_le32(64);
+	m->u.res3d_create.height = cpu_to_le32(64);
+	m->u.res3d_create.depth = cpu_to_le32(1);
+	m->u.res3d_create.array_size = cpu_to_le32(1);
+}
+
+static void transfer_msg(struct xenlend_msg *m, uint64_t id, uint16_t type, uint32_t res,
+			 uint64_t offset)
+{
+	xenlend_msg_init(m, type, id);
+	m->u.transfer.res_id = cpu_to_le32(res);
+	m->u.transfer.ctx_id = cpu_to_le32(3);
+	m->u.transfer.offset = cpu_to_le64(offset);
+	m->u.transfer.w = cpu_to_le32(64);
+	m->u.transfer.h = cpu_to_le32(64);
+	m->u.transfer.d = cpu_to_le16(1);
+}
+
+static void test_guest_resource_attach(void)
+{
+	struct guest_state g;
+	struct xenlend_msg req;
+	uint32_t *refs = (uint32_t *)bulk[0];
+
+	guest_up(&g, NULL, false);
+	guest_resource(&g, 9, 4, 2);
+	CHECK_EQ(guest_find_resource(&g, 9)->nr_attached, 2);
+	CHECK_EQ(guest_find_resource(&g, 9)->grefs[1], 101);
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_ATTACH, 70);
+	req.u.attach.res_id = cpu_to_le32(9);
+	req.u.attach.first_page = cpu_to_le32(1);
+	req.u.attach.nr_grefs = cpu_to_le32(2);
+	refs[0] = cpu_to_le32(200);
+	refs[1] = cpu_to_le32(201);
+	/* Page 1 has its reference already. */
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_EXIST);
+	CHECK_EQ(guest_find_resource(&g, 9)->grefs[2], 0);
+	/* Past the end. */
+	req.u.attach.first_page = cpu_to_le32(3);
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_RANGE);
+	/* Reference 0 is nobody's grant. */
+	req.u.attach.first_page = cpu_to_le32(2);
+	refs[1] = 0;
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_INVAL);
+	refs[1] = cpu_to_le32(201);
+	/* An unpublished bulk page. */
+	req.u.attach.bulk_idx = cpu_to_le32(BULK);
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_INVAL);
+	req.u.attach.bulk_idx = 0;
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
+	CHECK_EQ(guest_find_resource(&g, 9)->nr_attached, 4);
+	CHECK_EQ(guest_find_resource(&g, 9)->grefs[3], 201);
+	/* Guest memory counts against the same cap, apart from lent memory. */
+	CHECK_EQ(g.guest_bytes, 4 * XENLEND_PAGE_SIZE);
+	CHECK_EQ(g.host_bytes, 0);
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 71);
+	req.u.create.res_id = cpu_to_le32(10);
+	req.u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
+	req.u.create.size = cpu_to_le64(cfg.max_lent_bytes);
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_QUOTA);
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 72);
+	req.u.destroy.res_id = cpu_to_le32(9);
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
+	CHECK_EQ(g.guest_bytes, 0);
+	guest_down(&g, -1);
+}
+
+static void test_res3d_and_transfers(void)
+{
+	struct render_ipc_backing backing;
+	struct guest_state g;
+	struct xenlend_msg req, rsp, fwd;
+	int worker;
+
+	gmem_maps = gmem_unmaps = 0;
+	gmem_err = 0;
+	guest_with_ctx(&g, &worker);
+	g.gmem = &fake_gmem;
+	guest_resource(&g, 9, 4, 3);
+
+	/* Not every page attached yet. */
+	res3d_msg(&req, 80, 9, 3);
+	CHECK(!render_request(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_INVAL);
+	/* Unknown resource, unknown context, a transfer before the create. */
+	res3d_msg(&req, 81, 8, 3);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	res3d_msg(&req, 82, 9, 4);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	transfer_msg(&req, 83, XENLEND_T_TRANSFER_TO_HOST, 9, 0);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), -1);
+
+	/* Whole: mapped once, forwarded with where the pages are. */
+	guest_resource(&g, 11, 4, 4);
+	gmem_err = -ENOMEM;
+	res3d_msg(&req, 84, 11, 3);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOMEM);
+	gmem_err = 0;
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(gmem_maps, 1);
+	CHECK_EQ(worker_recv(worker, &fwd, (uint8_t *)&backing), sizeof(backing));
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_RES3D_CREATE);
+	CHECK_EQ(le32_to_cpu(fwd.u.res3d_create.res_id), 11);
+	CHECK_EQ(backing.offset, 0x10000ull * 11);
+	CHECK_EQ(backing.size, 4 * XENLEND_PAGE_SIZE);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 84);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_OK);
+	nr_emitted = 0;
+	/* Once only. */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_EXIST);
+
+	/* Transfers: inside the backing store, forwarded as they are. */
+	transfer_msg(&req, 85, XENLEND_T_TRANSFER_FROM_HOST, 11, 4 * XENLEND_PAGE_SIZE);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_RANGE);
+	transfer_msg(&req, 86, XENLEND_T_TRANSFER_FROM_HOST, 11, 256);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_TRANSFER_FROM_HOST);
+	CHECK_EQ(le64_to_cpu(fwd.u.transfer.offset), 256);
+	worker_answer(worker, &fwd, XENLEND_S_INVAL);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_INVAL);
+	nr_emitted = 0;
+
+	/* Destroyed: the worker is told (a notice, id 0), the map undone. */
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 87);
+	req.u.destroy.res_id = cpu_to_le32(11);
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_RESOURCE_DESTROY);
+	CHECK_EQ(xenlend_msg_id(&fwd), 0);
+	CHECK_EQ(le32_to_cpu(fwd.u.destroy.res_id), 11);
+	CHECK_EQ(gmem_unmaps, 1);
+	/* A resource the worker never had: nothing to tell it. */
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 88);
+	req.u.destroy.res_id = cpu_to_le32(9);
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), -1);
+	CHECK_EQ(gmem_unmaps, 1);
+	guest_down(&g, worker);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -511,6 +728,8 @@ int main(void)
 		TEST(test_worker_hangs),
 		TEST(test_contexts_of_a_dead_worker),
 		TEST(test_worker_garbage),
+		TEST(test_guest_resource_attach),
+		TEST(test_res3d_and_transfers),
 	};
 
 	config_defaults(&cfg);
