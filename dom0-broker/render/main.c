@@ -172,9 +172,19 @@ static bool packet_ok(const struct xenlend_msg *m, size_t size, bool truncated)
 	if (truncated || size < sizeof(*m)) {
 		why = truncated ? "packet too large" : "packet shorter than a message";
 		status = XENLEND_S_INVAL;
+	} else if (!why && xenlend_msg_type(m) == XENLEND_T_RESOURCE_DESTROY) {
+		/* A notice: never answered, so a bad one is only logged. */
+		if (xenlend_msg_id(m) || payload) {
+			rw_log("bad RESOURCE_DESTROY notice: id or payload");
+			return false;
+		}
+		return true;
 	} else if (!why && !xenlend_msg_id(m)) {
 		why = "request id 0";
 		status = XENLEND_S_INVAL;
+	} else if (!why && xenlend_msg_type(m) == XENLEND_T_RES3D_CREATE) {
+		if (payload != sizeof(struct render_ipc_backing))
+			why = "payload is not the backing store";
 	} else if (!why && xenlend_msg_type(m) == XENLEND_T_SUBMIT) {
 		if (m->u.submit.bulk_idx || payload != le32_to_cpu(m->u.submit.length))
 			why = "payload does not match the chunk";
@@ -307,8 +317,10 @@ int main(int argc, char **argv)
 			vr_poll();
 		req_expire();
 	}
-	if (!err)
+	if (!err) {
+		res_destroy_all();
 		vr_cleanup();
+	}
 	rw_log("broker gone, exiting");
 	return 0;
 }

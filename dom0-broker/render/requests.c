@@ -112,12 +112,36 @@ static struct ctx *find_ctx(uint32_t id)
 	return NULL;
 }
 
-static void respond(const struct xenlend_msg *req, uint32_t status)
+/**
+ * req_respond() - answer a request with a status and no body
+ * @req: the request.
+ * @status: XENLEND_S_*.
+ */
+void req_respond(const struct xenlend_msg *req, uint32_t status)
 {
 	struct xenlend_msg rsp;
 
 	xenlend_msg_init_rsp(&rsp, req, status);
 	rw_send(&rsp, NULL, 0);
+}
+
+/**
+ * req_ctx_usable() - whether a resource request may name a context
+ * @ctx_id: 0 (none) or a context id.
+ *
+ * Return: XENLEND_S_OK, XENLEND_S_NOENT for an unknown context, or
+ * XENLEND_S_IO for a lost one.
+ */
+uint32_t req_ctx_usable(uint32_t ctx_id)
+{
+	struct ctx *c;
+
+	if (!ctx_id)
+		return XENLEND_S_OK;
+	c = find_ctx(ctx_id);
+	if (!c)
+		return XENLEND_S_NOENT;
+	return c->lost ? XENLEND_S_IO : XENLEND_S_OK;
 }
 
 /* Report every fence of a timeline up to @id, once. */
@@ -253,7 +277,7 @@ static void do_capset_info(const struct xenlend_msg *m)
 	struct xenlend_msg rsp;
 
 	if (index >= (uint32_t)nr_capsets) {
-		respond(m, XENLEND_S_NOENT);
+		req_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	xenlend_msg_init_rsp(&rsp, m, XENLEND_S_OK);
@@ -271,11 +295,11 @@ static void do_capset(const struct xenlend_msg *m)
 	struct xenlend_msg rsp;
 
 	if (!set) {
-		respond(m, XENLEND_S_NOENT);
+		req_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	if (version > set->max_version) {
-		respond(m, XENLEND_S_INVAL);
+		req_respond(m, XENLEND_S_INVAL);
 		return;
 	}
 	vr_fill_caps(set, version, buf);
@@ -295,20 +319,20 @@ static void do_ctx_create(const struct xenlend_msg *m)
 	int err;
 
 	if (!find_capset(capset)) {
-		respond(m, XENLEND_S_INVAL);
+		req_respond(m, XENLEND_S_INVAL);
 		return;
 	}
 	if (find_ctx(id)) {
-		respond(m, XENLEND_S_EXIST);
+		req_respond(m, XENLEND_S_EXIST);
 		return;
 	}
 	if (nr_ctxs >= MAX_CTXS) {
-		respond(m, XENLEND_S_QUOTA);
+		req_respond(m, XENLEND_S_QUOTA);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		respond(m, XENLEND_S_NOMEM);
+		req_respond(m, XENLEND_S_NOMEM);
 		return;
 	}
 	snprintf(name, sizeof(name), "xenlend-d%d-c%u", rw_domid, id);
@@ -316,7 +340,7 @@ static void do_ctx_create(const struct xenlend_msg *m)
 	if (err) {
 		rw_log("ctx %u: creating it with capset %u failed: %s", id, capset, strerror(err));
 		free(c);
-		respond(m, xenlend_errno_to_status(err));
+		req_respond(m, xenlend_errno_to_status(err));
 		return;
 	}
 	c->id = id;
@@ -330,7 +354,7 @@ static void do_ctx_create(const struct xenlend_msg *m)
 	c->next = ctxs;
 	ctxs = c;
 	nr_ctxs++;
-	respond(m, XENLEND_S_OK);
+	req_respond(m, XENLEND_S_OK);
 }
 
 static void drop_stage(struct ctx *c)
@@ -352,7 +376,7 @@ static void do_ctx_destroy(const struct xenlend_msg *m)
 	for (pp = &ctxs; (c = *pp) && c->id != id; pp = &c->next)
 		;
 	if (!c) {
-		respond(m, XENLEND_S_NOENT);
+		req_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	/* Out of the table first: completions during the destroy are ignored. */
@@ -369,7 +393,7 @@ static void do_ctx_destroy(const struct xenlend_msg *m)
 	}
 	free(c->stage);
 	free(c);
-	respond(m, XENLEND_S_OK);
+	req_respond(m, XENLEND_S_OK);
 }
 
 /* Stage one chunk. Return: XENLEND_S_OK or the status to answer. */
@@ -453,7 +477,7 @@ static void do_submit(const struct xenlend_msg *m, const void *payload)
 	uint32_t status;
 
 	if (!c) {
-		respond(m, XENLEND_S_NOENT);
+		req_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	if (c->lost)
@@ -466,10 +490,10 @@ static void do_submit(const struct xenlend_msg *m, const void *payload)
 		status = stage_chunk(c, le32_to_cpu(s->offset), payload, le32_to_cpu(s->length));
 	if (status != XENLEND_S_OK) {
 		drop_stage(c);
-		respond(m, status);
+		req_respond(m, status);
 		return;
 	}
-	respond(m, XENLEND_S_OK);
+	req_respond(m, XENLEND_S_OK);
 	if (!(flags & XENLEND_SUBMIT_MORE))
 		run_stream(c, fenced, ring_idx, fence_id);
 }
@@ -477,14 +501,18 @@ static void do_submit(const struct xenlend_msg *m, const void *payload)
 /**
  * req_handle() - carry out one request of the broker and answer it
  * @m: the request; xenlend_msg_check() passed it.
- * @payload: the SUBMIT chunk (main.c checked its length), else NULL.
+ * @payload: the SUBMIT chunk or RES3D_CREATE's backing (main.c checked its
+ *	length), else NULL.
  * @len: bytes at @payload.
+ *
+ * A RESOURCE_DESTROY notice is carried out and never answered.
  */
 void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 {
 	(void)len;
 	if (!renderer_ok) {
-		respond(m, XENLEND_S_IO);
+		if (xenlend_msg_type(m) != XENLEND_T_RESOURCE_DESTROY)
+			req_respond(m, XENLEND_S_IO);
 		return;
 	}
 	switch (xenlend_msg_type(m)) {
@@ -503,9 +531,19 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 	case XENLEND_T_SUBMIT:
 		do_submit(m, payload);
 		break;
+	case XENLEND_T_RES3D_CREATE:
+		res_create(m, payload);
+		break;
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
+		res_transfer(m);
+		break;
+	case XENLEND_T_RESOURCE_DESTROY:
+		res_destroy(le32_to_cpu(m->u.destroy.res_id));
+		break;
 	default:
-		/* HELLO, RESOURCE_*, FAULT: the broker's own business. */
-		respond(m, XENLEND_S_PROTO);
+		/* HELLO, RESOURCE_CREATE/ATTACH, FAULT: the broker's own business. */
+		req_respond(m, XENLEND_S_PROTO);
 		break;
 	}
 }

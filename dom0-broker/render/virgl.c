@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <virglrenderer.h>
 
 #include "worker.h"
@@ -27,6 +28,15 @@
 #define CAPS_V2_CAPABILITY_BITS_OFF	(308 + 9 * 4 + 12 * 4)
 /* VIRGL_CAP_ARB_BUFFER_STORAGE of virgl_hw.h. */
 #define CAP_ARB_BUFFER_STORAGE		(1u << 31)
+
+/*
+ * virglrenderer.h only declares struct virgl_box; this is its layout
+ * (virgl_hw.h), which QEMU and crosvm spell out the same way.
+ */
+struct virgl_box {
+	uint32_t x, y, z;
+	uint32_t w, h, d;
+};
 
 /* Any non-NULL cookie will do: all state is global. */
 static int cookie;
@@ -244,4 +254,88 @@ int vr_ctx_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id)
 int vr_ctx0_fence(uint32_t seq)
 {
 	return virgl_renderer_create_fence((int)seq, 0);
+}
+
+/**
+ * vr_res_create() - a classic 3D resource backed by one iovec
+ * @c: the guest's RES3D_CREATE (codec-checked; the library checks the rest).
+ * @iov: the backing store; the library keeps the pointer until unref.
+ *
+ * Return: 0 or a positive errno.
+ */
+int vr_res_create(const struct xenlend_res3d_create *c, struct iovec *iov)
+{
+	struct virgl_renderer_resource_create_args args = {
+		.handle = le32_to_cpu(c->res_id),
+		.target = le32_to_cpu(c->target),
+		.format = le32_to_cpu(c->format),
+		.bind = le32_to_cpu(c->bind),
+		.width = le32_to_cpu(c->width),
+		.height = le32_to_cpu(c->height),
+		.depth = le32_to_cpu(c->depth),
+		.array_size = le32_to_cpu(c->array_size),
+		.last_level = le32_to_cpu(c->last_level),
+		.nr_samples = le32_to_cpu(c->nr_samples),
+		.flags = le32_to_cpu(c->flags),
+	};
+	int err;
+
+	err = virgl_renderer_resource_create(&args, NULL, 0);
+	if (err)
+		return err;
+	err = virgl_renderer_resource_attach_iov((int)args.handle, iov, 1);
+	if (err)
+		virgl_renderer_resource_unref(args.handle);
+	return err;
+}
+
+/**
+ * vr_res_unref() - drop a resource vr_res_create() made
+ * @res_id: the resource.
+ *
+ * Its backing store is detached first, so the library forgets the iovec.
+ */
+void vr_res_unref(uint32_t res_id)
+{
+	struct iovec *iov = NULL;
+	int n = 0;
+
+	virgl_renderer_resource_detach_iov((int)res_id, &iov, &n);
+	virgl_renderer_resource_unref(res_id);
+}
+
+/**
+ * vr_ctx_attach() - let a context's command streams use a resource
+ * @ctx_id: the context.
+ * @res_id: the resource.
+ */
+void vr_ctx_attach(uint32_t ctx_id, uint32_t res_id)
+{
+	virgl_renderer_ctx_attach_resource((int)ctx_id, (int)res_id);
+}
+
+/**
+ * vr_transfer() - copy a box between a resource and its backing store
+ * @t: the guest's TRANSFER_* (codec-checked; the library checks the box).
+ * @to_host: from the backing store into the resource, else the other way.
+ *
+ * Return: 0 or a positive errno.
+ */
+int vr_transfer(const struct xenlend_transfer *t, bool to_host)
+{
+	struct virgl_box box = {
+		.x = le32_to_cpu(t->x), .y = le32_to_cpu(t->y), .z = le16_to_cpu(t->z),
+		.w = le32_to_cpu(t->w), .h = le32_to_cpu(t->h), .d = le16_to_cpu(t->d),
+	};
+	uint32_t res = le32_to_cpu(t->res_id), ctx = le32_to_cpu(t->ctx_id);
+	uint32_t level = le16_to_cpu(t->level);
+
+	if (to_host)
+		return virgl_renderer_transfer_write_iov(res, ctx, (int)level,
+							 le32_to_cpu(t->stride),
+							 le32_to_cpu(t->layer_stride), &box,
+							 le64_to_cpu(t->offset), NULL, 0);
+	return virgl_renderer_transfer_read_iov(res, ctx, level, le32_to_cpu(t->stride),
+						le32_to_cpu(t->layer_stride), &box,
+						le64_to_cpu(t->offset), NULL, 0);
 }

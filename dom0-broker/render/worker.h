@@ -4,7 +4,8 @@
  *
  * main.c owns the socket to the broker, the epoll loop and logging;
  * requests.c the guest's contexts, their staged command streams and their
- * fence timelines; virgl.c every call into virglrenderer.
+ * fence timelines; resources.c the guest's 3D resources over its own pages;
+ * virgl.c every call into virglrenderer.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -17,6 +18,8 @@
 #include <stdint.h>
 
 #include "render_ipc.h"
+
+struct iovec;
 
 /* virtio-gpu capability set ids (VIRTGPU_CAPSET_*). */
 #define CAPSET_VIRGL		1
@@ -47,6 +50,14 @@ void req_ctx0_fence_done(uint32_t seq);
 int req_next_deadline_ms(void);
 void req_expire(void);
 void req_poll_ctx(uint32_t ctx_id);
+void req_respond(const struct xenlend_msg *req, uint32_t status);
+uint32_t req_ctx_usable(uint32_t ctx_id);
+
+/* resources.c */
+void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing);
+void res_transfer(const struct xenlend_msg *m);
+void res_destroy(uint32_t res_id);
+void res_destroy_all(void);
 
 /* virgl.c */
 int vr_init(void);
@@ -62,5 +73,9 @@ void vr_ctx_poll(uint32_t ctx_id);
 int vr_submit(uint32_t ctx_id, void *buf, uint32_t ndw);
 int vr_ctx_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id);
 int vr_ctx0_fence(uint32_t seq);
+int vr_res_create(const struct xenlend_res3d_create *c, struct iovec *iov);
+void vr_res_unref(uint32_t res_id);
+void vr_ctx_attach(uint32_t ctx_id, uint32_t res_id);
+int vr_transfer(const struct xenlend_transfer *t, bool to_host);
 
 #endif /* XENLEND_RENDER_WORKER_H */

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,6 +47,15 @@
 #define VIRGL_CCMD_CREATE_SUB_CTX	29
 #define VIRGL_CMD0(cmd, obj, len)	((uint32_t)(cmd) | (uint32_t)(obj) << 8 | (uint32_t)(len) << 16)
 #define VIRGL_SUB_CTX_LEN		1	/* sub_ctx_id */
+#define VIRGL_CCMD_RESOURCE_COPY_REGION	17
+#define VIRGL_COPY_REGION_LEN		13	/* dst res, level, x, y, z, src ..., w, h, d */
+
+/* A 64x64 B8G8R8A8 2D texture (Gallium target, virgl format and binds). */
+#define TEX_TARGET_2D			2
+#define TEX_FORMAT_B8G8R8A8		1
+#define TEX_BIND			((1u << 1) | (1u << 3))	/* render target, sampler view */
+#define TEX_SIDE			64
+#define TEX_BYTES			(TEX_SIDE * TEX_SIDE * 4)
 
 /* struct virgl_caps_v1/v2 offsets (virglrenderer src/virgl_hw.h). */
 #define CAPS_GLSL_LEVEL_OFF		264
@@ -59,6 +69,9 @@ struct pkt {
 };
 
 static int sock = -1;
+/* Stands for the guest's pages behind resources: the worker's RENDER_GNTDEV_FD. */
+static int backing_fd = -1;
+static uint8_t *backing;
 static pid_t worker;
 static unsigned int passes, failures, skips;
 static uint64_t next_id = 1;
@@ -292,7 +305,11 @@ static void start_worker(char **argv)
 		exit(1);
 	}
 	if (!worker) {
-		if (dup2(sv[1], RENDER_WORKER_FD) < 0)
+		/* Out of the way first: either may sit on the other's number. */
+		int s = fcntl(sv[1], F_DUPFD, 10), b = fcntl(backing_fd, F_DUPFD, 10);
+
+		if (s < 0 || b < 0 || dup2(s, RENDER_WORKER_FD) < 0 ||
+		    dup2(b, RENDER_GNTDEV_FD) < 0)
 			_exit(127);
 		execv(argv[0], argv);
 		perror("render-smoke: exec");
@@ -421,6 +438,133 @@ static void test_virgl(void)
 	result(st == XENLEND_S_OK && wait_fence(1, 0, 3, ANSWER_TIMEOUT_MS, &err) && !err,
 	       "after junk: empty fenced SUBMIT on ctx 1 still signals (status %lld); round trip %.2f ms",
 	       (long long)st, now_ms() - t);
+}
+
+static int64_t res3d_create(uint32_t res, uint32_t ctx, uint32_t format, uint64_t offset,
+			    uint64_t size)
+{
+	struct render_ipc_backing b = { .offset = offset, .size = size };
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, XENLEND_T_RES3D_CREATE, next_id++);
+	m.u.res3d_create.res_id = cpu_to_le32(res);
+	m.u.res3d_create.ctx_id = cpu_to_le32(ctx);
+	m.u.res3d_create.target = cpu_to_le32(TEX_TARGET_2D);
+	m.u.res3d_create.format = cpu_to_le32(format);
+	m.u.res3d_create.bind = cpu_to_le32(TEX_BIND);
+	m.u.res3d_create.width = cpu_to_le32(TEX_SIDE);
+	m.u.res3d_create.height = cpu_to_le32(TEX_SIDE);
+	m.u.res3d_create.depth = cpu_to_le32(1);
+	m.u.res3d_create.array_size = cpu_to_le32(1);
+	return call(&m, &b, sizeof(b), NULL);
+}
+
+static int64_t transfer(uint16_t type, uint32_t res, uint32_t ctx, uint32_t x, uint32_t w)
+{
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, type, next_id++);
+	m.u.transfer.res_id = cpu_to_le32(res);
+	m.u.transfer.ctx_id = cpu_to_le32(ctx);
+	m.u.transfer.offset = cpu_to_le64((uint64_t)x * 4);
+	m.u.transfer.x = cpu_to_le32(x);
+	m.u.transfer.w = cpu_to_le32(w);
+	m.u.transfer.h = cpu_to_le32(TEX_SIDE);
+	m.u.transfer.d = cpu_to_le16(1);
+	m.u.transfer.stride = cpu_to_le32(TEX_SIDE * 4);
+	return call(&m, NULL, 0, NULL);
+}
+
+/* Bytes of @buf that differ from the test pattern. */
+static size_t pattern_errors(const uint8_t *buf)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < TEX_BYTES; i++)
+		bad += buf[i] != (uint8_t)(i * 7 + (i >> 8));
+	return bad;
+}
+
+/*
+ * Classic 3D resources over "guest" pages (a memfd here, the guest's
+ * grants through /dev/xen/gntdev in dom0): upload, read back, a copy on the
+ * renderer, bad requests, and RESOURCE_DESTROY notices.
+ */
+static void test_resources(void)
+{
+	uint8_t *a = backing, *b = backing + TEX_BYTES;
+	uint32_t stream[4 + 1 + VIRGL_COPY_REGION_LEN] = { 0 }, err = ~0u;
+	struct xenlend_msg m;
+	int64_t st;
+	size_t i;
+	int ok;
+
+	st = ctx_create(3, CAPSET_VIRGL2, 1);
+	result(st == XENLEND_S_OK, "CTX_CREATE virgl ctx 3 for resources (status %lld)",
+	       (long long)st);
+	for (i = 0; i < TEX_BYTES; i++)
+		a[i] = (uint8_t)(i * 7 + (i >> 8));
+	memset(b, 0, TEX_BYTES);
+	st = res3d_create(100, 3, TEX_FORMAT_B8G8R8A8, 0, TEX_BYTES);
+	result(st == XENLEND_S_OK, "RES3D_CREATE 64x64 BGRA texture 100 over pages 0-3 (status %lld)",
+	       (long long)st);
+	st = res3d_create(101, 3, TEX_FORMAT_B8G8R8A8, TEX_BYTES, TEX_BYTES);
+	result(st == XENLEND_S_OK, "RES3D_CREATE texture 101 over pages 4-7 (status %lld)",
+	       (long long)st);
+	st = res3d_create(100, 3, TEX_FORMAT_B8G8R8A8, 0, TEX_BYTES);
+	result(st == XENLEND_S_EXIST, "RES3D_CREATE 100 again -> EXIST (status %lld)", (long long)st);
+	st = res3d_create(102, 42, TEX_FORMAT_B8G8R8A8, 0, TEX_BYTES);
+	result(st == XENLEND_S_NOENT, "RES3D_CREATE in unknown ctx -> NOENT (status %lld)",
+	       (long long)st);
+	st = res3d_create(102, 3, TEX_FORMAT_B8G8R8A8, 100, TEX_BYTES);
+	result(st == XENLEND_S_INVAL, "RES3D_CREATE over a backing that is not whole pages -> INVAL (status %lld)",
+	       (long long)st);
+	st = res3d_create(102, 3, 0xffff, 0, TEX_BYTES);
+	result(st == XENLEND_S_INVAL, "RES3D_CREATE with an unknown format -> INVAL (status %lld)",
+	       (long long)st);
+
+	st = transfer(XENLEND_T_TRANSFER_TO_HOST, 100, 3, 0, TEX_SIDE);
+	result(st == XENLEND_S_OK, "TRANSFER_TO_HOST of texture 100 (status %lld)", (long long)st);
+	memset(a, 0, TEX_BYTES);
+	st = transfer(XENLEND_T_TRANSFER_FROM_HOST, 100, 3, 0, TEX_SIDE);
+	result(st == XENLEND_S_OK && !pattern_errors(a),
+	       "TRANSFER_FROM_HOST of 100 brings the uploaded texels back (status %lld, %zu bytes differ)",
+	       (long long)st, pattern_errors(a));
+
+	stream[0] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_CREATE_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
+	stream[1] = cpu_to_le32(1);
+	stream[2] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_SET_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
+	stream[3] = cpu_to_le32(1);
+	stream[4] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_RESOURCE_COPY_REGION, 0,
+					   VIRGL_COPY_REGION_LEN));
+	stream[5] = cpu_to_le32(101);		/* dst: res, level 0, at 0,0,0 */
+	stream[10] = cpu_to_le32(100);		/* src: res, level 0, from 0,0,0 */
+	stream[15] = cpu_to_le32(TEX_SIDE);
+	stream[16] = cpu_to_le32(TEX_SIDE);
+	stream[17] = cpu_to_le32(1);
+	st = submit(3, XENLEND_SUBMIT_FENCE, 0, 1, 0, stream, sizeof(stream));
+	ok = st == XENLEND_S_OK && wait_fence(3, 0, 1, ANSWER_TIMEOUT_MS, &err) && !err;
+	result(ok, "SUBMIT RESOURCE_COPY_REGION 100 -> 101, FENCE{3,0,1} error %u (status %lld)",
+	       err, (long long)st);
+	st = transfer(XENLEND_T_TRANSFER_FROM_HOST, 101, 3, 0, TEX_SIDE);
+	result(st == XENLEND_S_OK && !pattern_errors(b),
+	       "TRANSFER_FROM_HOST of 101 shows the renderer's copy (status %lld, %zu bytes differ)",
+	       (long long)st, pattern_errors(b));
+
+	st = transfer(XENLEND_T_TRANSFER_TO_HOST, 100, 3, TEX_SIDE / 2, TEX_SIDE);
+	result(st == XENLEND_S_INVAL, "TRANSFER_TO_HOST of a box past the texture -> INVAL (status %lld)",
+	       (long long)st);
+	st = transfer(XENLEND_T_TRANSFER_TO_HOST, 555, 3, 0, TEX_SIDE);
+	result(st == XENLEND_S_NOENT, "TRANSFER_TO_HOST of an unknown resource -> NOENT (status %lld)",
+	       (long long)st);
+
+	/* A notice: no answer, and the resource is gone. */
+	xenlend_msg_init(&m, XENLEND_T_RESOURCE_DESTROY, 0);
+	m.u.destroy.res_id = cpu_to_le32(100);
+	send_req(&m, NULL, 0);
+	st = transfer(XENLEND_T_TRANSFER_FROM_HOST, 100, 3, 0, TEX_SIDE);
+	result(st == XENLEND_S_NOENT, "after RESOURCE_DESTROY 100: its transfer -> NOENT (status %lld)",
+	       (long long)st);
 }
 
 /* venus (capset 4) contexts: ring 0 fences, lost contexts, destroy. */
@@ -552,12 +696,23 @@ int main(int argc, char **argv)
 		wargv[n++] = argv[i];
 	wargv[n] = NULL;
 	signal(SIGPIPE, SIG_IGN);
+	backing_fd = memfd_create("render-smoke-guest-pages", MFD_CLOEXEC);
+	if (backing_fd < 0 || ftruncate(backing_fd, 2 * TEX_BYTES)) {
+		perror("render-smoke: memfd");
+		return 1;
+	}
+	backing = mmap(NULL, 2 * TEX_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, backing_fd, 0);
+	if (backing == MAP_FAILED) {
+		perror("render-smoke: mmap");
+		return 1;
+	}
 
 	t0 = now_ms();
 	start_worker(wargv);
 	test_capsets(t0);
 	test_virgl();
 	test_venus();
+	test_resources();
 	test_malformed();
 
 	close(sock);

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-render: a guest's classic 3D resources, backed by its own pages.
+ *
+ * The broker maps the grant references behind a guest resource into the
+ * grant device file it gave the worker (RENDER_GNTDEV_FD) and names the
+ * offset in RES3D_CREATE; mapping that offset here maps the guest's pages
+ * into this process, and they become the renderer resource's backing store
+ * (one iovec). Transfers copy between that store and the renderer's copy;
+ * RESOURCE_DESTROY drops both and unmaps the pages, so that the guest can
+ * reuse them.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+
+#include "worker.h"
+
+/* A guest resource the renderer has. */
+struct res {
+	struct res *next;
+	uint32_t id;
+	struct iovec iov;	/* the guest's pages; virglrenderer keeps a pointer */
+};
+
+static struct res *resources;
+
+static struct res *find_res(uint32_t id)
+{
+	struct res *r;
+
+	for (r = resources; r; r = r->next)
+		if (r->id == id)
+			return r;
+	return NULL;
+}
+
+/**
+ * res_create() - RES3D_CREATE: a renderer resource over the guest's pages
+ * @m: the request.
+ * @backing: where the pages are (main.c checked the payload's size).
+ */
+void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing)
+{
+	const struct xenlend_res3d_create *c = &m->u.res3d_create;
+	uint32_t id = le32_to_cpu(c->res_id), ctx_id = le32_to_cpu(c->ctx_id);
+	uint32_t status = req_ctx_usable(ctx_id);
+	struct res *r;
+	void *map;
+	int err;
+
+	if (status != XENLEND_S_OK) {
+		req_respond(m, status);
+		return;
+	}
+	if (find_res(id)) {
+		req_respond(m, XENLEND_S_EXIST);
+		return;
+	}
+	if (!backing->size || backing->size % XENLEND_PAGE_SIZE ||
+	    backing->offset % XENLEND_PAGE_SIZE) {
+		rw_log("resource %u: backing of %llu bytes at %llu is not whole pages", id,
+		       (unsigned long long)backing->size, (unsigned long long)backing->offset);
+		req_respond(m, XENLEND_S_INVAL);
+		return;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		req_respond(m, XENLEND_S_NOMEM);
+		return;
+	}
+	map = mmap(NULL, backing->size, PROT_READ | PROT_WRITE, MAP_SHARED, RENDER_GNTDEV_FD,
+		   (off_t)backing->offset);
+	if (map == MAP_FAILED) {
+		err = errno;
+		rw_log("resource %u: mapping the guest's %llu bytes: %s", id,
+		       (unsigned long long)backing->size, strerror(err));
+		free(r);
+		req_respond(m, xenlend_errno_to_status(err));
+		return;
+	}
+	r->id = id;
+	r->iov.iov_base = map;
+	r->iov.iov_len = backing->size;
+	err = vr_res_create(c, &r->iov);
+	if (err) {
+		rw_log("resource %u: the renderer refused it: %s", id, strerror(err));
+		munmap(map, backing->size);
+		free(r);
+		req_respond(m, xenlend_errno_to_status(err));
+		return;
+	}
+	if (ctx_id)
+		vr_ctx_attach(ctx_id, id);
+	r->next = resources;
+	resources = r;
+	req_respond(m, XENLEND_S_OK);
+}
+
+/**
+ * res_transfer() - TRANSFER_TO_HOST or TRANSFER_FROM_HOST
+ * @m: the request.
+ *
+ * The renderer checks the box against the resource and its backing store.
+ */
+void res_transfer(const struct xenlend_msg *m)
+{
+	const struct xenlend_transfer *t = &m->u.transfer;
+	bool to_host = xenlend_msg_type(m) == XENLEND_T_TRANSFER_TO_HOST;
+	uint32_t status = req_ctx_usable(le32_to_cpu(t->ctx_id));
+	int err;
+
+	if (status == XENLEND_S_OK && !find_res(le32_to_cpu(t->res_id)))
+		status = XENLEND_S_NOENT;
+	if (status == XENLEND_S_OK) {
+		err = vr_transfer(t, to_host);
+		if (err) {
+			rw_log("resource %u: transfer %s host refused: %s",
+			       le32_to_cpu(t->res_id), to_host ? "to" : "from", strerror(err));
+			status = xenlend_errno_to_status(err);
+		}
+	}
+	req_respond(m, status);
+}
+
+/**
+ * res_destroy() - the guest resource is gone (a notice: no answer)
+ * @res_id: the resource; unknown ones (their RES3D_CREATE failed) are
+ *	ignored.
+ */
+void res_destroy(uint32_t res_id)
+{
+	struct res **pp, *r;
+
+	for (pp = &resources; (r = *pp) && r->id != res_id; pp = &r->next)
+		;
+	if (!r)
+		return;
+	*pp = r->next;
+	/* Detaches it from every context and forgets the iovec. */
+	vr_res_unref(res_id);
+	munmap(r->iov.iov_base, r->iov.iov_len);
+	free(r);
+}
+
+/**
+ * res_destroy_all() - drop every resource (the worker exits)
+ */
+void res_destroy_all(void)
+{
+	while (resources)
+		res_destroy(resources->id);
+}
