@@ -37,6 +37,12 @@ static const struct drm_ioctl_desc xenlend_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VIRTGPU_CONTEXT_INIT, xenlend_ioctl_context_init, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VIRTGPU_EXECBUFFER, xenlend_ioctl_execbuffer, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VIRTGPU_WAIT, xenlend_ioctl_wait, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VIRTGPU_RESOURCE_CREATE, xenlend_ioctl_resource_create,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VIRTGPU_TRANSFER_TO_HOST, xenlend_ioctl_transfer_to_host,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VIRTGPU_TRANSFER_FROM_HOST, xenlend_ioctl_transfer_from_host,
+			  DRM_RENDER_ALLOW),
 };
 
 DEFINE_DRM_GEM_FOPS(xenlend_fops);
@@ -45,6 +51,7 @@ static const struct drm_driver xenlend_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,
 	.open = xenlend_render_open,
 	.postclose = xenlend_render_postclose,
+	.gem_create_object = xenlend_gem_create_object,
 	.ioctls = xenlend_ioctls,
 	.num_ioctls = ARRAY_SIZE(xenlend_ioctls),
 	.fops = &xenlend_fops,

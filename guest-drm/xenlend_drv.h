@@ -16,6 +16,7 @@
 
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 
 #include <xen/grant_table.h>
 
@@ -122,9 +123,36 @@ struct xenlend_bo {
 
 #define to_xenlend_bo(obj) container_of(obj, struct xenlend_bo, base)
 
+/**
+ * struct xenlend_gbo - a classic 3D resource in guest memory
+ * @base: the shmem GEM object; its pages stay pinned while it lives.
+ * @res_id: the broker's resource id (0: none yet).
+ * @nr_pages: size in pages.
+ * @refs: the grant reference of each page, granted to the broker's domain
+ *	(0: not granted).
+ * @pinned: @base's pages are pinned.
+ * @on_broker: the broker may know the resource; it is destroyed there first.
+ */
+struct xenlend_gbo {
+	struct drm_gem_shmem_object base;
+	u32 res_id;
+	unsigned long nr_pages;
+	grant_ref_t *refs;
+	bool pinned;
+	bool on_broker;
+};
+
+#define to_xenlend_gbo(obj) container_of(obj, struct xenlend_gbo, base.base)
+
 struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size);
 u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 length);
 void xenlend_bo_revoke_all(struct xenlend_device *xdev);
+
+struct drm_gem_object *xenlend_gem_create_object(struct drm_device *dev, size_t size);
+struct xenlend_gbo *xenlend_gbo_from_obj(struct drm_gem_object *obj);
+int xenlend_ioctl_resource_create(struct drm_device *dev, void *data, struct drm_file *file);
+int xenlend_ioctl_transfer_to_host(struct drm_device *dev, void *data, struct drm_file *file);
+int xenlend_ioctl_transfer_from_host(struct drm_device *dev, void *data, struct drm_file *file);
 
 int xenlend_drm_register(struct xenlend_transport *t);
 void xenlend_drm_unregister(struct xenlend_transport *t);
@@ -152,6 +180,7 @@ void xenlend_render_init(struct xenlend_device *xdev);
 int xenlend_render_open(struct drm_device *dev, struct drm_file *file);
 void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file);
 int xenlend_render_getparam(struct xenlend_device *xdev, u64 param, int *value);
+int xenlend_render_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp, u32 *ctx_id);
 int xenlend_ioctl_get_caps(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_context_init(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file *file);

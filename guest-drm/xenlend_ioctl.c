@@ -138,13 +138,16 @@ int xenlend_ioctl_resource_info(struct drm_device *dev, void *data, struct drm_f
 {
 	struct drm_virtgpu_resource_info *ri = data;
 	struct drm_gem_object *obj;
+	struct xenlend_gbo *gbo;
 
 	obj = drm_gem_object_lookup(file, ri->bo_handle);
 	if (!obj)
 		return -ENOENT;
-	ri->res_handle = to_xenlend_bo(obj)->res_id;
+	gbo = xenlend_gbo_from_obj(obj);
+	/* Classic resources are no blobs: blob_mem 0, as virtio-gpu says. */
+	ri->res_handle = gbo ? gbo->res_id : to_xenlend_bo(obj)->res_id;
 	ri->size = obj->size;
-	ri->blob_mem = VIRTGPU_BLOB_MEM_HOST3D;
+	ri->blob_mem = gbo ? 0 : VIRTGPU_BLOB_MEM_HOST3D;
 	drm_gem_object_put(obj);
 	return 0;
 }

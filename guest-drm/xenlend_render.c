@@ -441,6 +441,43 @@ static int xenlend_ctx_default(struct xenlend_device *xdev, struct xenlend_fpriv
 	return xenlend_ctx_create(xdev, fp, capset_id, 1);
 }
 
+/* The file's context on the current broker; fp->lock held. */
+static int xenlend_ctx_get_locked(struct xenlend_device *xdev, struct xenlend_fpriv *fp)
+{
+	int err;
+
+	if (!fp->ctx_id) {
+		err = xenlend_ctx_default(xdev, fp);
+		if (err)
+			return err;
+	}
+	if (fp->conn_gen != READ_ONCE(xdev->t->conn_gen))
+		return -ENODEV;	/* the broker that had the context is gone */
+	return 0;
+}
+
+/**
+ * xenlend_render_ctx() - the file's rendering context, made on first use
+ * @xdev: the device, entered by the caller.
+ * @fp: the file.
+ * @ctx_id: receives the context's id.
+ *
+ * Files that never called CONTEXT_INIT get a virgl context.
+ *
+ * Return: 0, -ENODEV when the broker that had the context went away, or the
+ * error of creating it.
+ */
+int xenlend_render_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp, u32 *ctx_id)
+{
+	int err;
+
+	mutex_lock(&fp->lock);
+	err = xenlend_ctx_get_locked(xdev, fp);
+	*ctx_id = fp->ctx_id;
+	mutex_unlock(&fp->lock);
+	return err;
+}
+
 /* Send a command stream a bulk page at a time; the last chunk fences. */
 static int xenlend_submit_stream(struct xenlend_transport *t, u32 ctx_id, u32 ring_idx,
 				 u64 fence_id, const u8 *cmd, u32 size)
@@ -545,13 +582,9 @@ static int xenlend_exec_submit(struct xenlend_device *xdev, struct xenlend_fpriv
 	u64 seqno;
 	int err;
 
-	if (!fp->ctx_id) {
-		err = xenlend_ctx_default(xdev, fp);
-		if (err)
-			return err;
-	}
-	if (fp->conn_gen != READ_ONCE(xdev->t->conn_gen))
-		return -ENODEV;	/* the broker that had the context is gone */
+	err = xenlend_ctx_get_locked(xdev, fp);
+	if (err)
+		return err;
 	ring = eb->flags & VIRTGPU_EXECBUF_RING_IDX ? eb->ring_idx : 0;
 	if (ring >= fp->num_rings)
 		return -EINVAL;

@@ -360,6 +360,9 @@ static unsigned int xenlend_timeout_ms(u16 type)
 	case XENLEND_T_CTX_CREATE:
 	case XENLEND_T_CTX_DESTROY:
 	case XENLEND_T_SUBMIT:
+	case XENLEND_T_RES3D_CREATE:
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
 		return XENLEND_RENDER_TIMEOUT_MS;
 	default:
 		return XENLEND_REQUEST_TIMEOUT_MS;

@@ -64,7 +64,10 @@ rm -rf "$D"
 mkdir -p "$D/bin" "$D/proc" "$D/sys" "$D/dev"
 cp "$T/usr/bin/busybox" "$D/bin/busybox"
 cp "$B/src/xenlend.ko" "$D/xenlend.ko"
-xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/drm.ko.xz" >"$D/drm.ko"
+# xenlend.ko needs drm_shmem_helper, which needs drm_kms_helper; all need drm.
+for m in drm drm_kms_helper drm_shmem_helper; do
+	xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/$m.ko.xz" >"$D/$m.ko"
+done
 cp "$B/out/xenlend-lend-test" "$B/out/xenlend-hostile-test" "$B/out/xenlend-stress-test" \
 	"$B/out/xenlend-bench" "$B/out/xenlend_basic" "$B/out/xenlend_render" "$D/"
 cp "$TOP/tests/e2e/domu-init.sh" "$D/init"

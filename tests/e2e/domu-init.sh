@@ -22,7 +22,9 @@ echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' 
 
 fail() { echo "XENLEND-DOMU: FAIL $*"; }
 
-insmod /drm.ko
+for m in drm drm_kms_helper drm_shmem_helper; do
+	insmod /$m.ko
+done
 if ! insmod /xenlend.ko test_hooks=1; then
 	fail "insmod xenlend.ko"
 	poweroff -f

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend guest driver: classic 3D resources in guest memory
+ * (RESOURCE_CREATE, TRANSFER_TO_HOST and TRANSFER_FROM_HOST of
+ * virtgpu_drm.h).
+ *
+ * This is the classic Xen direction, the one virtio-gpu's guest-backed
+ * resources map to: the object is a shmem GEM object whose pages stay
+ * pinned for its lifetime, each granted to the broker's domain. The grant
+ * references travel to the broker a bulk page at a time (RESOURCE_ATTACH);
+ * the broker's renderer then uses the pages as the resource's backing store
+ * and transfers copy between them and its copy of the resource. Userspace
+ * maps the object like any shmem object.
+ *
+ * When the object goes, the broker is told first; a grant it (or its render
+ * worker) still maps cannot be ended, and the grant table code keeps such a
+ * page referenced until it is unmapped, so the page is never reused while
+ * dom0 can still reach it.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <linux/slab.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_print.h>
+#include <drm/virtgpu_drm.h>
+
+#include <xen/grant_table.h>
+#include <xen/page.h>
+#include <xen/xenbus.h>
+
+#include "xenlend_drv.h"
+#include "xenlend_transport.h"
+
+static struct xenlend_device *to_xdev(struct drm_device *dev)
+{
+	return container_of(dev, struct xenlend_device, drm);
+}
+
+static void xenlend_gbo_free(struct drm_gem_object *obj)
+{
+	struct xenlend_gbo *gbo = to_xenlend_gbo(obj);
+	struct xenlend_device *xdev = to_xdev(obj->dev);
+	struct xenlend_msg req, rsp;
+	unsigned long i;
+	int err, cookie;
+
+	if (gbo->on_broker && drm_dev_enter(obj->dev, &cookie)) {
+		xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
+		req.u.destroy.res_id = cpu_to_le32(gbo->res_id);
+		err = xenlend_call(xdev->t, &req, &rsp);
+		if (err && err != -ENODEV)
+			drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", gbo->res_id, err);
+		drm_dev_exit(cookie);
+	}
+	/* A page dom0 still maps stays referenced by the deferred list. */
+	for (i = 0; gbo->refs && i < gbo->nr_pages; i++)
+		if (gbo->refs[i])
+			gnttab_end_foreign_access(gbo->refs[i], NULL);
+	kvfree(gbo->refs);
+	if (gbo->res_id)
+		xa_erase(&xdev->objects, gbo->res_id);
+	if (gbo->pinned)
+		drm_gem_shmem_unpin(&gbo->base);
+	drm_gem_shmem_free(&gbo->base);
+}
+
+static const struct drm_gem_object_funcs xenlend_gbo_funcs = {
+	.free = xenlend_gbo_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * xenlend_gem_create_object() - &drm_driver.gem_create_object
+ * @dev: the device.
+ * @size: the object's size.
+ *
+ * Every shmem object of the device is a guest-backed resource.
+ *
+ * Return: the object, or an ERR_PTR().
+ */
+struct drm_gem_object *xenlend_gem_create_object(struct drm_device *dev, size_t size)
+{
+	struct xenlend_gbo *gbo = kzalloc(sizeof(*gbo), GFP_KERNEL);
+
+	if (!gbo)
+		return ERR_PTR(-ENOMEM);
+	gbo->base.base.funcs = &xenlend_gbo_funcs;
+	gbo->base.map_wc = false;
+	return &gbo->base.base;
+}
+
+/**
+ * xenlend_gbo_from_obj() - the guest-backed object behind a GEM object
+ * @obj: any object of the device.
+ *
+ * Return: the object, or NULL for a lent object.
+ */
+struct xenlend_gbo *xenlend_gbo_from_obj(struct drm_gem_object *obj)
+{
+	return obj->funcs == &xenlend_gbo_funcs ? to_xenlend_gbo(obj) : NULL;
+}
+
+/* Grant every page to the broker's domain. */
+static int xenlend_gbo_grant(struct xenlend_gbo *gbo, domid_t domid)
+{
+	struct page **pages = gbo->base.pages;
+	unsigned long i;
+	int ref;
+
+	gbo->refs = kvcalloc(gbo->nr_pages, sizeof(*gbo->refs), GFP_KERNEL);
+	if (!gbo->refs)
+		return -ENOMEM;
+	for (i = 0; i < gbo->nr_pages; i++) {
+		ref = gnttab_grant_foreign_access(domid, xen_page_to_gfn(pages[i]), 0);
+		if (ref < 0)
+			return ref;
+		gbo->refs[i] = ref;
+	}
+	return 0;
+}
+
+/* Tell the broker about the resource and its pages, a bulk page at a time. */
+static int xenlend_gbo_attach(struct xenlend_transport *t, struct xenlend_gbo *gbo)
+{
+	struct xenlend_msg req, rsp;
+	unsigned long first, i, n;
+	__le32 *slot;
+	int idx, err;
+
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 0);
+	req.u.create.res_id = cpu_to_le32(gbo->res_id);
+	req.u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
+	req.u.create.size = cpu_to_le64((u64)gbo->nr_pages << PAGE_SHIFT);
+	err = xenlend_call(t, &req, &rsp);
+	/* Unanswered, it may exist on the broker all the same. */
+	gbo->on_broker = !err || err == -ETIMEDOUT || err == -EINTR || err == -ERESTARTSYS;
+	if (err)
+		return err;
+
+	for (first = 0; first < gbo->nr_pages; first += n) {
+		n = min_t(unsigned long, gbo->nr_pages - first, XENLEND_GREFS_PER_BULK_PAGE);
+		idx = xenlend_bulk_get(t);
+		if (idx < 0)
+			return idx;
+		slot = xenlend_bulk_page(t, idx);
+		for (i = 0; i < n; i++)
+			slot[i] = cpu_to_le32(gbo->refs[first + i]);
+		xenlend_msg_init(&req, XENLEND_T_RESOURCE_ATTACH, 0);
+		req.u.attach.res_id = cpu_to_le32(gbo->res_id);
+		req.u.attach.bulk_idx = cpu_to_le32(idx);
+		req.u.attach.first_page = cpu_to_le32(first);
+		req.u.attach.nr_grefs = cpu_to_le32(n);
+		err = xenlend_call_bulk(t, &req, &rsp, &idx);
+		xenlend_bulk_put(t, idx);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* RES3D_CREATE for the object @res_id, attached to the file's context. */
+static void xenlend_res3d_msg(struct xenlend_msg *req, u32 res_id, u32 ctx_id,
+			      const struct drm_virtgpu_resource_create *rc)
+{
+	xenlend_msg_init(req, XENLEND_T_RES3D_CREATE, 0);
+	req->u.res3d_create.res_id = cpu_to_le32(res_id);
+	req->u.res3d_create.ctx_id = cpu_to_le32(ctx_id);
+	req->u.res3d_create.target = cpu_to_le32(rc->target);
+	req->u.res3d_create.format = cpu_to_le32(rc->format);
+	req->u.res3d_create.bind = cpu_to_le32(rc->bind);
+	req->u.res3d_create.width = cpu_to_le32(rc->width);
+	req->u.res3d_create.height = cpu_to_le32(rc->height);
+	req->u.res3d_create.depth = cpu_to_le32(rc->depth);
+	req->u.res3d_create.array_size = cpu_to_le32(rc->array_size);
+	req->u.res3d_create.last_level = cpu_to_le32(rc->last_level);
+	req->u.res3d_create.nr_samples = cpu_to_le32(rc->nr_samples);
+	req->u.res3d_create.flags = cpu_to_le32(rc->flags);
+}
+
+/* Create, pin, grant and announce one object; the caller holds the device. */
+static struct xenlend_gbo *xenlend_gbo_create(struct xenlend_device *xdev, u32 ctx_id,
+					      const struct drm_virtgpu_resource_create *rc)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct xenlend_msg req, rsp;
+	struct xenlend_gbo *gbo;
+	u64 size = rc->size ? PAGE_ALIGN((u64)rc->size) : PAGE_SIZE;
+	u32 id;
+	int err;
+
+	if (size > xdev->t->max_lent_bytes)
+		return ERR_PTR(-EINVAL);
+	/* The codec's checks of the parameters, before anything is allocated. */
+	xenlend_res3d_msg(&req, 1, ctx_id, rc);
+	if (xenlend_msg_check(&req, XENLEND_Q_CTRL_REQ).status != XENLEND_S_OK)
+		return ERR_PTR(-EINVAL);
+	shmem = drm_gem_shmem_create(&xdev->drm, size);
+	if (IS_ERR(shmem))
+		return ERR_CAST(shmem);
+	gbo = container_of(shmem, struct xenlend_gbo, base);
+	gbo->nr_pages = size >> PAGE_SHIFT;
+	/* From here on the object's free path undoes whatever was done. */
+	err = drm_gem_shmem_pin(shmem);
+	if (err)
+		goto fail;
+	gbo->pinned = true;
+	/* The id is taken, not stored: REVOKE never finds a guest object. */
+	err = xa_alloc_cyclic(&xdev->objects, &id, NULL, XA_LIMIT(1, U32_MAX),
+			      &xdev->next_res_id, GFP_KERNEL);
+	if (err < 0)
+		goto fail;
+	gbo->res_id = id;
+	err = xenlend_gbo_grant(gbo, xdev->t->xbdev->otherend_id);
+	if (!err)
+		err = xenlend_gbo_attach(xdev->t, gbo);
+	if (!err) {
+		xenlend_res3d_msg(&req, id, ctx_id, rc);
+		err = xenlend_call(xdev->t, &req, &rsp);
+	}
+	if (err)
+		goto fail;
+	return gbo;
+
+fail:
+	drm_gem_object_put(&shmem->base);
+	return ERR_PTR(err);
+}
+
+/**
+ * xenlend_ioctl_resource_create() - DRM_IOCTL_VIRTGPU_RESOURCE_CREATE
+ * @dev: the device.
+ * @data: &struct drm_virtgpu_resource_create.
+ * @file: the caller.
+ *
+ * Creates a classic 3D resource of @size bytes (a page when 0) of guest
+ * memory, attached to the file's rendering context (a virgl context is
+ * made for files that have none).
+ *
+ * Return: 0, -EINVAL for a nonzero bo_handle or a size over what the broker
+ * accepts, -ENOSPC when the grant table is full, -ENODEV, or the error of
+ * asking the broker (its renderer checks the 3D parameters: -EINVAL).
+ */
+int xenlend_ioctl_resource_create(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	struct drm_virtgpu_resource_create *rc = data;
+	struct xenlend_device *xdev = to_xdev(dev);
+	struct xenlend_gbo *gbo;
+	u32 handle, ctx_id;
+	int err, cookie;
+
+	if (rc->bo_handle)
+		return -EINVAL;
+	if (!drm_dev_enter(dev, &cookie))
+		return -ENODEV;
+	err = xenlend_render_ctx(xdev, file->driver_priv, &ctx_id);
+	gbo = err ? ERR_PTR(err) : xenlend_gbo_create(xdev, ctx_id, rc);
+	drm_dev_exit(cookie);
+	if (IS_ERR(gbo))
+		return PTR_ERR(gbo);
+	err = drm_gem_handle_create(file, &gbo->base.base, &handle);
+	drm_gem_object_put(&gbo->base.base);
+	if (err)
+		return err;
+	rc->bo_handle = handle;
+	rc->res_handle = gbo->res_id;
+	return 0;
+}
+
+/* Both transfer ioctls share virtio-gpu's layout. */
+static_assert(sizeof(struct drm_virtgpu_3d_transfer_to_host) ==
+	      sizeof(struct drm_virtgpu_3d_transfer_from_host));
+
+static int xenlend_transfer(struct drm_device *dev,
+			    const struct drm_virtgpu_3d_transfer_to_host *tr, struct drm_file *file,
+			    u16 type)
+{
+	struct xenlend_device *xdev = to_xdev(dev);
+	struct xenlend_msg req, rsp;
+	struct drm_gem_object *obj;
+	struct xenlend_gbo *gbo;
+	u32 ctx_id;
+	int err, cookie;
+
+	if (tr->box.z > U16_MAX || tr->box.d > U16_MAX || tr->level > U16_MAX)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, tr->bo_handle);
+	if (!obj)
+		return -ENOENT;
+	gbo = xenlend_gbo_from_obj(obj);
+	if (!gbo) {
+		err = -EINVAL;	/* lent memory has no copy to transfer to */
+		goto out;
+	}
+	if (!drm_dev_enter(dev, &cookie)) {
+		err = -ENODEV;
+		goto out;
+	}
+	err = xenlend_render_ctx(xdev, file->driver_priv, &ctx_id);
+	if (!err) {
+		xenlend_msg_init(&req, type, 0);
+		req.u.transfer.res_id = cpu_to_le32(gbo->res_id);
+		req.u.transfer.ctx_id = cpu_to_le32(ctx_id);
+		req.u.transfer.offset = cpu_to_le64(tr->offset);
+		req.u.transfer.x = cpu_to_le32(tr->box.x);
+		req.u.transfer.y = cpu_to_le32(tr->box.y);
+		req.u.transfer.w = cpu_to_le32(tr->box.w);
+		req.u.transfer.h = cpu_to_le32(tr->box.h);
+		req.u.transfer.z = cpu_to_le16(tr->box.z);
+		req.u.transfer.d = cpu_to_le16(tr->box.d);
+		req.u.transfer.level = cpu_to_le16(tr->level);
+		req.u.transfer.stride = cpu_to_le32(tr->stride);
+		req.u.transfer.layer_stride = cpu_to_le32(tr->layer_stride);
+		/* The codec refuses an empty box: -EINVAL before anything is sent. */
+		if (xenlend_msg_check(&req, XENLEND_Q_CTRL_REQ).status != XENLEND_S_OK)
+			err = -EINVAL;
+		else
+			err = xenlend_call(xdev->t, &req, &rsp);
+	}
+	drm_dev_exit(cookie);
+out:
+	drm_gem_object_put(obj);
+	return err;
+}
+
+/**
+ * xenlend_ioctl_transfer_to_host() - DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST
+ * @dev: the device.
+ * @data: &struct drm_virtgpu_3d_transfer_to_host.
+ * @file: the caller.
+ *
+ * Copies a box of the object's pages into the renderer's resource, in
+ * order with the file's command streams; returns once it is done.
+ *
+ * Return: 0, -ENOENT for a bad handle, -EINVAL for a lent object, an empty
+ * box or one the renderer refuses, -ENODEV, or the error of asking the
+ * broker.
+ */
+int xenlend_ioctl_transfer_to_host(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	return xenlend_transfer(dev, data, file, XENLEND_T_TRANSFER_TO_HOST);
+}
+
+/**
+ * xenlend_ioctl_transfer_from_host() - DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST
+ * @dev: the device.
+ * @data: &struct drm_virtgpu_3d_transfer_from_host.
+ * @file: the caller.
+ *
+ * Copies a box of the renderer's resource into the object's pages; returns
+ * once they hold it.
+ *
+ * Return: as xenlend_ioctl_transfer_to_host().
+ */
+int xenlend_ioctl_transfer_from_host(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	return xenlend_transfer(dev, data, file, XENLEND_T_TRANSFER_FROM_HOST);
+}
