@@ -34,61 +34,6 @@ host_apt_install debootstrap cpio python3 zstd
 MIRROR=$(debian_mirror)
 mkdir -p "$XENLEND_CACHE"
 
-chroot_mounts() {
-	mountpoint -q "$1/proc" || mount -t proc proc "$1/proc"
-	mountpoint -q "$1/dev" || mount --bind /dev "$1/dev"
-}
-chroot_umounts() {
-	for m in proc dev; do
-		mountpoint -q "$1/$m" && umount "$1/$m"
-	done
-	return 0
-}
-
-# make_root NAME "PACKAGES" POST-INSTALL-SHELL
-# A root is debootstrapped once; when only its package list changed, the
-# missing packages are installed in place.
-make_root() {
-	name=$1 pkgs=$2 post=$3
-	dst=$XENLEND_CACHE/$name
-	stamp="$SUITE $pkgs $post"
-	if [ -f "$dst/.xenlend-stamp" ] && [ "$(cat "$dst/.xenlend-stamp")" = "$stamp" ]; then
-		log "$name root up to date ($dst)"
-		return 0
-	fi
-	if [ -f "$dst/.xenlend-base" ] && [ "$(cat "$dst/.xenlend-base")" = "$SUITE" ]; then
-		log "updating packages of $name root"
-		target=$dst
-	else
-		target=$dst.new
-		[ -d "$target" ] && chroot_umounts "$target" && rm -rf "$target"
-		log "building $name root from $SUITE (this takes a minute or two)"
-		debootstrap --variant=minbase "$SUITE" "$target" "$MIRROR" \
-			>"$XENLEND_CACHE/$name.debootstrap.log" 2>&1 ||
-			die "debootstrap $name failed, see $XENLEND_CACHE/$name.debootstrap.log"
-		echo "deb $MIRROR $SUITE main" >"$target/etc/apt/sources.list"
-		echo "$SUITE" >"$target/.xenlend-base"
-	fi
-	chroot_mounts "$target"
-	trap 'chroot_umounts "$target"' EXIT
-	chroot "$target" sh -ec "apt-get update -q
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs
-		$post
-		apt-get clean" >"$XENLEND_CACHE/$name.apt.log" 2>&1 ||
-		die "apt in $name root failed, see $XENLEND_CACHE/$name.apt.log"
-	chroot_umounts "$target"
-	trap - EXIT
-	echo "$stamp" >"$target/.xenlend-stamp"
-	if [ "$target" != "$dst" ]; then
-		if [ -d "$dst" ]; then
-			chroot_umounts "$dst"
-			rm -rf "$dst"
-		fi
-		mv "$target" "$dst"
-	fi
-	log "$name root ready"
-}
-
 # The kernel image and modules come without running initramfs-tools: the
 # environment never uses Debian's initrd.
 KERNEL_POST='KPKG=$(apt-cache depends linux-image-amd64 | awk "/Depends: linux-image-/{print \$2; exit}")
