@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xenlend_render: capability sets, rendering contexts, command submission
- * and fences of the render node, against the broker's real renderer
+ * xenlend_render: capability sets, rendering contexts, command submission,
+ * fences and classic 3D resources in guest memory (RESOURCE_CREATE and
+ * transfers) of the render node, against the broker's real renderer
  * (virglrenderer in a render worker in dom0), with good and bad arguments.
  * Runs in a test domU whose broker has a renderer: no renderer is a failure.
  *
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <drm/drm.h>
@@ -44,7 +46,16 @@
 /* virgl command stream: header dword = cmd | object << 8 | length << 16. */
 #define VIRGL_CCMD_SET_SUB_CTX		28
 #define VIRGL_CCMD_CREATE_SUB_CTX	29
+#define VIRGL_CCMD_RESOURCE_COPY_REGION	17
+#define VIRGL_COPY_REGION_LEN		13	/* dst res, level, x, y, z, src ..., w, h, d */
 #define VIRGL_CMD(cmd, len)		((uint32_t)(cmd) | (uint32_t)(len) << 16)
+
+/* A 64x64 B8G8R8A8 2D texture: Gallium target, virgl format and binds. */
+#define TEX_TARGET_2D			2
+#define TEX_FORMAT_B8G8R8A8		1
+#define TEX_BIND			((1u << 1) | (1u << 3))	/* render target, sampler view */
+#define TEX_SIDE			64u
+#define TEX_BYTES			(TEX_SIDE * TEX_SIDE * 4)
 
 /* Bound on waiting for a fence: a hang guard, not a timing assertion. */
 #define FENCE_WAIT_MS	60000
@@ -436,6 +447,205 @@ static int test_close_with_pending_fence(int fd)
 	return SUBTEST_SUCCESS;
 }
 
+/* A texture in guest memory, mapped; 0 or -1. */
+static int texture_create(int fd, struct drm_virtgpu_resource_create *rc, uint8_t **map)
+{
+	struct drm_virtgpu_map m = { 0 };
+	void *p;
+
+	*rc = (struct drm_virtgpu_resource_create){
+		.target = TEX_TARGET_2D, .format = TEX_FORMAT_B8G8R8A8, .bind = TEX_BIND,
+		.width = TEX_SIDE, .height = TEX_SIDE, .depth = 1, .array_size = 1,
+		.size = TEX_BYTES, .stride = TEX_SIDE * 4,
+	};
+	if (ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, rc))
+		return -1;
+	m.handle = rc->bo_handle;
+	if (ioctl(fd, DRM_IOCTL_VIRTGPU_MAP, &m))
+		return -1;
+	p = mmap(NULL, TEX_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
+	if (p == MAP_FAILED)
+		return -1;
+	*map = p;
+	return 0;
+}
+
+/* A transfer of the whole texture, or of the columns from @x on. */
+static int transfer(int fd, unsigned long req, uint32_t handle, uint32_t x)
+{
+	struct drm_virtgpu_3d_transfer_to_host t = {
+		.bo_handle = handle,
+		.box = { .x = x, .w = TEX_SIDE, .h = TEX_SIDE, .d = 1 },
+		.offset = x * 4,
+		.stride = TEX_SIDE * 4,
+	};
+
+	return ioctl(fd, req, &t);
+}
+
+static uint8_t texel_byte(size_t i)
+{
+	return (uint8_t)(i * 7 + (i >> 8));
+}
+
+/* Bytes of a mapped texture that differ from the pattern. */
+static size_t pattern_errors(const uint8_t *p)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < TEX_BYTES; i++)
+		bad += p[i] != texel_byte(i);
+	return bad;
+}
+
+static int test_resource_transfer(int fd)
+{
+	struct drm_virtgpu_resource_create rc;
+	struct drm_virtgpu_resource_info ri = { 0 };
+	uint32_t n, *s = virgl_stream(0, &n);
+	uint8_t *tex;
+	size_t i, bad;
+	int f;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	/* A sub-context first, as Mesa makes one. */
+	f = submit(fd, s, n, 0, NULL, 0);
+	subtest_assert(f >= 0 && fence_wait(f) == 1);
+	subtest_assert(!texture_create(fd, &rc, &tex));
+	subtest_assert(rc.res_handle);
+	ri.bo_handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
+	subtest_assert(ri.res_handle == rc.res_handle && ri.size == TEX_BYTES && !ri.blob_mem);
+	for (i = 0; i < TEX_BYTES; i++)
+		tex[i] = texel_byte(i);
+	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle, 0));
+	/* Only the renderer's copy holds the texels now. */
+	memset(tex, 0, TEX_BYTES);
+	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, rc.bo_handle, 0));
+	bad = pattern_errors(tex);
+	printf("texture of %u bytes back from dom0's renderer: %zu bytes differ\n", TEX_BYTES,
+	       bad);
+	subtest_assert(bad == 0);
+	munmap(tex, TEX_BYTES);
+	close(f);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_resource_copy_region(int fd)
+{
+	struct drm_virtgpu_resource_create a, b;
+	struct drm_virtgpu_3d_wait w = { 0 };
+	uint32_t s[4 + 1 + VIRGL_COPY_REGION_LEN] = { 0 }, bos[2], n, *sub = virgl_stream(0, &n);
+	uint8_t *ta, *tb;
+	size_t i, bad;
+	int f;
+
+	subtest_assert(sub);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert(!texture_create(fd, &a, &ta));
+	subtest_assert(!texture_create(fd, &b, &tb));
+	for (i = 0; i < TEX_BYTES; i++)
+		ta[i] = texel_byte(i);
+	memset(tb, 0, TEX_BYTES);
+	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, a.bo_handle, 0));
+	/* A command stream naming both: the renderer copies a into b. */
+	memcpy(s, sub, 4 * 4);
+	s[4] = VIRGL_CMD(VIRGL_CCMD_RESOURCE_COPY_REGION, VIRGL_COPY_REGION_LEN);
+	s[5] = b.res_handle;
+	s[10] = a.res_handle;
+	s[15] = TEX_SIDE;
+	s[16] = TEX_SIDE;
+	s[17] = 1;
+	bos[0] = a.bo_handle;
+	bos[1] = b.bo_handle;
+	f = submit(fd, s, sizeof(s) / 4, 0, bos, 2);
+	subtest_assert(f >= 0);
+	w.handle = b.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w));
+	subtest_assert(fence_wait(f) == 1);
+	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, b.bo_handle, 0));
+	bad = pattern_errors(tb);
+	printf("texture copied by dom0's renderer: %zu of %u bytes differ\n", bad, TEX_BYTES);
+	subtest_assert(bad == 0);
+	munmap(ta, TEX_BYTES);
+	munmap(tb, TEX_BYTES);
+	close(f);
+	free(sub);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_resource_bad(int fd)
+{
+	struct drm_virtgpu_resource_create rc, bad;
+	struct drm_virtgpu_resource_create_blob blob = {
+		.blob_mem = VIRTGPU_BLOB_MEM_HOST3D,
+		.blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+		.size = PAGE,
+	};
+	struct drm_virtgpu_3d_transfer_to_host t = { 0 };
+	uint8_t *tex;
+
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert(!texture_create(fd, &rc, &tex));
+	/* Parameters: ours (bo_handle), the codec's (target), the renderer's (format). */
+	bad = rc;
+	bad.bo_handle = rc.bo_handle;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &bad), EINVAL);
+	bad = rc;
+	bad.bo_handle = 0;
+	bad.target = 99;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &bad), EINVAL);
+	bad.target = TEX_TARGET_2D;
+	bad.format = 0xffff;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &bad), EINVAL);
+	bad.format = TEX_FORMAT_B8G8R8A8;
+	bad.size = 0x7fffffff;	/* over what the broker lends or maps for a guest */
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &bad), EINVAL);
+
+	/* Transfers: bad handle, lent blob, empty box, box past the texture, z over 16 bits. */
+	subtest_assert_errno(transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, 4242, 0), ENOENT);
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
+	subtest_assert_errno(transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, blob.bo_handle, 0),
+			     EINVAL);
+	t.bo_handle = rc.bo_handle;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, &t), EINVAL);
+	subtest_assert_errno(transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle,
+				      TEX_SIDE / 2), EINVAL);
+	t.box = (struct drm_virtgpu_3d_box){ .z = 0x10000, .w = 1, .h = 1, .d = 1 };
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, &t), EINVAL);
+	t.box.z = 0;
+	t.level = 32;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, &t), EINVAL);
+	/* Still serving. */
+	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle, 0));
+	munmap(tex, TEX_BYTES);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_resource_close_mapped(int fd)
+{
+	struct drm_virtgpu_resource_create rc;
+	struct drm_gem_close gc = { 0 };
+	uint8_t *tex;
+	size_t i;
+
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert(!texture_create(fd, &rc, &tex));
+	for (i = 0; i < TEX_BYTES; i++)
+		tex[i] = texel_byte(i);
+	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle, 0));
+	/* The handle goes while the mapping stays: the pages stay ours and intact. */
+	gc.handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc));
+	subtest_assert(pattern_errors(tex) == 0);
+	subtest_assert_errno(transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle, 0),
+			     ENOENT);
+	munmap(tex, TEX_BYTES);
+	return SUBTEST_SUCCESS;
+}
+
 static const struct subtest tests[] = {
 	{ .name = "getparam-render", .fn = test_getparam_render },
 	{ .name = "get-caps-virgl2", .fn = test_get_caps_virgl2 },
@@ -449,6 +659,10 @@ static const struct subtest tests[] = {
 	{ .name = "fences-in-and-wait", .fn = test_fences_in_and_wait },
 	{ .name = "close-with-pending-fence", .fn = test_close_with_pending_fence },
 	{ .name = "virgl-junk", .fn = test_virgl_junk },
+	{ .name = "resource-transfer", .fn = test_resource_transfer },
+	{ .name = "resource-copy-region", .fn = test_resource_copy_region },
+	{ .name = "resource-bad", .fn = test_resource_bad },
+	{ .name = "resource-close-mapped", .fn = test_resource_close_mapped },
 };
 
 int main(int argc, char **argv)
