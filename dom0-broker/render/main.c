@@ -227,6 +227,19 @@ static bool read_packet(uint32_t events)
 	return true;
 }
 
+/* The kernel's word on this process's seccomp mode (2: a filter). */
+static void log_seccomp(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Seccomp:", 8))
+			rw_log("seccomp mode %d", atoi(line + 8));
+	if (f)
+		fclose(f);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: xenlend-render [--domid N] [--fence-timeout SECONDS] [--ctx0-fences]\n"
@@ -269,6 +282,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	log_seccomp();
 	/* Requests wait in the socket meanwhile. */
 	t0 = rw_now_ms();
 	err = vr_init();

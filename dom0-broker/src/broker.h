@@ -296,6 +296,8 @@ void render_forget_resource(struct guest_state *g, uint32_t res_id);
 
 /* --- render_worker.c: the per-guest worker process --------------------- */
 
+int render_sandbox_apply(void);
+
 int render_worker_start(const char *path, const char *user, bool software, int domid,
 			int gntdev_fd, int *pid);
 void render_worker_stop(int fd, int pid);

@@ -12,8 +12,9 @@
  * The worker runs guest-controlled GPU command streams through Mesa: it
  * never keeps the broker's root privileges. It runs as an unprivileged user
  * (render_user in broker.conf, with that user's groups, e.g. "render" for a
- * real GPU's render node), without new privileges, and with no file of the
- * broker but its socket.
+ * real GPU's render node), without new privileges, under a seccomp filter
+ * that refuses the grant devices' ioctls (render_sandbox.c), and with no
+ * file of the broker but its socket and its guest's grant device file.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -115,7 +116,7 @@ int render_worker_start(const char *path, const char *user, bool software, int d
 		closefrom(RENDER_GNTDEV_FD + 1);
 		if (setgroups((size_t)ngroups, groups) || setgid(pw->pw_gid) ||
 		    setuid(pw->pw_uid) || (pw->pw_uid && !setuid(0)) ||
-		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || render_sandbox_apply())
 			_exit(126);
 		execve(path, argv, envp);
 		fprintf(stderr, "xenlend-broker: cannot run %s: %s\n", path, strerror(errno));
