@@ -3,7 +3,8 @@
 #
 # Build xenlend.ko, the broker and its render worker inside the trixie tools
 # root, then the boot images under $XENLEND_CACHE/img: xen (the hypervisor,
-# uncompressed for QEMU's multiboot loader), vmlinuz, domU.cpio.gz and
+# uncompressed for QEMU's multiboot loader), vmlinuz, domU.cpio.gz,
+# domU-gl.cpio.gz (with the patched Mesa of scripts/mesa-build.sh) and
 # dom0.cpio.
 # The dom0 base archive is cached and rebuilt only when the dom0 root changes.
 set -eu
@@ -76,6 +77,49 @@ cp "$B/out/vectors.txt" "$D/vectors.txt"
 chmod +x "$D/init"
 (cd "$D" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU.cpio.gz"
 
+# --- domU-gl: the same plus the patched Mesa (virgl, venus) and a GL program,
+# with the shared libraries they need from the Mesa build root (trixie). The
+# kernel unpacks the two concatenated archives in order.
+sh "$HERE/../mesa-build.sh"
+M=$XENLEND_CACHE/mesa
+MR=$M/root
+G=$MR/build/guest
+rm -rf "$G"
+mkdir -p "$G"
+cp -a "$M/install" "$G/sysroot"
+cp "$TOP/tests/guest/gl-render.c" "$G/"
+chroot_mounts "$MR"
+trap 'chroot_umounts "$MR"' EXIT
+chroot "$MR" sh -ec "
+	L=/build/guest/sysroot/usr/lib/x86_64-linux-gnu
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+		-I/build/guest/sysroot/usr/include -L\$L -Wl,-rpath-link,\$L \
+		-o /build/guest/xenlend-gl-render /build/guest/gl-render.c -lEGL -lGLESv2
+	LD_LIBRARY_PATH=\$L ldd /build/guest/xenlend-gl-render \$L/libgallium-*.so \
+		\$L/libvulkan_virtio.so \$L/libgbm.so.1 \$L/gbm/dri_gbm.so |
+		awk '\$2 == \"=>\" && \$3 ~ /^\// { print \$3 } \$1 ~ /^\/.*ld-linux/ { print \$1 }' |
+		grep -v '^/build/' | sort -u >/build/guest/libs" >"$O/build-gl.log" 2>&1 || {
+	cat "$O/build-gl.log" >&2
+	die "building the GL guest program failed"
+}
+chroot_umounts "$MR"
+trap - EXIT
+DG=$O/domu-gl-overlay
+rm -rf "$DG"
+mkdir -p "$DG/usr/lib/x86_64-linux-gnu" "$DG/lib64"
+cp -a "$G/sysroot/usr/lib" "$G/sysroot/usr/share" "$DG/usr/"
+rm -rf "$DG/usr/lib/x86_64-linux-gnu/pkgconfig"
+while read -r lib; do
+	case $lib in
+	*/ld-linux-x86-64.so.2) cp -L "$MR$lib" "$DG/lib64/" ;;
+	*) cp -L "$MR$lib" "$DG/usr/lib/x86_64-linux-gnu/" ;;
+	esac
+done <"$G/libs"
+ln -s usr/lib "$DG/lib"
+cp "$G/xenlend-gl-render" "$DG/"
+(cd "$DG" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-gl-overlay.cpio.gz"
+cat "$O/domU.cpio.gz" "$O/domU-gl-overlay.cpio.gz" >"$O/domU-gl.cpio.gz"
+
 # --- dom0: the base root (cached) plus what changes with every build
 # Left out of the base root: documentation, translations, apt's caches, and
 # Mesa's Vulkan drivers for real GPUs and its debugging layers (dom0 renders
@@ -111,7 +155,7 @@ cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"
 cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" "$X/xenlend/"
-cp "$O/vmlinuz" "$O/domU.cpio.gz" "$X/xenlend/"
+cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
 chmod +x "$X/init"
 (cd "$X" && find . | cpio -o -H newc --quiet) >"$O/dom0-extra.cpio"
 # The kernel unpacks concatenated archives in order; later files win, and a

@@ -6,7 +6,8 @@
 # usage: run-vm.sh demo|check|bench [LOGFILE]
 # env: XENLEND_QEMU_TIMEOUT (seconds, default 600), XENLEND_SHELL=1 for an
 #      interactive dom0 shell at the end (Ctrl-a x quits QEMU).
-# Exit status 0 iff the dom0 script reported no failure.
+# Exit status 0 iff the dom0 script reported no failure. The frame the GL
+# guest rendered is written to $XENLEND_CACHE/gl-MODE.png.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
@@ -90,6 +91,11 @@ for retry in 1 2; do
 	run_once "$@"
 done
 set -e
+# The frame the GL guest rendered through xenlend, as a picture.
+if grep -q 'GL-IMAGE-END' "$LOG"; then
+	python3 "$HERE/console-image.py" "$LOG" "$XENLEND_CACHE/gl-$MODE.png" >&2 ||
+		log "the GL guest's frame could not be decoded"
+fi
 if grep -q 'XENLEND-E2E: exit 0' "$LOG"; then
 	log "$MODE run passed in $((end - start)) s"
 	exit 0

@@ -47,8 +47,9 @@ inject_events() {
 	xenlend-ctl fence "$1" 1 0 42 >/dev/null || ko "valid FENCE not sent"
 }
 
-# create_guest NAME TYPE ROLE: boot a domU whose /init plays ROLE (see
-# domu-init.sh); sets domid and log. Returns 1 if xl failed.
+# create_guest NAME TYPE ROLE [RAMDISK]: boot a domU whose /init plays ROLE
+# (see domu-init.sh) from RAMDISK (default domU.cpio.gz); sets domid and
+# log. Returns 1 if xl failed.
 create_guest() {
 	name=$1
 	log=/var/log/xen/console/guest-$name.log
@@ -58,7 +59,7 @@ type = "$2"
 memory = 256
 vcpus = 1
 kernel = "$R/vmlinuz"
-ramdisk = "$R/domU.cpio.gz"
+ramdisk = "$R/${4:-domU.cpio.gz}"
 extra = "console=hvc0 quiet xenlend.mode=$MODE xenlend.role=$3"
 on_poweroff = "destroy"
 on_reboot = "destroy"
@@ -214,6 +215,8 @@ run_guest() {
 			test -n "$n_all" -a "${n_fail:-1}" = 0 -a "${n_pass:-0}" = "$n_all"
 		check "$name: broker started a render worker for it, as user nobody" \
 			grep -q "dom$domid: render worker .* started, pid [0-9]*, user nobody" "$BLOG"
+		check "$name: its render worker runs under the broker's seccomp filter" \
+			grep -q "xenlend-render\[d$domid\]: seccomp mode 2" "$BLOG"
 	fi
 	if [ "$MODE" = check ] && [ "$role" = lend ] && [ "$2" = pvh ]; then
 		check "$name: igt unbind-with-live-mapping (SIGBUS, ENODEV, clean close)" \
@@ -394,6 +397,28 @@ run_hostile() {
 	check "$name: once it let go, the quarantine drained" wait_for 15 at_baseline
 }
 
+# run_gl: a PV domU runs a GL program on the patched Mesa, through xenlend
+# to dom0's virglrenderer; its frame goes to the console as base64.
+run_gl() {
+	create_guest domu-gl pv gl domU-gl.cpio.gz || return
+	if ! wait_for 300 gone domu-gl; then
+		ko "domu-gl: did not power off"
+		xl destroy domu-gl
+	fi
+	show_console domu-gl
+	check "domu-gl: without MESA_VIRTGPU_DRIVER Mesa leaves the xenlend device alone" \
+		grep -q 'gl-render without MESA_VIRTGPU_DRIVER exit 2' "$log"
+	check "domu-gl: Mesa's virgl driver renders through xenlend ($(sed -n \
+		's/^GL: renderer: //p' "$log" | head -n 1))" grep -q '^GL: renderer: virgl' "$log"
+	check "domu-gl: offscreen triangle read back right (red center, blue corners)" \
+		grep -q '^GL: PASS triangle' "$log"
+	check "domu-gl: the GL program exits 0" grep -q 'XENLEND-DOMU: gl-render exit 0' "$log"
+	check "domu-gl: guest kernel logged no BUG, WARNING or Oops" \
+		eval '! grep -qE "(BUG|WARNING|Oops|general protection fault)[: ]" "$log"'
+	check "domu-gl: broker released the device of the dead guest" \
+		wait_for 10 grep -q "dom$domid (domu-gl): gone" "$BLOG"
+}
+
 echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
 # The test hooks fill lent memory with a known pattern ("what dom0 wrote")
 # and let this script punch holes into it; the demo needs them too.
@@ -418,6 +443,8 @@ if xl info | grep -q 'virt_caps.*hvm'; then
 else
 	ko "no hvm in virt_caps: PVH domU impossible"
 fi
+
+run_gl
 
 if [ "$MODE" = check ]; then
 	run_stress

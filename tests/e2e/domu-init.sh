@@ -14,8 +14,9 @@ MODE=demo
 grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # What this guest plays: lend (the lending test, then the protocol tests in
 # check mode), lend-only (just the lending test), flood (FAULT requests
-# back to back), hostile (a guest that never gives memory back) or stress
-# (rounds of lending while dom0 kills the broker and destroys us).
+# back to back), hostile (a guest that never gives memory back), stress
+# (rounds of lending while dom0 kills the broker and destroys us) or gl (a
+# GL program on the patched Mesa).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
 echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
@@ -44,6 +45,15 @@ else
 fi
 
 case $ROLE in
+gl)
+	# An ordinary GL program on the patched Mesa (domU-gl.cpio.gz). Without
+	# MESA_VIRTGPU_DRIVER, Mesa must not take the xenlend device.
+	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp
+	/xenlend-gl-render
+	echo "XENLEND-DOMU: gl-render without MESA_VIRTGPU_DRIVER exit $?"
+	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render --image
+	echo "XENLEND-DOMU: gl-render exit $?"
+	;;
 hostile)
 	/xenlend-hostile-test 16
 	echo "XENLEND-DOMU: hostile-test exit $?"
