@@ -321,6 +321,27 @@ static int test_unbind_with_live_mapping(int fd)
 	return SUBTEST_SUCCESS;
 }
 
+static int test_prime_lent_refused(int fd)
+{
+	struct drm_virtgpu_resource_create_blob rc;
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	int notbuf;
+
+	/* Lent memory never leaves the device as a dma-buf (R10-R12). */
+	subtest_assert(!create_blob(fd, PAGE, &rc));
+	ph.handle = rc.bo_handle;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph), EOPNOTSUPP);
+	ph.handle = 4242;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph), ENOENT);
+	/* Importing a file that is no dma-buf. */
+	notbuf = open("/dev/null", O_RDONLY);
+	subtest_assert(notbuf >= 0);
+	ph = (struct drm_prime_handle){ .fd = notbuf };
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph), EINVAL);
+	close(notbuf);
+	return SUBTEST_SUCCESS;
+}
+
 static const struct subtest tests[] = {
 	{ .name = "version", .fn = test_version },
 	{ .name = "getparam", .fn = test_getparam },
@@ -332,6 +353,7 @@ static const struct subtest tests[] = {
 	{ .name = "mmap-pattern", .fn = test_mmap_pattern },
 	{ .name = "close-with-live-mapping", .fn = test_close_with_live_mapping },
 	{ .name = "close-file-with-live-mapping", .fn = test_close_file_with_live_mapping },
+	{ .name = "prime-lent-refused", .fn = test_prime_lent_refused },
 	{ .name = "unbind-with-live-mapping", .fn = test_unbind_with_live_mapping,
 	  .explicit_only = true },
 };

@@ -11,6 +11,7 @@
  * Copyright (c) 2026 The xenlend authors
  */
 
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -646,6 +647,49 @@ static int test_resource_close_mapped(int fd)
 	return SUBTEST_SUCCESS;
 }
 
+static int test_prime_guest_resource(int fd)
+{
+	struct drm_virtgpu_resource_create rc;
+	struct drm_virtgpu_resource_info ri = { 0 };
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	uint8_t *tex, *shared;
+	size_t i;
+	int fd2, buf;
+
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert(!texture_create(fd, &rc, &tex));
+	for (i = 0; i < TEX_BYTES; i++)
+		tex[i] = texel_byte(i);
+	ph.handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph));
+	buf = ph.fd;
+	/* The dma-buf maps the same guest pages. */
+	shared = mmap(NULL, TEX_BYTES, PROT_READ, MAP_SHARED, buf, 0);
+	subtest_assert(shared != MAP_FAILED);
+	subtest_assert(pattern_errors(shared) == 0);
+	/* Imported into the same file: the same handle. */
+	ph = (struct drm_prime_handle){ .fd = buf };
+	subtest_assert(!ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph));
+	subtest_assert(ph.handle == rc.bo_handle);
+	/* Into another file: a new handle of the same resource. */
+	fd2 = open_render_node();
+	subtest_assert(fd2 >= 0);
+	ph = (struct drm_prime_handle){ .fd = buf };
+	subtest_assert(!ioctl(fd2, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph));
+	ri.bo_handle = ph.handle;
+	subtest_assert(!ioctl(fd2, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
+	subtest_assert(ri.res_handle == rc.res_handle && ri.size == TEX_BYTES);
+	/* The creator's file goes; the importer keeps the resource. */
+	munmap(tex, TEX_BYTES);
+	subtest_assert(!close(fd));
+	subtest_assert(!ioctl(fd2, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
+	subtest_assert(pattern_errors(shared) == 0);
+	munmap(shared, TEX_BYTES);
+	close(buf);
+	close(fd2);
+	return SUBTEST_SUCCESS;
+}
+
 static const struct subtest tests[] = {
 	{ .name = "getparam-render", .fn = test_getparam_render },
 	{ .name = "get-caps-virgl2", .fn = test_get_caps_virgl2 },
@@ -663,6 +707,7 @@ static const struct subtest tests[] = {
 	{ .name = "resource-copy-region", .fn = test_resource_copy_region },
 	{ .name = "resource-bad", .fn = test_resource_bad },
 	{ .name = "resource-close-mapped", .fn = test_resource_close_mapped },
+	{ .name = "prime-guest-resource", .fn = test_prime_guest_resource },
 };
 
 int main(int argc, char **argv)
