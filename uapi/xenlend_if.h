@@ -222,16 +222,34 @@ struct xenlend_hello_rsp {
 #define XENLEND_RES_HOST		1	/* dom0 memory, lent page by page */
 #define XENLEND_RES_GUEST		2	/* guest memory, granted to dom0 */
 
+/*
+ * RESOURCE_CREATE flags. XENLEND_CREATE_BLOB: a XENLEND_RES_HOST resource
+ * whose memory the renderer allocates: the HOST3D blob @blob_id of
+ * rendering context @ctx_id (non-zero), e.g. venus's shared ring (blob id
+ * 0) or a VkDeviceMemory. Valid once XENLEND_F_RENDER was granted; it is
+ * answered when the renderer is done. Without it, a host resource is plain
+ * memory of the broker's and @blob_id must be zero. The other three are
+ * virtio-gpu's blob flags, for renderer blobs only: MAPPABLE (the guest maps
+ * it: the memory is lent; required today), SHAREABLE and CROSS_DEVICE.
+ */
+#define XENLEND_CREATE_BLOB		0x1
+#define XENLEND_CREATE_MAPPABLE		0x2
+#define XENLEND_CREATE_SHAREABLE	0x4
+#define XENLEND_CREATE_CROSS_DEVICE	0x8
+#define XENLEND_CREATE_ALL		0xf
+
 /**
  * struct xenlend_resource_create - RESOURCE_CREATE request body
  * @res_id: guest-chosen resource id, non-zero and unique per guest.
  * @kind: XENLEND_RES_*.
  * @size: size in bytes; a non-zero multiple of XENLEND_PAGE_SIZE.
  * @ctx_id: rendering context the resource belongs to (0: none).
- * @flags: must be zero in version 1.
- * @blob_id: renderer blob id for XENLEND_RES_HOST (0: plain memory).
+ * @flags: XENLEND_CREATE_*.
+ * @blob_id: with XENLEND_CREATE_BLOB, the renderer's blob id; else zero.
  *
- * The response has no body.
+ * Lent memory is the same whoever allocates it: FAULT, REVOKE and
+ * RESOURCE_DESTROY treat every host resource alike. The response has no
+ * body.
  */
 struct xenlend_resource_create {
 	__le32 res_id;

@@ -363,16 +363,20 @@ static const char *check_hello_rsp(const struct xenlend_hello_rsp *h)
 
 static const char *check_create(const struct xenlend_resource_create *c)
 {
-	__u32 kind = le32_to_cpu(c->kind);
+	__u32 kind = le32_to_cpu(c->kind), flags = le32_to_cpu(c->flags);
 
 	if (!c->res_id)
 		return "resource id 0";
 	if (kind != XENLEND_RES_HOST && kind != XENLEND_RES_GUEST)
 		return "unknown resource kind";
-	if (c->flags)
+	if (flags & ~XENLEND_CREATE_ALL)
 		return "unknown flags";
-	if (kind == XENLEND_RES_GUEST && c->blob_id)
-		return "blob id on a guest resource";
+	if ((flags & XENLEND_CREATE_BLOB) && kind != XENLEND_RES_HOST)
+		return "renderer blob of a guest resource";
+	if ((flags & XENLEND_CREATE_BLOB) && !c->ctx_id)
+		return "renderer blob without a context";
+	if (!(flags & XENLEND_CREATE_BLOB) && (c->blob_id || flags))
+		return "blob id or blob flags without the blob flag";
 	return check_range(0, le64_to_cpu(c->size), 0);
 }
 

@@ -48,7 +48,8 @@ static void destroy(const char *name, uint32_t status, const char *why, uint32_t
 	m->u.destroy.res_id = cpu_to_le32(res_id);
 }
 
-static void create(const char *name, uint32_t status, uint32_t res_id, uint64_t size)
+static struct xenlend_msg *create(const char *name, uint32_t status, uint32_t res_id,
+				  uint64_t size)
 {
 	struct xenlend_msg *m = add(name, XENLEND_Q_CTRL_REQ, status, NULL,
 				    XENLEND_T_RESOURCE_CREATE,
@@ -57,6 +58,7 @@ static void create(const char *name, uint32_t status, uint32_t res_id, uint64_t 
 	m->u.create.res_id = cpu_to_le32(res_id);
 	m->u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
 	m->u.create.size = cpu_to_le64(size);
+	return m;
 }
 
 static struct xenlend_msg *fault(const char *name, uint32_t status, const char *why,
@@ -192,6 +194,20 @@ static void build(void)
 	m->u.create.size = cpu_to_le64(XENLEND_PAGE_SIZE);
 	create("create-size-unaligned", XENLEND_S_INVAL, 5, 100);
 	table[count - 1].want_why = "length zero or not page aligned";
+	m = create("create-blob-id-without-flag", XENLEND_S_INVAL, 5, XENLEND_PAGE_SIZE);
+	table[count - 1].want_why = "blob id or blob flags without the blob flag";
+	m->u.create.blob_id = cpu_to_le64(3);
+	m = create("create-blob-without-context", XENLEND_S_INVAL, 5, XENLEND_PAGE_SIZE);
+	table[count - 1].want_why = "renderer blob without a context";
+	m->u.create.flags = cpu_to_le32(XENLEND_CREATE_BLOB | XENLEND_CREATE_MAPPABLE);
+	m = create("create-blob-of-guest-memory", XENLEND_S_INVAL, 5, XENLEND_PAGE_SIZE);
+	table[count - 1].want_why = "renderer blob of a guest resource";
+	m->u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
+	m->u.create.flags = cpu_to_le32(XENLEND_CREATE_BLOB);
+	m->u.create.ctx_id = cpu_to_le32(1);
+	m = create("create-unknown-flags", XENLEND_S_INVAL, 5, XENLEND_PAGE_SIZE);
+	table[count - 1].want_why = "unknown flags";
+	m->u.create.flags = cpu_to_le32(0x10);
 	fault("fault-unaligned-offset", XENLEND_S_INVAL, "offset not page aligned", 1, 100,
 	      XENLEND_PAGE_SIZE, 0);
 	fault("fault-zero-length", XENLEND_S_INVAL, "length zero or not page aligned", 1, 0, 0, 0);
