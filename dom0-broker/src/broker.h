@@ -85,7 +85,8 @@ bool config_serves(const struct broker_config *c, const char *domain_name);
  * @size: bytes.
  * @ctx_id: rendering context.
  * @blob_id: renderer blob id.
- * @fd: the memfd behind a memfd-backed host resource, or -1.
+ * @fd: the file behind a host resource's memory (a memfd, or what the
+ *	render worker exported for a renderer blob), or -1.
  * @map: the broker's mapping of the resource's memory (host resources).
  * @generation: times the test hooks refilled it.
  * @grefs: guest resources: the grant reference of each page (0: not
@@ -93,8 +94,8 @@ bool config_serves(const struct broker_config *c, const char *domain_name);
  * @nr_attached: pages of @grefs attached so far.
  * @mapped: the pages are mapped for the render worker at @map_offset.
  * @map_offset: where the worker maps them (guest_mem.c).
- * @in_renderer: RES3D_CREATE went to the render worker, which may hold the
- *	pages mapped until told the resource is gone.
+ * @in_renderer: the render worker has it (RES3D_CREATE went there, or it
+ *	made the blob) and holds it until told the resource is gone.
  */
 struct guest_resource {
 	uint32_t res_id;
@@ -281,6 +282,9 @@ void guest_state_fini(struct guest_state *g);
 bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		   struct xenlend_msg *rsp);
 struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id);
+uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resource_create *c);
+uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
+			    int fd);
 void guest_release_all(struct guest_state *g);
 
 int render_init(struct render_state *r);
@@ -425,6 +429,7 @@ uint64_t conn_render_expire(struct conn *c, uint64_t now);
 
 int host_mem_open(const struct broker_config *cfg, int *gpu_fd);
 void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out);
+void *host_mem_map_fd(int fd, uint64_t size);
 
 /* --- guest_mem.c: guest pages for the render worker --------------------- */
 

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "broker.h"
 
@@ -91,45 +92,85 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
 	return XENLEND_S_OK;
 }
 
-static uint32_t do_create(struct guest_state *g, const struct xenlend_resource_create *c)
+/**
+ * guest_resource_check() - whether a RESOURCE_CREATE can be had now
+ * @g: the guest.
+ * @c: the request, validated.
+ *
+ * Return: XENLEND_S_OK, XENLEND_S_EXIST for an id in use or XENLEND_S_QUOTA.
+ */
+uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resource_create *c)
 {
-	uint32_t res_id = le32_to_cpu(c->res_id), kind = le32_to_cpu(c->kind);
-	uint64_t size = le64_to_cpu(c->size);
-	uint64_t *charged = kind == XENLEND_RES_HOST ? &g->host_bytes : &g->guest_bytes;
-	struct guest_resource *r;
-	int err;
+	uint64_t charged = le32_to_cpu(c->kind) == XENLEND_RES_HOST ? g->host_bytes :
+								    g->guest_bytes;
 
-	if (guest_find_resource(g, res_id))
+	if (guest_find_resource(g, le32_to_cpu(c->res_id)))
 		return XENLEND_S_EXIST;
 	if (g->nr_resources >= g->cfg->max_resources)
 		return XENLEND_S_QUOTA;
-	if (size > g->cfg->max_lent_bytes - *charged)
+	if (le64_to_cpu(c->size) > g->cfg->max_lent_bytes - charged)
 		return XENLEND_S_QUOTA;
+	return XENLEND_S_OK;
+}
+
+/**
+ * guest_resource_add() - make a guest's new resource
+ * @g: the guest.
+ * @c: its RESOURCE_CREATE, validated.
+ * @fd: for a renderer blob, the memory the render worker exported, taken
+ *	over (closed if the resource cannot be made); else -1.
+ *
+ * Return: a status; XENLEND_S_OK when the resource exists.
+ */
+uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
+			    int fd)
+{
+	uint32_t kind = le32_to_cpu(c->kind), status = guest_resource_check(g, c);
+	uint64_t size = le64_to_cpu(c->size);
+	struct guest_resource *r;
+	int err;
+
+	if (status != XENLEND_S_OK)
+		goto fail;
 	/* nr_resources < max_resources, so a free slot exists. */
 	for (r = g->resources; r->res_id; r++)
 		;
 	if (kind == XENLEND_RES_GUEST) {
 		r->grefs = calloc(size >> XENLEND_PAGE_SHIFT, sizeof(*r->grefs));
-		if (!r->grefs)
-			return XENLEND_S_NOMEM;
+		if (!r->grefs) {
+			status = XENLEND_S_NOMEM;
+			goto fail;
+		}
 	}
-	r->res_id = res_id;
+	r->res_id = le32_to_cpu(c->res_id);
 	r->kind = kind;
 	r->size = size;
 	r->ctx_id = le32_to_cpu(c->ctx_id);
 	r->blob_id = le64_to_cpu(c->blob_id);
-	r->fd = -1;
+	r->fd = fd;
+	/* The worker has the blob: it is told when the resource goes. */
+	r->in_renderer = le32_to_cpu(c->flags) & XENLEND_CREATE_BLOB;
 	if (g->ops) {
 		err = g->ops->create(g->ops_ctx, r);
 		if (err) {
+			fd = r->fd;	/* still ours unless create closed it */
 			free(r->grefs);
 			memset(r, 0, sizeof(*r));
-			return xenlend_errno_to_status(err);
+			status = xenlend_errno_to_status(err);
+			goto fail;
 		}
 	}
 	g->nr_resources++;
-	*charged += size;
+	if (kind == XENLEND_RES_HOST)
+		g->host_bytes += size;
+	else
+		g->guest_bytes += size;
 	return XENLEND_S_OK;
+
+fail:
+	if (fd >= 0)
+		close(fd);
+	return status;
 }
 
 static void release_resource(struct guest_state *g, struct guest_resource *r)
@@ -140,6 +181,8 @@ static void release_resource(struct guest_state *g, struct guest_resource *r)
 		g->gmem->unmap(g->gmem_ctx, r);
 	if (g->ops)
 		g->ops->destroy(g->ops_ctx, r);
+	if (r->fd >= 0)
+		close(r->fd);	/* a worker's blob that no lending engine took */
 	if (r->kind == XENLEND_RES_HOST)
 		g->host_bytes -= r->size;
 	else
@@ -290,7 +333,10 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 
 	switch (type) {
 	case XENLEND_T_RESOURCE_CREATE:
-		status = do_create(g, &req->u.create);
+		/* The renderer allocates a blob's memory: it answers later. */
+		if (le32_to_cpu(req->u.create.flags) & XENLEND_CREATE_BLOB)
+			return !render_request(g, req, rsp);
+		status = guest_resource_add(g, &req->u.create, -1);
 		break;
 	case XENLEND_T_RESOURCE_DESTROY:
 		status = do_destroy(g, &req->u.destroy);

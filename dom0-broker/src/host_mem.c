@@ -122,3 +122,24 @@ void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *f
 		return map_gpu(gpu_fd, size, at);
 	return map_memfd(size, at, name, fd_out);
 }
+
+/**
+ * host_mem_map_fd() - map memory someone else allocated: a renderer blob
+ * @fd: what the render worker exported (a memfd, a dma-buf).
+ * @size: page-aligned size the guest asked for; @fd must hold as much.
+ *
+ * Return: the mapping, or MAP_FAILED with errno set (EINVAL: @fd is
+ * smaller than @size). @fd stays the caller's either way.
+ */
+void *host_mem_map_fd(int fd, uint64_t size)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+
+	if (end < 0)
+		return MAP_FAILED;
+	if ((uint64_t)end < size) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}

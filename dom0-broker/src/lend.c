@@ -79,7 +79,11 @@ static int lend_create(void *ctx, struct guest_resource *r)
 	if (c->host_fd < 0)
 		return -EOPNOTSUPP;
 	snprintf(name, sizeof(name), "xenlend-dom%d-res%u", c->domid, r->res_id);
-	r->map = host_mem_map(c->gpu_fd, r->size, NULL, name, &r->fd);
+	/* A renderer blob comes with its memory; the rest is ours to make. */
+	if (r->fd >= 0)
+		r->map = host_mem_map_fd(r->fd, r->size);
+	else
+		r->map = host_mem_map(c->gpu_fd, r->size, NULL, name, &r->fd);
 	if (r->map == MAP_FAILED) {
 		err = -errno;
 		r->map = NULL;
@@ -93,7 +97,7 @@ static int lend_create(void *ctx, struct guest_resource *r)
 		drop_memory(r);
 		return err;
 	}
-	if (c->test_hooks)
+	if (c->test_hooks && !r->in_renderer)	/* a blob is the renderer's */
 		lend_fill(r);
 	return 0;
 }

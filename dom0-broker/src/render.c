@@ -145,6 +145,22 @@ static uint32_t check_res3d(struct guest_state *g, const struct xenlend_res3d_cr
 	return XENLEND_S_OK;
 }
 
+/*
+ * RESOURCE_CREATE of a renderer blob: in a context of the guest's, and one
+ * the guest maps (lent memory is mapped memory). The id and quota are
+ * checked again when the worker has made it: creates in flight may race.
+ */
+static uint32_t check_blob(struct guest_state *g, const struct xenlend_resource_create *c)
+{
+	uint32_t status = check_ctx_ref(&g->render, c->ctx_id);
+
+	if (status != XENLEND_S_OK)
+		return status;
+	if (!(le32_to_cpu(c->flags) & XENLEND_CREATE_MAPPABLE) || !g->ops)
+		return XENLEND_S_NOTSUP;
+	return guest_resource_check(g, c);
+}
+
 /* TRANSFER_*: a resource the renderer has, inside its backing store. */
 static uint32_t check_transfer(struct guest_state *g, const struct xenlend_transfer *t)
 {
@@ -170,6 +186,8 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
 	uint32_t ring;
 
 	switch (xenlend_msg_type(req)) {
+	case XENLEND_T_RESOURCE_CREATE:
+		return check_blob(g, &req->u.create);
 	case XENLEND_T_RES3D_CREATE:
 		return check_res3d(g, &req->u.res3d_create);
 	case XENLEND_T_TRANSFER_TO_HOST:
@@ -409,10 +427,14 @@ static bool worker_fence(struct render_state *r, const struct xenlend_msg *m)
 	return true;
 }
 
-/* A response from the worker to @p; false if it does not fit. */
+/*
+ * A response from the worker to @p; false if it does not fit. @fd is the
+ * file that came with it, or -1: only a renderer blob's RESOURCE_CREATE
+ * answered OK comes with one, which is then taken (*@fd = -1).
+ */
 static bool worker_response(struct guest_state *g, struct render_pending *p,
 			    const struct xenlend_msg *m, const uint8_t *payload, size_t len,
-			    struct xenlend_msg *rsp)
+			    int *fd, struct xenlend_msg *rsp)
 {
 	struct render_state *r = &g->render;
 	uint16_t type = xenlend_msg_type(&p->req);
@@ -425,10 +447,23 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 		if (len)
 			return false;
 	}
+	if ((*fd >= 0) != (status == XENLEND_S_OK && type == XENLEND_T_RESOURCE_CREATE))
+		return false;
 	*rsp = *m;
 	rsp->hdr.id = p->req.hdr.id;
 
 	switch (type) {
+	case XENLEND_T_RESOURCE_CREATE:
+		if (status != XENLEND_S_OK)
+			break;
+		status = guest_resource_add(g, &p->req.u.create, *fd);
+		*fd = -1;
+		if (status != XENLEND_S_OK) {
+			/* The worker made a blob the guest will never have. */
+			render_forget_resource(g, le32_to_cpu(p->req.u.create.res_id));
+			xenlend_msg_init_rsp(rsp, &p->req, status);
+		}
+		break;
 	case XENLEND_T_CAPSET:
 		if (status != XENLEND_S_OK)
 			break;
@@ -481,7 +516,7 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 }
 
 /* One packet from the worker; false if the worker broke the protocol. */
-static bool worker_packet(struct guest_state *g, const uint8_t *buf, size_t n,
+static bool worker_packet(struct guest_state *g, const uint8_t *buf, size_t n, int *fd,
 			  render_emit_fn emit, void *arg)
 {
 	struct render_state *r = &g->render;
@@ -494,17 +529,68 @@ static bool worker_packet(struct guest_state *g, const uint8_t *buf, size_t n,
 	memcpy(&m, buf, sizeof(m));
 	if (xenlend_msg_type(&m) == XENLEND_T_FENCE) {
 		v = xenlend_msg_check(&m, XENLEND_Q_EVT_REQ);
-		return v.status == XENLEND_S_OK && n == sizeof(m) && worker_fence(r, &m);
+		return v.status == XENLEND_S_OK && n == sizeof(m) && *fd < 0 &&
+		       worker_fence(r, &m);
 	}
 	v = xenlend_msg_check(&m, XENLEND_Q_CTRL_RSP);
 	p = xenlend_msg_id(&m) ? find_pending(r, xenlend_msg_id(&m)) : NULL;
 	if (v.status != XENLEND_S_OK || !p)
 		return false;
-	if (!worker_response(g, p, &m, buf + sizeof(m), n - sizeof(m), &rsp))
+	if (!worker_response(g, p, &m, buf + sizeof(m), n - sizeof(m), fd, &rsp))
 		return false;
 	p->id = 0;
 	emit(arg, &rsp);
 	return true;
+}
+
+/*
+ * recv() of one packet and the file descriptor that may come with it: *@fd
+ * is -1 without one, -2 when more came or the control data was cut (those
+ * are closed: a packet carries one file at most).
+ */
+static ssize_t recv_packet(int sock, uint8_t *buf, size_t size, int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+	size_t i, nfds;
+
+	*fd = -1;
+	n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return n;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < nfds; i++) {
+			int got;
+
+			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*fd == -1) {
+				*fd = got;
+			} else {
+				close(got);
+				if (*fd >= 0)
+					close(*fd);
+				*fd = -2;
+			}
+		}
+	}
+	if (mh.msg_flags & MSG_CTRUNC) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -2;
+	}
+	return n;
 }
 
 /**
@@ -524,13 +610,15 @@ int render_read(struct guest_state *g, render_emit_fn emit, void *arg)
 	struct render_state *r = &g->render;
 	uint8_t buf[RENDER_IPC_MAX_PACKET];
 	unsigned int budget = RENDER_READ_BUDGET;
+	bool ok;
 	ssize_t n;
+	int fd;
 
 	if (r->fd < 0 || r->failed)
 		return r->failed ? -EPIPE : 0;
 	/* A budget per call: a worker must not keep the broker to itself. */
 	while (budget--) {
-		n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+		n = recv_packet(r->fd, buf, sizeof(buf), &fd);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
 		if (n < 0 && errno == EINTR)
@@ -539,8 +627,11 @@ int render_read(struct guest_state *g, render_emit_fn emit, void *arg)
 			render_fail(g, n ? strerror(errno) : "it closed its socket", emit, arg);
 			return -EPIPE;
 		}
-		if ((size_t)n > sizeof(buf) ||
-		    !worker_packet(g, buf, (size_t)n, emit, arg)) {
+		ok = (size_t)n <= sizeof(buf) && fd != -2 &&
+		     worker_packet(g, buf, (size_t)n, &fd, emit, arg);
+		if (fd >= 0)
+			close(fd);
+		if (!ok) {
 			render_fail(g, "it sent a packet that does not fit the protocol", emit,
 				    arg);
 			return -EPIPE;

@@ -16,6 +16,8 @@
  *     and u.submit.bulk_idx is 0.
  *   RES3D_CREATE: a struct render_ipc_backing as payload: where in
  *     RENDER_GNTDEV_FD the guest's pages behind the resource can be mapped.
+ *   RESOURCE_CREATE with XENLEND_CREATE_BLOB: the renderer allocates the
+ *     blob; no payload.
  *
  * Broker -> worker, notices (hdr.id 0, never answered):
  *   RESOURCE_DESTROY: the guest resource is gone; drop the renderer's
@@ -30,6 +32,10 @@
  *     SUBMIT: answered as soon as the chunk is staged (the last chunk: as
  *     soon as the stream is queued for execution); an error while executing
  *     is reported by the stream's FENCE.
+ *     RESOURCE_CREATE (a blob): answered OK with exactly one file descriptor
+ *     (SCM_RIGHTS) that maps the blob's memory read-write from offset 0,
+ *     at least size bytes: shared memory or a dma-buf. No other packet
+ *     carries a file.
  *   FENCE requests (hdr.id 0, no response): u.fence says that every fence up
  *     to fence_id of (ctx_id, ring_idx) has completed, with error
  *     XENLEND_S_OK, or XENLEND_S_INVAL when the stream was rejected, or

@@ -7,7 +7,9 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -716,6 +718,145 @@ static void test_res3d_and_transfers(void)
 	guest_down(&g, worker);
 }
 
+/* A fake lending engine: takes the blob's file as it is. */
+static int lent_fds_seen;
+
+static int fake_lend_create(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	if (r->fd >= 0 && fcntl(r->fd, F_GETFD) >= 0)
+		lent_fds_seen++;
+	return 0;
+}
+
+static void fake_lend_destroy(void *ctx, struct guest_resource *r)
+{
+	(void)ctx;
+	(void)r;
+}
+
+static const struct lend_ops fake_lend = {
+	.create = fake_lend_create,
+	.destroy = fake_lend_destroy,
+};
+
+/* The worker answers @fwd with @status and, when @fd >= 0, that file. */
+static void worker_answer_fd(int sock, const struct xenlend_msg *fwd, uint32_t status, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl = { 0 };
+	struct xenlend_msg rsp;
+	struct iovec iov = { .iov_base = &rsp, .iov_len = sizeof(rsp) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	xenlend_msg_init_rsp(&rsp, fwd, status);
+	if (fd >= 0) {
+		mh.msg_control = ctl.b;
+		mh.msg_controllen = sizeof(ctl.b);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	CHECK_EQ(sendmsg(sock, &mh, 0), sizeof(rsp));
+}
+
+static void blob_msg(struct xenlend_msg *m, uint64_t id, uint32_t res, uint32_t ctx,
+		     uint32_t flags)
+{
+	xenlend_msg_init(m, XENLEND_T_RESOURCE_CREATE, id);
+	m->u.create.res_id = cpu_to_le32(res);
+	m->u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
+	m->u.create.size = cpu_to_le64(2 * XENLEND_PAGE_SIZE);
+	m->u.create.ctx_id = cpu_to_le32(ctx);
+	m->u.create.flags = cpu_to_le32(XENLEND_CREATE_BLOB | flags);
+}
+
+static void test_renderer_blobs(void)
+{
+	struct guest_state g;
+	struct xenlend_msg req, rsp, fwd, fwd2;
+	int worker, mfd = memfd_create("blob", MFD_CLOEXEC);
+
+	CHECK(mfd >= 0);
+	lent_fds_seen = 0;
+	guest_with_ctx(&g, &worker);
+	g.ops = &fake_lend;
+	/* Refused at once: not mappable, an unknown context. */
+	blob_msg(&req, 90, 20, 3, 0);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOTSUP);
+	blob_msg(&req, 91, 20, 9, XENLEND_CREATE_MAPPABLE);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), -1);
+
+	/* The worker makes it and hands over its memory. */
+	blob_msg(&req, 92, 20, 3, XENLEND_CREATE_MAPPABLE);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_RESOURCE_CREATE);
+	/* A second create of the same id while the first is in flight. */
+	blob_msg(&req, 93, 20, 3, XENLEND_CREATE_MAPPABLE);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd2, NULL), 0);
+	worker_answer_fd(worker, &fwd, XENLEND_S_OK, mfd);
+	worker_answer_fd(worker, &fwd2, XENLEND_S_EXIST, -1);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 2);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 92);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_OK);
+	CHECK_EQ(xenlend_msg_status(&emitted[1]), XENLEND_S_EXIST);
+	nr_emitted = 0;
+	CHECK_EQ(lent_fds_seen, 1);
+	CHECK(guest_find_resource(&g, 20) && guest_find_resource(&g, 20)->in_renderer);
+	CHECK_EQ(g.host_bytes, 2 * XENLEND_PAGE_SIZE);
+	/* A plain create of the id is refused now. */
+	blob_msg(&req, 94, 20, 3, XENLEND_CREATE_MAPPABLE);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_EXIST);
+
+	/* Destroyed: the worker drops its blob. */
+	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 95);
+	req.u.destroy.res_id = cpu_to_le32(20);
+	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_RESOURCE_DESTROY);
+	CHECK_EQ(le32_to_cpu(fwd.u.destroy.res_id), 20);
+	CHECK_EQ(g.host_bytes, 0);
+	guest_down(&g, worker);
+
+	/* An OK without the blob's memory breaks the protocol. */
+	guest_with_ctx(&g, &worker);
+	g.ops = &fake_lend;
+	blob_msg(&req, 96, 21, 3, XENLEND_CREATE_MAPPABLE);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	worker_answer_fd(worker, &fwd, XENLEND_S_OK, -1);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
+	CHECK(!guest_find_resource(&g, 21));
+	guest_down(&g, worker);
+	nr_emitted = 0;
+
+	/* So does a file with anything else. */
+	guest_with_ctx(&g, &worker);
+	g.ops = &fake_lend;
+	blob_msg(&req, 97, 22, 3, XENLEND_CREATE_MAPPABLE);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	worker_answer_fd(worker, &fwd, XENLEND_S_NOMEM, mfd);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
+	guest_down(&g, worker);
+	nr_emitted = 0;
+	close(mfd);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -730,6 +871,7 @@ int main(void)
 		TEST(test_worker_garbage),
 		TEST(test_guest_resource_attach),
 		TEST(test_res3d_and_transfers),
+		TEST(test_renderer_blobs),
 	};
 
 	config_defaults(&cfg);
