@@ -22,6 +22,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,6 +107,42 @@ void rw_send(const struct xenlend_msg *m, const void *payload, size_t len)
 		memcpy(pkt + sizeof(*m), payload, len);
 	do
 		n = send(RENDER_WORKER_FD, pkt, sizeof(*m) + len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno != EPIPE && errno != ECONNRESET)
+			rw_log("send to the broker: %s", strerror(errno));
+		peer_gone = true;
+	}
+}
+
+/**
+ * rw_send_fd() - send a response with a file to the broker
+ * @m: the response.
+ * @fd: the file; the caller keeps its own descriptor.
+ */
+void rw_send_fd(const struct xenlend_msg *m, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	ssize_t n;
+
+	if (peer_gone)
+		return;
+	memset(&ctl, 0, sizeof(ctl));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(RENDER_WORKER_FD, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		if (errno != EPIPE && errno != ECONNRESET)

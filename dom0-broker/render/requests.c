@@ -534,6 +534,9 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 	case XENLEND_T_RES3D_CREATE:
 		res_create(m, payload);
 		break;
+	case XENLEND_T_RESOURCE_CREATE:
+		res_create_blob(m);
+		break;
 	case XENLEND_T_TRANSFER_TO_HOST:
 	case XENLEND_T_TRANSFER_FROM_HOST:
 		res_transfer(m);
@@ -542,7 +545,7 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 		res_destroy(le32_to_cpu(m->u.destroy.res_id));
 		break;
 	default:
-		/* HELLO, RESOURCE_CREATE/ATTACH, FAULT: the broker's own business. */
+		/* HELLO, RESOURCE_ATTACH, FAULT: the broker's own business. */
 		req_respond(m, XENLEND_S_PROTO);
 		break;
 	}

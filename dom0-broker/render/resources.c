@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xenlend-render: a guest's classic 3D resources, backed by its own pages.
+ * xenlend-render: a guest's classic 3D resources, backed by its own pages,
+ * and the HOST3D blobs whose memory the renderer allocates.
  *
  * The broker maps the grant references behind a guest resource into the
  * grant device file it gave the worker (RENDER_GNTDEV_FD) and names the
@@ -10,6 +11,11 @@
  * RESOURCE_DESTROY drops both and unmaps the pages, so that the guest can
  * reuse them.
  *
+ * A renderer blob (RESOURCE_CREATE with XENLEND_CREATE_BLOB: venus's ring,
+ * a VkDeviceMemory) is the other way round: the renderer allocates it and
+ * the worker hands the broker a file to map it from, which the broker lends
+ * to the guest page by page like its own memory.
+ *
  * Copyright (c) 2026 The xenlend authors
  */
 
@@ -18,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "worker.h"
 
@@ -25,7 +32,7 @@
 struct res {
 	struct res *next;
 	uint32_t id;
-	struct iovec iov;	/* the guest's pages; virglrenderer keeps a pointer */
+	struct iovec iov;	/* the guest's pages (none for a blob) */
 };
 
 static struct res *resources;
@@ -103,6 +110,55 @@ void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *ba
 }
 
 /**
+ * res_create_blob() - RESOURCE_CREATE of a renderer blob
+ * @m: the request.
+ *
+ * Answered with the blob's memory as a file (rw_send_fd()), or an error.
+ */
+void res_create_blob(const struct xenlend_msg *m)
+{
+	const struct xenlend_resource_create *c = &m->u.create;
+	uint32_t id = le32_to_cpu(c->res_id), flags = le32_to_cpu(c->flags);
+	uint32_t status = req_ctx_usable(le32_to_cpu(c->ctx_id));
+	struct xenlend_msg rsp;
+	struct res *r;
+	int err, fd;
+
+	if (!(flags & XENLEND_CREATE_BLOB) || le32_to_cpu(c->kind) != XENLEND_RES_HOST)
+		status = XENLEND_S_PROTO;	/* plain memory is the broker's */
+	else if (status == XENLEND_S_OK && find_res(id))
+		status = XENLEND_S_EXIST;
+	r = status == XENLEND_S_OK ? calloc(1, sizeof(*r)) : NULL;
+	if (status == XENLEND_S_OK && !r)
+		status = XENLEND_S_NOMEM;
+	if (status != XENLEND_S_OK) {
+		req_respond(m, status);
+		return;
+	}
+	/* Our create flags above the blob bit are virtio-gpu's blob flags. */
+	err = vr_blob_create(id, le32_to_cpu(c->ctx_id), flags >> 1, le64_to_cpu(c->blob_id),
+			     le64_to_cpu(c->size));
+	if (!err) {
+		err = vr_blob_export(id, &fd);
+		if (err)
+			vr_res_unref(id);
+	}
+	if (err) {
+		rw_log("blob %u (context %u, blob id %llu): %s", id, le32_to_cpu(c->ctx_id),
+		       (unsigned long long)le64_to_cpu(c->blob_id), strerror(-err));
+		free(r);
+		req_respond(m, xenlend_errno_to_status(err));
+		return;
+	}
+	r->id = id;
+	r->next = resources;
+	resources = r;
+	xenlend_msg_init_rsp(&rsp, m, XENLEND_S_OK);
+	rw_send_fd(&rsp, fd);
+	close(fd);
+}
+
+/**
  * res_transfer() - TRANSFER_TO_HOST or TRANSFER_FROM_HOST
  * @m: the request.
  *
@@ -144,7 +200,8 @@ void res_destroy(uint32_t res_id)
 	*pp = r->next;
 	/* Detaches it from every context and forgets the iovec. */
 	vr_res_unref(res_id);
-	munmap(r->iov.iov_base, r->iov.iov_len);
+	if (r->iov.iov_base)
+		munmap(r->iov.iov_base, r->iov.iov_len);
 	free(r);
 }
 

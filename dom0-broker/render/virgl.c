@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 #include <virglrenderer.h>
 
 #include "worker.h"
@@ -338,4 +339,59 @@ int vr_transfer(const struct xenlend_transfer *t, bool to_host)
 	return virgl_renderer_transfer_read_iov(res, ctx, level, le32_to_cpu(t->stride),
 						le32_to_cpu(t->layer_stride), &box,
 						le64_to_cpu(t->offset), NULL, 0);
+}
+
+/**
+ * vr_blob_create() - a HOST3D blob of a context, allocated by the renderer
+ * @res_id: the guest's resource id.
+ * @ctx_id: the context whose blob_id it is (venus: 0 for the shared ring,
+ *	else a VkDeviceMemory).
+ * @blob_flags: VIRGL_RENDERER_BLOB_FLAG_*.
+ * @blob_id: the context's id of the blob.
+ * @size: bytes.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vr_blob_create(uint32_t res_id, uint32_t ctx_id, uint32_t blob_flags, uint64_t blob_id,
+		   uint64_t size)
+{
+	const struct virgl_renderer_resource_create_blob_args args = {
+		.res_handle = res_id,
+		.ctx_id = ctx_id,
+		.blob_mem = VIRGL_RENDERER_BLOB_MEM_HOST3D,
+		.blob_flags = blob_flags,
+		.blob_id = blob_id,
+		.size = size,
+	};
+
+	return virgl_renderer_resource_create_blob(&args);
+}
+
+/**
+ * vr_blob_export() - a file the broker can map a blob's memory from
+ * @res_id: a blob vr_blob_create() made.
+ * @fd: receives it (the caller closes it).
+ *
+ * Shared memory (venus's ring) and dma-bufs (device memory where Mesa can
+ * export it, e.g. through udmabuf) map at offset 0. An opaque file cannot
+ * be mapped without knowing the driver's layout: refused.
+ *
+ * Return: 0, -EOPNOTSUPP for an opaque file, or the library's negative
+ * errno.
+ */
+int vr_blob_export(uint32_t res_id, int *fd)
+{
+	uint32_t type = 0;
+	int err;
+
+	err = virgl_renderer_resource_export_blob(res_id, &type, fd);
+	if (err)
+		return err;
+	if (type == VIRGL_RENDERER_BLOB_FD_TYPE_SHM || type == VIRGL_RENDERER_BLOB_FD_TYPE_DMABUF)
+		return 0;
+	rw_log("resource %u: the renderer exports it as fd type %u, which cannot be lent",
+	       res_id, type);
+	close(*fd);
+	*fd = -1;
+	return -EOPNOTSUPP;
 }

@@ -37,6 +37,7 @@ struct rw_capset {
 extern int rw_domid;
 void rw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rw_send(const struct xenlend_msg *m, const void *payload, size_t len);
+void rw_send_fd(const struct xenlend_msg *m, int fd);
 void rw_send_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id, uint32_t error);
 void rw_watch_fd(int fd, uint32_t ctx_id);
 void rw_unwatch_fd(int fd);
@@ -55,6 +56,7 @@ uint32_t req_ctx_usable(uint32_t ctx_id);
 
 /* resources.c */
 void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing);
+void res_create_blob(const struct xenlend_msg *m);
 void res_transfer(const struct xenlend_msg *m);
 void res_destroy(uint32_t res_id);
 void res_destroy_all(void);
@@ -77,5 +79,8 @@ int vr_res_create(const struct xenlend_res3d_create *c, struct iovec *iov);
 void vr_res_unref(uint32_t res_id);
 void vr_ctx_attach(uint32_t ctx_id, uint32_t res_id);
 int vr_transfer(const struct xenlend_transfer *t, bool to_host);
+int vr_blob_create(uint32_t res_id, uint32_t ctx_id, uint32_t blob_flags, uint64_t blob_id,
+		   uint64_t size);
+int vr_blob_export(uint32_t res_id, int *fd);
 
 #endif /* XENLEND_RENDER_WORKER_H */

@@ -66,6 +66,7 @@ struct pkt {
 	struct xenlend_msg m;
 	uint8_t payload[RENDER_IPC_MAX_PAYLOAD];
 	size_t len;
+	int fd;		/* a file that came with it (RESOURCE_CREATE), or -1 */
 };
 
 static int sock = -1;
@@ -130,14 +131,35 @@ static int recv_pkt(struct pkt *p, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
 	uint8_t buf[RENDER_IPC_MAX_PACKET + 1];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
+	};
+	struct cmsghdr *c;
 	struct xenlend_verdict v;
 	ssize_t n;
 
+	p->fd = -1;
 	if (poll(&pfd, 1, timeout_ms) <= 0)
 		return 0;
-	n = recv(sock, buf, sizeof(buf), 0);
+	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	if (n <= 0)
 		return -1;
+	c = CMSG_FIRSTHDR(&mh);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&p->fd, CMSG_DATA(c), sizeof(int));
+	if (p->fd >= 0 && (n < (ssize_t)sizeof(p->m) ||
+			   ((struct xenlend_msg *)buf)->hdr.type !=
+			   cpu_to_le16(XENLEND_T_RESOURCE_CREATE | XENLEND_T_RESPONSE))) {
+		result(0, "worker sent a file with a packet that is no RESOURCE_CREATE response");
+		close(p->fd);
+		p->fd = -1;
+	}
 	if (n < (ssize_t)sizeof(p->m) || n > (ssize_t)RENDER_IPC_MAX_PACKET) {
 		result(0, "worker sent a packet of %zd bytes", n);
 		return 0;
@@ -567,6 +589,77 @@ static void test_resources(void)
 	       (long long)st);
 }
 
+static int64_t blob_create(uint32_t res, uint32_t ctx, uint64_t blob_id, uint64_t size,
+			   int *fd)
+{
+	struct xenlend_msg m;
+	struct pkt rsp;
+	int64_t st;
+
+	xenlend_msg_init(&m, XENLEND_T_RESOURCE_CREATE, next_id++);
+	m.u.create.res_id = cpu_to_le32(res);
+	m.u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
+	m.u.create.size = cpu_to_le64(size);
+	m.u.create.ctx_id = cpu_to_le32(ctx);
+	m.u.create.flags = cpu_to_le32(XENLEND_CREATE_BLOB | XENLEND_CREATE_MAPPABLE);
+	m.u.create.blob_id = cpu_to_le64(blob_id);
+	rsp.fd = -1;
+	st = call(&m, NULL, 0, &rsp);
+	*fd = rsp.fd;
+	return st;
+}
+
+/*
+ * Renderer blobs: venus's shared ring memory (blob id 0) is made by the
+ * renderer and comes back as a file the broker can map and lend.
+ */
+static void test_blobs(void)
+{
+	const uint64_t size = 16 * 4096;
+	struct xenlend_msg m;
+	char link[64], target[128] = "";
+	uint32_t *w;
+	int64_t st;
+	int fd;
+
+	st = ctx_create(8, CAPSET_VENUS, 1);
+	result(st == XENLEND_S_OK, "CTX_CREATE venus ctx 8 for blobs (status %lld)", (long long)st);
+	st = blob_create(300, 8, 0, size, &fd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (fd >= 0 && readlink(link, target, sizeof(target) - 1) < 0)
+		target[0] = 0;
+	result(st == XENLEND_S_OK && fd >= 0 && lseek(fd, 0, SEEK_END) >= (off_t)size,
+	       "RESOURCE_CREATE venus blob id 0 of 64 KiB: status %lld, a file of %lld bytes (%s)",
+	       (long long)st, fd >= 0 ? (long long)lseek(fd, 0, SEEK_END) : -1LL, target);
+	w = fd >= 0 ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+	result(w != MAP_FAILED, "the blob's file maps read-write at offset 0, as the broker maps it");
+	if (w != MAP_FAILED) {
+		w[size / 4 - 1] = 0x600dcafe;
+		munmap(w, size);
+	}
+	if (fd >= 0)
+		close(fd);
+	st = blob_create(300, 8, 0, size, &fd);
+	result(st == XENLEND_S_EXIST && fd < 0, "RESOURCE_CREATE of blob 300 again -> EXIST (status %lld)",
+	       (long long)st);
+	st = blob_create(301, 42, 0, size, &fd);
+	result(st == XENLEND_S_NOENT && fd < 0, "blob in an unknown ctx -> NOENT (status %lld)",
+	       (long long)st);
+	st = blob_create(302, 8, 12345, size, &fd);
+	result(st != XENLEND_S_OK && st > 0 && fd < 0,
+	       "blob of a VkDeviceMemory id that does not exist -> refused (status %lld)",
+	       (long long)st);
+	/* A notice drops it; the id is free again. */
+	xenlend_msg_init(&m, XENLEND_T_RESOURCE_DESTROY, 0);
+	m.u.destroy.res_id = cpu_to_le32(300);
+	send_req(&m, NULL, 0);
+	st = blob_create(300, 8, 0, size, &fd);
+	result(st == XENLEND_S_OK && fd >= 0,
+	       "after RESOURCE_DESTROY 300: a new blob 300 (status %lld)", (long long)st);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* venus (capset 4) contexts: ring 0 fences, lost contexts, destroy. */
 static void test_venus(void)
 {
@@ -713,6 +806,7 @@ int main(int argc, char **argv)
 	test_virgl();
 	test_venus();
 	test_resources();
+	test_blobs();
 	test_malformed();
 
 	close(sock);
