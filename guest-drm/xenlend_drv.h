@@ -144,7 +144,8 @@ struct xenlend_gbo {
 
 #define to_xenlend_gbo(obj) container_of(obj, struct xenlend_gbo, base.base)
 
-struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size);
+struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size, u32 ctx_id,
+					  u64 blob_id, u32 flags);
 u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 length);
 void xenlend_bo_revoke_all(struct xenlend_device *xdev);
 
@@ -181,6 +182,8 @@ int xenlend_render_open(struct drm_device *dev, struct drm_file *file);
 void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file);
 int xenlend_render_getparam(struct xenlend_device *xdev, u64 param, int *value);
 int xenlend_render_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp, u32 *ctx_id);
+int xenlend_render_file_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp,
+			    u32 *ctx_id);
 int xenlend_ioctl_get_caps(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_context_init(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file *file);

@@ -327,13 +327,18 @@ static const struct drm_gem_object_funcs xenlend_bo_funcs = {
  * xenlend_bo_create_host() - create a buffer object backed by lent memory
  * @xdev: the device.
  * @size: size in bytes, page aligned, non-zero.
+ * @ctx_id: with XENLEND_CREATE_BLOB in @flags, the context whose blob it is.
+ * @blob_id: the renderer's blob id, or 0.
+ * @flags: 0 (dom0's plain memory), or XENLEND_CREATE_BLOB and blob flags
+ *	(memory dom0's renderer allocates, e.g. venus's ring).
  *
  * Creates the resource on the broker and an mmap offset; no memory is
- * lent until the object is touched.
+ * lent until the object is touched. Either kind is lent alike.
  *
  * Return: the object with one reference, or an ERR_PTR().
  */
-struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size)
+struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size, u32 ctx_id,
+					  u64 blob_id, u32 flags)
 {
 	struct xenlend_msg req, rsp;
 	struct xenlend_bo *bo;
@@ -366,6 +371,9 @@ struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size)
 	req.u.create.res_id = cpu_to_le32(id);
 	req.u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
 	req.u.create.size = cpu_to_le64(size);
+	req.u.create.ctx_id = cpu_to_le32(ctx_id);
+	req.u.create.flags = cpu_to_le32(flags);
+	req.u.create.blob_id = cpu_to_le64(blob_id);
 	err = xenlend_call(xdev->t, &req, &rsp);
 	if (err)
 		goto fail_erase;

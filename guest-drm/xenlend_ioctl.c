@@ -59,38 +59,62 @@ int xenlend_ioctl_getparam(struct drm_device *dev, void *data, struct drm_file *
 	return 0;
 }
 
+/* virtio-gpu's blob flags as RESOURCE_CREATE's (the wire says they match). */
+static_assert((VIRTGPU_BLOB_FLAG_USE_MAPPABLE << 1) == XENLEND_CREATE_MAPPABLE &&
+	      (VIRTGPU_BLOB_FLAG_USE_SHAREABLE << 1) == XENLEND_CREATE_SHAREABLE &&
+	      (VIRTGPU_BLOB_FLAG_USE_CROSS_DEVICE << 1) == XENLEND_CREATE_CROSS_DEVICE);
+
 /**
  * xenlend_ioctl_create_blob() - DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB
  * @dev: the device.
  * @data: &struct drm_virtgpu_resource_create_blob.
  * @file: the caller.
  *
- * Only HOST3D blobs without a command buffer exist so far: memory lent by
- * dom0, faulted in on first touch.
+ * HOST3D blobs only, without a command buffer: memory lent by dom0,
+ * faulted in on first touch. In a file with a rendering context the blob
+ * is the renderer's (@blob_id of that context: venus's ring, device
+ * memory), which dom0 lends all the same; in a file without one it is
+ * plain memory of dom0's broker, and @blob_id must be 0.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -EOPNOTSUPP for other blob kinds, a command buffer or a
+ * renderer blob the guest would not map, -EINVAL for bad flags, sizes or a
+ * blob id without a context, -ENODEV, or the error of asking the broker.
  */
 int xenlend_ioctl_create_blob(struct drm_device *dev, void *data, struct drm_file *file)
 {
 	struct drm_virtgpu_resource_create_blob *rc = data;
 	struct xenlend_device *xdev = to_xdev(dev);
 	struct xenlend_bo *bo;
-	u32 handle;
+	u32 handle, ctx_id, flags = 0;
 	int err, cookie;
 
 	if (rc->blob_mem != VIRTGPU_BLOB_MEM_HOST3D)
 		return -EOPNOTSUPP;
-	if (rc->blob_flags & ~(VIRTGPU_BLOB_FLAG_USE_MAPPABLE | VIRTGPU_BLOB_FLAG_USE_SHAREABLE))
+	if (rc->blob_flags & ~(VIRTGPU_BLOB_FLAG_USE_MAPPABLE | VIRTGPU_BLOB_FLAG_USE_SHAREABLE |
+			       VIRTGPU_BLOB_FLAG_USE_CROSS_DEVICE))
 		return -EINVAL;
-	if (rc->pad || rc->cmd_size || rc->cmd || rc->blob_id)
+	if (rc->pad || !rc->size || !PAGE_ALIGNED(rc->size))
 		return -EINVAL;
-	if (!rc->size || !PAGE_ALIGNED(rc->size))
-		return -EINVAL;
+	if (rc->cmd_size || rc->cmd)
+		return -EOPNOTSUPP;	/* virgl's inline resource creation */
 	/* The transport goes away with an unplug: hold it off meanwhile. */
 	if (!drm_dev_enter(dev, &cookie))
 		return -ENODEV;
-	bo = READ_ONCE(xdev->t->connected) ? xenlend_bo_create_host(xdev, rc->size) :
-					     ERR_PTR(-ENODEV);
+	err = xenlend_render_file_ctx(xdev, file->driver_priv, &ctx_id);
+	if (!err && ctx_id) {
+		flags = XENLEND_CREATE_BLOB | rc->blob_flags << 1;
+		/* Lent memory is mapped memory: GPU-only blobs are not lent. */
+		if (!(rc->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE))
+			err = -EOPNOTSUPP;
+	} else if (!err && rc->blob_id) {
+		err = -EINVAL;
+	}
+	if (err)
+		bo = ERR_PTR(err);
+	else if (READ_ONCE(xdev->t->connected))
+		bo = xenlend_bo_create_host(xdev, rc->size, ctx_id, rc->blob_id, flags);
+	else
+		bo = ERR_PTR(-ENODEV);
 	drm_dev_exit(cookie);
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);

@@ -478,6 +478,27 @@ int xenlend_render_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp, u3
 	return err;
 }
 
+/**
+ * xenlend_render_file_ctx() - the file's rendering context, if it has one
+ * @xdev: the device.
+ * @fp: the file.
+ * @ctx_id: receives the context's id, 0 when the file has none.
+ *
+ * Return: 0, or -ENODEV when the broker that had the context went away.
+ */
+int xenlend_render_file_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp,
+			    u32 *ctx_id)
+{
+	int err = 0;
+
+	mutex_lock(&fp->lock);
+	*ctx_id = fp->ctx_id;
+	if (fp->ctx_id && fp->conn_gen != READ_ONCE(xdev->t->conn_gen))
+		err = -ENODEV;
+	mutex_unlock(&fp->lock);
+	return err;
+}
+
 /* Send a command stream a bulk page at a time; the last chunk fences. */
 static int xenlend_submit_stream(struct xenlend_transport *t, u32 ctx_id, u32 ring_idx,
 				 u64 fence_id, const u8 *cmd, u32 size)

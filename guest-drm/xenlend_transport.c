@@ -352,9 +352,14 @@ int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req)
  * first one waits for the renderer to start, a SUBMIT for the stream before
  * it to be staged. Everything else only needs the broker.
  */
-static unsigned int xenlend_timeout_ms(u16 type)
+static unsigned int xenlend_timeout_ms(const struct xenlend_msg *req)
 {
-	switch (type) {
+	switch (xenlend_msg_type(req)) {
+	case XENLEND_T_RESOURCE_CREATE:
+		/* A renderer blob is made by the renderer. */
+		if (le32_to_cpu(req->u.create.flags) & XENLEND_CREATE_BLOB)
+			return XENLEND_RENDER_TIMEOUT_MS;
+		return XENLEND_REQUEST_TIMEOUT_MS;
 	case XENLEND_T_CAPSET_INFO:
 	case XENLEND_T_CAPSET:
 	case XENLEND_T_CTX_CREATE:
@@ -380,7 +385,7 @@ static unsigned int xenlend_timeout_ms(u16 type)
 static int xenlend_call_wait(struct xenlend_transport *t, struct xenlend_msg *req,
 			     struct xenlend_msg *rsp, int *bulk)
 {
-	unsigned int timeout_ms = xenlend_timeout_ms(xenlend_msg_type(req));
+	unsigned int timeout_ms = xenlend_timeout_ms(req);
 	unsigned long left = msecs_to_jiffies(timeout_ms);
 	struct xenlend_waiter w;
 	long ret;

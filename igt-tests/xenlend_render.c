@@ -392,62 +392,6 @@ static int test_execbuffer_bad(int fd)
 	return SUBTEST_SUCCESS;
 }
 
-static int test_fences_in_and_wait(int fd)
-{
-	struct drm_virtgpu_resource_create_blob rc = {
-		.blob_mem = VIRTGPU_BLOB_MEM_HOST3D,
-		.blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
-		.size = PAGE,
-	};
-	struct drm_virtgpu_3d_wait w = { 0 };
-	uint32_t n, *s = virgl_stream(0, &n);
-	struct drm_virtgpu_execbuffer eb;
-	int f;
-
-	subtest_assert(s);
-	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
-	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &rc));
-	f = submit(fd, s, n, 0, &rc.bo_handle, 1);
-	subtest_assert(f >= 0);
-	/* A submission after it that waits for its fence first. */
-	eb = (struct drm_virtgpu_execbuffer){
-		.flags = VIRTGPU_EXECBUF_FENCE_FD_IN, .size = n * 4,
-		.command = (uintptr_t)s, .fence_fd = f,
-	};
-	subtest_assert(!execbuffer(fd, &eb));
-	subtest_assert(fence_wait(f) == 1);
-	/* The object's submission is done: WAIT returns at once. */
-	w.handle = rc.bo_handle;
-	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w));
-	w.flags = VIRTGPU_WAIT_NOWAIT;
-	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w));
-	w.flags = 2;
-	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w), EINVAL);
-	w.flags = 0;
-	w.handle = 4242;
-	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w), ENOENT);
-	close(f);
-	free(s);
-	return SUBTEST_SUCCESS;
-}
-
-static int test_close_with_pending_fence(int fd)
-{
-	uint32_t n, *s = virgl_stream(0, &n);
-	int f;
-
-	subtest_assert(s);
-	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
-	f = submit(fd, s, n, 0, NULL, 0);
-	subtest_assert(f >= 0);
-	/* Closing the file ends the context; its fence still completes. */
-	subtest_assert(!close(fd));
-	subtest_assert(fence_wait(f) != 0);
-	close(f);
-	free(s);
-	return SUBTEST_SUCCESS;
-}
-
 /* A texture in guest memory, mapped; 0 or -1. */
 static int texture_create(int fd, struct drm_virtgpu_resource_create *rc, uint8_t **map)
 {
@@ -497,6 +441,59 @@ static size_t pattern_errors(const uint8_t *p)
 	for (i = 0; i < TEX_BYTES; i++)
 		bad += p[i] != texel_byte(i);
 	return bad;
+}
+
+static int test_fences_in_and_wait(int fd)
+{
+	struct drm_virtgpu_resource_create rc;
+	struct drm_virtgpu_3d_wait w = { 0 };
+	uint32_t n, *s = virgl_stream(0, &n);
+	struct drm_virtgpu_execbuffer eb;
+	uint8_t *tex;
+	int f;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert(!texture_create(fd, &rc, &tex));
+	f = submit(fd, s, n, 0, &rc.bo_handle, 1);
+	subtest_assert(f >= 0);
+	/* A submission after it that waits for its fence first. */
+	eb = (struct drm_virtgpu_execbuffer){
+		.flags = VIRTGPU_EXECBUF_FENCE_FD_IN, .size = n * 4,
+		.command = (uintptr_t)s, .fence_fd = f,
+	};
+	subtest_assert(!execbuffer(fd, &eb));
+	subtest_assert(fence_wait(f) == 1);
+	/* The object's submission is done: WAIT returns at once. */
+	w.handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w));
+	w.flags = VIRTGPU_WAIT_NOWAIT;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w));
+	w.flags = 2;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w), EINVAL);
+	w.flags = 0;
+	w.handle = 4242;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w), ENOENT);
+	close(f);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int test_close_with_pending_fence(int fd)
+{
+	uint32_t n, *s = virgl_stream(0, &n);
+	int f;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	f = submit(fd, s, n, 0, NULL, 0);
+	subtest_assert(f >= 0);
+	/* Closing the file ends the context; its fence still completes. */
+	subtest_assert(!close(fd));
+	subtest_assert(fence_wait(f) != 0);
+	close(f);
+	free(s);
+	return SUBTEST_SUCCESS;
 }
 
 static int test_resource_transfer(int fd)
@@ -690,6 +687,37 @@ static int test_prime_guest_resource(int fd)
 	return SUBTEST_SUCCESS;
 }
 
+static int test_venus_ring_blob(int fd)
+{
+	struct drm_virtgpu_resource_create_blob rc = {
+		.blob_mem = VIRTGPU_BLOB_MEM_HOST3D,
+		.blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+		.size = 16 * PAGE,
+	};
+	struct drm_virtgpu_resource_info ri = { 0 };
+	struct drm_gem_close gc = { 0 };
+	struct drm_virtgpu_resource_create_blob bad;
+
+	/* venus's shared memory: blob id 0 of its context, made by dom0's renderer. */
+	subtest_assert(!context_init(fd, CAPSET_VENUS, 64));
+	bad = rc;
+	bad.blob_flags = 0;	/* the guest would never map it: nothing to lend */
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &bad), EOPNOTSUPP);
+	bad = rc;
+	bad.blob_id = 424242;	/* no VkDeviceMemory has that id */
+	subtest_assert(ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &bad) == -1);
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &rc));
+	ri.bo_handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
+	subtest_assert(ri.res_handle == rc.res_handle && ri.size == 16 * PAGE &&
+		       ri.blob_mem == VIRTGPU_BLOB_MEM_HOST3D);
+	gc.handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc));
+	/* Gone on both sides: the same size again works. */
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &rc));
+	return SUBTEST_SUCCESS;
+}
+
 static const struct subtest tests[] = {
 	{ .name = "getparam-render", .fn = test_getparam_render },
 	{ .name = "get-caps-virgl2", .fn = test_get_caps_virgl2 },
@@ -708,6 +736,7 @@ static const struct subtest tests[] = {
 	{ .name = "resource-bad", .fn = test_resource_bad },
 	{ .name = "resource-close-mapped", .fn = test_resource_close_mapped },
 	{ .name = "prime-guest-resource", .fn = test_prime_guest_resource },
+	{ .name = "venus-ring-blob", .fn = test_venus_ring_blob },
 };
 
 int main(int argc, char **argv)
