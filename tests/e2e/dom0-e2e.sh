@@ -114,15 +114,44 @@ how() {
 }
 
 # run_guest NAME TYPE [ROLE]: the lending test (role lend: then the
-# protocol tests in check mode; role lend-only: not)
+# protocol tests in check mode; role lend-only: not). A guest the emulator
+# killed (emulator_killed) gets a second start, saying so.
 run_guest() {
+	run_guest_once "$@" && return
+	echo "XENLEND-E2E: WARN $1: killed by the emulator's SVM bug (Xen's own state in a triple fault); second start"
+	run_guest_once "$@"
+}
+
+# emulator_killed DOMID: Xen destroyed the domain for a triple fault whose
+# saved state is Xen's own (code segment e008): QEMU's TCG emulation of SVM
+# handed the guest the hypervisor's registers (docs/DECISIONS.md), which no
+# code of the guest's can cause.
+emulator_killed() {
+	xl dmesg | awk -v d="d$1v" '
+		/Triple fault/ { hit = index($0, d) > 0; n = 0; next }
+		hit && n++ < 20 && (/cs: e008/ || /RIP: *e008:/) { found = 1 }
+		END { exit !found }'
+}
+
+# killed_now: the running guest is gone and the emulator killed it; its
+# console log is kept aside. Return: 0 when so.
+killed_now() {
+	gone "$name" && emulator_killed "$domid" || return 1
+	mv "$log" "$log.killed"
+	return 0
+}
+
+# Return: 0, or 3 when the emulator killed the guest (its checks skipped).
+run_guest_once() {
 	role=${3:-lend}
-	create_guest "$1" "$2" "$role" || return
+	create_guest "$1" "$2" "$role" || return 0
 	name=$1
 
 	# The lending test: dom0 rewrites the lent memory, then punches a hole.
 	if [ "$2" = pvh ]; then
-		if ! wait_for 90 grep -q 'LEND: ready-for-refill' "$log"; then
+		if ! wait_for 90 eval 'grep -q "LEND: ready-for-refill" "$log" || gone "$name"' ||
+		   ! grep -q 'LEND: ready-for-refill' "$log"; then
+			killed_now && return 3
 			ko "$name: lend test never reached the refill step"
 			cat "$log"; tail -n 40 "$BLOG"
 		else
@@ -147,9 +176,11 @@ run_guest() {
 	fi
 
 	if [ "$MODE" = check ] && [ "$role" = lend ]; then
-		if wait_for 90 grep -q 'ready-for-events' "$log"; then
+		if wait_for 90 eval 'grep -q ready-for-events "$log" || gone "$name"' &&
+		   grep -q 'ready-for-events' "$log"; then
 			inject_events "$domid"
 		else
+			killed_now && return 3
 			ko "$name: guest tests did not reach the event phase"
 		fi
 	fi
@@ -158,6 +189,7 @@ run_guest() {
 		ko "$name: did not power off"
 		xl destroy "$name"
 	fi
+	killed_now && return 3
 	show_console "$name"
 
 	check "$name: guest driver completed HELLO" grep -q 'XENLEND-DOMU: handshake ok' "$log"
@@ -181,8 +213,10 @@ run_guest() {
 		check "$name: refault after the explicit revoke shows the new data" \
 			grep -q 'LEND: PASS after the explicit revoke' "$log"
 		echo "XENLEND-E2E: $name: first touch of 64 MiB took ${faults% *} FAULT round trips for ${faults#* } pages"
+		# A guest that never faulted leaves no figures: fail, but carry on.
+		faults=${faults:-0 0}
 		check "$name: faults are batched (${faults% *} round trips for ${faults#* } pages)" \
-			test -n "$faults" -a "${faults% *}" -gt 0 -a "$((${faults% *} * 64))" -le "${faults#* }"
+			test "${faults% *}" -gt 0 -a "$((${faults% *} * 64))" -le "${faults#* }"
 	else
 		check "$name: PV guest refuses to map lent memory cleanly" \
 			grep -q 'LEND: mmap refused: Operation not supported' "$log"
@@ -228,6 +262,7 @@ run_guest() {
 	[ "$nwarn" = 0 ] || echo "XENLEND-E2E: WARN $name: $nwarn guest helper crashes retried"
 	check "$name: broker released the device of the dead guest" \
 		wait_for 10 grep -q "dom$domid ($name): gone" "$BLOG"
+	return 0
 }
 
 HOSTMEM=memfd
@@ -419,6 +454,45 @@ run_gl() {
 		wait_for 10 grep -q "dom$domid (domu-gl): gone" "$BLOG"
 }
 
+# gl_figure LOG NAME: "COUNT SECONDS" of a GL-BENCH line of gl-render
+gl_figure() {
+	sed -n "s/^GL-BENCH $2 \([0-9]*\) \([0-9.]*\).*/\1 \2/p" "$1" | tail -n 1
+}
+
+# run_gl_bench: gl-render in a PV guest through xenlend, then the same
+# program and Mesa version in dom0 over virglrenderer's vtest socket (the
+# existing alternative) and directly on llvmpipe (no virtualisation);
+# BENCH lines with the ratios.
+run_gl_bench() {
+	create_guest domu-gl pv gl domU-gl.cpio.gz || return
+	wait_for 600 gone domu-gl || { ko "domu-gl: did not power off"; xl destroy domu-gl; }
+	show_console domu-gl
+	export HOME=/tmp MESA_SHADER_CACHE_DISABLE=true
+	LIBGL_ALWAYS_SOFTWARE=1 virgl_test_server --use-egl-surfaceless --multi-clients \
+		--socket-path /tmp/vtest.sock >/tmp/vtest-server.log 2>&1 &
+	vpid=$!
+	wait_for 60 test -S /tmp/vtest.sock
+	VTEST_SOCKET_NAME=/tmp/vtest.sock GALLIUM_DRIVER=virpipe LIBGL_ALWAYS_SOFTWARE=1 \
+		$R/xenlend-gl-render --bench >/tmp/gl-vtest.log 2>&1
+	kill "$vpid"
+	LIBGL_ALWAYS_SOFTWARE=1 GALLIUM_DRIVER=llvmpipe $R/xenlend-gl-render --bench \
+		>/tmp/gl-native.log 2>&1
+	for b in vtest native; do
+		echo "----- gl-render in dom0, $b -----"
+		cat /tmp/gl-$b.log
+	done
+	check "GL baseline over vtest rendered right" grep -q '^GL: PASS triangle' /tmp/gl-vtest.log
+	for f in draws readback-rtt; do
+		x=$(gl_figure "$log" $f)
+		for b in vtest native; do
+			y=$(gl_figure /tmp/gl-$b.log $f)
+			[ -n "$x" ] && [ -n "$y" ] || continue
+			echo "BENCH,gl-$f-vs-$b,${x% *},${x#* },${y#* },$(awk \
+				"BEGIN { printf \"%.3f\", ${x#* } / ${y#* } }")"
+		done
+	done
+}
+
 echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
 # The test hooks fill lent memory with a known pattern ("what dom0 wrote")
 # and let this script punch holes into it; the demo needs them too.
@@ -431,6 +505,7 @@ if [ "$MODE" = bench ]; then
 	gone domu-bench || xl destroy domu-bench
 	show_console domu-bench
 	check "benchmark figures complete" grep -q 'BENCH: done$' "$log"
+	run_gl_bench
 	kill -TERM "$BPID"
 	echo "XENLEND-E2E: RESULT $pass passed, $failed failed"
 	[ "$failed" = 0 ]
