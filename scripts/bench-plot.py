@@ -13,8 +13,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 def label(row):
     size = int(row["size"])
-    if row["name"].endswith(("rtt", "fence")):
+    if "rtt" in row["name"] or row["name"].endswith("fence"):
         return f"{row['name']}\n({size} round trips)"
+    if row["name"].startswith("gl-draws"):
+        return f"{row['name']}\n({size} draws)"
     return f"{row['name']}\n{size >> 20} MiB"
 
 

@@ -13,7 +13,7 @@ host_apt_install python3-matplotlib
 OUT=$XENLEND_CACHE/bench
 mkdir -p "$OUT"
 LOG=$OUT/run-bench.log
-sh "$HERE/xen-env/run-vm.sh" bench "$LOG" || die "bench run failed, see $LOG"
+XENLEND_QEMU_TIMEOUT=${XENLEND_QEMU_TIMEOUT:-1200} sh "$HERE/xen-env/run-vm.sh" bench "$LOG" || die "bench run failed, see $LOG"
 CSV=$OUT/bench-$(date +%Y%m%d-%H%M%S).csv
 grep -o 'BENCH,.*' "$LOG" | tr -d '\r' >"$CSV"
 cp "$CSV" "$OUT/bench.csv"

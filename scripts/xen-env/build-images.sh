@@ -156,6 +156,8 @@ sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.c
 cp "$HERE/dom0-init.sh" "$X/init"
 cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" "$X/xenlend/"
 cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
+# The GL program again, for the baselines in dom0 (on dom0's own Mesa).
+cp "$G/xenlend-gl-render" "$X/xenlend/"
 chmod +x "$X/init"
 (cd "$X" && find . | cpio -o -H newc --quiet) >"$O/dom0-extra.cpio"
 # The kernel unpacks concatenated archives in order; later files win, and a

@@ -10,7 +10,8 @@
 #             and runs the render worker natively (scripts/render-check.sh).
 #   dom0root/ dom0 userspace: Xen 4.20 tools, xenstored, kmod, libdrm, and
 #             the render worker's runtime: virglrenderer, its render server,
-#             EGL/GL/GBM and Vulkan with Mesa's software drivers.
+#             EGL/GL/GBM and Vulkan with Mesa's software drivers; GLES for
+#             the benchmark baselines that run the GL test program in dom0.
 # Each root carries a stamp of the package list it was built from; a root whose
 # stamp differs from this script's list is rebuilt, one that matches is reused.
 set -eu
@@ -28,7 +29,7 @@ gcc make libc6-dev libxen-dev libdrm-dev libsystemd-dev pkg-config \
 busybox-static cpio perl sparse linux-source \
 libvirglrenderer-dev $RENDER_PKGS"
 DOM0_PKGS="xen-utils-4.20 xenstore-utils busybox kmod libdrm2 libsystemd0 \
-libvirglrenderer1 $RENDER_PKGS"
+libvirglrenderer1 $RENDER_PKGS libgles2"
 
 host_apt_install debootstrap cpio python3 zstd
 MIRROR=$(debian_mirror)

@@ -51,7 +51,9 @@ gl)
 	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp
 	/xenlend-gl-render
 	echo "XENLEND-DOMU: gl-render without MESA_VIRTGPU_DRIVER exit $?"
-	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render --image
+	how=--image
+	grep -q 'xenlend.mode=bench' /proc/cmdline && how=--bench
+	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render $how
 	echo "XENLEND-DOMU: gl-render exit $?"
 	;;
 hostile)

@@ -10,7 +10,12 @@
  *
  * Output lines start with "GL: ". With --image it also prints the frame,
  * top row first, as base64 between "GL-IMAGE-BEGIN W H" and "GL-IMAGE-END",
- * which the host turns into a PNG (scripts/xen-env/console-image.py).
+ * which the host turns into a PNG (scripts/xen-env/console-image.py). Then
+ * it times two figures, the median of REPS runs each (more and longer runs
+ * with --bench), printed as "GL-BENCH NAME COUNT SECONDS": DRAWS draws and
+ * a glFinish, and RTTS draw + one-pixel glReadPixels round trips. The same
+ * binary runs in dom0 over virglrenderer's vtest socket for the baseline
+ * (tests/e2e/dom0-e2e.sh, bench mode).
  *
  * Exit status: 0 when the frame is right, 1 when it is wrong, 2 when there
  * is no GL (no display, no context).
@@ -29,8 +34,10 @@
 #include <GLES2/gl2.h>
 
 #define SIDE	64
-/* Draws timed after the checked frame (a figure to print, not a check). */
+/* Timed after the checked frame: figures to print, never checks. */
 #define DRAWS	200
+#define RTTS	20
+#define REPS	5
 
 static const char *vs_src =
 	"attribute vec2 pos;\n"
@@ -94,6 +101,35 @@ static void print_image(const uint8_t *rgba)
 	printf("GL-IMAGE-END\n");
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median seconds of @reps runs of @n draws (+ a readback each when @rtt). */
+static double timed(int n, int rtt, int reps)
+{
+	double t[16];
+	uint8_t px[4];
+	int r, i;
+
+	for (r = 0; r < reps; r++) {
+		double t0 = now_ms();
+
+		for (i = 0; i < n; i++) {
+			glDrawArrays(GL_TRIANGLES, 0, 3);
+			if (rtt)
+				glReadPixels(SIDE / 2, SIDE / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
+		}
+		glFinish();
+		t[r] = (now_ms() - t0) / 1e3;
+	}
+	qsort(t, reps, sizeof(t[0]), cmp_double);
+	return t[reps / 2];
+}
+
 static int pixel_is(const uint8_t *rgba, int x, int y, uint8_t r, uint8_t g, uint8_t b)
 {
 	const uint8_t *p = rgba + (y * SIDE + x) * 4;
@@ -108,12 +144,14 @@ int main(int argc, char **argv)
 	PFNEGLGETPLATFORMDISPLAYEXTPROC get_display;
 	EGLint ctx_attr[] = { EGL_CONTEXT_CLIENT_VERSION, 2, EGL_NONE };
 	int image = argc == 2 && !strcmp(argv[1], "--image");
+	int bench = argc == 2 && !strcmp(argv[1], "--bench");
+	int scale = bench ? 5 : 1, reps = bench ? 9 : REPS;
 	GLuint tex, fbo, prog, vs, fs;
 	EGLint major, minor;
 	double t0, t_init;
 	EGLDisplay dpy;
 	EGLContext ctx;
-	int i, ok;
+	int ok;
 
 	t0 = now_ms();
 	get_display = (PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
@@ -176,11 +214,8 @@ int main(int argc, char **argv)
 	if (image)
 		print_image(rgba);
 
-	t0 = now_ms();
-	for (i = 0; i < DRAWS; i++)
-		glDrawArrays(GL_TRIANGLES, 0, 3);
-	glFinish();
-	printf("GL: %d draws and a finish took %.1f ms\n", DRAWS, now_ms() - t0);
+	printf("GL-BENCH draws %d %.6f\n", DRAWS * scale, timed(DRAWS * scale, 0, reps));
+	printf("GL-BENCH readback-rtt %d %.6f\n", RTTS * scale, timed(RTTS * scale, 1, reps));
 
 	eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
 	eglDestroyContext(dpy, ctx);
