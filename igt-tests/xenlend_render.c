@@ -585,6 +585,8 @@ static int test_resource_bad(int fd)
 	struct drm_virtgpu_3d_transfer_to_host t = { 0 };
 	uint8_t *tex;
 
+	/* Lent memory of dom0's: made before the file has a rendering context. */
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
 	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
 	subtest_assert(!texture_create(fd, &rc, &tex));
 	/* Parameters: ours (bo_handle), the codec's (target), the renderer's (format). */
@@ -604,7 +606,6 @@ static int test_resource_bad(int fd)
 
 	/* Transfers: bad handle, lent blob, empty box, box past the texture, z over 16 bits. */
 	subtest_assert_errno(transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, 4242, 0), ENOENT);
-	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
 	subtest_assert_errno(transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, blob.bo_handle, 0),
 			     EINVAL);
 	t.bo_handle = rc.bo_handle;
