@@ -99,7 +99,11 @@ fetch() {
 fetch "$ORIG" "$ORIG_SHA256"
 fetch "$DEBIAN_TAR" "$DEBIAN_SHA256"
 
-make_root mesa/root "$BUILD_PKGS" ""
+# Not for the build: the Vulkan loader and vulkaninfo, which
+# scripts/xen-env/build-images.sh takes from this root for the GL/Vulkan
+# test guest with the libraries they need.
+GUEST_PKGS="libvulkan1 vulkan-tools"
+make_root mesa/root "$BUILD_PKGS $GUEST_PKGS" ""
 
 # Run a command in the build root with a clean environment.
 in_root() {

@@ -77,9 +77,10 @@ cp "$B/out/vectors.txt" "$D/vectors.txt"
 chmod +x "$D/init"
 (cd "$D" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU.cpio.gz"
 
-# --- domU-gl: the same plus the patched Mesa (virgl, venus) and a GL program,
-# with the shared libraries they need from the Mesa build root (trixie). The
-# kernel unpacks the two concatenated archives in order.
+# --- domU-gl: the same plus the patched Mesa (virgl, venus), a GL program,
+# vulkaninfo and the Vulkan loader, with the shared libraries they need from
+# the Mesa build root (trixie). The kernel unpacks the two concatenated
+# archives in order.
 sh "$HERE/../mesa-build.sh"
 M=$XENLEND_CACHE/mesa
 MR=$M/root
@@ -96,7 +97,8 @@ chroot "$MR" sh -ec "
 		-I/build/guest/sysroot/usr/include -L\$L -Wl,-rpath-link,\$L \
 		-o /build/guest/xenlend-gl-render /build/guest/gl-render.c -lEGL -lGLESv2
 	LD_LIBRARY_PATH=\$L ldd /build/guest/xenlend-gl-render \$L/libgallium-*.so \
-		\$L/libvulkan_virtio.so \$L/libgbm.so.1 \$L/gbm/dri_gbm.so |
+		\$L/libvulkan_virtio.so \$L/libgbm.so.1 \$L/gbm/dri_gbm.so \
+		/usr/bin/vulkaninfo /usr/lib/x86_64-linux-gnu/libvulkan.so.1 |
 		awk '\$2 == \"=>\" && \$3 ~ /^\// { print \$3 } \$1 ~ /^\/.*ld-linux/ { print \$1 }' |
 		grep -v '^/build/' | sort -u >/build/guest/libs" >"$O/build-gl.log" 2>&1 || {
 	cat "$O/build-gl.log" >&2
@@ -117,6 +119,10 @@ while read -r lib; do
 done <"$G/libs"
 ln -s usr/lib "$DG/lib"
 cp "$G/xenlend-gl-render" "$DG/"
+# An unmodified Vulkan program and the Vulkan loader, from Debian.
+mkdir -p "$DG/usr/bin"
+cp "$MR/usr/bin/vulkaninfo" "$DG/usr/bin/"
+cp -L "$MR/usr/lib/x86_64-linux-gnu/libvulkan.so.1" "$DG/usr/lib/x86_64-linux-gnu/"
 (cd "$DG" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-gl-overlay.cpio.gz"
 cat "$O/domU.cpio.gz" "$O/domU-gl-overlay.cpio.gz" >"$O/domU-gl.cpio.gz"
 
