@@ -10,6 +10,8 @@
  *   refill|punch|revoke|migrate DOMID RES [OFF LEN]
  *                               test hooks only: act on a host resource's
  *                               memory as dom0 would (see cmd_memory())
+ *   revoke-all DOMID            test hooks only: the explicit revoke of
+ *                               every host resource of the guest, whole
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -168,6 +170,31 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 		snprintf(out, len, "ok\n");
 }
 
+/*
+ * "revoke-all DOMID": zap the broker's mapping of every host resource of
+ * the guest, whatever allocated it (the renderer's blobs too): as if dom0
+ * needed all of it back at once. Mappings that cannot be zapped this way
+ * (a dma-buf's PFN mapping) are left alone and not counted.
+ */
+static void cmd_revoke_all(struct broker *b, int domid, char *out, size_t len)
+{
+	struct conn *c = broker_find_conn(b, domid);
+	struct guest_resource *r;
+	unsigned int i, n = 0;
+
+	if (!c || !c->gs.resources) {
+		snprintf(out, len, "error: no connected guest dom%d\n", domid);
+		return;
+	}
+	for (i = 0; i < c->cfg->max_resources; i++) {
+		r = &c->gs.resources[i];
+		if (r->res_id && r->kind == XENLEND_RES_HOST && r->map &&
+		    !madvise(r->map, r->size, MADV_DONTNEED))
+			n++;
+	}
+	snprintf(out, len, "ok %u revoked\n", n);
+}
+
 static void run_command(struct broker *b, char *cmd, char *out, size_t len)
 {
 	char *argv[8], *save = NULL;
@@ -197,6 +224,12 @@ static void run_command(struct broker *b, char *cmd, char *out, size_t len)
 			return;
 		}
 		cmd_memory(b, argc, argv, out, len);
+	} else if (argc == 2 && !strcmp(argv[0], "revoke-all")) {
+		if (!b->test_hooks) {
+			snprintf(out, len, "error: revoke-all needs --test-hooks\n");
+			return;
+		}
+		cmd_revoke_all(b, atoi(argv[1]), out, len);
 	} else if (argc == 5 && !strcmp(argv[0], "fence")) {
 		xenlend_msg_init(&m, XENLEND_T_FENCE, 0);
 		m.u.fence.ctx_id = cpu_to_le32((uint32_t)strtoul(argv[2], NULL, 0));
