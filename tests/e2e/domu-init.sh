@@ -59,7 +59,8 @@ gl)
 vk)
 	# An unmodified Vulkan program on the patched Mesa's venus driver (a
 	# PVH guest: venus maps its ring, memory dom0's renderer lends). The
-	# feedback buffers would need host-visible device memory (not lent yet).
+	# feedback buffers would need host-visible device memory (not lent in
+	# this environment yet): VN_PERF turns them off.
 	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp XDG_RUNTIME_DIR=/tmp
 	vulkaninfo --summary 2>&1 | sed 's/^/NOENV: /'
 	echo "XENLEND-DOMU: vulkaninfo without MESA_VIRTGPU_DRIVER done"
