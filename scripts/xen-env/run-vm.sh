@@ -99,15 +99,15 @@ emulator_broke() {
 
 set +e
 run_once "$@"
-for retry in 1 2 3; do
+for retry in 1 2 3 4 5; do
 	# Hangs and triple faults of the emulated machine, not test failures:
 	# boot again from scratch (every check runs again), keeping the log.
 	if grep -q 'XENLEND-VM: hung' "$LOG"; then
 		cp "$LOG" "$LOG.hung$retry"
-		log "booting again after the hang ($retry of 3; hung log: $LOG.hung$retry)"
+		log "booting again after the hang ($retry of 5; hung log: $LOG.hung$retry)"
 	elif emulator_broke; then
 		cp "$LOG" "$LOG.emulator$retry"
-		log "booting again: the emulator killed a guest ($retry of 3; log: $LOG.emulator$retry)"
+		log "booting again: the emulator killed a guest ($retry of 5; log: $LOG.emulator$retry)"
 	else
 		break
 	fi
