@@ -67,8 +67,8 @@ on_crash = "destroy"
 EOC
 	# Under TCG, xl now and then crashes or hangs, and a domU now and then
 	# dies in early boot, before any of its code ran (docs/DECISIONS.md):
-	# give the domain a second start, saying so.
-	for attempt in 1 2; do
+	# give the domain up to four starts, saying so (a start takes seconds).
+	for attempt in 1 2 3 4; do
 		t0=$(up)
 		if ! timeout 100 xl create /etc/xen/$name.cfg >/tmp/xl-create.log 2>&1; then
 			cat /tmp/xl-create.log
@@ -85,7 +85,7 @@ EOC
 		xl destroy "$name" 2>/dev/null
 		mv "$log" "$log.died" 2>/dev/null
 	done
-	ko "$name: could not be started (xl create or early boot failed twice)"
+	ko "$name: could not be started (xl create or early boot failed four times)"
 	return 1
 }
 
