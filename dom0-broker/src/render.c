@@ -7,8 +7,9 @@
  * it knows of the guest's contexts and resources, forwards them to the
  * guest's worker (render_ipc.h) and answers the guest when the worker does.
  * A guest resource's pages are mapped for the worker (guest_mem.c) when it
- * becomes a renderer resource, and the worker is told when it goes. Meanwhile the guest's FAULTs are served:
- * a slow renderer never holds up lending or revocation.
+ * becomes a renderer resource, and the worker is told when it goes.
+ * Meanwhile the guest's FAULTs are served: a slow renderer never holds up
+ * lending or revocation.
  *
  * The worker runs guest-controlled GPU code and is trusted no more than the
  * guest: a packet it gets wrong (a response nobody asked for, a fence never
