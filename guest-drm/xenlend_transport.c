@@ -574,6 +574,7 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 {
 	struct xenlend_msg req, rsp;
 	const __le32 *src;
+	const char *why;
 	u32 i, nr;
 	int idx, page, err;
 
@@ -593,11 +594,9 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 		goto out;
 
 	nr = le32_to_cpu(rsp.u.fault_rsp.nr_grefs);
-	if (le64_to_cpu(rsp.u.fault_rsp.offset) != offset ||
-	    le64_to_cpu(rsp.u.fault_rsp.length) > length ||
-	    le32_to_cpu(rsp.u.fault_rsp.bulk_idx) != page) {
-		dev_warn_ratelimited(&t->xbdev->dev,
-				     "rejected FAULT response: range or bulk page differs from the request\n");
+	why = xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp);
+	if (why) {
+		dev_warn_ratelimited(&t->xbdev->dev, "rejected FAULT response: %s\n", why);
 		err = -EPROTO;
 		goto out;
 	}

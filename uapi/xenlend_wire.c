@@ -294,6 +294,28 @@ void xenlend_msg_init_rsp(struct xenlend_msg *rsp,
 }
 
 /**
+ * xenlend_fault_rsp_mismatch() - whether a FAULT response answers its request
+ * @req: the FAULT request as sent.
+ * @rsp: its OK response, which passed xenlend_msg_check().
+ *
+ * The broker may lend less than asked, from the requested offset, into the
+ * requested bulk page; anything else is a broken or hostile broker.
+ *
+ * Return: NULL if @rsp answers @req, else a short reason fit for a log line.
+ */
+const char *xenlend_fault_rsp_mismatch(const struct xenlend_fault *req,
+				       const struct xenlend_fault_rsp *rsp)
+{
+	if (rsp->offset != req->offset)
+		return "lent range starts elsewhere than asked";
+	if (le64_to_cpu(rsp->length) > le64_to_cpu(req->length))
+		return "lent more than asked";
+	if (rsp->bulk_idx != req->bulk_idx)
+		return "grants written to another bulk page";
+	return NULL;
+}
+
+/**
  * xenlend_hello_pick_version() - the version to speak with a guest
  * @h: a HELLO body that passed xenlend_msg_check().
  * @version: set to the chosen version on success.

@@ -74,6 +74,8 @@ const char *xenlend_status_name(__u32 status);
 int xenlend_status_to_errno(__u32 status);
 __u32 xenlend_errno_to_status(int err);
 int xenlend_hello_pick_version(const struct xenlend_hello *h, __u32 *version);
+const char *xenlend_fault_rsp_mismatch(const struct xenlend_fault *req,
+				       const struct xenlend_fault_rsp *rsp);
 
 /**
  * xenlend_msg_type() - type of a message, response bit included
