@@ -21,6 +21,7 @@
 #include <xen/grant_table.h>
 
 #include "xenlend_if.h"
+#include "xenlend_lend.h"
 
 struct xenlend_transport;
 
@@ -90,13 +91,11 @@ struct xenlend_fpriv {
 /**
  * struct xenlend_bo_page - one page of a lent buffer object
  * @page: guest frame the grant is mapped into (from gnttab_alloc_pages()).
- * @handle: grant handle while mapped.
- * @mapped: the page currently maps a grant from the broker.
+ * @handle: grant handle while mapped (see &xenlend_lend.mapped).
  */
 struct xenlend_bo_page {
 	struct page *page;
 	grant_handle_t handle;
-	bool mapped;
 };
 
 /**
@@ -104,21 +103,17 @@ struct xenlend_bo_page {
  * @base: the GEM object.
  * @xdev: the device.
  * @res_id: the broker's resource id.
- * @lock: protects @seq, @pages and the grant mappings.
- * @seq: bumped by every revocation; a fault whose reply raced one retries.
+ * @lend: which pages map lent memory; its lock also protects @pages.
  * @pages: one entry per page of the object.
  * @nr_pages: size in pages.
- * @faults: FAULT round trips served for this object.
  */
 struct xenlend_bo {
 	struct drm_gem_object base;
 	struct xenlend_device *xdev;
 	u32 res_id;
-	struct mutex lock; /* see above */
-	u64 seq;
+	struct xenlend_lend lend;
 	struct xenlend_bo_page *pages;
 	unsigned long nr_pages;
-	u64 faults;
 };
 
 #define to_xenlend_bo(obj) container_of(obj, struct xenlend_bo, base)

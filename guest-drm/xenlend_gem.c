@@ -2,21 +2,14 @@
 /*
  * xenlend guest driver: buffer objects backed by memory the broker lends.
  *
- * Nothing is mapped when an object is created. A CPU fault on a mapping asks
- * the broker for a window around the faulting page (up to 2 MiB, one round
- * trip), maps the returned grants and inserts every page of the window the
- * faulting VMA covers; the mappings persist until revoked.
- *
- * The fault path follows the KVM/HMM pattern: it snapshots @seq, drops the
- * lock for the round trip, and installs the reply only if no revocation ran
- * meanwhile; otherwise it retries, a bounded number of times. A revocation
- * bumps @seq, zaps the user PTEs of its range, unmaps the grants and only
- * then acknowledges, so the broker never releases a page we still map.
+ * The fault and revocation logic lives in xenlend_lend.c; this file gives it
+ * its Xen and DRM side: FAULT requests over the transport, grant maps into
+ * ballooned pages, PFN insertion into the faulting VMA and zapping of the
+ * DRM device's address space.
  *
  * Copyright (c) 2026 The xenlend authors
  */
 
-#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -33,18 +26,19 @@
 #include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
-/* Fault-around window: one FAULT covers up to this many pages. */
-#define XENLEND_FAULT_PAGES	(XENLEND_FAULT_MAX_BYTES / PAGE_SIZE)
-/* Give up (SIGBUS) after this many revocations raced one fault. */
-#define XENLEND_FAULT_TRIES	16
-
 static unsigned long xenlend_kaddr(struct page *page)
 {
 	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
 }
 
-/* Unmap the grants of pages [first, last). Called with bo->lock held. */
-static void xenlend_bo_unmap(struct xenlend_bo *bo, unsigned long first, unsigned long last)
+static struct xenlend_bo *lend_to_bo(struct xenlend_lend *l)
+{
+	return container_of(l, struct xenlend_bo, lend);
+}
+
+/* Unmap the grants of pages [first, last); @ok: they were mapped. */
+static void xenlend_bo_unmap_grants(struct xenlend_bo *bo, unsigned long first,
+				    unsigned long last, const bool *ok)
 {
 	struct gnttab_unmap_grant_ref ops[32];
 	struct page *pages[32];
@@ -54,15 +48,12 @@ static void xenlend_bo_unmap(struct xenlend_bo *bo, unsigned long first, unsigne
 	for (p = first; p < last; p++) {
 		struct xenlend_bo_page *bp = &bo->pages[p];
 
-		if (bp->mapped) {
+		if (!ok || ok[p - first]) {
 			gnttab_set_unmap_op(&ops[n], xenlend_kaddr(bp->page), GNTMAP_host_map,
 					    bp->handle);
 			pages[n++] = bp->page;
-			bp->mapped = false;
 		}
-		if (n < ARRAY_SIZE(ops) && p + 1 < last)
-			continue;
-		if (!n)
+		if ((n < ARRAY_SIZE(ops) && p + 1 < last) || !n)
 			continue;
 		if (gnttab_unmap_refs(ops, NULL, pages, n))
 			drm_err_ratelimited(bo->base.dev, "unmapping grants failed\n");
@@ -74,42 +65,43 @@ static void xenlend_bo_unmap(struct xenlend_bo *bo, unsigned long first, unsigne
 	}
 }
 
-/* Zap user mappings of pages [first, last) and unmap their grants. */
-static void xenlend_bo_zap(struct xenlend_bo *bo, unsigned long first, unsigned long last)
+static void xenlend_bo_unmap(struct xenlend_lend *l, unsigned long first, unsigned long last)
 {
-	struct drm_gem_object *obj = &bo->base;
+	xenlend_bo_unmap_grants(lend_to_bo(l), first, last, NULL);
+}
+
+static void xenlend_bo_zap(struct xenlend_lend *l, unsigned long first, unsigned long last)
+{
+	struct drm_gem_object *obj = &lend_to_bo(l)->base;
 
 	if (drm_mm_node_allocated(&obj->vma_node.vm_node))
 		unmap_mapping_range(obj->dev->anon_inode->i_mapping,
 				    drm_vma_node_offset_addr(&obj->vma_node) +
 				    ((loff_t)first << PAGE_SHIFT),
 				    (loff_t)(last - first) << PAGE_SHIFT, 1);
-	xenlend_bo_unmap(bo, first, last);
 }
 
-/* Map @n grants at page @first. Called with bo->lock held. */
-static int xenlend_bo_map(struct xenlend_bo *bo, unsigned long first, unsigned long n,
+static int xenlend_bo_map(struct xenlend_lend *l, unsigned long first, unsigned long n,
 			  const u32 *grefs)
 {
+	struct xenlend_bo *bo = lend_to_bo(l);
 	struct xenlend_transport *t = bo->xdev->t;
 	struct gnttab_map_grant_ref *ops;
 	struct page **pages;
 	unsigned long i, bad = 0;
+	bool *ok;
 	int err;
 
 	ops = kvcalloc(n, sizeof(*ops), GFP_KERNEL);
 	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
-	if (!ops || !pages) {
+	ok = kvcalloc(n, sizeof(*ok), GFP_KERNEL);
+	if (!ops || !pages || !ok) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		struct xenlend_bo_page *bp = &bo->pages[first + i];
 
-		if (WARN_ON(bp->mapped)) {
-			err = -EINVAL;
-			goto out;
-		}
 		if (!bp->page) {
 			err = gnttab_alloc_pages(1, &bp->page);
 			if (err) {
@@ -125,29 +117,45 @@ static int xenlend_bo_map(struct xenlend_bo *bo, unsigned long first, unsigned l
 	if (err)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (ops[i].status != GNTST_okay) {
+		ok[i] = ops[i].status == GNTST_okay;
+		if (ok[i])
+			bo->pages[first + i].handle = ops[i].handle;
+		else
 			bad++;
-			continue;
-		}
-		bo->pages[first + i].handle = ops[i].handle;
-		bo->pages[first + i].mapped = true;
 	}
 	if (bad) {
 		drm_err_ratelimited(bo->base.dev, "%lu of %lu grants from the broker failed to map\n",
 				    bad, n);
-		xenlend_bo_unmap(bo, first, first + n);
+		xenlend_bo_unmap_grants(bo, first, first + n, ok);
 		err = -EIO;
 	}
 out:
+	kvfree(ok);
 	kvfree(ops);
 	kvfree(pages);
 	return err;
 }
 
-/* Insert the mapped pages of [first, first + n) that @vma covers. */
-static vm_fault_t xenlend_bo_insert(struct vm_fault *vmf, struct xenlend_bo *bo,
-				    unsigned long first, unsigned long n, unsigned long idx)
+static int xenlend_bo_request(struct xenlend_lend *l, unsigned long first, unsigned long n,
+			      bool write, u32 *grefs, unsigned long *lent)
 {
+	struct xenlend_bo *bo = lend_to_bo(l);
+	u64 bytes;
+	int err;
+
+	err = xenlend_fault(bo->xdev->t, bo->res_id, (u64)first << PAGE_SHIFT,
+			    (u64)n << PAGE_SHIFT, write, grefs, &bytes);
+	if (!err)
+		*lent = bytes >> PAGE_SHIFT;
+	return err;
+}
+
+/* Insert the pages of [first, first + n) that the faulting VMA covers. */
+static vm_fault_t xenlend_bo_insert(struct xenlend_lend *l, void *arg, unsigned long first,
+				    unsigned long n, unsigned long idx)
+{
+	struct xenlend_bo *bo = lend_to_bo(l);
+	struct vm_fault *vmf = arg;
 	struct vm_area_struct *vma = vmf->vma;
 	unsigned long base = vma->vm_pgoff - drm_vma_node_start(&bo->base.vma_node);
 	vm_fault_t ret = VM_FAULT_SIGBUS;
@@ -157,7 +165,7 @@ static vm_fault_t xenlend_bo_insert(struct vm_fault *vmf, struct xenlend_bo *bo,
 		unsigned long addr = vma->vm_start + ((p - base) << PAGE_SHIFT);
 		vm_fault_t r;
 
-		if (p < base || addr >= vma->vm_end || !bo->pages[p].mapped)
+		if (p < base || addr >= vma->vm_end)
 			continue;
 		r = vmf_insert_pfn(vma, addr, page_to_pfn(bo->pages[p].page));
 		if (p == idx)
@@ -166,84 +174,25 @@ static vm_fault_t xenlend_bo_insert(struct vm_fault *vmf, struct xenlend_bo *bo,
 	return ret;
 }
 
+static const struct xenlend_lend_ops xenlend_bo_lend_ops = {
+	.fault = xenlend_bo_request,
+	.map = xenlend_bo_map,
+	.unmap = xenlend_bo_unmap,
+	.zap = xenlend_bo_zap,
+	.insert = xenlend_bo_insert,
+};
+
 static vm_fault_t xenlend_bo_fault(struct vm_fault *vmf)
 {
 	struct drm_gem_object *obj = vmf->vma->vm_private_data;
 	struct xenlend_bo *bo = to_xenlend_bo(obj);
-	struct xenlend_transport *t = bo->xdev->t;
-	unsigned long idx = vmf->pgoff - drm_vma_node_start(&obj->vma_node);
-	unsigned long lo, hi, start, end, n;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
-	u32 *grefs;
-	u64 seq, lent;
-	int tries, err, cookie;
+	vm_fault_t ret;
+	int cookie;
 
-	if (idx >= bo->nr_pages || !drm_dev_enter(obj->dev, &cookie))
+	if (!drm_dev_enter(obj->dev, &cookie))
 		return VM_FAULT_SIGBUS;
-	grefs = kmalloc_array(XENLEND_FAULT_PAGES, sizeof(*grefs), GFP_KERNEL);
-	if (!grefs) {
-		ret = VM_FAULT_OOM;
-		goto exit;
-	}
-
-	for (tries = 0; tries < XENLEND_FAULT_TRIES; tries++) {
-		mutex_lock(&bo->lock);
-		if (bo->pages[idx].mapped) {
-			ret = xenlend_bo_insert(vmf, bo, idx, 1, idx);
-			mutex_unlock(&bo->lock);
-			goto out;
-		}
-		/* The unmapped run around idx inside its 2 MiB window. */
-		start = round_down(idx, XENLEND_FAULT_PAGES);
-		end = min(start + XENLEND_FAULT_PAGES, bo->nr_pages);
-		for (lo = idx; lo > start && !bo->pages[lo - 1].mapped; lo--)
-			;
-		for (hi = idx + 1; hi < end && !bo->pages[hi].mapped; hi++)
-			;
-		seq = bo->seq;
-		mutex_unlock(&bo->lock);
-
-		err = xenlend_fault(t, bo->res_id, (u64)lo << PAGE_SHIFT,
-				    (u64)(hi - lo) << PAGE_SHIFT,
-				    vmf->flags & FAULT_FLAG_WRITE, grefs, &lent);
-		if (err == -EBUSY) {
-			/* Pages being revoked: the broker lends them again shortly. */
-			usleep_range(500, 1000);
-			continue;
-		}
-		if (err) {
-			drm_dbg(obj->dev, "FAULT res %u page %lu: %d\n", bo->res_id, idx, err);
-			ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
-			goto out;
-		}
-		n = lent >> PAGE_SHIFT;
-
-		mutex_lock(&bo->lock);
-		if (bo->seq != seq) {
-			/* A revocation ran meanwhile: these grants may be stale. */
-			mutex_unlock(&bo->lock);
-			continue;
-		}
-		err = xenlend_bo_map(bo, lo, n, grefs);
-		if (!err) {
-			bo->faults++;
-			ret = xenlend_bo_insert(vmf, bo, lo, n, idx);
-			if (idx >= lo + n)
-				ret = 0;	/* lent less than asked: fault again */
-		}
-		mutex_unlock(&bo->lock);
-		if (err)
-			ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
-		if (ret)
-			goto out;
-	}
-	drm_err_ratelimited(obj->dev,
-			    "res %u page %lu: gave up after %d revocations raced the fault\n",
-			    bo->res_id, idx, tries);
-	ret = VM_FAULT_SIGBUS;
-out:
-	kfree(grefs);
-exit:
+	ret = xenlend_lend_fault(&bo->lend, vmf->pgoff - drm_vma_node_start(&obj->vma_node),
+				 vmf->flags & FAULT_FLAG_WRITE, vmf);
 	drm_dev_exit(cookie);
 	return ret;
 }
@@ -280,9 +229,7 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	int err, cookie;
 
 	xa_erase(&bo->xdev->objects, bo->res_id);
-	mutex_lock(&bo->lock);
-	xenlend_bo_unmap(bo, 0, bo->nr_pages);
-	mutex_unlock(&bo->lock);
+	xenlend_lend_fini(&bo->lend);
 	for (i = 0; i < bo->nr_pages; i++)
 		if (bo->pages[i].page)
 			gnttab_free_pages(1, &bo->pages[i].page);
@@ -301,7 +248,6 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	}
 
 	drm_gem_object_release(obj);
-	mutex_destroy(&bo->lock);
 	kvfree(bo->pages);
 	kfree(bo);
 }
@@ -353,11 +299,12 @@ struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size,
 	bo->xdev = xdev;
 	bo->nr_pages = size >> PAGE_SHIFT;
 	bo->pages = kvcalloc(bo->nr_pages, sizeof(*bo->pages), GFP_KERNEL);
-	if (!bo->pages) {
+	if (!bo->pages || xenlend_lend_init(&bo->lend, &xenlend_bo_lend_ops, xdev->drm.dev,
+					    bo->nr_pages)) {
+		kvfree(bo->pages);
 		kfree(bo);
 		return ERR_PTR(-ENOMEM);
 	}
-	mutex_init(&bo->lock);
 	bo->base.funcs = &xenlend_bo_funcs;
 	drm_gem_private_object_init(&xdev->drm, &bo->base, size);
 
@@ -391,7 +338,7 @@ fail_erase:
 	xa_erase(&xdev->objects, id);
 fail_release:
 	drm_gem_object_release(&bo->base);
-	mutex_destroy(&bo->lock);
+	xenlend_lend_fini(&bo->lend);
 	kvfree(bo->pages);
 	kfree(bo);
 	return ERR_PTR(err);
@@ -412,7 +359,6 @@ fail_release:
 u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 length)
 {
 	struct xenlend_bo *bo;
-	unsigned long first, last;
 
 	xa_lock(&xdev->objects);
 	bo = xa_load(&xdev->objects, res_id);
@@ -422,12 +368,7 @@ u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 l
 	if (!bo)
 		return XENLEND_S_NOENT;
 
-	first = min_t(u64, offset >> PAGE_SHIFT, bo->nr_pages);
-	last = first + min_t(u64, DIV_ROUND_UP_ULL(length, PAGE_SIZE), bo->nr_pages - first);
-	mutex_lock(&bo->lock);
-	bo->seq++;
-	xenlend_bo_zap(bo, first, last);
-	mutex_unlock(&bo->lock);
+	xenlend_lend_revoke(&bo->lend, offset, length);
 	drm_gem_object_put(&bo->base);
 	return XENLEND_S_OK;
 }
