@@ -4,7 +4,7 @@
 #
 #   make run     build what is missing, boot Xen + dom0 + a PV and a PVH domU
 #                in QEMU and show the guest <-> broker handshake (the demo)
-#   make check   every test tier: unit, fuzz replay, static, end to end
+#   make check   every test tier: unit, fuzz replay, static, KUnit, end to end
 #   make bench   benchmarks in the Xen environment, as ratios against
 #                baselines of the same run (CSV and PNG under the cache)
 #
@@ -37,6 +37,9 @@ replay: deps
 static: env
 	@sh scripts/static-check.sh
 
+kunit: env
+	@sh scripts/kunit.sh
+
 e2e: images
 	@sh scripts/xen-env/run-vm.sh check
 
@@ -53,4 +56,4 @@ clean:
 	@$(MAKE) -s -C tests clean
 	@$(MAKE) -s -C dom0-broker clean
 
-.PHONY: all deps env images run unit replay static e2e check bench fuzz clean
+.PHONY: all deps env images run unit replay static kunit e2e check bench fuzz clean

@@ -31,6 +31,7 @@ tier fuzz-replay make -s -C tests replay
 tier environment sh scripts/xen-env/setup.sh
 tier render sh scripts/render-check.sh
 tier static sh scripts/static-check.sh
+tier kunit sh scripts/kunit.sh
 tier images sh scripts/xen-env/build-images.sh
 tier e2e sh scripts/xen-env/run-vm.sh check
 

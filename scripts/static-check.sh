@@ -17,12 +17,12 @@ KVER=$(ls "$T/usr/lib/modules" | head -n1)
 S=$T/build/static
 rm -rf "$S"
 mkdir -p "$S"
-cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$S/"
+cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/kunit" "$S/"
 mkdir -p "$S/dom0-broker"
 cp -r "$TOP/dom0-broker/kernel" "$S/dom0-broker/"
 rc=0
 
-files=$(cd "$S" && echo guest-drm/*.c guest-drm/*.h uapi/*.c uapi/*.h dom0-broker/kernel/*.c)
+files=$(cd "$S" && echo guest-drm/*.c guest-drm/*.h uapi/*.c uapi/*.h kunit/*.c dom0-broker/kernel/*.c)
 log "checkpatch --strict: $(echo $files | wc -w) files"
 # shellcheck disable=SC2086 # a list of files
 if ! chroot "$T" sh -c "cd /build/static && /opt/checkpatch/scripts/checkpatch.pl --strict \
