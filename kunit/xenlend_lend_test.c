@@ -108,6 +108,8 @@ static int fake_fault(struct xenlend_lend *l, unsigned long first, unsigned long
 	for (i = 0; i < n; i++)
 		grefs[i] = GREF(gen, first + i);
 	*lent = n;
+	/* The round trip: let the revoking thread of the last case run. */
+	cond_resched();
 	if (f->races) {
 		/* A REVOKE overtakes this reply: the grants are stale now. */
 		f->races--;
@@ -460,7 +462,7 @@ static int revoker(void *data)
 
 	while (!kthread_should_stop()) {
 		fake_revoke_all(f);
-		usleep_range(50, 100);
+		cond_resched();
 	}
 	return 0;
 }
@@ -478,13 +480,16 @@ static void lend_revoke_thread_vs_faults(struct kunit *test)
 
 	thread = kthread_run(revoker, f, "xenlend-revoker");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
-	for (i = 0; i < 2000; i++) {
+	for (i = 0; i < 20000; i++) {
 		vm_fault_t ret = touch(f, (i * 97) % 2048);
 
 		if (ret == VM_FAULT_SIGBUS)
 			sigbus++;
 		else
 			KUNIT_EXPECT_EQ(test, ret, VM_FAULT_NOPAGE);
+		/* Without preemption the revoker runs while this one sleeps. */
+		if (i % 200 == 0)
+			usleep_range(1000, 2000);
 	}
 	kthread_stop(thread);
 	fake_revoke_all(f);
