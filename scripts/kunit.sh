@@ -40,20 +40,17 @@ for f in guest-drm/xenlend_lend.c guest-drm/xenlend_lend.h uapi/xenlend_if.h \
 done
 
 log "KUnit: building and booting UML (log: $K/kunit.log)"
+# kunit.py parses the suites' KTAP output itself: it fails on a failed or
+# missing case and on a kernel that crashed or printed no results.
 if chroot "$T" sh -c "cd /build/kunit/src && python3 tools/testing/kunit/kunit.py run \
 	--build_dir=/build/kunit/out --kunitconfig=drivers/xenlend/kunit/.kunitconfig \
-	--jobs=$(nproc) --raw_output=all" >"$K/kunit.log" 2>&1; then
+	--jobs=$(nproc)" >"$K/kunit.log" 2>&1; then
 	rc=0
 else
 	rc=1
+	tail -n 60 "$K/kunit.log"
 fi
-grep -E '^ *(# |ok |not ok )|KTAP|xenlend' "$K/kunit.log" | grep -v '^ *#.*Kbuild' || true
-passed=$(grep -cE '^ +ok [0-9]+ (lend|wire)_' "$K/kunit.log" || true)
-failed=$(grep -cE '^ +not ok [0-9]+ (lend|wire)_' "$K/kunit.log" || true)
-if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
-	tail -n 40 "$K/kunit.log"
-	rc=1
-fi
-[ "$failed" = 0 ] || rc=1
-echo "kunit: $passed passed, $failed failed"
+grep -E '\] (=+ |\[(PASSED|FAILED|SKIPPED|CRASHED)\]|# .*: )' "$K/kunit.log" || true
+summary=$(grep -o 'Ran [0-9]* tests: .*' "$K/kunit.log" | tail -n1)
+echo "kunit: ${summary:-no results}"
 exit $rc
