@@ -21,20 +21,39 @@ ko() { echo "XENLEND-E2E: FAIL $*"; failed=$((failed + 1)); }
 check() { what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
 up() { cut -d' ' -f1 /proc/uptime; }
 
-# wait_for SECONDS COMMAND...: poll every 0.1 s; says so every 30 s (run-vm.sh
-# takes 150 s without console output for a hung VM)
+# wait_for SECONDS COMMAND...: poll every 0.1 s, SECONDS * 10 times (under
+# TCG a poll can take a second: the limit stays counted in polls, as the
+# checks were tuned); says so every 30 s of dom0's clock, since run-vm.sh
+# takes 150 s without console output for a hung VM (counting polls for that
+# too, 300 slow ones once took longer).
 wait_for() {
 	n=$(($1 * 10))
+	t_say=$(($(date +%s) + 30))
 	shift
 	while [ $n -gt 0 ]; do
 		"$@" && return 0
 		sleep 0.1
 		n=$((n - 1))
-		[ $((n % 300)) = 0 ] && echo "XENLEND-E2E: still waiting for: $*"
+		if [ "$(date +%s)" -ge "$t_say" ]; then
+			echo "XENLEND-E2E: still waiting for: $*"
+			t_say=$(($(date +%s) + 30))
+		fi
 	done
 	return 1
 }
 gone() { ! xl list "$1" >/dev/null 2>&1; }
+# show_renderers: state of every render worker and render server thread, for
+# a guest that stopped making progress (which side is waiting on what)
+show_renderers() {
+	for p in $(grep -lE 'xenlend-rende[r]|virgl_render_serve[r]' /proc/[0-9]*/cmdline \
+		2>/dev/null | cut -d/ -f3); do
+		for t in /proc/"$p"/task/*; do
+			echo "XENLEND-E2E: renderer $p/${t##*/} $(tr '\0' ' ' <"/proc/$p/cmdline" |
+				cut -c1-40): $(cut -d' ' -f3 "$t/stat" 2>/dev/null) $(cat "$t/wchan" \
+				2>/dev/null)"
+		done
+	done
+}
 # acked DOMID N: the broker logged at least N acknowledged revocations of DOMID
 acked() { test "$(grep -c "dom$1: revoke seq [0-9]* acknowledged" "$BLOG")" -ge "$2"; }
 
@@ -113,13 +132,22 @@ how() {
 	fi
 }
 
+# second_start NAME FUNC [ARGS...]: run FUNC, one guest's scenario, which
+# returns 3 when the emulator killed the guest (emulator_killed; its checks
+# skipped, not counted): then once more, saying so.
+second_start() {
+	what=$1
+	shift
+	"$@"
+	[ $? = 3 ] || return 0
+	echo "XENLEND-E2E: WARN $what: killed by the emulator's SVM bug (a triple fault it caused); second start"
+	"$@"
+}
+
 # run_guest NAME TYPE [ROLE]: the lending test (role lend: then the
-# protocol tests in check mode; role lend-only: not). A guest the emulator
-# killed (emulator_killed) gets a second start, saying so.
+# protocol tests in check mode; role lend-only: not), with a second start.
 run_guest() {
-	run_guest_once "$@" && return
-	echo "XENLEND-E2E: WARN $1: killed by the emulator's SVM bug (a triple fault it caused); second start"
-	run_guest_once "$@"
+	second_start "$1" run_guest_once "$@"
 }
 
 # emulator_killed DOMID: Xen destroyed the domain for a triple fault that
@@ -374,12 +402,19 @@ run_stress() {
 # at once, quarantine the pages, disconnect the guest at the deadline and
 # never reuse a page the guest still maps.
 run_hostile() {
-	create_guest domu-hostile pvh hostile || return
-	if ! wait_for 90 grep -q 'HOSTILE: .*ready-for-punch' "$log"; then
+	second_start domu-hostile run_hostile_once
+}
+
+# Return: 0, or 3 when the emulator killed the guest before it got ready.
+run_hostile_once() {
+	create_guest domu-hostile pvh hostile || return 0
+	if ! wait_for 90 eval 'grep -q "HOSTILE: .*ready-for-punch" "$log" || gone "$name"' ||
+			gone "$name"; then
+		killed_now && return 3
 		ko "$name: never got ready"
 		show_console "$name"
 		xl destroy "$name"
-		return
+		return 0
 	fi
 	res=$(sed -n 's/.*ready-for-punch res=\([0-9]*\).*/\1/p' "$log")
 	lent=$(engine lent)
@@ -432,6 +467,7 @@ run_hostile() {
 	check "$name: the pages it still mapped were never reused by dom0" \
 		grep -q 'HOSTILE: PASS every page we still map is unchanged' "$log"
 	check "$name: once it let go, the quarantine drained" wait_for 15 at_baseline
+	return 0
 }
 
 # run_gl: a PV domU runs a GL program on the patched Mesa, through xenlend
@@ -440,6 +476,7 @@ run_gl() {
 	create_guest domu-gl pv gl domU-gl.cpio.gz || return
 	if ! wait_for 300 gone domu-gl; then
 		ko "domu-gl: did not power off"
+		show_renderers
 		xl destroy domu-gl
 	fi
 	show_console domu-gl
@@ -460,9 +497,7 @@ run_gl() {
 # whose ring is a renderer blob lent by dom0. A second start when the
 # emulator killed it (see run_guest).
 run_vk() {
-	run_vk_once && return
-	echo "XENLEND-E2E: WARN domu-vk: killed by the emulator's SVM bug (a triple fault it caused); second start"
-	run_vk_once
+	second_start domu-vk run_vk_once
 }
 
 # Return: 0, or 3 when the emulator killed the guest (its checks skipped).
@@ -474,6 +509,7 @@ run_vk_once() {
 			>/tmp/status-domu-vk.new && mv /tmp/status-domu-vk.new /tmp/status-domu-vk
 			gone domu-vk'; then
 		ko "domu-vk: did not power off"
+		show_renderers
 		xl destroy domu-vk
 	fi
 	killed_now && return 3
@@ -538,13 +574,16 @@ echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
 start_broker
 check "broker started from its unit (pid $BPID)" test -S /run/xenlend/control
 
+# Return: 0, or 3 when the emulator killed the benchmark guest.
+run_bench_once() {
+	create_guest domu-bench pvh bench || return 0
+	wait_for 1200 gone domu-bench
+	killed_now && return 3
+	return 0
+}
+
 if [ "$MODE" = bench ]; then
-	for attempt in 1 2; do
-		create_guest domu-bench pvh bench || break
-		wait_for 1200 gone domu-bench
-		killed_now || break
-		echo "XENLEND-E2E: WARN domu-bench: killed by the emulator's SVM bug (a triple fault it caused); second start"
-	done
+	second_start domu-bench run_bench_once
 	check "benchmark guest finished" gone domu-bench
 	gone domu-bench || xl destroy domu-bench
 	show_console domu-bench
