@@ -286,6 +286,7 @@ uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resour
 uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
 			    int fd);
 void guest_release_all(struct guest_state *g);
+void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_t status);
 
 int render_init(struct render_state *r);
 void render_fini(struct render_state *r);

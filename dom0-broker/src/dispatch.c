@@ -287,6 +287,66 @@ void guest_release_all(struct guest_state *g)
 }
 
 /**
+ * guest_refused() - count and log a valid request the broker will not do
+ * @g: the guest.
+ * @req: the request, validated.
+ * @status: why, not XENLEND_S_OK.
+ *
+ * The log names the resource or context the request is about, so that a
+ * refusal can be told from the ones around it.
+ */
+void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_t status)
+{
+	uint16_t type = xenlend_msg_type(req);
+	const char *what = "resource";
+	uint32_t obj = 0;	/* 0: the request names none */
+
+	switch (type) {
+	case XENLEND_T_RESOURCE_CREATE:
+		obj = le32_to_cpu(req->u.create.res_id);
+		break;
+	case XENLEND_T_RESOURCE_DESTROY:
+		obj = le32_to_cpu(req->u.destroy.res_id);
+		break;
+	case XENLEND_T_RESOURCE_ATTACH:
+		obj = le32_to_cpu(req->u.attach.res_id);
+		break;
+	case XENLEND_T_FAULT:
+		obj = le32_to_cpu(req->u.fault.res_id);
+		break;
+	case XENLEND_T_RES3D_CREATE:
+		obj = le32_to_cpu(req->u.res3d_create.res_id);
+		break;
+	case XENLEND_T_TRANSFER_TO_HOST:
+	case XENLEND_T_TRANSFER_FROM_HOST:
+		obj = le32_to_cpu(req->u.transfer.res_id);
+		break;
+	case XENLEND_T_CTX_CREATE:
+		what = "context";
+		obj = le32_to_cpu(req->u.ctx_create.ctx_id);
+		break;
+	case XENLEND_T_CTX_DESTROY:
+		what = "context";
+		obj = le32_to_cpu(req->u.ctx_destroy.ctx_id);
+		break;
+	case XENLEND_T_SUBMIT:
+		what = "context";
+		obj = le32_to_cpu(req->u.submit.ctx_id);
+		break;
+	default:
+		break;
+	}
+	g->stats_refused++;
+	if (obj)
+		log_guest(g->domid, LOG_INFO, "refused %s id %llu (%s %u): %s",
+			  xenlend_type_name(type), xenlend_msg_id(req), what, obj,
+			  xenlend_status_name(status));
+	else
+		log_guest(g->domid, LOG_INFO, "refused %s id %llu: %s", xenlend_type_name(type),
+			  xenlend_msg_id(req), xenlend_status_name(status));
+}
+
+/**
  * dispatch_ctrl() - answer one control ring request
  * @g: the guest's protocol state.
  * @req: the request, copied off the ring, not yet validated.
@@ -362,11 +422,8 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		status = XENLEND_S_PROTO;
 		break;
 	}
-	if (status != XENLEND_S_OK) {
-		g->stats_refused++;
-		log_guest(g->domid, LOG_INFO, "refused %s id %llu: %s", xenlend_type_name(type),
-			  xenlend_msg_id(req), xenlend_status_name(status));
-	}
+	if (status != XENLEND_S_OK)
+		guest_refused(g, req, status);
 	xenlend_msg_init_rsp(rsp, req, status);
 	return true;
 }

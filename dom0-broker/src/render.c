@@ -329,9 +329,7 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 	return true;
 
 answer:
-	g->stats_refused++;
-	log_guest(g->domid, LOG_INFO, "refused %s id %llu: %s", xenlend_type_name(
-		  xenlend_msg_type(req)), xenlend_msg_id(req), xenlend_status_name(status));
+	guest_refused(g, req, status);
 	xenlend_msg_init_rsp(rsp, req, status);
 	return false;
 }
