@@ -22,11 +22,17 @@
 #define SUBTEST_FAIL	1
 #define SUBTEST_SKIP	77
 
-/* Fail the current subtest unless @cond holds. */
+/*
+ * Fail the current subtest unless @cond holds. errno is printed as it is
+ * then: the error of the last call that set it, which is the call in @cond
+ * when that one failed.
+ */
 #define subtest_assert(cond) do {					\
 	if (!(cond)) {							\
-		printf("(%s:%d) assertion failed: %s\n", __FILE__,	\
-		       __LINE__, #cond);				\
+		int _errno = errno;					\
+		printf("(%s:%d) assertion failed: %s (errno now %d: %s)\n", \
+		       __FILE__, __LINE__, #cond, _errno,		\
+		       strerror(_errno));				\
 		return SUBTEST_FAIL;					\
 	}								\
 } while (0)
