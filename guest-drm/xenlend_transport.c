@@ -22,47 +22,13 @@
 #include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
-/**
- * struct xenlend_waiter - a request waiting for its response
- * @link: entry in &xenlend_transport.pending; empty once answered.
- * @id: request id.
- * @type: request type.
- * @done: completed when answered or when the connection fails.
- * @rsp: the response, valid when @err is 0.
- * @err: 0, or why no valid response arrived.
- */
-struct xenlend_waiter {
-	struct list_head link;
-	u64 id;
-	u16 type;
-	struct completion done;
-	struct xenlend_msg rsp;
-	int err;
-};
-
-/* Free bulk page @i, parked for a request that never got its answer. */
-static void xenlend_unpark(struct xenlend_transport *t, unsigned int i)
+/* A bulk page parked for a late answer is free again. Called with t->lock held. */
+static void xenlend_unpark(struct xenlend_pending *p, unsigned int i)
 {
-	t->bulk_parked[i] = 0;
+	struct xenlend_transport *t = container_of(p, struct xenlend_transport, pending);
+
 	clear_bit(i, &t->bulk_busy);
 	wake_up(&t->bulk_wq);
-}
-
-/* Called with t->lock held. */
-static void xenlend_fail_pending(struct xenlend_transport *t, int err)
-{
-	struct xenlend_waiter *w, *tmp;
-	unsigned int i;
-
-	list_for_each_entry_safe(w, tmp, &t->pending, link) {
-		list_del_init(&w->link);
-		w->err = err;
-		complete(&w->done);
-	}
-	/* No answer can come any more: the parked pages are free. */
-	for (i = 0; i < XENLEND_FRONT_BULK_PAGES; i++)
-		if (t->bulk_parked[i])
-			xenlend_unpark(t, i);
 }
 
 /* Called with t->lock held. */
@@ -72,69 +38,38 @@ static void xenlend_mark_broken(struct xenlend_transport *t, const char *why)
 		dev_err(&t->xbdev->dev, "broker connection broken: %s\n", why);
 	t->broken = true;
 	t->connected = false;
-	xenlend_fail_pending(t, -EPROTO);
+	xenlend_pending_fail_all(&t->pending, -EPROTO);
 	wake_up_all(&t->ring_space);
-}
-
-/* Called with t->lock held. */
-static struct xenlend_waiter *xenlend_find_waiter(struct xenlend_transport *t,
-						  u64 id)
-{
-	struct xenlend_waiter *w;
-
-	list_for_each_entry(w, &t->pending, link)
-		if (w->id == id)
-			return w;
-	return NULL;
 }
 
 /* A response copied off the control ring. Called with t->lock held. */
 static void xenlend_handle_rsp(struct xenlend_transport *t,
 			       const struct xenlend_msg *m)
 {
-	struct xenlend_verdict v = xenlend_msg_check(m, XENLEND_Q_CTRL_RSP);
 	u16 type = xenlend_msg_type(m);
 	u64 id = xenlend_msg_id(m);
-	struct xenlend_waiter *w = xenlend_find_waiter(t, id);
+	struct xenlend_verdict v;
 
-	if (v.status != XENLEND_S_OK) {
+	switch (xenlend_pending_answer(&t->pending, m, &v)) {
+	case XENLEND_ANSWER_INVALID:
 		dev_warn_ratelimited(&t->xbdev->dev,
 				     "rejected response type %#x (%s) id %llu: %s\n",
 				     type, xenlend_type_name(type), id, v.why);
-		if (w) {
-			list_del_init(&w->link);
-			w->err = -EPROTO;
-			complete(&w->done);
-		}
-		return;
-	}
-	if (!w) {
-		unsigned int i;
-
-		for (i = 0; i < XENLEND_FRONT_BULK_PAGES; i++) {
-			if (id && t->bulk_parked[i] == id) {
-				/* The late answer to a request we gave up on. */
-				xenlend_unpark(t, i);
-				return;
-			}
-		}
+		break;
+	case XENLEND_ANSWER_WRONG_TYPE:
+		dev_warn_ratelimited(&t->xbdev->dev,
+				     "rejected response id %llu: type %s answers another request\n",
+				     id, xenlend_type_name(type));
+		break;
+	case XENLEND_ANSWER_UNKNOWN:
 		dev_warn_ratelimited(&t->xbdev->dev,
 				     "rejected response %s id %llu: no such request\n",
 				     xenlend_type_name(type), id);
-		return;
+		break;
+	case XENLEND_ANSWER_MATCHED:
+	case XENLEND_ANSWER_LATE:
+		break;
 	}
-	list_del_init(&w->link);
-	if (type != (w->type | XENLEND_T_RESPONSE)) {
-		dev_warn_ratelimited(&t->xbdev->dev,
-				     "rejected response id %llu: type %s answers a %s\n",
-				     id, xenlend_type_name(type),
-				     xenlend_type_name(w->type));
-		w->err = -EPROTO;
-	} else {
-		w->rsp = *m;
-		w->err = 0;
-	}
-	complete(&w->done);
 }
 
 /*
@@ -317,10 +252,8 @@ static int xenlend_push(struct xenlend_transport *t, struct xenlend_msg *req,
 	}
 	id = ++t->next_id;
 	req->hdr.id = cpu_to_le64(id);
-	if (w) {
-		w->id = id;
-		list_add_tail(&w->link, &t->pending);
-	}
+	if (w)
+		xenlend_pending_add(&t->pending, w, id, xenlend_msg_type(req));
 	*RING_GET_REQUEST(&t->ctrl, t->ctrl.req_prod_pvt) = *req;
 	t->ctrl.req_prod_pvt++;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ctrl, notify);
@@ -392,7 +325,6 @@ static int xenlend_call_wait(struct xenlend_transport *t, struct xenlend_msg *re
 	int err;
 
 	init_completion(&w.done);
-	w.type = xenlend_msg_type(req);
 	err = xenlend_push(t, req, &w, &left);
 	if (err)
 		return err;
@@ -400,18 +332,7 @@ static int xenlend_call_wait(struct xenlend_transport *t, struct xenlend_msg *re
 	ret = wait_for_completion_killable_timeout(&w.done, left);
 
 	spin_lock_irq(&t->lock);
-	if (!list_empty(&w.link)) {
-		/* Still pending: nobody answered in time. */
-		list_del(&w.link);
-		err = ret < 0 ? ret : -ETIMEDOUT;
-		if (bulk && *bulk >= 0) {
-			/* The page is the late answer's now, not the caller's. */
-			t->bulk_parked[*bulk] = w.id;
-			*bulk = -1;
-		}
-	} else {
-		err = w.err;
-	}
+	err = xenlend_pending_finish(&t->pending, &w, ret < 0 ? ret : -ETIMEDOUT, bulk);
 	spin_unlock_irq(&t->lock);
 
 	if (err == -ETIMEDOUT)
@@ -660,7 +581,7 @@ int xenlend_hello(struct xenlend_transport *t)
 int xenlend_transport_init(struct xenlend_transport *t)
 {
 	spin_lock_init(&t->lock);
-	INIT_LIST_HEAD(&t->pending);
+	xenlend_pending_init(&t->pending, XENLEND_FRONT_BULK_PAGES, xenlend_unpark);
 	init_waitqueue_head(&t->ring_space);
 	INIT_WORK(&t->evt_work, xenlend_evt_work);
 	mutex_init(&t->inject_lock);
@@ -686,7 +607,7 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 	spin_lock_irq(&t->lock);
 	t->broken = true;
 	t->connected = false;
-	xenlend_fail_pending(t, -ENODEV);
+	xenlend_pending_fail_all(&t->pending, -ENODEV);
 	wake_up_all(&t->ring_space);
 	spin_unlock_irq(&t->lock);
 

@@ -20,6 +20,7 @@
 #include <xen/grant_table.h>
 #include <xen/interface/event_channel.h>
 
+#include "xenlend_pending.h"
 #include "xenlend_wire.h"
 
 struct dentry;
@@ -27,7 +28,7 @@ struct xenbus_device;
 struct xenlend_device;
 
 /* Bulk pages this frontend publishes. */
-#define XENLEND_FRONT_BULK_PAGES	4
+#define XENLEND_FRONT_BULK_PAGES	XENLEND_PENDING_MAX_BULK
 
 /**
  * struct xenlend_transport - one connection to the broker
@@ -43,7 +44,8 @@ struct xenlend_device;
  * @bulk_refs: their grant references.
  * @port: event channel shared by both rings.
  * @irq: Linux irq bound to @port, or -1.
- * @pending: requests sent and waiting for their response.
+ * @pending: requests sent and waiting for their response, and the bulk
+ *	pages parked for late answers.
  * @ring_space: woken when a control ring slot frees up or on disconnect.
  * @next_id: id of the next request.
  * @connected: HELLO succeeded; requests other than HELLO may be sent.
@@ -63,9 +65,8 @@ struct xenlend_device;
  * @inject_req: last injected message (debugfs).
  * @inject_rsp: last response to an injected message (debugfs).
  * @inject_lock: serialises injection.
- * @bulk_busy: bit n set while bulk page n is claimed by a request.
- * @bulk_parked: per bulk page, the id of the request it stays busy for
- *	because its answer did not come in time (0: none); under @lock.
+ * @bulk_busy: bit n set while bulk page n is claimed by a request, or
+ *	parked in @pending for a late answer.
  * @bulk_wq: woken when a bulk page frees up.
  * @nr_bulk: bulk pages published.
  * @xdev_lock: protects @xdev.
@@ -85,7 +86,7 @@ struct xenlend_transport {
 	grant_ref_t bulk_refs[XENLEND_FRONT_BULK_PAGES];
 	evtchn_port_t port;
 	int irq;
-	struct list_head pending;
+	struct xenlend_pending pending;
 	wait_queue_head_t ring_space;
 	u64 next_id;
 	bool connected;
@@ -104,7 +105,6 @@ struct xenlend_transport {
 	struct xenlend_msg inject_rsp;
 	struct mutex inject_lock; /* serialises debugfs injection */
 	unsigned long bulk_busy;
-	u64 bulk_parked[XENLEND_FRONT_BULK_PAGES];
 	wait_queue_head_t bulk_wq;
 	unsigned int nr_bulk;
 	struct mutex xdev_lock; /* protects xdev */

@@ -34,7 +34,8 @@ stage() {
 	cmp -s "$1" "$2" || cp "$1" "$2"
 }
 stage "$TOP/kunit/Kbuild" "$D/Kbuild"
-for f in guest-drm/xenlend_lend.c guest-drm/xenlend_lend.h uapi/xenlend_if.h \
+for f in guest-drm/xenlend_lend.c guest-drm/xenlend_lend.h guest-drm/xenlend_pending.c \
+	guest-drm/xenlend_pending.h uapi/xenlend_if.h \
 	uapi/xenlend_wire.c uapi/xenlend_wire.h kunit/.kunitconfig kunit/*_test.c; do
 	stage "$TOP/$f" "$D/$f"
 done
