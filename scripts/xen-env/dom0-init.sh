@@ -22,6 +22,7 @@ xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/c
 modprobe vgem && echo "XENLEND-E2E: vgem loaded: $(ls /dev/dri | tr '\n' ' ')"
 insmod /xenlend/xenlend-host.ko && echo "XENLEND-E2E: lending engine loaded"
 xl info | grep -E 'xen_version|virt_caps'
+echo "XENLEND-E2E: dom0 CPU: $(grep -m1 -o -w -E 'xsave|fxsr' /proc/cpuinfo | sort | tr '\n' ' ')(xsave hidden from dom0 by Xen's dom0-cpuid)"
 
 MODE=$(sed -n 's/.*xenlend\.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
 sh /xenlend/dom0-e2e.sh "${MODE:-demo}"
