@@ -634,11 +634,18 @@ run_bench_once() {
 }
 
 if [ "$MODE" = bench ]; then
-	second_start domu-bench run_bench_once
+	# It only measures, and the emulator kills it more often than any
+	# other guest (it maps and unmaps the most): up to four starts.
+	attempt=1
+	while ! { run_bench_once; [ $? != 3 ]; } && [ $attempt -lt 4 ]; do
+		attempt=$((attempt + 1))
+		echo "XENLEND-E2E: WARN domu-bench: killed by the emulator's SVM bug (a triple fault it caused); start $attempt"
+	done
 	check "benchmark guest finished" gone domu-bench
 	gone domu-bench || xl destroy domu-bench
 	show_console domu-bench
-	check "benchmark figures complete" grep -q 'BENCH: done$' "$log"
+	# The console log ends its lines with CR LF.
+	check "benchmark figures complete" eval 'tr -d "\r" <"$log" | grep -qx "BENCH: done"'
 	run_gl_bench
 	kill -TERM "$BPID"
 	echo "XENLEND-E2E: RESULT $pass passed, $failed failed"
