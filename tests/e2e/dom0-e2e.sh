@@ -87,7 +87,7 @@ EOC
 	# Under TCG, xl now and then crashes or hangs, and a domU now and then
 	# dies in early boot, before any of its code ran (docs/DECISIONS.md):
 	# give the domain up to six starts, saying so (a start takes seconds;
-	# with XSAVE hidden, PVH domUs died so three times in a row at times).
+	# PVH domUs died so three times in a row at times).
 	for attempt in 1 2 3 4 5 6; do
 		t0=$(up)
 		if ! timeout 100 xl create /etc/xen/$name.cfg >/tmp/xl-create.log 2>&1; then
