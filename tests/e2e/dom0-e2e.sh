@@ -135,7 +135,9 @@ how() {
 
 # second_start NAME FUNC [ARGS...]: run FUNC, one guest's scenario, which
 # returns 3 when the emulator killed the guest (emulator_killed; its checks
-# skipped, not counted): then once more, saying so.
+# skipped, not counted): then once more, saying so. Killed again, that is a
+# failure: a run never passes without the scenario's checks (run-vm.sh
+# boots again when the emulator broke a run).
 second_start() {
 	what=$1
 	shift
@@ -143,6 +145,8 @@ second_start() {
 	[ $? = 3 ] || return 0
 	echo "XENLEND-E2E: WARN $what: killed by the emulator's SVM bug (a triple fault it caused); second start"
 	"$@"
+	[ $? = 3 ] || return 0
+	ko "$what: killed by the emulator on both starts: its checks did not run"
 }
 
 # run_guest NAME TYPE [ROLE]: the lending test (role lend: then the
