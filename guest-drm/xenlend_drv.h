@@ -104,8 +104,7 @@ struct xenlend_bo_page {
  * @xdev: the device.
  * @res_id: the broker's resource id.
  * @lend: which pages map lent memory; its lock also protects @pages.
- * @pages: one entry per page of the object.
- * @nr_pages: size in pages.
+ * @pages: one entry per page of the object (&xenlend_lend.nr_pages of them).
  */
 struct xenlend_bo {
 	struct drm_gem_object base;
@@ -113,7 +112,6 @@ struct xenlend_bo {
 	u32 res_id;
 	struct xenlend_lend lend;
 	struct xenlend_bo_page *pages;
-	unsigned long nr_pages;
 };
 
 #define to_xenlend_bo(obj) container_of(obj, struct xenlend_bo, base)

@@ -230,7 +230,7 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 
 	xa_erase(&bo->xdev->objects, bo->res_id);
 	xenlend_lend_fini(&bo->lend);
-	for (i = 0; i < bo->nr_pages; i++)
+	for (i = 0; i < bo->lend.nr_pages; i++)
 		if (bo->pages[i].page)
 			gnttab_free_pages(1, &bo->pages[i].page);
 
@@ -286,6 +286,7 @@ static const struct drm_gem_object_funcs xenlend_bo_funcs = {
 struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size, u32 ctx_id,
 					  u64 blob_id, u32 flags)
 {
+	unsigned long nr_pages = size >> PAGE_SHIFT;
 	struct xenlend_msg req, rsp;
 	struct xenlend_bo *bo;
 	u32 id;
@@ -297,10 +298,9 @@ struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size,
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->xdev = xdev;
-	bo->nr_pages = size >> PAGE_SHIFT;
-	bo->pages = kvcalloc(bo->nr_pages, sizeof(*bo->pages), GFP_KERNEL);
+	bo->pages = kvcalloc(nr_pages, sizeof(*bo->pages), GFP_KERNEL);
 	if (!bo->pages || xenlend_lend_init(&bo->lend, &xenlend_bo_lend_ops, xdev->drm.dev,
-					    bo->nr_pages)) {
+					    nr_pages)) {
 		kvfree(bo->pages);
 		kfree(bo);
 		return ERR_PTR(-ENOMEM);

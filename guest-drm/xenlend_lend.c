@@ -69,6 +69,7 @@ static void xenlend_lend_unmap(struct xenlend_lend *l, unsigned long first, unsi
  * @l: the core; no fault or revocation may run any more.
  *
  * The caller has removed the user mappings (the object is being freed).
+ * @l->nr_pages stays valid afterwards.
  */
 void xenlend_lend_fini(struct xenlend_lend *l)
 {
