@@ -116,19 +116,24 @@ void rw_send(const struct xenlend_msg *m, const void *payload, size_t len)
 }
 
 /**
- * rw_send_fd() - send a response with a file to the broker
+ * rw_send_fd() - send a response with a payload and a file to the broker
  * @m: the response.
+ * @payload: bytes to append.
+ * @len: their number, at most RENDER_IPC_MAX_PAYLOAD.
  * @fd: the file; the caller keeps its own descriptor.
  */
-void rw_send_fd(const struct xenlend_msg *m, int fd)
+void rw_send_fd(const struct xenlend_msg *m, const void *payload, size_t len, int fd)
 {
 	union {
 		struct cmsghdr h;
 		char b[CMSG_SPACE(sizeof(int))];
 	} ctl;
-	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)m, .iov_len = sizeof(*m) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
 	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_iov = iov, .msg_iovlen = 2,
 		.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
 	};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);

@@ -113,13 +113,15 @@ void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *ba
  * res_create_blob() - RESOURCE_CREATE of a renderer blob
  * @m: the request.
  *
- * Answered with the blob's memory as a file (rw_send_fd()), or an error.
+ * Answered with the blob's memory as a file and where in it the memory
+ * starts (rw_send_fd()), or an error.
  */
 void res_create_blob(const struct xenlend_msg *m)
 {
 	const struct xenlend_resource_create *c = &m->u.create;
 	uint32_t id = le32_to_cpu(c->res_id), flags = le32_to_cpu(c->flags);
 	uint32_t status = req_ctx_usable(le32_to_cpu(c->ctx_id));
+	struct render_ipc_backing where = { .size = le64_to_cpu(c->size) };
 	struct xenlend_msg rsp;
 	struct res *r;
 	int err, fd;
@@ -139,7 +141,7 @@ void res_create_blob(const struct xenlend_msg *m)
 	err = vr_blob_create(id, le32_to_cpu(c->ctx_id), flags >> 1, le64_to_cpu(c->blob_id),
 			     le64_to_cpu(c->size));
 	if (!err) {
-		err = vr_blob_export(id, &fd);
+		err = vr_blob_export(id, where.size, &fd, &where.offset);
 		if (err)
 			vr_res_unref(id);
 	}
@@ -154,7 +156,7 @@ void res_create_blob(const struct xenlend_msg *m)
 	r->next = resources;
 	resources = r;
 	xenlend_msg_init_rsp(&rsp, m, XENLEND_S_OK);
-	rw_send_fd(&rsp, fd);
+	rw_send_fd(&rsp, &where, sizeof(where), fd);
 	close(fd);
 }
 

@@ -11,7 +11,10 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <virglrenderer.h>
@@ -367,31 +370,91 @@ int vr_blob_create(uint32_t res_id, uint32_t ctx_id, uint32_t blob_flags, uint64
 	return virgl_renderer_resource_create_blob(&args);
 }
 
+/*
+ * Where in @fd, an opaque export of blob @res_id, the blob's @size bytes
+ * start. Only the driver knows its file's layout (lavapipe's memory file
+ * starts with a header page), but the renderer can map the blob itself
+ * (for venus, by importing the file into a Vulkan device of its own), and
+ * that mapping, read back from /proc/self/maps, names the file and the
+ * offset. It must be a shared mapping of this very file (same device and
+ * inode), page aligned and at least @size bytes; then it is undone.
+ *
+ * Return: 0, or -EOPNOTSUPP when the renderer cannot map the blob or maps
+ * something else.
+ */
+static int opaque_offset(uint32_t res_id, int fd, uint64_t size, uint64_t *offset)
+{
+	unsigned long long start, end, off, ino;
+	unsigned int maj, min;
+	uint64_t map_size = 0;
+	struct stat st;
+	char line[512], perms[5];
+	void *map = NULL;
+	uintptr_t at;
+	FILE *maps;
+	int err = -EOPNOTSUPP;
+
+	if (fstat(fd, &st) || virgl_renderer_resource_map(res_id, &map, &map_size)) {
+		rw_log("resource %u: an opaque export the renderer cannot map either", res_id);
+		return -EOPNOTSUPP;
+	}
+	at = (uintptr_t)map;
+	maps = fopen("/proc/self/maps", "re");
+	while (maps && fgets(line, sizeof(line), maps)) {
+		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu", &start, &end, perms, &off, &maj,
+			   &min, &ino) != 7 || at < start || at >= end)
+			continue;
+		if (perms[3] == 's' && makedev(maj, min) == st.st_dev && ino == st.st_ino &&
+		    !(at & (XENLEND_PAGE_SIZE - 1)) && map_size >= size && end - at >= size) {
+			*offset = off + (at - start);
+			err = 0;
+		}
+		break;
+	}
+	if (maps)
+		fclose(maps);
+	virgl_renderer_resource_unmap(res_id);
+	if (err)
+		rw_log("resource %u: the renderer maps its opaque export from another file", res_id);
+	return err;
+}
+
 /**
  * vr_blob_export() - a file the broker can map a blob's memory from
  * @res_id: a blob vr_blob_create() made.
- * @fd: receives it (the caller closes it).
+ * @size: its size.
+ * @fd: receives the file (the caller closes it).
+ * @offset: receives where in the file the blob's memory starts.
  *
  * Shared memory (venus's ring) and dma-bufs (device memory where Mesa can
- * export it, e.g. through udmabuf) map at offset 0. An opaque file cannot
- * be mapped without knowing the driver's layout: refused.
+ * export it, e.g. through udmabuf) map at offset 0. An opaque file maps
+ * where the renderer's own mapping of the blob says (opaque_offset()):
+ * lavapipe's device memory without udmabuf.
  *
- * Return: 0, -EOPNOTSUPP for an opaque file, or the library's negative
- * errno.
+ * Return: 0, -EOPNOTSUPP for an opaque file nobody here can map, or the
+ * library's negative errno.
  */
-int vr_blob_export(uint32_t res_id, int *fd)
+int vr_blob_export(uint32_t res_id, uint64_t size, int *fd, uint64_t *offset)
 {
 	uint32_t type = 0;
 	int err;
 
+	*offset = 0;
 	err = virgl_renderer_resource_export_blob(res_id, &type, fd);
 	if (err)
-		return err;
+		return err > 0 ? -err : err;
 	if (type == VIRGL_RENDERER_BLOB_FD_TYPE_SHM || type == VIRGL_RENDERER_BLOB_FD_TYPE_DMABUF)
 		return 0;
-	rw_log("resource %u: the renderer exports it as fd type %u, which cannot be lent",
-	       res_id, type);
-	close(*fd);
-	*fd = -1;
-	return -EOPNOTSUPP;
+	err = type == VIRGL_RENDERER_BLOB_FD_TYPE_OPAQUE ?
+	      opaque_offset(res_id, *fd, size, offset) : -EOPNOTSUPP;
+	if (!err) {
+		rw_log("resource %u: an opaque export of %llu KiB, lent from offset %llu of its file",
+		       res_id, (unsigned long long)size >> 10, (unsigned long long)*offset);
+	} else {
+		rw_log("resource %u: the renderer exports it as fd type %u, which cannot be lent",
+		       res_id, type);
+		close(*fd);
+		*fd = -1;
+	}
+	return err;
 }

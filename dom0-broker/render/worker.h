@@ -37,7 +37,7 @@ struct rw_capset {
 extern int rw_domid;
 void rw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rw_send(const struct xenlend_msg *m, const void *payload, size_t len);
-void rw_send_fd(const struct xenlend_msg *m, int fd);
+void rw_send_fd(const struct xenlend_msg *m, const void *payload, size_t len, int fd);
 void rw_send_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id, uint32_t error);
 void rw_watch_fd(int fd, uint32_t ctx_id);
 void rw_unwatch_fd(int fd);
@@ -81,6 +81,6 @@ void vr_ctx_attach(uint32_t ctx_id, uint32_t res_id);
 int vr_transfer(const struct xenlend_transfer *t, bool to_host);
 int vr_blob_create(uint32_t res_id, uint32_t ctx_id, uint32_t blob_flags, uint64_t blob_id,
 		   uint64_t size);
-int vr_blob_export(uint32_t res_id, int *fd);
+int vr_blob_export(uint32_t res_id, uint64_t size, int *fd, uint64_t *offset);
 
 #endif /* XENLEND_RENDER_WORKER_H */

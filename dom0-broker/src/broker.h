@@ -87,6 +87,8 @@ bool config_serves(const struct broker_config *c, const char *domain_name);
  * @blob_id: renderer blob id.
  * @fd: the file behind a host resource's memory (a memfd, or what the
  *	render worker exported for a renderer blob), or -1.
+ * @fd_offset: where in @fd the memory starts (page aligned; non-zero only
+ *	for a renderer blob in a file with a header of the driver's).
  * @map: the broker's mapping of the resource's memory (host resources).
  * @generation: times the test hooks refilled it.
  * @grefs: guest resources: the grant reference of each page (0: not
@@ -104,6 +106,7 @@ struct guest_resource {
 	uint32_t ctx_id;
 	uint64_t blob_id;
 	int fd;
+	uint64_t fd_offset;
 	void *map;
 	uint32_t generation;
 	uint32_t *grefs;
@@ -284,7 +287,7 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id);
 uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resource_create *c);
 uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
-			    int fd);
+			    int fd, uint64_t fd_offset);
 void guest_release_all(struct guest_state *g);
 void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_t status);
 
@@ -430,7 +433,7 @@ uint64_t conn_render_expire(struct conn *c, uint64_t now);
 
 int host_mem_open(const struct broker_config *cfg, int *gpu_fd);
 void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out);
-void *host_mem_map_fd(int fd, uint64_t size);
+void *host_mem_map_fd(int fd, uint64_t offset, uint64_t size);
 
 /* --- guest_mem.c: guest pages for the render worker --------------------- */
 

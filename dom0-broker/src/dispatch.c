@@ -119,11 +119,13 @@ uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resour
  * @c: its RESOURCE_CREATE, validated.
  * @fd: for a renderer blob, the memory the render worker exported, taken
  *	over (closed if the resource cannot be made); else -1.
+ * @fd_offset: where in @fd the blob's memory starts (page aligned); 0
+ *	without @fd.
  *
  * Return: a status; XENLEND_S_OK when the resource exists.
  */
 uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
-			    int fd)
+			    int fd, uint64_t fd_offset)
 {
 	uint32_t kind = le32_to_cpu(c->kind), status = guest_resource_check(g, c);
 	uint64_t size = le64_to_cpu(c->size);
@@ -148,6 +150,7 @@ uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource
 	r->ctx_id = le32_to_cpu(c->ctx_id);
 	r->blob_id = le64_to_cpu(c->blob_id);
 	r->fd = fd;
+	r->fd_offset = fd_offset;
 	/* The worker has the blob: it is told when the resource goes. */
 	r->in_renderer = le32_to_cpu(c->flags) & XENLEND_CREATE_BLOB;
 	if (g->ops) {
@@ -396,7 +399,7 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		/* The renderer allocates a blob's memory: it answers later. */
 		if (le32_to_cpu(req->u.create.flags) & XENLEND_CREATE_BLOB)
 			return !render_request(g, req, rsp);
-		status = guest_resource_add(g, &req->u.create, -1);
+		status = guest_resource_add(g, &req->u.create, -1, 0);
 		break;
 	case XENLEND_T_RESOURCE_DESTROY:
 		status = do_destroy(g, &req->u.destroy);

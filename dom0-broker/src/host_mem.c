@@ -126,20 +126,24 @@ void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *f
 /**
  * host_mem_map_fd() - map memory someone else allocated: a renderer blob
  * @fd: what the render worker exported (a memfd, a dma-buf).
- * @size: page-aligned size the guest asked for; @fd must hold as much.
+ * @offset: where in @fd the memory starts; page aligned.
+ * @size: page-aligned size the guest asked for; @fd must hold as much
+ *	from @offset on.
  *
- * Return: the mapping, or MAP_FAILED with errno set (EINVAL: @fd is
- * smaller than @size). @fd stays the caller's either way.
+ * Return: the mapping, or MAP_FAILED with errno set (EINVAL: @offset is
+ * not page aligned, or @fd ends before @offset + @size). @fd stays the
+ * caller's either way.
  */
-void *host_mem_map_fd(int fd, uint64_t size)
+void *host_mem_map_fd(int fd, uint64_t offset, uint64_t size)
 {
 	off_t end = lseek(fd, 0, SEEK_END);
 
 	if (end < 0)
 		return MAP_FAILED;
-	if ((uint64_t)end < size) {
+	if ((offset & (XENLEND_PAGE_SIZE - 1)) || offset > (uint64_t)end ||
+	    (uint64_t)end - offset < size) {
 		errno = EINVAL;
 		return MAP_FAILED;
 	}
-	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)offset);
 }

@@ -81,7 +81,7 @@ static int lend_create(void *ctx, struct guest_resource *r)
 	snprintf(name, sizeof(name), "xenlend-dom%d-res%u", c->domid, r->res_id);
 	/* A renderer blob comes with its memory; the rest is ours to make. */
 	if (r->fd >= 0)
-		r->map = host_mem_map_fd(r->fd, r->size);
+		r->map = host_mem_map_fd(r->fd, r->fd_offset, r->size);
 	else
 		r->map = host_mem_map(c->gpu_fd, r->size, NULL, name, &r->fd);
 	if (r->map == MAP_FAILED) {

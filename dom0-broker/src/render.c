@@ -429,7 +429,8 @@ static bool worker_fence(struct render_state *r, const struct xenlend_msg *m)
 /*
  * A response from the worker to @p; false if it does not fit. @fd is the
  * file that came with it, or -1: only a renderer blob's RESOURCE_CREATE
- * answered OK comes with one, which is then taken (*@fd = -1).
+ * answered OK comes with one (and with where in it the blob is), which is
+ * then taken (*@fd = -1).
  */
 static bool worker_response(struct guest_state *g, struct render_pending *p,
 			    const struct xenlend_msg *m, const uint8_t *payload, size_t len,
@@ -438,15 +439,15 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 	struct render_state *r = &g->render;
 	uint16_t type = xenlend_msg_type(&p->req);
 	uint32_t status = xenlend_msg_status(m), bulk_idx, size;
+	bool blob = status == XENLEND_S_OK && type == XENLEND_T_RESOURCE_CREATE;
+	struct render_ipc_backing where;
 	struct render_ctx *ctx;
 
 	if (xenlend_msg_type(m) != (type | XENLEND_T_RESPONSE))
 		return false;
-	if (status != XENLEND_S_OK || type != XENLEND_T_CAPSET) {
-		if (len)
-			return false;
-	}
-	if ((*fd >= 0) != (status == XENLEND_S_OK && type == XENLEND_T_RESOURCE_CREATE))
+	if ((status != XENLEND_S_OK || type != XENLEND_T_CAPSET) && len != (blob ? sizeof(where) : 0))
+		return false;
+	if ((*fd >= 0) != blob)
 		return false;
 	*rsp = *m;
 	rsp->hdr.id = p->req.hdr.id;
@@ -455,7 +456,11 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 	case XENLEND_T_RESOURCE_CREATE:
 		if (status != XENLEND_S_OK)
 			break;
-		status = guest_resource_add(g, &p->req.u.create, *fd);
+		memcpy(&where, payload, sizeof(where));
+		if ((where.offset & (XENLEND_PAGE_SIZE - 1)) ||
+		    where.size != le64_to_cpu(p->req.u.create.size))
+			return false;	/* *@fd is closed by the caller */
+		status = guest_resource_add(g, &p->req.u.create, *fd, where.offset);
 		*fd = -1;
 		if (status != XENLEND_S_OK) {
 			/* The worker made a blob the guest will never have. */

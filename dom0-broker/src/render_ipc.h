@@ -33,8 +33,10 @@
  *     soon as the stream is queued for execution); an error while executing
  *     is reported by the stream's FENCE.
  *     RESOURCE_CREATE (a blob): answered OK with exactly one file descriptor
- *     (SCM_RIGHTS) that maps the blob's memory read-write from offset 0,
- *     at least size bytes: shared memory or a dma-buf. No other packet
+ *     (SCM_RIGHTS) that maps the blob's memory read-write, shared memory or
+ *     a dma-buf, and a struct render_ipc_backing as payload: where in that
+ *     file the blob's memory starts (0, or past a driver's header in its
+ *     memory file) and its size, exactly the request's. No other packet
  *     carries a file.
  *   FENCE requests (hdr.id 0, no response): u.fence says that every fence up
  *     to fence_id of (ctx_id, ring_idx) has completed, with error
@@ -67,8 +69,9 @@
 #define RENDER_GNTDEV_FD		4
 
 /**
- * struct render_ipc_backing - where a guest resource's pages are
- * @offset: mmap offset in RENDER_GNTDEV_FD, page aligned.
+ * struct render_ipc_backing - where a resource's memory is in a file
+ * @offset: mmap offset, page aligned: in RENDER_GNTDEV_FD for RES3D_CREATE,
+ *	in the file that comes with the answer for a blob's RESOURCE_CREATE.
  * @size: bytes to map there: exactly the resource's size.
  */
 struct render_ipc_backing {

@@ -589,9 +589,15 @@ static void test_resources(void)
 	       (long long)st);
 }
 
+/*
+ * RESOURCE_CREATE of a renderer blob: *@fd gets the file that came with the
+ * answer, or -1; an OK must come with where in it the blob is, of its size,
+ * which for shared memory is offset 0.
+ */
 static int64_t blob_create(uint32_t res, uint32_t ctx, uint64_t blob_id, uint64_t size,
 			   int *fd)
 {
+	struct render_ipc_backing where;
 	struct xenlend_msg m;
 	struct pkt rsp;
 	int64_t st;
@@ -606,6 +612,14 @@ static int64_t blob_create(uint32_t res, uint32_t ctx, uint64_t blob_id, uint64_
 	rsp.fd = -1;
 	st = call(&m, NULL, 0, &rsp);
 	*fd = rsp.fd;
+	if (st == XENLEND_S_OK) {
+		if (rsp.len == sizeof(where))
+			memcpy(&where, rsp.payload, sizeof(where));
+		result(rsp.len == sizeof(where) && where.offset == 0 && where.size == size,
+		       "blob %u comes with its place in the file: %zu bytes, offset %llu, size %llu",
+		       res, rsp.len, rsp.len == sizeof(where) ? (unsigned long long)where.offset : 0,
+		       rsp.len == sizeof(where) ? (unsigned long long)where.size : 0);
+	}
 	return st;
 }
 

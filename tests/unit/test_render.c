@@ -720,12 +720,14 @@ static void test_res3d_and_transfers(void)
 
 /* A fake lending engine: takes the blob's file as it is. */
 static int lent_fds_seen;
+static uint64_t lent_fd_offset;
 
 static int fake_lend_create(void *ctx, struct guest_resource *r)
 {
 	(void)ctx;
 	if (r->fd >= 0 && fcntl(r->fd, F_GETFD) >= 0)
 		lent_fds_seen++;
+	lent_fd_offset = r->fd_offset;
 	return 0;
 }
 
@@ -740,16 +742,23 @@ static const struct lend_ops fake_lend = {
 	.destroy = fake_lend_destroy,
 };
 
-/* The worker answers @fwd with @status and, when @fd >= 0, that file. */
-static void worker_answer_fd(int sock, const struct xenlend_msg *fwd, uint32_t status, int fd)
+/*
+ * The worker answers @fwd with @status and, when @fd >= 0, that file and
+ * @where as payload (when @where is not NULL).
+ */
+static void worker_answer_where(int sock, const struct xenlend_msg *fwd, uint32_t status,
+				int fd, const struct render_ipc_backing *where)
 {
 	union {
 		struct cmsghdr h;
 		char b[CMSG_SPACE(sizeof(int))];
 	} ctl = { 0 };
 	struct xenlend_msg rsp;
-	struct iovec iov = { .iov_base = &rsp, .iov_len = sizeof(rsp) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov[2] = {
+		{ .iov_base = &rsp, .iov_len = sizeof(rsp) },
+		{ .iov_base = (void *)where, .iov_len = where ? sizeof(*where) : 0 },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
 	struct cmsghdr *c;
 
 	xenlend_msg_init_rsp(&rsp, fwd, status);
@@ -762,7 +771,17 @@ static void worker_answer_fd(int sock, const struct xenlend_msg *fwd, uint32_t s
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	CHECK_EQ(sendmsg(sock, &mh, 0), sizeof(rsp));
+	CHECK_EQ(sendmsg(sock, &mh, 0), sizeof(rsp) + iov[1].iov_len);
+}
+
+/* As the worker answers: a file comes with its blob at offset 0. */
+static void worker_answer_fd(int sock, const struct xenlend_msg *fwd, uint32_t status, int fd)
+{
+	const struct render_ipc_backing where = {
+		.offset = 0, .size = le64_to_cpu(fwd->u.create.size),
+	};
+
+	worker_answer_where(sock, fwd, status, fd, fd >= 0 ? &where : NULL);
 }
 
 static void blob_msg(struct xenlend_msg *m, uint64_t id, uint32_t res, uint32_t ctx,
@@ -774,6 +793,29 @@ static void blob_msg(struct xenlend_msg *m, uint64_t id, uint32_t res, uint32_t 
 	m->u.create.size = cpu_to_le64(2 * XENLEND_PAGE_SIZE);
 	m->u.create.ctx_id = cpu_to_le32(ctx);
 	m->u.create.flags = cpu_to_le32(XENLEND_CREATE_BLOB | flags);
+}
+
+/* The worker answers blob create @id (res @res) OK with @mfd and @where. */
+static int blob_answered_with(uint64_t id, uint32_t res, int mfd,
+			      const struct render_ipc_backing *where)
+{
+	struct guest_state g;
+	struct xenlend_msg req, rsp, fwd;
+	int worker, err;
+
+	guest_with_ctx(&g, &worker);
+	g.ops = &fake_lend;
+	blob_msg(&req, id, res, 3, XENLEND_CREATE_MAPPABLE);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	worker_answer_where(worker, &fwd, XENLEND_S_OK, mfd, where);
+	err = render_read(&g, emit, NULL);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), err ? XENLEND_S_IO : XENLEND_S_OK);
+	CHECK_EQ(!!guest_find_resource(&g, res), !err);
+	nr_emitted = 0;
+	guest_down(&g, worker);
+	return err;
 }
 
 static void test_renderer_blobs(void)
@@ -857,6 +899,30 @@ static void test_renderer_blobs(void)
 	close(mfd);
 }
 
+/*
+ * Where in the file a blob is: a driver's memory file may start with a
+ * header, so the worker says where the blob starts. The place must come
+ * with the file, be page aligned and name exactly the blob's size.
+ */
+static void test_blob_place_in_file(void)
+{
+	struct render_ipc_backing where = { .offset = 4096, .size = 2 * XENLEND_PAGE_SIZE };
+	int mfd = memfd_create("blob", MFD_CLOEXEC);
+
+	CHECK(mfd >= 0);
+	lent_fd_offset = 0;
+	CHECK_EQ(blob_answered_with(100, 30, mfd, &where), 0);
+	CHECK_EQ(lent_fd_offset, 4096);
+	/* Without the place, unaligned, or of another size: the worker is broken. */
+	CHECK_EQ(blob_answered_with(101, 31, mfd, NULL), -EPIPE);
+	where.offset = 100;
+	CHECK_EQ(blob_answered_with(102, 32, mfd, &where), -EPIPE);
+	where.offset = 0;
+	where.size = XENLEND_PAGE_SIZE;
+	CHECK_EQ(blob_answered_with(103, 33, mfd, &where), -EPIPE);
+	close(mfd);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -872,6 +938,7 @@ int main(void)
 		TEST(test_guest_resource_attach),
 		TEST(test_res3d_and_transfers),
 		TEST(test_renderer_blobs),
+		TEST(test_blob_place_in_file),
 	};
 
 	config_defaults(&cfg);
