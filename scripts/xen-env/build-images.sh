@@ -77,7 +77,7 @@ cp "$B/out/vectors.txt" "$D/vectors.txt"
 chmod +x "$D/init"
 (cd "$D" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU.cpio.gz"
 
-# --- domU-gl: the same plus the patched Mesa (virgl, venus), a GL program,
+# --- domU-gl: the same plus the patched Mesa (virgl, venus), a GL and a Vulkan program,
 # vulkaninfo and the Vulkan loader, with the shared libraries they need from
 # the Mesa build root (trixie). The kernel unpacks the two concatenated
 # archives in order.
@@ -88,7 +88,7 @@ G=$MR/build/guest
 rm -rf "$G"
 mkdir -p "$G"
 cp -a "$M/install" "$G/sysroot"
-cp "$TOP/tests/guest/gl-render.c" "$G/"
+cp "$TOP/tests/guest/gl-render.c" "$TOP/tests/guest/vk-memory.c" "$G/"
 chroot_mounts "$MR"
 trap 'chroot_umounts "$MR"' EXIT
 chroot "$MR" sh -ec "
@@ -96,6 +96,8 @@ chroot "$MR" sh -ec "
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
 		-I/build/guest/sysroot/usr/include -L\$L -Wl,-rpath-link,\$L \
 		-o /build/guest/xenlend-gl-render /build/guest/gl-render.c -lEGL -lGLESv2
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+		-o /build/guest/xenlend-vk-memory /build/guest/vk-memory.c -lvulkan
 	LD_LIBRARY_PATH=\$L ldd /build/guest/xenlend-gl-render \$L/libgallium-*.so \
 		\$L/libvulkan_virtio.so \$L/libgbm.so.1 \$L/gbm/dri_gbm.so \
 		/usr/bin/vulkaninfo /usr/lib/x86_64-linux-gnu/libvulkan.so.1 |
@@ -118,7 +120,7 @@ while read -r lib; do
 	esac
 done <"$G/libs"
 ln -s usr/lib "$DG/lib"
-cp "$G/xenlend-gl-render" "$DG/"
+cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$DG/"
 # An unmodified Vulkan program and the Vulkan loader, from Debian.
 mkdir -p "$DG/usr/bin"
 cp "$MR/usr/bin/vulkaninfo" "$DG/usr/bin/"

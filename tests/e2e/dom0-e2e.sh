@@ -507,9 +507,10 @@ run_gl() {
 		wait_for 10 grep -q "dom$domid (domu-gl): gone" "$BLOG"
 }
 
-# run_vk: a PVH domU runs vulkaninfo on the patched Mesa's venus driver,
-# whose ring is a renderer blob lent by dom0. A second start when the
-# emulator killed it (see run_guest).
+# run_vk: a PVH domU runs vulkaninfo and xenlend-vk-memory on the patched
+# Mesa's venus driver, whose ring and host-visible device memory are
+# renderer blobs lent by dom0. A second start when the emulator killed it
+# (see run_guest).
 run_vk() {
 	second_start domu-vk run_vk_once
 }
@@ -521,15 +522,15 @@ vk_status() {
 	return 0
 }
 
-# vk_revoke_loop: while the guest's last vulkaninfo runs, take back all its
-# lent memory every 0.2 s (xenlend-ctl revoke-all); sets vk_revoked to
+# vk_revoke_loop: while the guest's last Vulkan programs run, take back all
+# its lent memory every 0.2 s (xenlend-ctl revoke-all); sets vk_revoked to
 # the revocations the guest acknowledged meanwhile. Return: 1 if it did not
 # finish within about 300 s.
 vk_revoke_loop() {
 	n0=$(grep -c "dom$domid: revoke seq [0-9]* acknowledged" "$BLOG")
 	t_end=$(($(date +%s) + 300))
 	t_say=$(($(date +%s) + 30))
-	while ! grep -q 'vulkaninfo under revocation exit' "$log"; do
+	while ! grep -q 'vk-memory under revocation exit' "$log"; do
 		gone domu-vk && break
 		[ "$(date +%s)" -lt "$t_end" ] || return 1
 		xenlend-ctl revoke-all "$domid" >/dev/null 2>&1
@@ -570,6 +571,15 @@ run_vk_once() {
 		"$log" | sed -n 's/.*deviceName *= *//p' | head -n 1 | tr -d '\r'))" \
 		eval 'grep -v "^NOENV\|^REVOKED" "$log" | grep -q "deviceName *= *Virtio-GPU Venus"'
 	check "domu-vk: vulkaninfo exits 0" grep -q 'XENLEND-DOMU: vulkaninfo exit 0' "$log"
+	check "domu-vk: a Vulkan program writes host-visible memory, the GPU copies and fills it, the guest reads it back right" \
+		eval 'grep -q "XENLEND-DOMU: vk-memory exit 0" "$log" &&
+			grep -v "^REVOKED" "$log" | grep -q "^VK: device Virtio-GPU Venus"'
+	check "domu-vk: dom0 lent the device's host-visible memory ($(grep -c \
+		"xenlend-render\[d$domid\]: resource [0-9]*: an opaque export" "$BLOG") blobs)" \
+		grep -q "xenlend-render\[d$domid\]: resource [0-9]*: an opaque export of 4096 KiB" "$BLOG"
+	check "domu-vk: the same, 8 rounds, while dom0 revokes and re-lends the memory" \
+		eval 'grep -q "XENLEND-DOMU: vk-memory under revocation exit 0" "$log" &&
+			grep -q "^REVOKED: VK: round 7: .* read back right" "$log"'
 	check "domu-vk: vulkaninfo works while dom0 revokes and re-lends venus's memory" \
 		eval 'grep -q "XENLEND-DOMU: vulkaninfo under revocation exit 0" "$log" &&
 			grep -q "^REVOKED: .*deviceName *= *Virtio-GPU Venus" "$log"'

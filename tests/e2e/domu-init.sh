@@ -57,28 +57,34 @@ gl)
 	echo "XENLEND-DOMU: gl-render exit $?"
 	;;
 vk)
-	# An unmodified Vulkan program on the patched Mesa's venus driver (a
-	# PVH guest: venus maps its ring, memory dom0's renderer lends). The
-	# feedback buffers would need host-visible device memory (not lent in
-	# this environment yet): VN_PERF turns them off.
+	# Unmodified Vulkan programs on the patched Mesa's venus driver (a
+	# PVH guest: venus maps its ring and the device's host-visible memory,
+	# memory dom0's renderer lends): vulkaninfo, and a program that writes
+	# host-visible memory, has the GPU copy and fill it, and reads it back.
 	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp XDG_RUNTIME_DIR=/tmp
 	vulkaninfo --summary 2>&1 | sed 's/^/NOENV: /'
 	echo "XENLEND-DOMU: vulkaninfo without MESA_VIRTGPU_DRIVER done"
-	export VN_PERF=no_fence_feedback,no_semaphore_feedback,no_event_feedback,no_query_feedback
-	MESA_VIRTGPU_DRIVER=xenlend VN_DEBUG=init vulkaninfo --summary 2>&1
+	export MESA_VIRTGPU_DRIVER=xenlend
+	VN_DEBUG=init vulkaninfo --summary 2>&1
 	echo "XENLEND-DOMU: vulkaninfo exit $?"
-	# Three times more while dom0 takes back venus's ring and reply memory
-	# again and again (it starts on this line): each revocation unmaps it
-	# here, the next access faults it in again, contents intact. The
-	# status is the last failure's, and the output the last run's.
+	/xenlend-vk-memory 2>&1
+	echo "XENLEND-DOMU: vk-memory exit $?"
+	# Both again while dom0 takes back venus's memory (ring, replies, the
+	# buffers) again and again (it starts on this line): each revocation
+	# unmaps it here, the next access faults it in again, contents intact.
+	# vulkaninfo three times (status: the last failure's, output: the last
+	# run's), then vk-memory with a new pattern in each of 8 rounds.
 	echo "XENLEND-DOMU: vulkaninfo under revocation starts"
 	st=0
 	for run in 1 2 3; do
-		MESA_VIRTGPU_DRIVER=xenlend vulkaninfo --summary >/tmp/vk-revoked.log 2>&1 ||
-			st=$?
+		vulkaninfo --summary >/tmp/vk-revoked.log 2>&1 || st=$?
 	done
 	sed 's/^/REVOKED: /' /tmp/vk-revoked.log
 	echo "XENLEND-DOMU: vulkaninfo under revocation exit $st"
+	/xenlend-vk-memory 8 >/tmp/vk-memory.log 2>&1
+	st=$?
+	sed 's/^/REVOKED: /' /tmp/vk-memory.log
+	echo "XENLEND-DOMU: vk-memory under revocation exit $st"
 	;;
 hostile)
 	/xenlend-hostile-test 16
