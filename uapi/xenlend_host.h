@@ -131,6 +131,10 @@ struct xenlend_host_stats {
  * @offset: start of the revoked range in the region.
  * @length: length of the revoked range.
  * @seq: this revocation's sequence number, for XENLEND_HOST_IOC_RELEASE.
+ * @time_ns: REVOKE only: when the MMU notifier was called for the range
+ *	(CLOCK_MONOTONIC, ns), to time the revocation up to its release.
+ * @notifier_ns: REVOKE only: what the notifier callback spent on the range
+ *	before it queued the event (ns): the cost dom0's MM pays at once.
  */
 struct xenlend_host_event {
 	__u32 type;
@@ -138,6 +142,8 @@ struct xenlend_host_event {
 	__u64 offset;
 	__u64 length;
 	__u64 seq;
+	__u64 time_ns;
+	__u64 notifier_ns;
 };
 
 #define XENLEND_HOST_IOC_MAGIC		0xB7

@@ -24,6 +24,7 @@
 #include <linux/poll.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
@@ -142,8 +143,8 @@ struct xl_file {
 	u64 events_lost;
 };
 
-/* Called with f->lock held. */
-static void xl_queue_event(struct xl_file *f, u32 id, u64 offset, u64 length, u64 seq)
+/* Called with f->lock held; @t0 is when the notifier was called. */
+static void xl_queue_event(struct xl_file *f, u32 id, u64 offset, u64 length, u64 seq, u64 t0)
 {
 	struct xenlend_host_event *ev;
 
@@ -158,6 +159,8 @@ static void xl_queue_event(struct xl_file *f, u32 id, u64 offset, u64 length, u6
 	ev->offset = offset;
 	ev->length = length;
 	ev->seq = seq;
+	ev->time_ns = t0;
+	ev->notifier_ns = ktime_get_ns() - t0;
 }
 
 static bool xl_invalidate(struct mmu_interval_notifier *mni,
@@ -169,7 +172,7 @@ static bool xl_invalidate(struct mmu_interval_notifier *mni,
 	unsigned long start = max(range->start, r->uaddr);
 	unsigned long end = min(range->end, r->uaddr + (r->npages << PAGE_SHIFT));
 	unsigned long i, first, last, lo = ULONG_MAX, hi = 0;
-	u64 seq;
+	u64 seq, t0 = ktime_get_ns();
 
 	if (start >= end)
 		return true;
@@ -198,7 +201,7 @@ static bool xl_invalidate(struct mmu_interval_notifier *mni,
 	if (lo != ULONG_MAX) {
 		f->seq = seq;
 		xl_queue_event(f, r->id, (u64)lo << PAGE_SHIFT,
-			       (u64)(hi - lo + 1) << PAGE_SHIFT, seq);
+			       (u64)(hi - lo + 1) << PAGE_SHIFT, seq, t0);
 		wake_up_interruptible(&f->wq);
 	}
 	spin_unlock(&f->lock);

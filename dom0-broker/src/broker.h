@@ -25,6 +25,7 @@ enum log_level { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
 
 void log_init(bool verbose);
 uint64_t now_ms(void);
+uint64_t now_ns(void);
 void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A message caused by a guest: prefixed with its domain, rate limited. */
@@ -329,6 +330,9 @@ void render_worker_reap(void);
  * @evt_id: id of the REVOKE on the event ring; 0 while not sent yet.
  * @started: when the engine reported it (ms, monotonic).
  * @deadline: when it is released whether acknowledged or not.
+ * @invalidated_ns: when dom0's MMU notifier revoked the range (ns,
+ *	monotonic); 0 when unknown (after lost events).
+ * @notifier_ns: what that notifier callback cost (ns).
  */
 struct pending_revoke {
 	uint32_t res_id;
@@ -339,6 +343,8 @@ struct pending_revoke {
 	uint64_t evt_id;
 	uint64_t started;
 	uint64_t deadline;
+	uint64_t invalidated_ns;
+	uint64_t notifier_ns;
 };
 
 /**

@@ -199,6 +199,7 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 		.seq = p->seq,
 		.flags = p->earlier ? XENLEND_HOST_RELEASE_EARLIER : 0,
 	};
+	char timing[80] = "";
 
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_RELEASE, &rel)) {
 		log_msg(LOG_ERR, "dom%d: release seq %" PRIu64 ": %s", c->domid, p->seq,
@@ -207,16 +208,20 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 	}
 	c->revoked_pages += rel.released;
 	c->quarantined_pages += rel.quarantined;
+	if (p->invalidated_ns)
+		snprintf(timing, sizeof(timing), " (%" PRIu64 " us from the invalidation, notifier %"
+			 PRIu64 " ns)", (now_ns() - p->invalidated_ns) / 1000, p->notifier_ns);
 	log_guest(c->domid, rel.quarantined ? LOG_WARN : LOG_DEBUG,
-		  "revoke seq %" PRIu64 " %s after %" PRIu64 " ms: %llu pages released, %llu quarantined",
-		  p->seq, why, now_ms() - p->started, (unsigned long long)rel.released,
+		  "revoke seq %" PRIu64 " %s after %" PRIu64 " ms%s: %llu pages released, %llu quarantined",
+		  p->seq, why, now_ms() - p->started, timing, (unsigned long long)rel.released,
 		  (unsigned long long)rel.quarantined);
 	if (rel.quarantined)
 		check_quarantine(c);
 }
 
+/* @ev: a REVOKE event, or NULL for an OVERFLOW's revocation of everything. */
 static void queue_revoke(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t length,
-			 uint64_t seq, bool earlier)
+			 uint64_t seq, const struct xenlend_host_event *ev)
 {
 	uint64_t now = now_ms();
 	struct pending_revoke p = {
@@ -224,9 +229,11 @@ static void queue_revoke(struct conn *c, uint32_t res_id, uint64_t offset, uint6
 		.offset = offset,
 		.length = length,
 		.seq = seq,
-		.earlier = earlier,
+		.earlier = !ev,
 		.started = now,
 		.deadline = now + c->cfg->revoke_timeout_ms,
+		.invalidated_ns = ev ? ev->time_ns : 0,
+		.notifier_ns = ev ? ev->notifier_ns : 0,
 	};
 
 	if (c->nr_revokes == CONN_MAX_REVOKES) {
@@ -333,7 +340,7 @@ void lend_read_events(struct conn *c)
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
 			if (ev[i].type == XENLEND_HOST_EV_REVOKE) {
 				queue_revoke(c, ev[i].id, ev[i].offset, ev[i].length, ev[i].seq,
-					     false);
+					     &ev[i]);
 				continue;
 			}
 			/* Lost events: take back everything up to this point. */
@@ -343,7 +350,7 @@ void lend_read_events(struct conn *c)
 				struct guest_resource *r = &c->gs.resources[j];
 
 				if (r->res_id && r->kind == XENLEND_RES_HOST)
-					queue_revoke(c, r->res_id, 0, r->size, ev[i].seq, true);
+					queue_revoke(c, r->res_id, 0, r->size, ev[i].seq, NULL);
 			}
 		}
 	}

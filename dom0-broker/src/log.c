@@ -29,6 +29,20 @@ uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/**
+ * now_ns() - the monotonic clock in nanoseconds
+ *
+ * Return: nanoseconds on the clock of now_ms() and of the kernel's
+ * ktime_get_ns() (the lending engine's event times).
+ */
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
 void log_init(bool verbose)
 {
 	log_verbose = verbose;
