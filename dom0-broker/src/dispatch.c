@@ -43,11 +43,18 @@ void guest_state_fini(struct guest_state *g)
 	render_fini(&g->render);
 }
 
+/**
+ * guest_find_resource() - a guest's resource by id
+ * @g: the guest; it may have gone (guest_state_fini()): then it has none.
+ * @res_id: the guest's id for it.
+ *
+ * Return: the resource, or NULL.
+ */
 struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id)
 {
 	uint32_t i;
 
-	if (!res_id)
+	if (!res_id || !g->resources)
 		return NULL;
 	for (i = 0; i < g->cfg->max_resources; i++)
 		if (g->resources[i].res_id == res_id)

@@ -184,6 +184,8 @@ static void test_quotas(void)
 	CHECK(guest_find_resource(&g, 2) == NULL);
 	CHECK_EQ(g.nr_resources, 3);
 	guest_state_fini(&g);
+	/* A guest that went away has none (the control socket may still ask). */
+	CHECK(guest_find_resource(&g, 4) == NULL);
 	cfg.max_resources = 1024;
 
 	/* A host object bigger than the lending cap can never be lent. */
