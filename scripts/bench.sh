@@ -15,7 +15,9 @@ mkdir -p "$OUT"
 LOG=$OUT/run-bench.log
 XENLEND_QEMU_TIMEOUT=${XENLEND_QEMU_TIMEOUT:-1200} sh "$HERE/xen-env/run-vm.sh" bench "$LOG" || die "bench run failed, see $LOG"
 CSV=$OUT/bench-$(date +%Y%m%d-%H%M%S).csv
-grep -o 'BENCH,.*' "$LOG" | tr -d '\r' >"$CSV"
+# Console lines start with the time; only lines that are a figure count
+# (not, say, a killed guest's last line quoted in a warning).
+tr -d '\r' <"$LOG" | sed -n 's/^\[[ 0-9.]*\] \(BENCH,.*\)/\1/p' >"$CSV"
 cp "$CSV" "$OUT/bench.csv"
 /usr/bin/python3 "$HERE/bench-plot.py" "$CSV" "$OUT/bench.png"
 log "figures: $CSV (also $OUT/bench.csv), plot: $OUT/bench.png"

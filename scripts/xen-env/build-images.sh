@@ -131,7 +131,8 @@ cat "$O/domU.cpio.gz" "$O/domU-gl-overlay.cpio.gz" >"$O/domU-gl.cpio.gz"
 # --- dom0: the base root (cached) plus what changes with every build
 # Left out of the base root: documentation, translations, apt's caches, and
 # Mesa's Vulkan drivers for real GPUs and its debugging layers (dom0 renders
-# with llvmpipe and lavapipe only; each driver is 10-20 MiB).
+# with llvmpipe and lavapipe only; each driver is 10-20 MiB). venus's driver
+# stays, without its manifest, for the Vulkan baseline over vtest.
 if [ ! -f "$O/dom0-base.cpio" ] || [ "$R/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] ||
    [ "$T/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] || [ "$HERE/build-images.sh" -nt "$O/dom0-base.cpio" ]; then
 	log "packing the dom0 base root"
@@ -141,7 +142,8 @@ if [ ! -f "$O/dom0-base.cpio" ] || [ "$R/.xenlend-stamp" -nt "$O/dom0-base.cpio"
 	cp -a "$T/usr/lib/modules/$KVER" "$S/usr/lib/modules/"
 	( cd "$R" && find . -xdev \( -path ./usr/share/doc -o -path ./usr/share/man \
 		-o -path ./usr/share/locale -o -path ./var/cache/apt -o -path ./var/lib/apt/lists \
-		-o \( -path './usr/lib/*/libvulkan_*.so' ! -name libvulkan_lvp.so \) \
+		-o \( -path './usr/lib/*/libvulkan_*.so' ! -name libvulkan_lvp.so \
+			! -name libvulkan_virtio.so \) \
 		-o \( -path './usr/share/vulkan/icd.d/*' ! -name lvp_icd.json \) \
 		-o -path ./usr/share/vulkan/explicit_layer.d -o -name 'libVkLayer_MESA_overlay.so' \
 		-o -name 'libVkLayer_INTEL_nullhw.so' \) \
@@ -164,8 +166,9 @@ sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.c
 cp "$HERE/dom0-init.sh" "$X/init"
 cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" "$X/xenlend/"
 cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
-# The GL program again, for the baselines in dom0 (on dom0's own Mesa).
-cp "$G/xenlend-gl-render" "$X/xenlend/"
+# The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
+# own Mesa).
+cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$X/xenlend/"
 chmod +x "$X/init"
 (cd "$X" && find . | cpio -o -H newc --quiet) >"$O/dom0-extra.cpio"
 # The kernel unpacks concatenated archives in order; later files win, and a

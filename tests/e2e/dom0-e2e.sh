@@ -172,6 +172,7 @@ emulator_killed() {
 # console log is kept aside. Return: 0 when so.
 killed_now() {
 	gone "$name" && emulator_killed "$domid" || return 1
+	echo "XENLEND-E2E: $name's last console line: $(tr -d '\r' <"$log" | tail -n 1)"
 	mv "$log" "$log.killed"
 	return 0
 }
@@ -594,9 +595,27 @@ run_vk_once() {
 	return 0
 }
 
-# gl_figure LOG NAME: "COUNT SECONDS" of a GL-BENCH line of gl-render
-gl_figure() {
-	sed -n "s/^GL-BENCH $2 \([0-9]*\) \([0-9.]*\).*/\1 \2/p" "$1" | tail -n 1
+# bench_figure TAG LOG NAME: "COUNT SECONDS" of a "TAG-BENCH NAME" line
+bench_figure() {
+	tr -d '\r' <"$2" | sed -n "s/^$1-BENCH $3 \([0-9]*\) \([0-9.]*\).*/\1 \2/p" | tail -n 1
+}
+
+# bench_ratios TAG FIGURES...: a BENCH line per figure and baseline, the
+# guest's figure (from $log) against the same program's in dom0 over vtest
+# and directly (/tmp/TAG-vtest.log, /tmp/TAG-native.log; tag in lower case)
+bench_ratios() {
+	tag=$1
+	low=$(echo "$tag" | tr 'A-Z' 'a-z')
+	shift
+	for f in "$@"; do
+		x=$(bench_figure "$tag" "$log" "$f")
+		for b in vtest native; do
+			y=$(bench_figure "$tag" "/tmp/$low-$b.log" "$f")
+			[ -n "$x" ] && [ -n "$y" ] || continue
+			echo "BENCH,$low-$f-vs-$b,${x% *},${x#* },${y#* },$(awk \
+				"BEGIN { printf \"%.3f\", ${x#* } / ${y#* } }")"
+		done
+	done
 }
 
 # run_gl_bench: gl-render in a PV guest through xenlend, then the same
@@ -622,15 +641,41 @@ run_gl_bench() {
 		cat /tmp/gl-$b.log
 	done
 	check "GL baseline over vtest rendered right" grep -q '^GL: PASS triangle' /tmp/gl-vtest.log
-	for f in draws readback-rtt; do
-		x=$(gl_figure "$log" $f)
-		for b in vtest native; do
-			y=$(gl_figure /tmp/gl-$b.log $f)
-			[ -n "$x" ] && [ -n "$y" ] || continue
-			echo "BENCH,gl-$f-vs-$b,${x% *},${x#* },${y#* },$(awk \
-				"BEGIN { printf \"%.3f\", ${x#* } / ${y#* } }")"
-		done
+	bench_ratios GL draws readback-rtt
+}
+
+# run_vk_bench: xenlend-vk-memory --bench in a PVH guest through xenlend,
+# then the same program in dom0 over virglrenderer's vtest socket with
+# Debian's venus of the same Mesa version (the existing alternative), and
+# directly on lavapipe; BENCH lines with the ratios. venus's feedback
+# buffers are off in both venus runs: vtest cannot share lavapipe's
+# host-visible memory, which they live in.
+run_vk_bench() {
+	create_guest domu-vk pvh vk domU-gl.cpio.gz || return
+	wait_for 600 gone domu-vk || { ko "domu-vk: did not power off"; xl destroy domu-vk; }
+	show_console domu-vk
+	# dom0's image keeps venus's driver but not its manifest, so that
+	# nothing else in dom0 loads it.
+	printf '{ "file_format_version": "1.0.0", "ICD": { "library_path": "%s", "api_version": "1.3.0" } }\n' \
+		/usr/lib/x86_64-linux-gnu/libvulkan_virtio.so >/tmp/venus_icd.json
+	virgl_test_server --venus --use-egl-surfaceless --socket-path /tmp/vtest-vk.sock \
+		>/tmp/vtest-vk-server.log 2>&1 &
+	vpid=$!
+	wait_for 60 test -S /tmp/vtest-vk.sock
+	VTEST_SOCKET_NAME=/tmp/vtest-vk.sock VN_DEBUG=vtest VK_ICD_FILENAMES=/tmp/venus_icd.json \
+		VN_PERF=no_fence_feedback,no_semaphore_feedback,no_event_feedback,no_query_feedback \
+		$R/xenlend-vk-memory --bench >/tmp/vk-vtest.log 2>&1
+	kill "$vpid"
+	VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json $R/xenlend-vk-memory --bench \
+		>/tmp/vk-native.log 2>&1
+	for b in vtest native; do
+		echo "----- xenlend-vk-memory in dom0, $b -----"
+		cat /tmp/vk-$b.log
 	done
+	check "Vulkan baseline over vtest ran on venus" \
+		eval 'grep -q "^VK: device Virtio-GPU Venus" /tmp/vk-vtest.log &&
+			grep -q "^VK: bench done" /tmp/vk-vtest.log'
+	bench_ratios VK submit-fence copy-4mib
 }
 
 echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
@@ -639,28 +684,78 @@ echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
 start_broker
 check "broker started from its unit (pid $BPID)" test -S /run/xenlend/control
 
-# Return: 0, or 3 when the emulator killed the benchmark guest.
+# bench_punch: one poll of the benchmark guest: true once it is gone. In
+# its revocation phase, punch the next MiB of its mapped object out of the
+# memfd (dom0's MM invalidating lent pages), at most once a poll.
+bench_punch() {
+	gone "$name" && return 0
+	[ "$role" = bench-revoke ] || return 1
+	tr -d '\r' <"$log" | grep -q '^BENCH-REVOKE: done' && return 1
+	res=$(tr -d '\r' <"$log" | sed -n 's/^BENCH-REVOKE: res \([0-9]*\) of \([0-9]*\) MiB.*/\1 \2/p')
+	[ -n "$res" ] || return 1
+	xenlend-ctl punch "$domid" "${res% *}" $((punched % ${res#* } * 1048576)) 1048576 \
+		>/dev/null 2>&1 && punched=$((punched + 1))
+	return 1
+}
+
+# run_bench_once ROLE: the benchmark guest domu-ROLE playing ROLE (bench:
+# the figures; bench-revoke: the revocation phase). Return: 0, or 3 when
+# the emulator killed it.
 run_bench_once() {
-	create_guest domu-bench pvh bench || return 0
-	wait_for 1200 gone domu-bench
+	role=$1
+	create_guest "domu-$role" pvh "$role" || return 0
+	punched=0
+	wait_for 1200 bench_punch
 	killed_now && return 3
 	return 0
 }
 
-if [ "$MODE" = bench ]; then
-	# It only measures, and the emulator kills it more often than any
-	# other guest (it maps and unmaps the most): up to four starts.
-	attempt=1
-	while ! { run_bench_once; [ $? != 3 ]; } && [ $attempt -lt 4 ]; do
-		attempt=$((attempt + 1))
-		echo "XENLEND-E2E: WARN domu-bench: killed by the emulator's SVM bug (a triple fault it caused); start $attempt"
+# run_bench ROLE: run_bench_once, up to four starts (the emulator kills
+# this guest more often than any other: it maps and unmaps the most).
+run_bench() {
+	bench_start=1	# not "attempt": create_guest counts its own in that
+	while ! { run_bench_once "$1"; [ $? != 3 ]; } && [ $bench_start -lt 4 ]; do
+		bench_start=$((bench_start + 1))
+		echo "XENLEND-E2E: WARN domu-$1: killed by the emulator's SVM bug (a triple fault it caused); start $bench_start"
 	done
-	check "benchmark guest finished" gone domu-bench
-	gone domu-bench || xl destroy domu-bench
-	show_console domu-bench
+	check "benchmark guest domu-$1 finished" gone "domu-$1"
+	gone "domu-$1" || xl destroy "domu-$1"
+	show_console "domu-$1"
+}
+
+# revoke_figures: BENCH lines of the revocations of the benchmark guest's
+# phase: from dom0's invalidation (the MMU notifier) to the release after
+# the guest's REVOKE_DONE, median and 99th percentile, against what the
+# notifier callback itself cost for the same revocations (the cost KVM's
+# notifier pays to zap its own mappings, the bare MMU-notifier figure).
+revoke_figures() {
+	sed -n "s/.*dom$domid: revoke seq [0-9]* acknowledged after .* (\([0-9]*\) us from the invalidation, notifier \([0-9]*\) ns).*/\1 \2/p" \
+		"$BLOG" >/tmp/revoke-times
+	n=$(wc -l </tmp/revoke-times)
+	echo "XENLEND-E2E: domu-bench-revoke: $punched holes punched, $n revocations acknowledged"
+	check "benchmark guest acknowledged revocations (10 or more)" test "$n" -ge 10
+	[ "$n" -ge 10 ] || return 0
+	for q in 50 99; do
+		lat=$(cut -d' ' -f1 /tmp/revoke-times | sort -n |
+			awk -v q=$q '{ v[NR] = $1 } END { print v[int((NR - 1) * q / 100) + 1] }')
+		cb=$(cut -d' ' -f2 /tmp/revoke-times | sort -n |
+			awk -v q=$q '{ v[NR] = $1 } END { print v[int((NR - 1) * q / 100) + 1] }')
+		awk -v q=$q -v n="$n" -v lat="$lat" -v cb="$cb" 'BEGIN {
+			printf "BENCH,revoke-p%d-vs-notifier,%d,%.6f,%.9f,%.1f\n", q, n,
+				lat / 1e6, cb / 1e9, (cb > 0 ? lat * 1000 / cb : 0) }'
+	done
+}
+
+if [ "$MODE" = bench ]; then
+	# It only measures. The revocation phase is a guest of its own: it
+	# lends the most, and the emulator kills a guest the more it lends.
+	run_bench bench
 	# The console log ends its lines with CR LF.
 	check "benchmark figures complete" eval 'tr -d "\r" <"$log" | grep -qx "BENCH: done"'
+	run_bench bench-revoke
+	revoke_figures
 	run_gl_bench
+	run_vk_bench
 	kill -TERM "$BPID"
 	echo "XENLEND-E2E: RESULT $pass passed, $failed failed"
 	[ "$failed" = 0 ]

@@ -16,7 +16,8 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # check mode), lend-only (just the lending test), flood (FAULT requests
 # back to back), hostile (a guest that never gives memory back), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
-# GL program on the patched Mesa) or vk (vulkaninfo on it).
+# GL program on the patched Mesa), vk (Vulkan programs on it), bench (the
+# benchmark figures) or bench-revoke (the benchmark's revocation phase).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
 echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
@@ -44,24 +45,8 @@ else
 	echo "$st"
 fi
 
-case $ROLE in
-gl)
-	# An ordinary GL program on the patched Mesa (domU-gl.cpio.gz). Without
-	# MESA_VIRTGPU_DRIVER, Mesa must not take the xenlend device.
-	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp
-	/xenlend-gl-render
-	echo "XENLEND-DOMU: gl-render without MESA_VIRTGPU_DRIVER exit $?"
-	how=--image
-	grep -q 'xenlend.mode=bench' /proc/cmdline && how=--bench
-	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render $how
-	echo "XENLEND-DOMU: gl-render exit $?"
-	;;
-vk)
-	# Unmodified Vulkan programs on the patched Mesa's venus driver (a
-	# PVH guest: venus maps its ring and the device's host-visible memory,
-	# memory dom0's renderer lends): vulkaninfo, and a program that writes
-	# host-visible memory, has the GPU copy and fill it, and reads it back.
-	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp XDG_RUNTIME_DIR=/tmp
+# vk_programs: the Vulkan guest's programs, in check and demo mode
+vk_programs() {
 	vulkaninfo --summary 2>&1 | sed 's/^/NOENV: /'
 	echo "XENLEND-DOMU: vulkaninfo without MESA_VIRTGPU_DRIVER done"
 	export MESA_VIRTGPU_DRIVER=xenlend
@@ -85,6 +70,35 @@ vk)
 	st=$?
 	sed 's/^/REVOKED: /' /tmp/vk-memory.log
 	echo "XENLEND-DOMU: vk-memory under revocation exit $st"
+}
+
+case $ROLE in
+gl)
+	# An ordinary GL program on the patched Mesa (domU-gl.cpio.gz). Without
+	# MESA_VIRTGPU_DRIVER, Mesa must not take the xenlend device.
+	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp
+	/xenlend-gl-render
+	echo "XENLEND-DOMU: gl-render without MESA_VIRTGPU_DRIVER exit $?"
+	how=--image
+	grep -q 'xenlend.mode=bench' /proc/cmdline && how=--bench
+	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render $how
+	echo "XENLEND-DOMU: gl-render exit $?"
+	;;
+vk)
+	# Unmodified Vulkan programs on the patched Mesa's venus driver (a
+	# PVH guest: venus maps its ring and the device's host-visible memory,
+	# memory dom0's renderer lends): vulkaninfo, and a program that writes
+	# host-visible memory, has the GPU copy and fill it, and reads it back.
+	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp XDG_RUNTIME_DIR=/tmp
+	if grep -q 'xenlend.mode=bench' /proc/cmdline; then
+		# Timed the way the baseline over vtest in dom0 is: feedback off.
+		MESA_VIRTGPU_DRIVER=xenlend \
+		VN_PERF=no_fence_feedback,no_semaphore_feedback,no_event_feedback,no_query_feedback \
+			/xenlend-vk-memory --bench
+		echo "XENLEND-DOMU: vk-memory bench exit $?"
+	else
+		vk_programs
+	fi
 	;;
 hostile)
 	/xenlend-hostile-test 16
@@ -96,6 +110,10 @@ stress)
 	;;
 bench)
 	/xenlend-bench 64
+	echo "XENLEND-DOMU: bench exit $?"
+	;;
+bench-revoke)
+	/xenlend-bench --revoke
 	echo "XENLEND-DOMU: bench exit $?"
 	;;
 flood)

@@ -11,11 +11,16 @@
  *                  vs. GETPARAM of a guest-local value;
  *   submit-fence   EXECBUFFER of an empty venus stream plus waiting for its
  *                  fence vs. GET_CAPS.
- * Each figure is the median of REPS runs. Output: one CSV line per figure,
+ * Each figure is the median of REPS runs. With --revoke, only the
+ * revocation phase instead (a guest of its own, see dom0-e2e.sh): a
+ * REVOKE_MIB lent object stays mapped and is read page by page, over and
+ * over, for REVOKE_SECONDS, between the lines "BENCH-REVOKE: res N ..." and
+ * "BENCH-REVOKE: done", while dom0 punches holes into it; the broker times
+ * those revocations (tests/e2e/dom0-e2e.sh, bench mode). Output: one CSV line per figure,
  * "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
  * baseline time: 1.0 is "as fast as the baseline"). Nothing is judged here.
  *
- * usage: xenlend-bench [MAX_MIB]
+ * usage: xenlend-bench [MAX_MIB | --revoke]
  */
 
 #include <errno.h>
@@ -40,6 +45,8 @@
  */
 #define REPS	3
 #define PAGE	4096ull
+#define REVOKE_MIB	16
+#define REVOKE_SECONDS	15
 
 typedef double (*bench_fn)(int fd, uint64_t size, int lent);
 
@@ -206,15 +213,52 @@ static int report(int fd, const char *name, bench_fn fn, uint64_t size)
 	return 0;
 }
 
+/* One read of every page of @b: each one dom0 revoked faults in again. */
+static void touch_all(const struct lent_blob *b)
+{
+	volatile uint64_t sink = 0;
+
+	for (uint64_t off = 0; off < b->size; off += PAGE)
+		sink += b->w[off / 8];
+	(void)sink;
+}
+
+static int revoke_phase(int fd)
+{
+	struct lent_blob b;
+	double end;
+
+	if (blob_create_map(fd, (uint64_t)REVOKE_MIB << 20, &b, TAG)) {
+		printf("%s: FAIL revocation phase: no lent object\n", TAG);
+		return 1;
+	}
+	touch_all(&b);
+	printf("BENCH-REVOKE: res %u of %d MiB mapped, read for %d s\n", b.res, REVOKE_MIB,
+	       REVOKE_SECONDS);
+	fflush(stdout);
+	end = now_s() + REVOKE_SECONDS;
+	while (now_s() < end) {
+		touch_all(&b);
+		usleep(10000);	/* leave the emulator's CPUs to dom0 */
+	}
+	printf("BENCH-REVOKE: done\n");
+	fflush(stdout);
+	blob_unmap_close(fd, &b);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	uint64_t max = (argc > 1 ? strtoull(argv[1], NULL, 0) : 64) << 20;
+	int revoke = argc > 1 && !strcmp(argv[1], "--revoke");
+	uint64_t max = (argc > 1 && !revoke ? strtoull(argv[1], NULL, 0) : 64) << 20;
 	int fd = open_xenlend(TAG), failed = 0;
 
 	if (fd < 0) {
 		printf("%s: FAIL no xenlend render node\n", TAG);
 		return 1;
 	}
+	if (revoke)
+		return revoke_phase(fd);
 	printf("BENCH,name,size,xenlend_s,baseline_s,ratio\n");
 	for (uint64_t size = 1 << 20; size <= max; size *= 4)
 		failed |= report(fd, "first-touch", first_touch, size);

@@ -19,6 +19,14 @@
  * 1 when a word is wrong, 2 when there is no device or no host-visible
  * memory (nothing was checked).
  *
+ * xenlend-vk-memory --bench times, in device-local memory only (so that it
+ * also runs over virglrenderer's vtest socket, which cannot share
+ * lavapipe's host-visible memory), the median of BENCH_REPS runs of
+ * SUBMITS empty submissions each waited for on its fence, and of COPIES
+ * 4 MiB GPU copies each waited for: "VK-BENCH NAME COUNT SECONDS" lines.
+ * The same binary runs in dom0 for the baselines (tests/e2e/dom0-e2e.sh,
+ * bench mode). Nothing is judged.
+ *
  * Copyright (c) 2026 The xenlend authors
  */
 
@@ -26,12 +34,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <vulkan/vulkan.h>
 
 #define BUF_SIZE	(4u << 20)
 #define WORDS		(BUF_SIZE / 4)
 #define WANT_FLAGS	(VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT)
+#define SUBMITS		200
+#define COPIES		20
+#define BENCH_REPS	5
 
 struct vk {
 	VkInstance instance;
@@ -115,7 +127,9 @@ static int open_device(struct vk *vk)
 	return 0;
 }
 
-static int make_buffer(struct vk *vk, VkBufferUsageFlags usage, struct buf *b)
+/* A BUF_SIZE buffer in memory with @want; mapped when that is host-visible. */
+static int make_buffer(struct vk *vk, VkBufferUsageFlags usage, VkMemoryPropertyFlags want,
+		       struct buf *b)
 {
 	const VkBufferCreateInfo bci = {
 		.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
@@ -137,21 +151,23 @@ static int make_buffer(struct vk *vk, VkBufferUsageFlags usage, struct buf *b)
 	vkGetPhysicalDeviceMemoryProperties(vk->phys, &mp);
 	for (i = 0; i < mp.memoryTypeCount; i++) {
 		if ((req.memoryTypeBits & (1u << i)) &&
-		    (mp.memoryTypes[i].propertyFlags & WANT_FLAGS) == WANT_FLAGS)
+		    (mp.memoryTypes[i].propertyFlags & want) == want)
 			break;
 	}
 	if (i == mp.memoryTypeCount) {
-		printf("VK: no host-visible coherent memory type for a buffer\n");
+		printf("VK: no memory type with flags 0x%x for a buffer\n", (unsigned int)want);
 		return 2;
 	}
 	mai.allocationSize = req.size;
 	mai.memoryTypeIndex = i;
 	res = vkAllocateMemory(vk->dev, &mai, NULL, &b->mem);
 	if (res != VK_SUCCESS)
-		return fail("vkAllocateMemory (host-visible)", res);
+		return fail("vkAllocateMemory", res);
 	res = vkBindBufferMemory(vk->dev, b->buf, b->mem, 0);
 	if (res != VK_SUCCESS)
 		return fail("vkBindBufferMemory", res);
+	if (!(want & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+		return 0;
 	res = vkMapMemory(vk->dev, b->mem, 0, VK_WHOLE_SIZE, 0, &map);
 	if (res != VK_SUCCESS)
 		return fail("vkMapMemory", res);
@@ -258,26 +274,98 @@ static int one_round(struct vk *vk, struct buf *src, struct buf *dst, uint32_t r
 	return 0;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Seconds for @n submissions of vk->cmd (empty, or @copy), each waited for. */
+static double timed_submits(struct vk *vk, struct buf *src, struct buf *dst, int n, int copy)
+{
+	const VkCommandBufferBeginInfo cbi = {
+		.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+	};
+	const VkBufferCopy region = { .size = BUF_SIZE };
+	const VkSubmitInfo si = {
+		.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+		.commandBufferCount = 1,
+		.pCommandBuffers = &vk->cmd,
+	};
+	double t;
+
+	vkResetCommandBuffer(vk->cmd, 0);
+	vkBeginCommandBuffer(vk->cmd, &cbi);
+	if (copy)
+		vkCmdCopyBuffer(vk->cmd, src->buf, dst->buf, 1, &region);
+	if (vkEndCommandBuffer(vk->cmd) != VK_SUCCESS)
+		return -1;
+	t = now_s();
+	for (int i = 0; i < n; i++) {
+		vkResetFences(vk->dev, 1, &vk->fence);
+		if (vkQueueSubmit(vk->queue, 1, &si, vk->fence) != VK_SUCCESS ||
+		    vkWaitForFences(vk->dev, 1, &vk->fence, VK_TRUE, UINT64_MAX) != VK_SUCCESS)
+			return -1;
+	}
+	return now_s() - t;
+}
+
+static int bench(struct vk *vk, struct buf *src, struct buf *dst)
+{
+	static const struct {
+		const char *name;
+		int n, copy;
+	} figures[] = { { "submit-fence", SUBMITS, 0 }, { "copy-4mib", COPIES, 1 } };
+	double t[BENCH_REPS];
+
+	for (unsigned int f = 0; f < sizeof(figures) / sizeof(figures[0]); f++) {
+		for (int i = 0; i < BENCH_REPS; i++) {
+			t[i] = timed_submits(vk, src, dst, figures[f].n, figures[f].copy);
+			if (t[i] < 0) {
+				printf("VK: bench %s failed\n", figures[f].name);
+				return 2;
+			}
+		}
+		qsort(t, BENCH_REPS, sizeof(t[0]), cmp_double);
+		printf("VK-BENCH %s %d %.6f\n", figures[f].name, figures[f].n, t[BENCH_REPS / 2]);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vk vk = { 0 };
 	struct buf src = { 0 }, dst = { 0 };
+	int timing = argc == 2 && !strcmp(argv[1], "--bench");
+	VkMemoryPropertyFlags want = timing ? VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT : WANT_FLAGS;
 	unsigned long rounds = 1, r;
 	char *end;
 	int err;
 
-	if (argc > 2 || (argc == 2 && ((rounds = strtoul(argv[1], &end, 10)) == 0 || *end))) {
-		fprintf(stderr, "usage: %s [ROUNDS]\n", argv[0]);
+	if (argc > 2 || (argc == 2 && !timing &&
+			 ((rounds = strtoul(argv[1], &end, 10)) == 0 || *end))) {
+		fprintf(stderr, "usage: %s [ROUNDS | --bench]\n", argv[0]);
 		return 2;
 	}
 	err = open_device(&vk);
 	if (!err)
-		err = make_buffer(&vk, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, &src);
+		err = make_buffer(&vk, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, want, &src);
 	if (!err)
-		err = make_buffer(&vk, VK_BUFFER_USAGE_TRANSFER_DST_BIT, &dst);
+		err = make_buffer(&vk, VK_BUFFER_USAGE_TRANSFER_DST_BIT, want, &dst);
 	if (!err)
 		err = make_commands(&vk);
-	for (r = 0; !err && r < rounds; r++)
+	if (!err && timing)
+		err = bench(&vk, &src, &dst);
+	for (r = 0; !err && !timing && r < rounds; r++)
 		err = one_round(&vk, &src, &dst, (uint32_t)r);
 	if (vk.dev) {
 		vkDeviceWaitIdle(vk.dev);
@@ -291,6 +379,6 @@ int main(int argc, char **argv)
 	}
 	if (vk.instance)
 		vkDestroyInstance(vk.instance, NULL);
-	printf("VK: %s\n", err ? "FAILED" : "all rounds right");
+	printf("VK: %s\n", err ? "FAILED" : timing ? "bench done" : "all rounds right");
 	return err;
 }
