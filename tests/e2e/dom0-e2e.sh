@@ -326,8 +326,9 @@ seconds_for_rounds() {
 }
 
 # flood_beside: while the stress guest lends, another guest keeps its
-# control ring full of FAULT requests. The broker must go on serving the
-# stress guest (each guest's turn is bounded) and lose nothing.
+# control ring full of FAULT requests, with random and adversarial messages
+# in between. The broker must go on serving the stress guest (each guest's
+# turn is bounded), reject what does not parse, and lose nothing.
 flood_beside() {
 	before=$(seconds_for_rounds 2)
 	s_name=$name s_log=$log s_domid=$domid
@@ -346,6 +347,13 @@ flood_beside() {
 			"(ratio $(echo "${during:-0} ${before:-1}" | awk '{printf "%.2f", $1 / $2}'))"
 		check "domu-flood: the flood reached the broker ($((${reqs:-0} - ${reqs0:-0})) requests in ${during:-?} s)" \
 			test "$((${reqs:-0} - ${reqs0:-0}))" -gt 100
+		# Then a round of the stress guest after the first random batch.
+		wait_for 120 grep -q "flood: random and adversarial messages 1 sent" "$f_log"
+		after=$(seconds_for_rounds 1)
+		rej=$(xenlend-ctl status | sed -n "s/^dom$f_domid .* rejected=\([0-9]*\) .*/\1/p")
+		check "domu-flood: its random and adversarial messages rejected (${rej:-none}), $name lends on (a round in ${after:-no} s)" \
+			eval 'grep -q "flood: random and adversarial messages 1 sent" "$f_log" &&
+				test "${rej:-0}" -gt 0 && test -n "$after"'
 	else
 		ko "domu-flood: never started flooding"
 	fi

@@ -118,14 +118,25 @@ bench-revoke)
 	;;
 flood)
 	# Keep the control ring full of valid FAULTs (for a 1 MiB host
-	# resource of our own) until dom0 destroys us.
+	# resource of our own) until dom0 destroys us; between the floods,
+	# random and adversarial messages, each waited for (the broker must
+	# reject what it cannot take and keep serving everyone): 64 random
+	# bytes, and the header of every request vector with a random body.
 	D=$(dirname /sys/kernel/debug/xenlend/*/inject)
 	sed -n 's/^ctrl create 0 //p' /vectors.txt >"$D/inject"
-	sed -n 's/^ctrl fault 0 //p' /vectors.txt >"$D/inject"
+	fault=$(sed -n 's/^ctrl fault 0 //p' /vectors.txt)
 	echo "XENLEND-DOMU: flooding the broker with FAULT requests"
 	for i in $(seq 20); do
-		echo 10000 >"$D/flood" || break
+		echo "$fault" >"$D/inject" && echo 10000 >"$D/flood" || break
 		echo "XENLEND-DOMU: flood: $((i * 10000)) sent, uptime $(cut -d' ' -f1 /proc/uptime)"
+		for j in $(seq 8); do
+			od -An -tx1 -v -N64 /dev/urandom | tr -d ' \n' >"$D/inject" 2>/dev/null
+		done
+		sed -n 's/^ctrl [^ ]* [0-9]* \(.\{32\}\).*/\1/p' /vectors.txt | while read -r h; do
+			echo "$h$(od -An -tx1 -v -N48 /dev/urandom | tr -d ' \n')" >"$D/inject" \
+				2>/dev/null
+		done
+		echo "XENLEND-DOMU: flood: random and adversarial messages $i sent"
 	done
 	echo "XENLEND-DOMU: flood stopped"
 	;;
