@@ -58,7 +58,7 @@ vk_programs() {
 	# buffers) again and again (it starts on this line): each revocation
 	# unmaps it here, the next access faults it in again, contents intact.
 	# vulkaninfo three times (status: the last failure's, output: the last
-	# run's), then vk-memory with a new pattern in each of 8 rounds.
+	# run's), then vk-memory with a new pattern in each of 4 rounds.
 	echo "XENLEND-DOMU: vulkaninfo under revocation starts"
 	st=0
 	for run in 1 2 3; do
@@ -66,7 +66,7 @@ vk_programs() {
 	done
 	sed 's/^/REVOKED: /' /tmp/vk-revoked.log
 	echo "XENLEND-DOMU: vulkaninfo under revocation exit $st"
-	/xenlend-vk-memory 8 >/tmp/vk-memory.log 2>&1
+	/xenlend-vk-memory 4 >/tmp/vk-memory.log 2>&1
 	st=$?
 	sed 's/^/REVOKED: /' /tmp/vk-memory.log
 	echo "XENLEND-DOMU: vk-memory under revocation exit $st"
