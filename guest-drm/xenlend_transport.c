@@ -420,8 +420,8 @@ static bool xenlend_try_bulk(struct xenlend_transport *t, int *idx)
 		*idx = -ENODEV;
 		return true;
 	}
-	i = find_first_zero_bit(&t->bulk_busy, t->nr_bulk);
-	if (i >= t->nr_bulk || test_and_set_bit(i, &t->bulk_busy))
+	i = find_first_zero_bit(&t->bulk_busy, XENLEND_FRONT_BULK_PAGES);
+	if (i >= XENLEND_FRONT_BULK_PAGES || test_and_set_bit(i, &t->bulk_busy))
 		return false;
 	*idx = i;
 	return true;
@@ -587,7 +587,6 @@ int xenlend_transport_init(struct xenlend_transport *t)
 	mutex_init(&t->inject_lock);
 	mutex_init(&t->xdev_lock);
 	init_waitqueue_head(&t->bulk_wq);
-	t->nr_bulk = XENLEND_FRONT_BULK_PAGES;
 	t->ctrl_ref = INVALID_GRANT_REF;
 	t->evt_ref = INVALID_GRANT_REF;
 	t->irq = -1;

@@ -67,8 +67,8 @@ struct xenlend_device;
  * @inject_lock: serialises injection.
  * @bulk_busy: bit n set while bulk page n is claimed by a request, or
  *	parked in @pending for a late answer.
- * @bulk_wq: woken when a bulk page frees up.
- * @nr_bulk: bulk pages published.
+ * @bulk_wq: woken when a bulk page frees up (XENLEND_FRONT_BULK_PAGES are
+ *	published).
  * @xdev_lock: protects @xdev.
  * @xdev: the DRM device, once registered.
  * @pdev: the platform device carrying the DRM device.
@@ -106,7 +106,6 @@ struct xenlend_transport {
 	struct mutex inject_lock; /* serialises debugfs injection */
 	unsigned long bulk_busy;
 	wait_queue_head_t bulk_wq;
-	unsigned int nr_bulk;
 	struct mutex xdev_lock; /* protects xdev */
 	struct xenlend_device *xdev;
 	struct platform_device *pdev;
