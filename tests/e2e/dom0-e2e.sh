@@ -659,6 +659,65 @@ run_gl_bench() {
 	bench_ratios GL draws readback-rtt
 }
 
+# scale_run N: N scaling guests at once (domu-scale1..N, xenlend-bench
+# --scale), told "go" together; sets scale_lent and scale_anon to the means
+# of their first-touch medians, or to "" when one did not report. Return:
+# 3 when the emulator killed one of them. (Callers: wait_for uses $n.)
+scale_run() {
+	scale_lent= scale_anon=
+	: >/tmp/scale-figures
+	for i in $(seq "$1"); do
+		mv -f "/var/log/xen/console/guest-domu-scale$i.log" /tmp/ 2>/dev/null
+		create_guest "domu-scale$i" pvh bench-scale || return 0
+		eval "scale_domid$i=$domid"
+	done
+	for i in $(seq "$1"); do
+		wait_for 120 eval "grep -q 'BENCH-SCALE: ready' /var/log/xen/console/guest-domu-scale$i.log ||
+			gone domu-scale$i"
+	done
+	for i in $(seq "$1"); do
+		gone "domu-scale$i" || echo go >"$(xenstore-read \
+			"/local/domain/$(xl domid "domu-scale$i")/console/tty")"
+	done
+	for i in $(seq "$1"); do
+		wait_for 300 gone "domu-scale$i" || xl destroy "domu-scale$i"
+	done
+	st=0
+	for i in $(seq "$1"); do
+		name=domu-scale$i log=/var/log/xen/console/guest-domu-scale$i.log
+		eval "domid=\$scale_domid$i"
+		tr -d '\r' <"$log" | sed -n 's/^BENCH-SCALE: lent \([0-9.]*\) anon \([0-9.]*\)/\1 \2/p' \
+			>>/tmp/scale-figures
+		killed_now && st=3
+	done
+	[ "$(wc -l </tmp/scale-figures)" = "$1" ] || return $st
+	scale_lent=$(awk '{ s += $1 } END { printf "%.6f", s / NR }' /tmp/scale-figures)
+	scale_anon=$(awk '{ s += $2 } END { printf "%.6f", s / NR }' /tmp/scale-figures)
+	return 0
+}
+
+# run_scale_bench: first touch of lent memory in one guest, then in
+# four guests at once, against the same for the guests' own memory
+# (which the guests' contention for the emulator's two CPUs slows down as
+# much); BENCH lines of both slowdowns. Up to three tries of each.
+run_scale_bench() {
+	for guests in 1 4; do
+		try=1
+		while ! { scale_run $guests; [ $? != 3 ]; } && [ $try -lt 3 ]; do
+			try=$((try + 1))
+			echo "XENLEND-E2E: WARN scaling run with $guests guests: the emulator killed one; try $try"
+		done
+		eval "lent_$guests=\$scale_lent anon_$guests=\$scale_anon"
+		echo "XENLEND-E2E: scaling, $guests guests: first touch of 16 MiB lent ${scale_lent:-?} s, guest memory ${scale_anon:-?} s"
+	done
+	check "scaling figures for 1 and 4 guests at once" \
+		test -n "$lent_1" -a -n "$lent_4" -a -n "$anon_1" -a -n "$anon_4"
+	[ -n "$lent_1" ] && [ -n "$lent_4" ] && [ -n "$anon_1" ] && [ -n "$anon_4" ] || return 0
+	awk -v l1="$lent_1" -v l4="$lent_4" -v a1="$anon_1" -v a4="$anon_4" 'BEGIN {
+		printf "BENCH,scale-lent-4-vs-1-guests,16777216,%.6f,%.6f,%.3f\n", l4, l1, l4 / l1
+		printf "BENCH,scale-anon-4-vs-1-guests,16777216,%.6f,%.6f,%.3f\n", a4, a1, a4 / a1 }'
+}
+
 # run_vk_bench: xenlend-vk-memory --bench in a PVH guest through xenlend,
 # then the same program in dom0 over virglrenderer's vtest socket with
 # Debian's venus of the same Mesa version (the existing alternative), and
@@ -769,6 +828,7 @@ if [ "$MODE" = bench ]; then
 	check "benchmark figures complete" eval 'tr -d "\r" <"$log" | grep -qx "BENCH: done"'
 	run_bench bench-revoke
 	revoke_figures
+	run_scale_bench
 	run_gl_bench
 	run_vk_bench
 	kill -TERM "$BPID"

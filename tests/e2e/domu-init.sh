@@ -17,7 +17,8 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # back to back), hostile (a guest that never gives memory back), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
 # GL program on the patched Mesa), vk (Vulkan programs on it), bench (the
-# benchmark figures) or bench-revoke (the benchmark's revocation phase).
+# benchmark figures), bench-revoke or bench-scale (the benchmark's
+# revocation and scaling phases).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
 echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
@@ -114,6 +115,10 @@ bench)
 	;;
 bench-revoke)
 	/xenlend-bench --revoke
+	echo "XENLEND-DOMU: bench exit $?"
+	;;
+bench-scale)
+	/xenlend-bench --scale
 	echo "XENLEND-DOMU: bench exit $?"
 	;;
 flood)

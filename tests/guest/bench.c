@@ -16,11 +16,15 @@
  * REVOKE_MIB lent object stays mapped and is read page by page, over and
  * over, for REVOKE_SECONDS, between the lines "BENCH-REVOKE: res N ..." and
  * "BENCH-REVOKE: done", while dom0 punches holes into it; the broker times
- * those revocations (tests/e2e/dom0-e2e.sh, bench mode). Output: one CSV line per figure,
+ * those revocations (tests/e2e/dom0-e2e.sh, bench mode). With --scale,
+ * only the scaling phase: once dom0 says "go" on the console (to every
+ * guest at once), the median of REPS first touches of a SCALE_MIB lent
+ * object and of as much guest memory, "BENCH-SCALE: lent S anon S"; dom0
+ * runs it in one guest, then in SCALE_GUESTS at once. Output: one CSV line per figure,
  * "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
  * baseline time: 1.0 is "as fast as the baseline"). Nothing is judged here.
  *
- * usage: xenlend-bench [MAX_MIB | --revoke]
+ * usage: xenlend-bench [MAX_MIB | --revoke | --scale]
  */
 
 #include <errno.h>
@@ -47,6 +51,7 @@
 #define PAGE	4096ull
 #define REVOKE_MIB	16
 #define REVOKE_SECONDS	15
+#define SCALE_MIB	16
 
 typedef double (*bench_fn)(int fd, uint64_t size, int lent);
 
@@ -247,10 +252,35 @@ static int revoke_phase(int fd)
 	return 0;
 }
 
+static int scale_phase(int fd)
+{
+	uint64_t size = (uint64_t)SCALE_MIB << 20;
+	double lent[REPS], anon[REPS];
+
+	printf("BENCH-SCALE: ready\n");
+	fflush(stdout);
+	if (wait_go(300)) {
+		printf("%s: FAIL scaling phase: no go from dom0\n", TAG);
+		return 1;
+	}
+	for (int i = 0; i < REPS; i++) {
+		lent[i] = first_touch(fd, size, 1);
+		anon[i] = first_touch(fd, size, 0);
+		if (lent[i] < 0 || anon[i] < 0) {
+			printf("%s: FAIL scaling phase: %s\n", TAG, strerror(errno));
+			return 1;
+		}
+	}
+	printf("BENCH-SCALE: lent %.6f anon %.6f\n", median(lent, REPS), median(anon, REPS));
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int revoke = argc > 1 && !strcmp(argv[1], "--revoke");
-	uint64_t max = (argc > 1 && !revoke ? strtoull(argv[1], NULL, 0) : 64) << 20;
+	int scale = argc > 1 && !strcmp(argv[1], "--scale");
+	uint64_t max = (argc > 1 && !revoke && !scale ? strtoull(argv[1], NULL, 0) : 64) << 20;
 	int fd = open_xenlend(TAG), failed = 0;
 
 	if (fd < 0) {
@@ -259,6 +289,8 @@ int main(int argc, char **argv)
 	}
 	if (revoke)
 		return revoke_phase(fd);
+	if (scale)
+		return scale_phase(fd);
 	printf("BENCH,name,size,xenlend_s,baseline_s,ratio\n");
 	for (uint64_t size = 1 << 20; size <= max; size *= 4)
 		failed |= report(fd, "first-touch", first_touch, size);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,21 @@ uint64_t check_pattern(const uint64_t *w, uint32_t res, int gen, uint64_t from, 
 			       (unsigned long long)want);
 	}
 	return bad;
+}
+
+/* Wait for a line "go" on standard input (the console), @seconds at most. */
+int wait_go(int seconds)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char line[64];
+
+	while (poll(&p, 1, seconds * 1000) == 1) {
+		if (!fgets(line, sizeof(line), stdin))
+			return -1;
+		if (!strncmp(line, "go", 2))
+			return 0;
+	}
+	return -1;
 }
 
 /* Poll one word until it holds @want, for @seconds at most. */

@@ -33,6 +33,7 @@ void blob_unmap_close(int fd, struct lent_blob *b);
 uint64_t check_pattern(const uint64_t *w, uint32_t res, int gen, uint64_t from, uint64_t to,
 		       const char *tag);
 int wait_word(const volatile uint64_t *w, uint64_t want, int seconds);
+int wait_go(int seconds);
 char *xenlend_debugfs_file(const char *name);
 
 #endif /* XENLEND_GUEST_UTIL_H */

@@ -18,7 +18,6 @@
  * usage: xenlend-hostile-test SIZE_MIB
  */
 
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,21 +55,6 @@ static int wait_disconnected(const char *status, int seconds)
 		if (gone)
 			return 0;
 		usleep(100000);
-	}
-	return -1;
-}
-
-/* Wait for a line "go" on standard input (the console). */
-static int wait_go(int seconds)
-{
-	struct pollfd p = { .fd = 0, .events = POLLIN };
-	char line[64];
-
-	while (poll(&p, 1, seconds * 1000) == 1) {
-		if (!fgets(line, sizeof(line), stdin))
-			return -1;
-		if (!strncmp(line, "go", 2))
-			return 0;
 	}
 	return -1;
 }
