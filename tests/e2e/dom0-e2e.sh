@@ -668,7 +668,12 @@ scale_run() {
 	: >/tmp/scale-figures
 	for i in $(seq "$1"); do
 		mv -f "/var/log/xen/console/guest-domu-scale$i.log" /tmp/ 2>/dev/null
-		create_guest "domu-scale$i" pvh bench-scale || return 0
+		if ! create_guest "domu-scale$i" pvh bench-scale; then
+			for j in $(seq "$i"); do
+				xl destroy "domu-scale$j" 2>/dev/null
+			done
+			return 0
+		fi
 		eval "scale_domid$i=$domid"
 	done
 	for i in $(seq "$1"); do
