@@ -54,8 +54,10 @@ show_renderers() {
 		done
 	done
 }
-# acked DOMID N: the broker logged at least N acknowledged revocations of DOMID
-acked() { test "$(grep -c "dom$1: revoke seq [0-9]* acknowledged" "$BLOG")" -ge "$2"; }
+# acks DOMID: how many acknowledged revocations of DOMID the broker logged
+acks() { grep -c "dom$1: revoke seq [0-9]* acknowledged" "$BLOG"; }
+# acked DOMID N: at least N of them
+acked() { test "$(acks "$1")" -ge "$2"; }
 
 # inject_events DOMID: every "evt" test vector, then a valid FENCE
 inject_events() {
@@ -537,7 +539,7 @@ vk_status() {
 # since vulkaninfo's last run (while xenlend-vk-memory ran). Return: 1 if
 # it did not finish within about 300 s.
 vk_revoke_loop() {
-	n0=$(grep -c "dom$domid: revoke seq [0-9]* acknowledged" "$BLOG")
+	n0=$(acks "$domid")
 	n1=
 	t_end=$(($(date +%s) + 300))
 	t_say=$(($(date +%s) + 30))
@@ -545,7 +547,7 @@ vk_revoke_loop() {
 		gone domu-vk && break
 		[ "$(date +%s)" -lt "$t_end" ] || return 1
 		[ -n "$n1" ] || ! grep -q 'vulkaninfo under revocation exit' "$log" ||
-			n1=$(grep -c "dom$domid: revoke seq [0-9]* acknowledged" "$BLOG")
+			n1=$(acks "$domid")
 		xenlend-ctl revoke-all "$domid" >/dev/null 2>&1
 		vk_status
 		if [ "$(date +%s)" -ge "$t_say" ]; then
@@ -554,7 +556,7 @@ vk_revoke_loop() {
 		fi
 		sleep 0.2
 	done
-	n2=$(grep -c "dom$domid: revoke seq [0-9]* acknowledged" "$BLOG")
+	n2=$(acks "$domid")
 	vk_revoked=$((n2 - n0))
 	vkm_revoked=$((n2 - ${n1:-$n2}))
 	return 0
