@@ -20,8 +20,8 @@
  * only the scaling phase: once dom0 says "go" on the console (to every
  * guest at once), the median of REPS first touches of a SCALE_MIB lent
  * object and of as much guest memory, "BENCH-SCALE: lent S anon S"; dom0
- * runs it in one guest, then in SCALE_GUESTS at once. Output: one CSV line per figure,
- * "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
+ * runs it in one guest, then in four at once. Output: one CSV line per
+ * figure, "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
  * baseline time: 1.0 is "as fast as the baseline"). Nothing is judged here.
  *
  * usage: xenlend-bench [MAX_MIB | --revoke | --scale]
@@ -87,9 +87,18 @@ static void release(int fd, uint64_t *w, uint64_t size, int lent, struct lent_bl
 		munmap(w, size);
 }
 
-static double first_touch(int fd, uint64_t size, int lent)
+/* One read of every page of @size bytes at @w: what faults each one in. */
+static void touch_pages(const uint64_t *w, uint64_t size)
 {
 	volatile uint64_t sink = 0;
+
+	for (uint64_t off = 0; off < size; off += PAGE)
+		sink += w[off / 8];
+	(void)sink;
+}
+
+static double first_touch(int fd, uint64_t size, int lent)
+{
 	struct lent_blob b;
 	uint64_t *w = fresh(fd, size, lent, &b);
 	double t;
@@ -97,10 +106,8 @@ static double first_touch(int fd, uint64_t size, int lent)
 	if (!w)
 		return -1;
 	t = now_s();
-	for (uint64_t off = 0; off < size; off += PAGE)
-		sink += w[off / 8];
+	touch_pages(w, size);
 	t = now_s() - t;
-	(void)sink;
 	release(fd, w, size, lent, &b);
 	return t;
 }
@@ -218,16 +225,6 @@ static int report(int fd, const char *name, bench_fn fn, uint64_t size)
 	return 0;
 }
 
-/* One read of every page of @b: each one dom0 revoked faults in again. */
-static void touch_all(const struct lent_blob *b)
-{
-	volatile uint64_t sink = 0;
-
-	for (uint64_t off = 0; off < b->size; off += PAGE)
-		sink += b->w[off / 8];
-	(void)sink;
-}
-
 static int revoke_phase(int fd)
 {
 	struct lent_blob b;
@@ -237,13 +234,13 @@ static int revoke_phase(int fd)
 		printf("%s: FAIL revocation phase: no lent object\n", TAG);
 		return 1;
 	}
-	touch_all(&b);
+	touch_pages(b.w, b.size);
 	printf("BENCH-REVOKE: res %u of %d MiB mapped, read for %d s\n", b.res, REVOKE_MIB,
 	       REVOKE_SECONDS);
 	fflush(stdout);
 	end = now_s() + REVOKE_SECONDS;
 	while (now_s() < end) {
-		touch_all(&b);
+		touch_pages(b.w, b.size);
 		usleep(10000);	/* leave the emulator's CPUs to dom0 */
 	}
 	printf("BENCH-REVOKE: done\n");
