@@ -39,19 +39,16 @@ log "fuzzing $TARGETS for $SECS s each, two at a time"
 set -- $TARGETS
 failed=
 while [ $# -gt 0 ]; do
-	a=$1
-	shift
-	fuzz "$a" &
-	pa=$!
-	pb=
-	if [ $# -gt 0 ]; then
-		b=$1
-		shift
-		fuzz "$b" &
-		pb=$!
-	fi
-	wait "$pa" || failed="$failed $a"
-	[ -z "$pb" ] || wait "$pb" || failed="$failed $b"
+	pair="$1 ${2:-}"
+	shift $(($# > 1 ? 2 : 1))
+	started=
+	for t in $pair; do
+		fuzz "$t" &
+		started="$started $!:$t"
+	done
+	for j in $started; do
+		wait "${j%%:*}" || failed="$failed ${j#*:}"
+	done
 done
 [ -z "$failed" ] || die "crashed:$failed (inputs in $W/<target>/crashes/, logs $W/<target>/fuzz.log)"
 
