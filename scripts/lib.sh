@@ -80,7 +80,8 @@ make_root() {
 	fi
 	chroot_mounts "$target"
 	trap 'chroot_umounts "$target"' EXIT
-	chroot "$target" sh -ec "apt-get update -q
+	# The mirror may be a snapshot: sid's Release file then has expired.
+	chroot "$target" sh -ec "apt-get -o Acquire::Check-Valid-Until=false update -q
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs
 		$post
 		apt-get clean" >"$XENLEND_CACHE/$name.apt.log" 2>&1 ||

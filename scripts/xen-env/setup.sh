@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Build (or reuse) the two Debian trixie roots the Xen test environment is
+# Build (or reuse) the Debian roots the Xen test environment is
 # made from, under $XENLEND_CACHE:
 #   tools/    QEMU 10, Xen 4.20 hypervisor, Debian kernel 6.12 + headers and
 #             the compilers and -dev packages that build the guest module and
@@ -12,6 +12,10 @@
 #             the render worker's runtime: virglrenderer, its render server,
 #             EGL/GL/GBM and Vulkan with Mesa's software drivers; GLES for
 #             the benchmark baselines that run the GL test program in dom0.
+#   igt/      (Debian sid) IGT 2.5, igt-gpu-tools and its tests: upstream's
+#             generic DRM tests and igt_runner run in a test domU against
+#             the xenlend render node (no release of Debian before sid
+#             packages IGT 2.x with its tests).
 # Each root carries a stamp of the package list it was built from; a root whose
 # stamp differs from this script's list is rebuilt, one that matches is reused.
 set -eu
@@ -53,3 +57,5 @@ CHECKPATCH_POST='if [ ! -x /opt/checkpatch/scripts/checkpatch.pl ]; then
 make_root tools "$TOOLS_PKGS" "$KERNEL_POST
 	$CHECKPATCH_POST"
 make_root dom0root "$DOM0_PKGS" 'rm -rf /var/lib/apt/lists/*'
+SUITE=sid
+make_root igt "igt-gpu-tools igt-gpu-tools-tests" 'rm -rf /var/lib/apt/lists/*'
