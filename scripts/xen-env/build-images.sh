@@ -4,8 +4,8 @@
 # Build xenlend.ko, the broker and its render worker inside the trixie tools
 # root, then the boot images under $XENLEND_CACHE/img: xen (the hypervisor,
 # uncompressed for QEMU's multiboot loader), vmlinuz, domU.cpio.gz,
-# domU-gl.cpio.gz (with the patched Mesa of scripts/mesa-build.sh) and
-# dom0.cpio.
+# domU-igt.cpio.gz (with IGT's upstream tests), domU-gl.cpio.gz (with the
+# patched Mesa of scripts/mesa-build.sh) and dom0.cpio.
 # The dom0 base archive is cached and rebuilt only when the dom0 root changes.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -76,6 +76,37 @@ cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"
 cp "$B/out/vectors.txt" "$D/vectors.txt"
 chmod +x "$D/init"
 (cd "$D" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU.cpio.gz"
+
+# --- domU-igt: the same plus igt_runner and the upstream IGT tests of
+# igt-tests/upstream.testlist, with the shared libraries they need, from the
+# sid root (IGT 2.5). The PV guest of the check run boots it.
+I=$XENLEND_CACHE/igt
+[ -f "$I/.xenlend-stamp" ] || die "no IGT root: run scripts/xen-env/setup.sh first"
+DI=$O/domu-igt-overlay
+rm -rf "$DI"
+mkdir -p "$DI/usr/bin" "$DI/usr/libexec/igt-gpu-tools" "$DI/usr/lib/x86_64-linux-gnu" \
+	"$DI/lib64" "$DI/igt"
+sed 's/#.*//' "$TOP/igt-tests/upstream.testlist" | grep . >"$DI/igt/upstream.testlist"
+igt_bins=$(sed -n 's/^igt@\([^@]*\).*/\1/p' "$DI/igt/upstream.testlist" | sort -u | tr "\n" " ")
+cp "$I/usr/bin/igt_runner" "$DI/usr/bin/"
+for t in $igt_bins; do
+	cp "$I/usr/libexec/igt-gpu-tools/$t" "$DI/usr/libexec/igt-gpu-tools/"
+done
+# igt_runner's index of the test programs in its test root.
+printf 'TESTLIST\n%s\nEND TESTLIST\n' "${igt_bins% }" >"$DI/usr/libexec/igt-gpu-tools/test-list.txt"
+chroot "$I" sh -c "cd /usr/libexec/igt-gpu-tools && ldd /usr/bin/igt_runner $igt_bins" |
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
+	sort -u >"$O/igt-libs"
+[ -s "$O/igt-libs" ] || die "ldd found no libraries of the IGT tests"
+while read -r lib; do
+	case $lib in
+	*/ld-linux-x86-64.so.2) cp -L "$I$lib" "$DI/lib64/" ;;
+	*) cp -L "$I$lib" "$DI/usr/lib/x86_64-linux-gnu/" ;;
+	esac
+done <"$O/igt-libs"
+ln -s usr/lib "$DI/lib"
+(cd "$DI" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-igt-overlay.cpio.gz"
+cat "$O/domU.cpio.gz" "$O/domU-igt-overlay.cpio.gz" >"$O/domU-igt.cpio.gz"
 
 # --- domU-gl: the same plus the patched Mesa (virgl, venus), a GL and a Vulkan program,
 # vulkaninfo and the Vulkan loader, with the shared libraries they need from
@@ -164,8 +195,9 @@ cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
 # The test dom0's only DRM device is vgem, which renders nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"
-cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" "$X/xenlend/"
-cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
+cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" \
+	"$DI/igt/upstream.testlist" "$X/xenlend/"
+cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
 # The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
 # own Mesa).
 cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$X/xenlend/"

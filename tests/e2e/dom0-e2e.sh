@@ -68,6 +68,20 @@ inject_events() {
 	xenlend-ctl fence "$1" 1 0 42 >/dev/null || ko "valid FENCE not sent"
 }
 
+# upstream_igt_passed LOG: how many of IGT's upstream tests passed
+upstream_igt_passed() { grep -c '^IGT-RESULT igt@[^ ]* pass' "$1"; }
+# upstream_igt_ok LOG: every test of upstream.testlist passed; the others named
+upstream_igt_ok() {
+	bad=0
+	while read -r t; do
+		r=$(sed -n "s/^IGT-RESULT $t \([a-z-]*\).*/\1/p" "$1")
+		[ "$r" = pass ] && continue
+		echo "XENLEND-E2E: IGT $t: ${r:-no result}"
+		bad=1
+	done <$R/upstream.testlist
+	return $bad
+}
+
 # create_guest NAME TYPE ROLE [RAMDISK]: boot a domU whose /init plays ROLE
 # (see domu-init.sh) from RAMDISK (default domU.cpio.gz); sets domid and
 # log. Returns 1 if xl failed.
@@ -182,7 +196,10 @@ killed_now() {
 # Return: 0, or 3 when the emulator killed the guest (its checks skipped).
 run_guest_once() {
 	role=${3:-lend}
-	create_guest "$1" "$2" "$role" || return 0
+	# The PV guest of the check run also runs IGT's upstream tests.
+	rd=domU.cpio.gz
+	[ "$MODE" = check ] && [ "$role" = lend ] && [ "$2" = pv ] && rd=domU-igt.cpio.gz
+	create_guest "$1" "$2" "$role" "$rd" || return 0
 	name=$1
 
 	# The lending test: dom0 rewrites the lent memory, then punches a hole.
@@ -223,7 +240,8 @@ run_guest_once() {
 		fi
 	fi
 
-	if ! wait_for 90 gone "$name"; then
+	# IGT's upstream tests take a minute or two under the emulator.
+	if ! wait_for 300 gone "$name"; then
 		ko "$name: did not power off"
 		xl destroy "$name"
 	fi
@@ -285,6 +303,8 @@ run_guest_once() {
 		read -r n_all n_pass n_fail </tmp/igt-render-$name || true
 		check "$name: igt xenlend_render (virglrenderer in dom0): ${n_pass:-?} of ${n_all:-?} subtests passed, ${n_fail:-?} failed" \
 			test -n "$n_all" -a "${n_fail:-1}" = 0 -a "${n_pass:-0}" = "$n_all"
+		check "$name: IGT's upstream tests, by igt_runner: $(upstream_igt_passed "$log") of $(grep -c . $R/upstream.testlist) passed" \
+			upstream_igt_ok "$log"
 		check "$name: broker started a render worker for it, as user nobody" \
 			grep -q "dom$domid: render worker .* started, pid [0-9]*, user nobody" "$BLOG"
 		check "$name: its render worker runs under the broker's seccomp filter" \

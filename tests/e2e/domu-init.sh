@@ -73,6 +73,24 @@ vk_programs() {
 	echo "XENLEND-DOMU: vk-memory under revocation exit $st"
 }
 
+# upstream_igt: igt_runner runs /igt/upstream.testlist, then prints each
+# test's result from its results.json (pretty-printed by json-c: a test's
+# name on a line of its own, its "result" further down in its object).
+upstream_igt() {
+	echo "XENLEND-DOMU: igt_runner: $(grep -c . /igt/upstream.testlist) upstream tests"
+	IGT_FORCE_DRIVER=xenlend igt_runner --test-list /igt/upstream.testlist \
+		--per-test-timeout 120 --overall-timeout 600 -o \
+		/usr/libexec/igt-gpu-tools /tmp/igt-results 2>&1
+	echo "XENLEND-DOMU: igt_runner exit $?"
+	awk '/^ *"igt@[^"]*": *\{ *$/ { split($0, q, "\""); t = q[2] }
+		t != "" && /^ *"result": *"/ { split($0, q, "\""); print "IGT-RESULT", t, q[4]; t = "" }' \
+		/tmp/igt-results/results.json
+	for f in /tmp/igt-results/[0-9]*/out.txt; do
+		grep -q 'Subtest .*: \(FAIL\|CRASH\)' "$f" 2>/dev/null || continue
+		sed 's/^/IGT-OUT: /' "$f" "${f%out.txt}err.txt"
+	done
+}
+
 case $ROLE in
 gl)
 	# An ordinary GL program on the patched Mesa (domU-gl.cpio.gz). Without
@@ -159,6 +177,11 @@ flood)
 		if [ "$(cat /sys/hypervisor/guest_type 2>/dev/null)" = PV ]; then
 			echo "XENLEND-DOMU: igt xenlend_render"
 			/xenlend_render
+		fi
+		# IGT's own generic DRM tests (domU-igt.cpio.gz), by igt_runner;
+		# one line per test: "IGT-RESULT igt@test@subtest result".
+		if [ -x /usr/bin/igt_runner ]; then
+			upstream_igt
 		fi
 		# Last: it takes the device away for the rest of this boot.
 		/xenlend_basic --run-subtest unbind-with-live-mapping
