@@ -142,8 +142,10 @@ int main(int argc, char **argv)
 		goto out;
 
 	broker_scan_domains(&b);
-	log_msg(LOG_INFO, "ready: backend domain %d, serving %s%s", b.own_domid,
-		b.cfg.guests_all ? "all guests" : b.cfg.guests,
+	log_msg(LOG_INFO, "ready: backend domain %d, serving %s, host memory %s%s%s",
+		b.own_domid, b.cfg.guests_all ? "all guests" : b.cfg.guests,
+		b.cfg.host_memory == HOST_MEM_GPU ? "gpu:" : "memfd",
+		b.cfg.host_memory == HOST_MEM_GPU ? b.cfg.host_memory_node : "",
 		b.test_hooks ? " (test hooks on)" : "");
 	sd_notify(0, "READY=1");
 
