@@ -124,7 +124,8 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
  * Test hooks that act on a host resource's memory the way dom0's MM or GPU
  * driver would: "punch DOMID RES OFF LEN" frees pages of a memfd (hole
  * punch), "revoke DOMID RES OFF LEN" zaps the broker's mapping of them (the
- * explicit revoke), "migrate DOMID RES OFF LEN" puts fresh zeroed memory of
+ * explicit revoke; of a GPU buffer by taking its access away and giving it
+ * back, which invalidates it the same way), "migrate DOMID RES OFF LEN" puts fresh zeroed memory of
  * the same kind in their place, unmapping the old (a GPU driver moving a
  * buffer; for a GPU buffer that is its last mapping, so it is freed), and
  * "refill DOMID RES" writes the next generation of the pattern.
@@ -162,8 +163,11 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 	else if (!strcmp(argv[0], "migrate"))
 		err = host_mem_map(c->gpu_fd, n, (char *)r->map + off, "xenlend-migrated",
 				   NULL) == MAP_FAILED;
-	else
+	else if (r->fd >= 0)
 		err = madvise((char *)r->map + off, n, MADV_DONTNEED);
+	else	/* a GPU buffer's mapping: madvise() refuses VM_PFNMAP */
+		err = mprotect((char *)r->map + off, n, PROT_NONE) ||
+		      mprotect((char *)r->map + off, n, PROT_READ | PROT_WRITE);
 	if (err)
 		snprintf(out, len, "error: %s\n", strerror(errno));
 	else
