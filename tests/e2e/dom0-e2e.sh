@@ -334,8 +334,10 @@ lending_now() { lent=$(engine lent); [ "$lent" -gt 0 ]; }
 count() { grep -c "$1" "$2"; }
 # rounds_past N: the stress guest finished more than N good rounds
 rounds_past() { [ "$(count 'STRESS: ok' "$log")" -gt "$1" ]; }
+# start_broker [ARGS...]: start the broker from its unit with --verbose and
+# ARGS; sets BPID and waits for its "ready" line
 start_broker() {
-	BPID=$($R/run-unit.sh $UNIT $BLOG --test-hooks --verbose)
+	BPID=$($R/run-unit.sh $UNIT $BLOG --verbose "$@")
 	nready=$((${nready:-0} + 1))
 	wait_for 10 sh -c "[ \$(grep -c 'ready: backend domain' $BLOG) -ge $nready ]"
 }
@@ -419,8 +421,10 @@ run_stress_once() {
 	HOSTMEM=gpu
 	# A domain that died while no broker ran leaves its backend behind.
 	xenstore-write /local/domain/0/backend/xenlend/999/0/state 6
-	start_broker --config /run/broker-gpu.conf
-	check "broker restarted, lending vgem GPU buffers (pid $BPID)" kill -0 "$BPID"
+	start_broker --test-hooks --config /run/broker-gpu.conf
+	check "broker restarted, lending vgem GPU buffers (pid $BPID)" \
+		eval 'kill -0 "$BPID" && grep "ready: backend" "$BLOG" | tail -n 1 |
+			grep -q "host memory gpu:/dev/dri/card0"'
 	check "restarted broker removed the backend of a domain that died meanwhile" \
 		wait_for 10 eval '! xenstore-exists /local/domain/0/backend/xenlend/999'
 	check "restarted broker kept the backend of the live guest" \
@@ -782,7 +786,7 @@ run_vk_bench() {
 echo "XENLEND-E2E: mode $MODE, dom0 uptime $(up)s"
 # The test hooks fill lent memory with a known pattern ("what dom0 wrote")
 # and let this script punch holes into it; the demo needs them too.
-start_broker
+start_broker --test-hooks
 check "broker started from its unit (pid $BPID)" test -S /run/xenlend/control
 
 # bench_punch: one poll of the benchmark guest: true once it is gone. In
