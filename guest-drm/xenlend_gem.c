@@ -88,7 +88,7 @@ static int xenlend_bo_map(struct xenlend_lend *l, unsigned long first, unsigned 
 	struct xenlend_transport *t = bo->xdev->t;
 	struct gnttab_map_grant_ref *ops;
 	struct page **pages;
-	unsigned long i, bad = 0;
+	unsigned long i, bad = 0, first_bad = 0;
 	bool *ok;
 	int err;
 
@@ -120,12 +120,13 @@ static int xenlend_bo_map(struct xenlend_lend *l, unsigned long first, unsigned 
 		ok[i] = ops[i].status == GNTST_okay;
 		if (ok[i])
 			bo->pages[first + i].handle = ops[i].handle;
-		else
-			bad++;
+		else if (!bad++)
+			first_bad = i;
 	}
 	if (bad) {
-		drm_err_ratelimited(bo->base.dev, "%lu of %lu grants from the broker failed to map\n",
-				    bad, n);
+		drm_err_ratelimited(bo->base.dev,
+				    "%lu of %lu grants from the broker failed to map (page %lu of resource %u: GNTST %d)\n",
+				    bad, n, first + first_bad, bo->res_id, ops[first_bad].status);
 		xenlend_bo_unmap_grants(bo, first, first + n, ok);
 		err = -EIO;
 	}
