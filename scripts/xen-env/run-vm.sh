@@ -42,13 +42,16 @@ DOM0_ARGS="console=hvc0 earlyprintk=xen clocksource=xen xenlend.mode=$MODE"
 # corrupted top size") or stopped, and venus gave up on its ring, in 8 of 9
 # boots of one CI run (2026-12-01). Hiding XSAVE from the whole emulated CPU
 # cured that but made PVH guests triple-fault in 8 of 20 idle boots.
+# gnttab_max_frames=1024: dom0 grants every lent page; Xen's default of 64
+# grant-table frames (32768 grants, 128 MiB) is less than a guest may borrow
+# (the benchmark lends one guest 1 GiB at once).
 set -- qemu-system-x86_64 -machine pc,accel=tcg \
 	-cpu max,-rdtscp,-avx,-avx2,-tsc-deadline,-xsaveopt,-xsavec,-xsaves \
 	-m 4G -smp 2 \
 	-display none -serial stdio -nic none -no-reboot \
 	-monitor unix:/run/xenlend-qemu-monitor.sock,server,nowait \
 	-kernel /img/xen \
-	-append "console=com1 com1=115200,8n1 dom0_mem=2G,max:2G dom0_max_vcpus=2 dom0-cpuid=no-xsave loglvl=all guest_loglvl=all console_timestamps=boot" \
+	-append "console=com1 com1=115200,8n1 dom0_mem=2G,max:2G dom0_max_vcpus=2 dom0-cpuid=no-xsave gnttab_max_frames=1024 loglvl=all guest_loglvl=all console_timestamps=boot" \
 	-initrd "/img/vmlinuz $DOM0_ARGS,/img/dom0.cpio"
 
 log "booting Xen + dom0 in QEMU (mode $MODE), console log: $LOG"

@@ -17,8 +17,8 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # back to back), hostile (a guest that never gives memory back), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
 # GL program on the patched Mesa), vk (Vulkan programs on it), bench (the
-# benchmark figures), bench-revoke or bench-scale (the benchmark's
-# revocation and scaling phases).
+# benchmark figures), bench-revoke, bench-scale or bench-size (the
+# benchmark's revocation, guest-count and object-size phases).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
 echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
@@ -137,6 +137,10 @@ bench-revoke)
 	;;
 bench-scale)
 	/xenlend-bench --scale
+	echo "XENLEND-DOMU: bench exit $?"
+	;;
+bench-size)
+	/xenlend-bench --size 1024
 	echo "XENLEND-DOMU: bench exit $?"
 	;;
 flood)

@@ -20,11 +20,16 @@
  * only the scaling phase: once dom0 says "go" on the console (to every
  * guest at once), the median of REPS first touches of a SCALE_MIB lent
  * object and of as much guest memory, "BENCH-SCALE: lent S anon S"; dom0
- * runs it in one guest, then in four at once. Output: one CSV line per
+ * runs it in one guest, then in four at once. With --size MAX_MIB, only
+ * the object-size phase: first touches of fresh lent objects of 1 MiB,
+ * then of MAX_MIB (1 GiB in make bench) and a quarter as much each step down
+ * to 4 MiB (the median of REPS; one from SIZE_ONCE_MIB on), each against
+ * 1 MiB's time scaled to its size (what it would cost if the cost per MiB
+ * did not change). Output: one CSV line per
  * figure, "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
  * baseline time: 1.0 is "as fast as the baseline"). Nothing is judged here.
  *
- * usage: xenlend-bench [MAX_MIB | --revoke | --scale]
+ * usage: xenlend-bench [MAX_MIB | --revoke | --scale | --size MAX_MIB]
  */
 
 #include <errno.h>
@@ -52,6 +57,7 @@
 #define REVOKE_MIB	16
 #define REVOKE_SECONDS	15
 #define SCALE_MIB	16
+#define SIZE_ONCE_MIB	256
 
 typedef double (*bench_fn)(int fd, uint64_t size, int lent);
 
@@ -273,11 +279,59 @@ static int scale_phase(int fd)
 	return 0;
 }
 
+/*
+ * Median of REPS first touches of a fresh lent object of @size bytes; of one
+ * from SIZE_ONCE_MIB on: the emulator kills a guest that lends for long.
+ */
+static double lent_first_touch(int fd, uint64_t size)
+{
+	int reps = size >= ((uint64_t)SIZE_ONCE_MIB << 20) ? 1 : REPS;
+	double t[REPS];
+
+	for (int i = 0; i < reps; i++) {
+		t[i] = first_touch(fd, size, 1);
+		if (t[i] < 0)
+			return -1;
+	}
+	return median(t, reps);
+}
+
+/* The largest size first, right after the 1 MiB baseline: see above. */
+static int size_phase(int fd, uint64_t max)
+{
+	double one = lent_first_touch(fd, 1 << 20), t, base;
+	uint64_t size = 1 << 20;
+
+	if (one < 0) {
+		printf("%s: FAIL size phase at 1 MiB: %s\n", TAG, strerror(errno));
+		return 1;
+	}
+	printf("BENCH-SIZE: 1 MiB %.6f s\n", one);
+	while (size * 4 <= max)
+		size *= 4;
+	for (; size > 1 << 20; size /= 4) {
+		t = lent_first_touch(fd, size);
+		if (t < 0) {
+			printf("%s: FAIL size phase at %llu MiB: %s\n", TAG,
+			       (unsigned long long)(size >> 20), strerror(errno));
+			return 1;
+		}
+		base = one * (double)(size >> 20);
+		printf("BENCH,size-first-touch-vs-1mib,%llu,%.6f,%.6f,%.3f\n",
+		       (unsigned long long)size, t, base, t / base);
+		fflush(stdout);
+	}
+	printf("BENCH-SIZE: done\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int revoke = argc > 1 && !strcmp(argv[1], "--revoke");
 	int scale = argc > 1 && !strcmp(argv[1], "--scale");
-	uint64_t max = (argc > 1 && !revoke && !scale ? strtoull(argv[1], NULL, 0) : 64) << 20;
+	int sizes = argc > 1 && !strcmp(argv[1], "--size");
+	const char *max_arg = sizes ? (argc > 2 ? argv[2] : "1024") : (argc > 1 ? argv[1] : "64");
+	uint64_t max = strtoull(max_arg, NULL, 0) << 20;
 	int fd = open_xenlend(TAG), failed = 0;
 
 	if (fd < 0) {
@@ -288,6 +342,8 @@ int main(int argc, char **argv)
 		return revoke_phase(fd);
 	if (scale)
 		return scale_phase(fd);
+	if (sizes)
+		return size_phase(fd, max);
 	printf("BENCH,name,size,xenlend_s,baseline_s,ratio\n");
 	for (uint64_t size = 1 << 20; size <= max; size *= 4)
 		failed |= report(fd, "first-touch", first_touch, size);
