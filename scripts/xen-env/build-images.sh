@@ -22,6 +22,20 @@ KVER=$(ls "$T/usr/lib/modules" | head -n1)
 XENVER=4.20
 mkdir -p "$O"
 
+# copy_libs ROOT LIST DEST: the shared libraries named in LIST (paths in
+# ROOT, as ldd printed them) into the overlay root DEST, which then has
+# usr/lib/x86_64-linux-gnu, lib64 (the dynamic loader) and lib -> usr/lib.
+copy_libs() {
+	mkdir -p "$3/usr/lib/x86_64-linux-gnu" "$3/lib64"
+	while read -r lib; do
+		case $lib in
+		*/ld-linux-x86-64.so.2) cp -L "$1$lib" "$3/lib64/" ;;
+		*) cp -L "$1$lib" "$3/usr/lib/x86_64-linux-gnu/" ;;
+		esac
+	done <"$2"
+	ln -s usr/lib "$3/lib"
+}
+
 # --- compile, from a fresh copy of the sources
 log "building xenlend.ko, xenlend-broker and xenlend-render for $KVER"
 rm -rf "$B/src"
@@ -84,8 +98,7 @@ I=$XENLEND_CACHE/igt
 [ -f "$I/.xenlend-stamp" ] || die "no IGT root: run scripts/xen-env/setup.sh first"
 DI=$O/domu-igt-overlay
 rm -rf "$DI"
-mkdir -p "$DI/usr/bin" "$DI/usr/libexec/igt-gpu-tools" "$DI/usr/lib/x86_64-linux-gnu" \
-	"$DI/lib64" "$DI/igt"
+mkdir -p "$DI/usr/bin" "$DI/usr/libexec/igt-gpu-tools" "$DI/igt"
 sed 's/#.*//' "$TOP/igt-tests/upstream.testlist" | grep . >"$DI/igt/upstream.testlist"
 igt_bins=$(sed -n 's/^igt@\([^@]*\).*/\1/p' "$DI/igt/upstream.testlist" | sort -u | tr "\n" " ")
 cp "$I/usr/bin/igt_runner" "$DI/usr/bin/"
@@ -98,13 +111,7 @@ chroot "$I" sh -c "cd /usr/libexec/igt-gpu-tools && ldd /usr/bin/igt_runner $igt
 	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
 	sort -u >"$O/igt-libs"
 [ -s "$O/igt-libs" ] || die "ldd found no libraries of the IGT tests"
-while read -r lib; do
-	case $lib in
-	*/ld-linux-x86-64.so.2) cp -L "$I$lib" "$DI/lib64/" ;;
-	*) cp -L "$I$lib" "$DI/usr/lib/x86_64-linux-gnu/" ;;
-	esac
-done <"$O/igt-libs"
-ln -s usr/lib "$DI/lib"
+copy_libs "$I" "$O/igt-libs" "$DI"
 (cd "$DI" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-igt-overlay.cpio.gz"
 cat "$O/domU.cpio.gz" "$O/domU-igt-overlay.cpio.gz" >"$O/domU-igt.cpio.gz"
 
@@ -144,13 +151,7 @@ rm -rf "$DG"
 mkdir -p "$DG/usr/lib/x86_64-linux-gnu" "$DG/lib64"
 cp -a "$G/sysroot/usr/lib" "$G/sysroot/usr/share" "$DG/usr/"
 rm -rf "$DG/usr/lib/x86_64-linux-gnu/pkgconfig"
-while read -r lib; do
-	case $lib in
-	*/ld-linux-x86-64.so.2) cp -L "$MR$lib" "$DG/lib64/" ;;
-	*) cp -L "$MR$lib" "$DG/usr/lib/x86_64-linux-gnu/" ;;
-	esac
-done <"$G/libs"
-ln -s usr/lib "$DG/lib"
+copy_libs "$MR" "$G/libs" "$DG"
 cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$DG/"
 # An unmodified Vulkan program and the Vulkan loader, from Debian.
 mkdir -p "$DG/usr/bin"
