@@ -224,7 +224,9 @@ void conn_disconnect(struct conn *c)
 {
 	if (c->connected)
 		log_guest(c->domid, LOG_INFO, "disconnected after %" PRIu64 " requests (%" PRIu64
-			  " rejected)", c->gs.stats_requests, c->gs.stats_rejected);
+			  " rejected), %" PRIu64 " FAULTs for %" PRIu64 " pages",
+			  c->gs.stats_requests, c->gs.stats_rejected, c->gs.stats_faults,
+			  c->gs.stats_fault_pages);
 	c->connected = false;
 	c->more_work = false;
 	/* Only a started worker owns render.fd: a zeroed conn has fd 0. */
