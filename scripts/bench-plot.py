@@ -22,6 +22,10 @@ def label(row):
         return f"{name}\n({size} copies)"
     if name.startswith("revoke"):
         return f"{name}\n({size} revocations)"
+    if name.startswith("fault-round-trips"):
+        return f"{name}\n({size} MiB lent)"
+    if size < 1 << 20:
+        return f"{name}\n{size >> 10} KiB"
     return f"{name}\n{size >> 20} MiB"
 
 

@@ -200,8 +200,8 @@ cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" \
 	"$DI/igt/upstream.testlist" "$X/xenlend/"
 cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
 # The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
-# own Mesa).
-cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$X/xenlend/"
+# own Mesa), and the benchmark program, for its first touch in dom0.
+cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$B/out/xenlend-bench" "$X/xenlend/"
 chmod +x "$X/init"
 (cd "$X" && find . | cpio -o -H newc --quiet) >"$O/dom0-extra.cpio"
 # The kernel unpacks concatenated archives in order; later files win, and a

@@ -857,6 +857,31 @@ run_bench() {
 	show_console "domu-$1"
 }
 
+# fault_figures: the benchmark guest's first touches of lent memory against
+# the same in dom0 natively (a fresh memfd mapping, the kind of buffer the
+# broker lends, by the same program), and its FAULT round trips per MiB
+# against one fault per 4 KiB page (what a page-by-page first touch takes)
+fault_figures() {
+	$R/xenlend-bench --dom0 64 >/tmp/dom0-touch.log 2>&1
+	check "first touch timed in dom0 natively" grep -q '^BENCH-DOM0: 67108864 ' /tmp/dom0-touch.log
+	tr -d '\r' <"$log" | sed -n 's/^BENCH,first-touch,\([0-9]*\),\([0-9.]*\),.*/\1 \2/p' |
+		while read -r size t; do
+			d=$(sed -n "s/^BENCH-DOM0: $size \([0-9.]*\)/\1/p" /tmp/dom0-touch.log)
+			[ -n "$d" ] && awk -v s="$size" -v t="$t" -v d="$d" 'BEGIN {
+				printf "BENCH,first-touch-vs-dom0,%d,%.6f,%.9f,%.1f\n", s, t, d,
+					(d > 0 ? t / d : 0) }'
+		done
+	wait_for 10 grep -q "dom$domid: disconnected after" "$BLOG"
+	f=$(sed -n "s/.*dom$domid: disconnected after .* \([0-9]*\) FAULTs for \([0-9]*\) pages.*/\1 \2/p" \
+		"$BLOG" | tail -n 1)
+	case ${f:-x} in *[!0-9\ ]* | "0 0" | *" 0") f= ;; esac
+	check "benchmark guest's FAULT round trips counted (${f:-none})" test -n "$f"
+	[ -n "$f" ] || return 0
+	awk -v n="${f% *}" -v p="${f#* }" 'BEGIN {
+		printf "BENCH,fault-round-trips-per-mib,%d,%.3f,%d,%.4f\n", p / 256, n * 256 / p,
+			256, n / p }'
+}
+
 # stop_broker: SIGTERM, and wait until it is gone
 stop_broker() {
 	kill -TERM "$BPID"
@@ -907,6 +932,7 @@ if [ "$MODE" = bench ]; then
 	run_bench bench
 	# The console log ends its lines with CR LF.
 	check "benchmark figures complete" eval 'tr -d "\r" <"$log" | grep -qx "BENCH: done"'
+	fault_figures
 	run_bench bench-revoke
 	revoke_figures
 	run_size_bench

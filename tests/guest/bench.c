@@ -4,7 +4,10 @@
  * baseline taken in the same process, the same way, moments apart:
  *   first-touch    reading one word per page of a fresh lent object vs. a
  *                  fresh anonymous mapping of the guest's own memory, at
- *                  several sizes;
+ *                  several sizes (and, with --dom0 MAX_MIB in dom0 itself,
+ *                  of a fresh memfd mapping, the kind of buffer the broker
+ *                  lends: "BENCH-DOM0: SIZE SECONDS", which dom0-e2e.sh
+ *                  sets against the guest's figures);
  *   write/read     memcpy into and out of an already mapped lent object vs.
  *                  guest memory (steady state: no fault involved), of
  *                  COPY_MIB (or MAX_MIB if smaller);
@@ -30,7 +33,7 @@
  * figure, "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
  * baseline time: 1.0 is "as fast as the baseline"). Nothing is judged here.
  *
- * usage: xenlend-bench [MAX_MIB | --revoke | --scale | --size MAX_MIB]
+ * usage: xenlend-bench [MAX_MIB | --revoke | --scale | --size MAX_MIB | --dom0 MAX_MIB]
  */
 
 #include <errno.h>
@@ -299,6 +302,46 @@ static double lent_first_touch(int fd, uint64_t size)
 	return median(t, reps);
 }
 
+/* In dom0: median of REPS first touches of a fresh memfd mapping of @size. */
+static double memfd_first_touch(uint64_t size)
+{
+	double t[REPS];
+
+	for (int i = 0; i < REPS; i++) {
+		int mfd = memfd_create("xenlend-bench", MFD_CLOEXEC);
+		uint64_t *w = MAP_FAILED;
+
+		if (mfd >= 0 && !ftruncate(mfd, (off_t)size))
+			w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		if (w == MAP_FAILED) {
+			if (mfd >= 0)
+				close(mfd);
+			return -1;
+		}
+		t[i] = now_s();
+		touch_pages(w, size);
+		t[i] = now_s() - t[i];
+		munmap(w, size);
+		close(mfd);
+	}
+	return median(t, REPS);
+}
+
+static int dom0_phase(uint64_t max)
+{
+	for (uint64_t size = PAGE; size <= max; size = size == PAGE ? 1 << 20 : size * 4) {
+		double t = memfd_first_touch(size);
+
+		if (t < 0) {
+			printf("%s: FAIL memfd of %llu bytes: %s\n", TAG, (unsigned long long)size,
+			       strerror(errno));
+			return 1;
+		}
+		printf("BENCH-DOM0: %llu %.9f\n", (unsigned long long)size, t);
+	}
+	return 0;
+}
+
 /* The largest size first, right after the 1 MiB baseline: see above. */
 static int size_phase(int fd, uint64_t max)
 {
@@ -333,9 +376,15 @@ int main(int argc, char **argv)
 	int revoke = argc > 1 && !strcmp(argv[1], "--revoke");
 	int scale = argc > 1 && !strcmp(argv[1], "--scale");
 	int sizes = argc > 1 && !strcmp(argv[1], "--size");
-	const char *max_arg = sizes ? (argc > 2 ? argv[2] : "1024") : (argc > 1 ? argv[1] : "64");
+	int dom0 = argc > 1 && !strcmp(argv[1], "--dom0");
+	const char *max_arg = sizes || dom0 ? (argc > 2 ? argv[2] : "64") :
+		(argc > 1 ? argv[1] : "64");
 	uint64_t max = strtoull(max_arg, NULL, 0) << 20, copy_size;
-	int fd = open_xenlend(TAG), failed = 0;
+	int fd, failed = 0;
+
+	if (dom0)
+		return dom0_phase(max);
+	fd = open_xenlend(TAG);
 
 	if (fd < 0) {
 		printf("%s: FAIL no xenlend render node\n", TAG);
@@ -349,6 +398,7 @@ int main(int argc, char **argv)
 		return size_phase(fd, max);
 	copy_size = max < (COPY_MIB << 20) ? max : COPY_MIB << 20;
 	printf("BENCH,name,size,xenlend_s,baseline_s,ratio\n");
+	failed |= report(fd, "first-touch", first_touch, PAGE);
 	for (uint64_t size = 1 << 20; size <= max; size *= 4)
 		failed |= report(fd, "first-touch", first_touch, size);
 	failed |= report(fd, "write", write_bw, copy_size);
