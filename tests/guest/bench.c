@@ -61,7 +61,7 @@
 #define REVOKE_MIB	16
 #define REVOKE_SECONDS	15
 #define SCALE_MIB	16
-/* Steady-state copies: far beyond the caches, and a fifth of the faults. */
+/* Steady-state copies: far beyond the caches, and a quarter of the faults. */
 #define COPY_MIB	16
 #define SIZE_ONCE_MIB	256
 
