@@ -868,7 +868,7 @@ fault_figures() {
 		while read -r size t; do
 			d=$(sed -n "s/^BENCH-DOM0: $size \([0-9.]*\)/\1/p" /tmp/dom0-touch.log)
 			[ -n "$d" ] && awk -v s="$size" -v t="$t" -v d="$d" 'BEGIN {
-				printf "BENCH,first-touch-vs-dom0,%d,%.6f,%.9f,%.1f\n", s, t, d,
+				printf "BENCH,first-touch-vs-dom0,%d,%.6f,%.9f,%.3f\n", s, t, d,
 					(d > 0 ? t / d : 0) }'
 		done
 	wait_for 10 grep -q "dom$domid: disconnected after" "$BLOG"
