@@ -80,20 +80,36 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
-/* A fresh mapping: lent memory, or the guest's own. NULL on failure. */
+/* What a benchmark maps: the "lent" argument of a bench_fn. */
+enum { OWN_MEMORY = 0, LENT = 1, DOM0_MEMFD = 2 };
+
+/*
+ * A fresh mapping: lent memory, the guest's own, or (in dom0) a memfd, the
+ * kind of buffer the broker lends from. NULL on failure.
+ */
 static uint64_t *fresh(int fd, uint64_t size, int lent, struct lent_blob *b)
 {
-	void *p;
+	void *p = MAP_FAILED;
+	int mfd;
 
-	if (lent)
+	if (lent == LENT)
 		return blob_create_map(fd, size, b, TAG) ? NULL : b->w;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (lent == DOM0_MEMFD) {
+		mfd = memfd_create("xenlend-bench", MFD_CLOEXEC);
+		if (mfd < 0)
+			return NULL;
+		if (!ftruncate(mfd, (off_t)size))
+			p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		close(mfd);	/* the mapping keeps it */
+	} else {
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
 	return p == MAP_FAILED ? NULL : p;
 }
 
 static void release(int fd, uint64_t *w, uint64_t size, int lent, struct lent_blob *b)
 {
-	if (lent)
+	if (lent == LENT)
 		blob_unmap_close(fd, b);
 	else
 		munmap(w, size);
@@ -221,8 +237,8 @@ static int report(int fd, const char *name, bench_fn fn, uint64_t size)
 	double x[REPS], base[REPS], mx, mb;
 
 	for (int i = 0; i < REPS; i++) {
-		x[i] = fn(fd, size, 1);
-		base[i] = fn(fd, size, 0);
+		x[i] = fn(fd, size, LENT);
+		base[i] = fn(fd, size, OWN_MEMORY);
 		if (x[i] < 0 || base[i] < 0) {
 			printf("%s: FAIL %s at %llu: %s\n", TAG, name, (unsigned long long)size,
 			       strerror(errno));
@@ -273,8 +289,8 @@ static int scale_phase(int fd)
 		return 1;
 	}
 	for (int i = 0; i < REPS; i++) {
-		lent[i] = first_touch(fd, size, 1);
-		anon[i] = first_touch(fd, size, 0);
+		lent[i] = first_touch(fd, size, LENT);
+		anon[i] = first_touch(fd, size, OWN_MEMORY);
 		if (lent[i] < 0 || anon[i] < 0) {
 			printf("%s: FAIL scaling phase: %s\n", TAG, strerror(errno));
 			return 1;
@@ -285,52 +301,33 @@ static int scale_phase(int fd)
 	return 0;
 }
 
-/*
- * Median of REPS first touches of a fresh lent object of @size bytes; of one
- * from SIZE_ONCE_MIB on: the emulator kills a guest that lends for long.
- */
-static double lent_first_touch(int fd, uint64_t size)
+/* Median of @reps (at most REPS) first touches of @size bytes; -1 on failure. */
+static double first_touch_median(int fd, uint64_t size, int lent, int reps)
 {
-	int reps = size >= ((uint64_t)SIZE_ONCE_MIB << 20) ? 1 : REPS;
 	double t[REPS];
 
 	for (int i = 0; i < reps; i++) {
-		t[i] = first_touch(fd, size, 1);
+		t[i] = first_touch(fd, size, lent);
 		if (t[i] < 0)
 			return -1;
 	}
 	return median(t, reps);
 }
 
-/* In dom0: median of REPS first touches of a fresh memfd mapping of @size. */
-static double memfd_first_touch(uint64_t size)
+/*
+ * A fresh lent object of @size bytes: the median of REPS first touches; of
+ * one from SIZE_ONCE_MIB on: the emulator kills a guest that lends for long.
+ */
+static double lent_first_touch(int fd, uint64_t size)
 {
-	double t[REPS];
-
-	for (int i = 0; i < REPS; i++) {
-		int mfd = memfd_create("xenlend-bench", MFD_CLOEXEC);
-		uint64_t *w = MAP_FAILED;
-
-		if (mfd >= 0 && !ftruncate(mfd, (off_t)size))
-			w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-		if (w == MAP_FAILED) {
-			if (mfd >= 0)
-				close(mfd);
-			return -1;
-		}
-		t[i] = now_s();
-		touch_pages(w, size);
-		t[i] = now_s() - t[i];
-		munmap(w, size);
-		close(mfd);
-	}
-	return median(t, REPS);
+	return first_touch_median(fd, size, LENT,
+				  size >= ((uint64_t)SIZE_ONCE_MIB << 20) ? 1 : REPS);
 }
 
 static int dom0_phase(uint64_t max)
 {
 	for (uint64_t size = PAGE; size <= max; size = size == PAGE ? 1 << 20 : size * 4) {
-		double t = memfd_first_touch(size);
+		double t = first_touch_median(-1, size, DOM0_MEMFD, REPS);
 
 		if (t < 0) {
 			printf("%s: FAIL memfd of %llu bytes: %s\n", TAG, (unsigned long long)size,
