@@ -939,7 +939,7 @@ if [ "$MODE" = bench ]; then
 	run_scale_bench
 	run_gl_bench
 	run_vk_bench
-	kill -TERM "$BPID"
+	stop_broker
 	echo "XENLEND-E2E: RESULT $pass passed, $failed failed"
 	[ "$failed" = 0 ]
 	exit
