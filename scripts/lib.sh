@@ -55,8 +55,12 @@ chroot_umounts() {
 }
 
 # make_root NAME "PACKAGES" POST-INSTALL-SHELL
-# A root is debootstrapped once; when only its package list changed, the
-# missing packages are installed in place.
+# A root is a pure function of its suite, its package list and its
+# post-install commands (together its stamp): a root whose stamp differs is
+# built again from scratch, never updated in place, so that no package
+# survives that no list names any more. The .debs debootstrap and apt
+# download stay in $XENLEND_CACHE/debs/SUITE (bind-mounted as the root's
+# apt archive), so a rebuild downloads only what is new.
 make_root() {
 	name=$1 pkgs=$2 post=$3
 	dst=$XENLEND_CACHE/$name
@@ -65,36 +69,40 @@ make_root() {
 		log "$name root up to date ($dst)"
 		return 0
 	fi
-	if [ -f "$dst/.xenlend-base" ] && [ "$(cat "$dst/.xenlend-base")" = "$SUITE" ]; then
-		log "updating packages of $name root"
-		target=$dst
-	else
-		target=$dst.new
-		[ -d "$target" ] && chroot_umounts "$target" && rm -rf "$target"
-		log "building $name root from $SUITE (this takes a minute or two)"
-		debootstrap --variant=minbase "$SUITE" "$target" "$MIRROR" \
-			>"$XENLEND_CACHE/$name.debootstrap.log" 2>&1 ||
-			die "debootstrap $name failed, see $XENLEND_CACHE/$name.debootstrap.log"
-		echo "deb $MIRROR $SUITE main" >"$target/etc/apt/sources.list"
-		echo "$SUITE" >"$target/.xenlend-base"
+	target=$dst.new
+	if [ -d "$target" ]; then
+		root_umounts "$target"
+		rm -rf "$target"
 	fi
+	debs=$XENLEND_CACHE/debs/$SUITE
+	mkdir -p "$debs/partial"
+	log "building $name root from $SUITE"
+	t0=$(date +%s)
+	debootstrap --variant=minbase --cache-dir="$debs" "$SUITE" "$target" "$MIRROR" \
+		>"$dst.debootstrap.log" 2>&1 ||
+		die "debootstrap $name failed, see $dst.debootstrap.log"
+	echo "deb $MIRROR $SUITE main" >"$target/etc/apt/sources.list"
 	chroot_mounts "$target"
-	trap 'chroot_umounts "$target"' EXIT
+	mount --bind "$debs" "$target/var/cache/apt/archives"
+	trap 'root_umounts "$target"' EXIT
 	# The mirror may be a snapshot: sid's Release file then has expired.
 	chroot "$target" sh -ec "apt-get -o Acquire::Check-Valid-Until=false update -q
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs
-		$post
-		apt-get clean" >"$XENLEND_CACHE/$name.apt.log" 2>&1 ||
-		die "apt in $name root failed, see $XENLEND_CACHE/$name.apt.log"
-	chroot_umounts "$target"
+		$post" >"$dst.apt.log" 2>&1 ||
+		die "apt in $name root failed, see $dst.apt.log"
+	root_umounts "$target"
 	trap - EXIT
 	echo "$stamp" >"$target/.xenlend-stamp"
-	if [ "$target" != "$dst" ]; then
-		if [ -d "$dst" ]; then
-			chroot_umounts "$dst"
-			rm -rf "$dst"
-		fi
-		mv "$target" "$dst"
+	if [ -d "$dst" ]; then
+		root_umounts "$dst"
+		rm -rf "$dst"
 	fi
-	log "$name root ready"
+	mv "$target" "$dst"
+	log "$name root ready in $(($(date +%s) - t0)) s"
+}
+
+# root_umounts ROOT: everything make_root and chroot_mounts mount in ROOT
+root_umounts() {
+	mountpoint -q "$1/var/cache/apt/archives" && umount "$1/var/cache/apt/archives"
+	chroot_umounts "$1"
 }

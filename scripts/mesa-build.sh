@@ -99,10 +99,11 @@ fetch() {
 fetch "$ORIG" "$ORIG_SHA256"
 fetch "$DEBIAN_TAR" "$DEBIAN_SHA256"
 
-# Not for the build: the Vulkan loader and vulkaninfo, which
+# Not for Mesa: the Vulkan loader and its headers, which the Vulkan test
+# program (tests/guest/vk-memory.c) builds against, and vulkaninfo, which
 # scripts/xen-env/build-images.sh takes from this root for the GL/Vulkan
 # test guest with the libraries they need.
-GUEST_PKGS="libvulkan1 vulkan-tools"
+GUEST_PKGS="libvulkan1 libvulkan-dev vulkan-tools"
 make_root mesa/root "$BUILD_PKGS $GUEST_PKGS" ""
 
 # Run a command in the build root with a clean environment.

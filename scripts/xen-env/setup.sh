@@ -16,8 +16,9 @@
 #             generic DRM tests and igt_runner run in a test domU against
 #             the xenlend render node (no release of Debian before sid
 #             packages IGT 2.x with its tests).
-# Each root carries a stamp of the package list it was built from; a root whose
-# stamp differs from this script's list is rebuilt, one that matches is reused.
+# Each root carries a stamp of the package list and post-install commands it
+# was built from; a root whose stamp differs is rebuilt from scratch (make_root
+# in scripts/lib.sh), one that matches is reused.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
@@ -40,10 +41,12 @@ MIRROR=$(debian_mirror)
 mkdir -p "$XENLEND_CACHE"
 
 # The kernel image and modules come without running initramfs-tools: the
-# environment never uses Debian's initrd.
+# environment never uses Debian's initrd. The package stays in the .deb cache.
 KERNEL_POST='KPKG=$(apt-cache depends linux-image-amd64 | awk "/Depends: linux-image-/{print \$2; exit}")
 	if [ ! -d /usr/lib/modules/${KPKG#linux-image-} ]; then
-		cd /tmp && apt-get download -q $KPKG && dpkg-deb -x ${KPKG}_*.deb / && rm -f ${KPKG}_*.deb
+		cd /var/cache/apt/archives
+		ls ${KPKG}_*.deb >/dev/null 2>&1 || apt-get download -q $KPKG
+		dpkg-deb -x ${KPKG}_*.deb /
 	fi'
 
 # checkpatch.pl and its data files, out of the kernel source tarball.
