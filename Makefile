@@ -2,9 +2,11 @@
 #
 # xenlend - GPU memory lent by dom0 to Xen guests.
 #
-#   make run     build what is missing, boot Xen + dom0 + a PV and a PVH domU
-#                in QEMU and show the guest <-> broker handshake (the demo)
+#   make run     build what is missing, boot Xen + dom0 + one PVH domU in
+#                QEMU: handshake, lent memory, a GL frame, a Vulkan program
 #   make check   every test tier: unit, fuzz replay, static, KUnit, end to end
+#   make e2e [SCENARIOS="a b"]   end-to-end scenarios (all of make check's,
+#                or just those) in one boot; make e2e-list names them
 #   make bench   benchmarks in the Xen environment, as ratios against
 #                baselines of the same run (CSV and PNG under the cache)
 #
@@ -41,7 +43,12 @@ kunit: env
 	@sh scripts/kunit.sh
 
 e2e: images
-	@sh scripts/xen-env/run-vm.sh check
+	@sh scripts/xen-env/run-vm.sh check $(SCENARIOS)
+
+e2e-list:
+	@awk 'FNR == 1 { n = FILENAME; sub(/.*\//, "", n); sub(/\.sh$$/, "", n) } \
+		/^# description: / { sub(/^# description: /, ""); printf "%-16s %s\n", n, $$0 }' \
+		tests/e2e/scenarios/*.sh
 
 check: deps
 	@sh scripts/check.sh
@@ -56,4 +63,4 @@ clean:
 	@$(MAKE) -s -C tests clean
 	@$(MAKE) -s -C dom0-broker clean
 
-.PHONY: all deps env images run unit replay static kunit e2e check bench fuzz clean
+.PHONY: all deps env images run unit replay static kunit e2e e2e-list check bench fuzz clean

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# `make bench`: boot the Xen environment in bench mode (one PVH guest runs
-# tests/guest/bench.c), then keep its figures as a CSV and a PNG plot of the
+# `make bench`: boot the Xen environment with the benchmark scenarios
+# (tests/e2e/scenarios/bench-*.sh), then keep their figures as a CSV and a PNG plot of the
 # ratios under $XENLEND_CACHE/bench/ and print them. Every figure is a ratio
 # against a baseline measured in the same guest process moments apart; the
 # absolute times depend on this machine and on TCG and mean little.
@@ -13,7 +13,7 @@ host_apt_install python3-matplotlib
 OUT=$XENLEND_CACHE/bench
 mkdir -p "$OUT"
 LOG=$OUT/run-bench.log
-XENLEND_QEMU_TIMEOUT=${XENLEND_QEMU_TIMEOUT:-1200} sh "$HERE/xen-env/run-vm.sh" bench "$LOG" || die "bench run failed, see $LOG"
+XENLEND_LOG=$LOG sh "$HERE/xen-env/run-vm.sh" bench || die "bench run failed, see $LOG"
 CSV=$OUT/bench-$(date +%Y%m%d-%H%M%S).csv
 # Console lines start with the time; only lines that are a figure count
 # (not, say, a killed guest's last line quoted in a warning).

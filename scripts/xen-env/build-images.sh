@@ -22,6 +22,26 @@ KVER=$(ls "$T/usr/lib/modules" | head -n1)
 XENVER=4.20
 mkdir -p "$O"
 
+# The images are a function of the sources, the roots and the patched Mesa:
+# when none of them changed since the last build, there is nothing to do.
+sh "$HERE/../mesa-build.sh"
+inputs=$(cd "$TOP" && {
+	if git rev-parse --git-dir >/dev/null 2>&1; then
+		git ls-files -co --exclude-standard Kbuild guest-drm uapi dom0-broker tests \
+			igt-tests scripts
+	else
+		find Kbuild guest-drm uapi dom0-broker tests igt-tests scripts -type f \
+			! -path '*/build/*'
+	fi | LC_ALL=C sort | while read -r f; do [ -f "$f" ] && sha256sum "$f"; done
+	cat "$T/.xenlend-stamp" "$R/.xenlend-stamp" "$XENLEND_CACHE/igt/.xenlend-stamp" \
+		"$XENLEND_CACHE/mesa/install.stamp"
+} | sha256sum | cut -d' ' -f1)
+if [ -f "$O/dom0.cpio" ] && [ "$(cat "$O/inputs.stamp" 2>/dev/null)" = "$inputs" ]; then
+	log "images up to date in $O"
+	exit 0
+fi
+rm -f "$O/inputs.stamp"
+
 # copy_libs ROOT LIST DEST: the shared libraries named in LIST (paths in
 # ROOT, as ldd printed them) into the overlay root DEST, which then has
 # usr/lib/x86_64-linux-gnu, lib64 (the dynamic loader) and lib -> usr/lib.
@@ -119,7 +139,6 @@ cat "$O/domU.cpio.gz" "$O/domU-igt-overlay.cpio.gz" >"$O/domU-igt.cpio.gz"
 # vulkaninfo and the Vulkan loader, with the shared libraries they need from
 # the Mesa build root (trixie). The kernel unpacks the two concatenated
 # archives in order.
-sh "$HERE/../mesa-build.sh"
 M=$XENLEND_CACHE/mesa
 MR=$M/root
 G=$MR/build/guest
@@ -196,8 +215,10 @@ cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
 # The test dom0's only DRM device is vgem, which renders nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"
-cp "$HERE/run-unit.sh" "$TOP/tests/e2e/dom0-e2e.sh" "$B/out/vectors.txt" \
-	"$DI/igt/upstream.testlist" "$X/xenlend/"
+cp "$HERE/run-unit.sh" "$B/out/vectors.txt" "$DI/igt/upstream.testlist" "$X/xenlend/"
+mkdir -p "$X/xenlend/e2e"
+cp -r "$TOP/tests/e2e/run.sh" "$TOP/tests/e2e/lib.sh" "$TOP/tests/e2e/lend-guest.sh" \
+	"$TOP/tests/e2e/bench-lib.sh" "$TOP/tests/e2e/scenarios" "$X/xenlend/e2e/"
 cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
 # The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
 # own Mesa), and the benchmark program, for its first touch in dom0.
@@ -208,4 +229,5 @@ chmod +x "$X/init"
 # directory entry replaces a symlink: never put lib/, bin/ or sbin/ (symlinks
 # into usr/ on trixie) in the extra archive.
 cat "$O/dom0-base.cpio" "$O/dom0-extra.cpio" >"$O/dom0.cpio"
+echo "$inputs" >"$O/inputs.stamp"
 log "images ready in $O"

@@ -6,7 +6,8 @@ usage: console-image.py LOG OUT.png
 
 The guest's GL program (tests/guest/gl-render.c) prints its frame, top row
 first, as RGB bytes in base64 between "GL-IMAGE-BEGIN W H" and
-"GL-IMAGE-END"; the console log carries a timestamp before every line. The
+"GL-IMAGE-END"; the console log carries a timestamp before every line, and
+Xen's own messages ("(XEN) ...") may cut into it. The
 last complete frame in LOG is written as an 8-bit RGB PNG. Exit status 1
 when LOG has no complete frame.
 """
@@ -18,6 +19,7 @@ import sys
 import zlib
 
 LINE = re.compile(r"^(?:\[\s*[0-9.]+\] )?(.*)$")
+XEN = re.compile(r"\(XEN\) .*$")
 
 
 def last_frame(path):
@@ -34,7 +36,9 @@ def last_frame(path):
                     frame = (size, data)
                 chunks = None
             elif chunks is not None:
-                chunks.append(text.strip())
+                # Xen writes to the same serial line: "(XEN) ..." may land
+                # in the middle of the frame, after a base64 line's text.
+                chunks.append(XEN.sub("", text).strip())
     return frame
 
 

@@ -3,8 +3,9 @@
 #
 # /init of the test dom0 (no systemd): mount, load the Xen modules, start
 # xenstored, xen-init-dom0 and xenconsoled, load vgem as the stand-in GPU,
-# then run the end-to-end script and power the machine off.
-# Kernel command line: xenlend.mode=demo|check|bench, e2e_shell for a shell.
+# then run the end-to-end scenarios and power the machine off.
+# Kernel command line: xenlend.scenarios=NAME:NAME (tests/e2e/run.sh),
+# e2e_shell for a shell at the end.
 export PATH=/usr/lib/xen-4.20/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -24,8 +25,10 @@ insmod /xenlend/xenlend-host.ko && echo "XENLEND-E2E: lending engine loaded"
 xl info | grep -E 'xen_version|virt_caps'
 echo "XENLEND-E2E: dom0 CPU: $(grep -m1 -o -w -E 'xsave|fxsr' /proc/cpuinfo | sort | tr '\n' ' ')(xsave hidden from dom0 by Xen's dom0-cpuid)"
 
-MODE=$(sed -n 's/.*xenlend\.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
-sh /xenlend/dom0-e2e.sh "${MODE:-demo}"
+# The scenarios to run, from run-vm.sh: xenlend.scenarios=NAME:NAME:...
+scenarios=$(sed -n 's/.*xenlend\.scenarios=\([a-z0-9:-]*\).*/\1/p' /proc/cmdline | tr ':' ' ')
+# shellcheck disable=SC2086 # one scenario name per word
+sh /xenlend/e2e/run.sh ${scenarios:-demo}
 echo "XENLEND-E2E: exit $?"
 grep -q e2e_shell /proc/cmdline && exec setsid sh -c 'exec sh </dev/hvc0 >/dev/hvc0 2>&1'
 busybox poweroff -f

@@ -12,7 +12,8 @@ mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /tmp
 MODE=demo
 grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
-# What this guest plays: lend (the lending test, then the protocol tests in
+# What this guest plays: demo (the lending test, a GL frame and a Vulkan
+# program: make run), idle (nothing: scenario pvh-starts), lend (the lending test, then the protocol tests in
 # check mode), lend-only (just the lending test), flood (FAULT requests
 # back to back), hostile (a guest that never gives memory back), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
@@ -22,6 +23,12 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
 echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
+if [ "$ROLE" = idle ]; then
+	# The emulator's failure-rate measurement (scenario pvh-starts): only
+	# early boot counts; say how the clocks were calibrated, power off.
+	dmesg | grep -iE 'calibrat|tsc|lpj|clocksource' | sed 's/^/XENLEND-DOMU: boot: /'
+	poweroff -f
+fi
 
 fail() { echo "XENLEND-DOMU: FAIL $*"; }
 
@@ -92,6 +99,18 @@ upstream_igt() {
 }
 
 case $ROLE in
+demo)
+	# make run: the lending test (dom0 rewrites, takes back and revokes
+	# the memory as it goes), then a GL frame and a Vulkan program on the
+	# patched Mesa (domU-gl.cpio.gz), both through xenlend.
+	/xenlend-lend-test 64 1048576
+	echo "XENLEND-DOMU: lend-test exit $?"
+	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp XDG_RUNTIME_DIR=/tmp
+	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render --image
+	echo "XENLEND-DOMU: gl-render exit $?"
+	MESA_VIRTGPU_DRIVER=xenlend /xenlend-vk-memory
+	echo "XENLEND-DOMU: vk-memory exit $?"
+	;;
 gl)
 	# An ordinary GL program on the patched Mesa (domU-gl.cpio.gz). Without
 	# MESA_VIRTGPU_DRIVER, Mesa must not take the xenlend device.

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+#
+# Helpers of the benchmark scenarios (make bench), for the test dom0: the
+# guests' figures against the same-run baselines, as "BENCH,NAME,..." lines
+# that scripts/bench.sh collects. Sourced by tests/e2e/run.sh after lib.sh.
+
+# bench_figure TAG LOG NAME: "COUNT SECONDS" of a "TAG-BENCH NAME" line
+bench_figure() {
+	tr -d '\r' <"$2" | sed -n "s/^$1-BENCH $3 \([0-9]*\) \([0-9.]*\).*/\1 \2/p" | tail -n 1
+}
+
+# bench_ratios TAG FIGURES...: a BENCH line per figure and baseline, the
+# guest's figure (from $log) against the same program's in dom0 over vtest
+# and directly (/tmp/TAG-vtest.log, /tmp/TAG-native.log; tag in lower case)
+bench_ratios() {
+	tag=$1
+	low=$(echo "$tag" | tr 'A-Z' 'a-z')
+	shift
+	for f in "$@"; do
+		x=$(bench_figure "$tag" "$log" "$f")
+		for b in vtest native; do
+			y=$(bench_figure "$tag" "/tmp/$low-$b.log" "$f")
+			[ -n "$x" ] && [ -n "$y" ] || continue
+			echo "BENCH,$low-$f-vs-$b,${x% *},${x#* },${y#* },$(awk \
+				"BEGIN { printf \"%.3f\", ${x#* } / ${y#* } }")"
+		done
+	done
+}
+
+# bench_punch: one poll of the benchmark guest: true once it is gone. In
+# its revocation phase, punch the next MiB of its mapped object out of the
+# memfd (dom0's MM invalidating lent pages), at most once a poll.
+bench_punch() {
+	gone "$name" && return 0
+	[ "$role" = bench-revoke ] || return 1
+	tr -d '\r' <"$log" | grep -q '^BENCH-REVOKE: done' && return 1
+	res=$(tr -d '\r' <"$log" | sed -n 's/^BENCH-REVOKE: res \([0-9]*\) of \([0-9]*\) MiB.*/\1 \2/p')
+	[ -n "$res" ] || return 1
+	xenlend-ctl punch "$domid" "${res% *}" $((punched % ${res#* } * 1048576)) 1048576 \
+		>/dev/null 2>&1 && punched=$((punched + 1))
+	return 1
+}
+
+# bench_guest ROLE: the benchmark guest domu-ROLE playing ROLE (bench:
+# the figures; bench-revoke: the revocation phase; bench-size: object
+# sizes), until it powers off; its console shown. Return: 0, 1 when it
+# could not be started, or 3 when the emulator killed it.
+bench_guest() {
+	role=$1
+	create_guest "domu-$role" pvh "$role" || return 1
+	punched=0
+	wait_for 1200 bench_punch
+	killed_now && return 3
+	check "benchmark guest domu-$1 finished" gone "domu-$1"
+	gone "domu-$1" || xl destroy "domu-$1"
+	show_console "domu-$1"
+	return 0
+}
+
+# fault_figures: the benchmark guest's first touches of lent memory against
+# the same in dom0 natively (a fresh memfd mapping, the kind of buffer the
+# broker lends, by the same program), and its FAULT round trips per MiB
+# against one fault per 4 KiB page (what a page-by-page first touch takes)
+fault_figures() {
+	$R/xenlend-bench --dom0 64 >/tmp/dom0-touch.log 2>&1
+	check "first touch timed in dom0 natively" grep -q '^BENCH-DOM0: 67108864 ' /tmp/dom0-touch.log
+	tr -d '\r' <"$log" | sed -n 's/^BENCH,first-touch,\([0-9]*\),\([0-9.]*\),.*/\1 \2/p' |
+		while read -r size t; do
+			d=$(sed -n "s/^BENCH-DOM0: $size \([0-9.]*\)/\1/p" /tmp/dom0-touch.log)
+			[ -n "$d" ] && awk -v s="$size" -v t="$t" -v d="$d" 'BEGIN {
+				printf "BENCH,first-touch-vs-dom0,%d,%.6f,%.9f,%.3f\n", s, t, d,
+					(d > 0 ? t / d : 0) }'
+		done
+	wait_for 10 grep -q "dom$domid: disconnected after" "$BLOG"
+	f=$(sed -n "s/.*dom$domid: disconnected after .* \([0-9]*\) FAULTs for \([0-9]*\) pages.*/\1 \2/p" \
+		"$BLOG" | tail -n 1)
+	case ${f:-x} in *[!0-9\ ]* | "0 0" | *" 0") f= ;; esac
+	check "benchmark guest's FAULT round trips counted (${f:-none})" test -n "$f"
+	[ -n "$f" ] || return 0
+	awk -v n="${f% *}" -v p="${f#* }" 'BEGIN {
+		printf "BENCH,fault-round-trips-per-mib,%d,%.3f,%d,%.4f\n", p / 256, n * 256 / p,
+			256, n / p }'
+}
+
+# revoke_figures: BENCH lines of the revocations of the benchmark guest's
+# phase: from dom0's invalidation (the MMU notifier) to the release after
+# the guest's REVOKE_DONE, median and 99th percentile, against what the
+# notifier callback itself cost for the same revocations (the cost KVM's
+# notifier pays to zap its own mappings, the bare MMU-notifier figure).
+revoke_figures() {
+	sed -n "s/.*dom$domid: revoke seq [0-9]* acknowledged after .* (\([0-9]*\) us from the invalidation, notifier \([0-9]*\) ns).*/\1 \2/p" \
+		"$BLOG" >/tmp/revoke-times
+	n=$(wc -l </tmp/revoke-times)
+	echo "XENLEND-E2E: domu-bench-revoke: $punched holes punched, $n revocations acknowledged"
+	check "benchmark guest acknowledged revocations (10 or more)" test "$n" -ge 10
+	[ "$n" -ge 10 ] || return 0
+	for q in 50 99; do
+		lat=$(cut -d' ' -f1 /tmp/revoke-times | sort -n |
+			awk -v q=$q '{ v[NR] = $1 } END { print v[int((NR - 1) * q / 100) + 1] }')
+		cb=$(cut -d' ' -f2 /tmp/revoke-times | sort -n |
+			awk -v q=$q '{ v[NR] = $1 } END { print v[int((NR - 1) * q / 100) + 1] }')
+		awk -v q=$q -v n="$n" -v lat="$lat" -v cb="$cb" 'BEGIN {
+			printf "BENCH,revoke-p%d-vs-notifier,%d,%.6f,%.9f,%.1f\n", q, n,
+				lat / 1e6, cb / 1e9, (cb > 0 ? lat * 1000 / cb : 0) }'
+	done
+}
+
+# scale_run N: N scaling guests at once (domu-scale1..N, xenlend-bench
+# --scale), told "go" together; sets scale_lent and scale_anon to the means
+# of their first-touch medians, or to "" when one did not report. Return:
+# 3 when the emulator killed one of them. (Callers: wait_for uses $n.)
+scale_run() {
+	scale_lent= scale_anon=
+	: >/tmp/scale-figures
+	for i in $(seq "$1"); do
+		mv -f "/var/log/xen/console/guest-domu-scale$i.log" /tmp/ 2>/dev/null
+		if ! create_guest "domu-scale$i" pvh bench-scale; then
+			for j in $(seq "$i"); do
+				xl destroy "domu-scale$j" 2>/dev/null
+			done
+			return 0
+		fi
+		eval "scale_domid$i=$domid"
+	done
+	for i in $(seq "$1"); do
+		wait_for 120 eval "grep -q 'BENCH-SCALE: ready' /var/log/xen/console/guest-domu-scale$i.log ||
+			gone domu-scale$i"
+	done
+	for i in $(seq "$1"); do
+		gone "domu-scale$i" || echo go >"$(xenstore-read \
+			"/local/domain/$(xl domid "domu-scale$i")/console/tty")"
+	done
+	for i in $(seq "$1"); do
+		wait_for 300 gone "domu-scale$i" || xl destroy "domu-scale$i"
+	done
+	st=0
+	for i in $(seq "$1"); do
+		name=domu-scale$i log=/var/log/xen/console/guest-domu-scale$i.log
+		eval "domid=\$scale_domid$i"
+		tr -d '\r' <"$log" | sed -n 's/^BENCH-SCALE: lent \([0-9.]*\) anon \([0-9.]*\)/\1 \2/p' \
+			>>/tmp/scale-figures
+		killed_now && st=3
+	done
+	[ "$(wc -l </tmp/scale-figures)" = "$1" ] || return $st
+	scale_lent=$(awk '{ s += $1 } END { printf "%.6f", s / NR }' /tmp/scale-figures)
+	scale_anon=$(awk '{ s += $2 } END { printf "%.6f", s / NR }' /tmp/scale-figures)
+	return 0
+}
+
+# run_scale_bench: first touch of lent memory in one guest, then in
+# four guests at once, against the same for the guests' own memory
+# (which the guests' contention for the emulator's two CPUs slows down as
+# much); BENCH lines of both slowdowns. Up to three tries of each.
+run_scale_bench() {
+	for guests in 1 4; do
+		try=1
+		while ! { scale_run $guests; [ $? != 3 ]; } && [ $try -lt 3 ]; do
+			try=$((try + 1))
+			echo "XENLEND-E2E: WARN scaling run with $guests guests: the emulator killed one; try $try"
+		done
+		eval "lent_$guests=\$scale_lent anon_$guests=\$scale_anon"
+		echo "XENLEND-E2E: scaling, $guests guests: first touch of 16 MiB lent ${scale_lent:-?} s, guest memory ${scale_anon:-?} s"
+	done
+	check "scaling figures for 1 and 4 guests at once" \
+		test -n "$lent_1" -a -n "$lent_4" -a -n "$anon_1" -a -n "$anon_4"
+	[ -n "$lent_1" ] && [ -n "$lent_4" ] && [ -n "$anon_1" ] && [ -n "$anon_4" ] || return 0
+	awk -v l1="$lent_1" -v l4="$lent_4" -v a1="$anon_1" -v a4="$anon_4" 'BEGIN {
+		printf "BENCH,scale-lent-4-vs-1-guests,16777216,%.6f,%.6f,%.3f\n", l4, l1, l4 / l1
+		printf "BENCH,scale-anon-4-vs-1-guests,16777216,%.6f,%.6f,%.3f\n", a4, a1, a4 / a1 }'
+}
+
