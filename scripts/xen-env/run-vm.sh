@@ -7,7 +7,8 @@
 #   SUITE: demo, check, bench or manual; without SCENARIOs, every scenario
 #   of that suite (the "# suite:" line of its file), in their "# order:".
 # env: XENLEND_LOG (console log, default $XENLEND_CACHE/run-SUITE.log),
-#      XENLEND_BOOTS (boots at most, default 3), XENLEND_SHELL=1 for an
+#      XENLEND_BOOTS (boots at most, default 3), XENLEND_E2E_SECONDS (time
+#      for all boots: check 1500, demo 600, others 5400), XENLEND_SHELL=1 for an
 #      interactive dom0 shell at the end (Ctrl-a x quits QEMU); for the
 #      emulator measurements (scenario pvh-starts): XENLEND_XEN_ARGS (more
 #      of Xen's command line), XENLEND_SMP (QEMU's CPUs, default 2),
@@ -17,7 +18,8 @@
 # because the machine hung or died, or whose guest the emulator killed on
 # every start (KILLED), runs again in a fresh boot with the others of its
 # kind; a scenario that printed a FAIL keeps it. The QEMU time limit is the
-# sum of the scenarios' budgets ("# budget:" lines) and the boot's.
+# sum of the scenarios' budgets ("# budget:" lines) and the boot's, within
+# the suite's time budget.
 # Ends with "e2e: N passed, M failed" (scenarios); exit status 0 iff none
 # failed. The frame a GL guest rendered is written to
 # $XENLEND_CACHE/gl-SUITE.png.
@@ -86,6 +88,8 @@ boot() {
 		b=$(sed -n 's/^# budget: *\([0-9]*\).*/\1/p' "$SC/$s.sh")
 		budget=$((budget + ${b:-300}))
 	done
+	left=$((deadline - $(date +%s)))
+	[ "$budget" -le "$left" ] || budget=$left
 	dom0_args="console=hvc0 earlyprintk=xen clocksource=xen xenlend.scenarios=$(echo "$*" | tr ' ' ':')"
 	[ -n "${XENLEND_GUEST:-}" ] && dom0_args="$dom0_args xenlend.guest=$XENLEND_GUEST"
 	[ -n "${XENLEND_STARTS:-}" ] && dom0_args="$dom0_args xenlend.starts=$XENLEND_STARTS"
@@ -150,7 +154,14 @@ BOOTLOG=$LOG.boot
 t_start=$(date +%s)
 nboot=0
 set +e
-while [ -n "$todo" ] && [ "$nboot" -lt "${XENLEND_BOOTS:-3}" ]; do
+# The suite's time budget, retries included: no boot starts with less
+# than 300 s of it left, and a boot stops when it is used up.
+case $SUITE in
+check) secs=1500 ;; demo) secs=600 ;; *) secs=5400 ;;
+esac
+deadline=$((t_start + ${XENLEND_E2E_SECONDS:-$secs}))
+while [ -n "$todo" ] && [ "$nboot" -lt "${XENLEND_BOOTS:-3}" ] &&
+      [ $((deadline - $(date +%s))) -ge 300 ]; do
 	nboot=$((nboot + 1))
 	# shellcheck disable=SC2086 # one scenario name per word
 	boot $todo
@@ -176,7 +187,7 @@ while [ -n "$todo" ] && [ "$nboot" -lt "${XENLEND_BOOTS:-3}" ]; do
 done
 set -e
 for s in $todo; do
-	echo "$s FAIL (no verdict after $nboot boots)" >>"$LOG.verdicts"
+	echo "$s FAIL (no verdict after $nboot boots in $(($(date +%s) - t_start)) s)" >>"$LOG.verdicts"
 done
 rm -f "$BOOTLOG"
 

@@ -2,7 +2,7 @@
 # shellcheck shell=sh
 # description: PVH domU lends round after round while the broker is SIGKILLed mid-fault and restarted on vgem, a second guest floods it with FAULTs and random messages, then the guest is destroyed mid-fault
 # suite: check
-# budget: 400
+# budget: 240
 # order: 30
 
 # A guest lends round after round while the broker is killed mid-fault and

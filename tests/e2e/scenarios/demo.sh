@@ -15,10 +15,11 @@ scenario() {
 	grep -E "dom$domid: (HELLO|revoke seq [0-9]* acknowledged)" "$BLOG" | head -n 4
 	check "domu-demo: Mesa's virgl driver renders through xenlend ($(sed -n \
 		's/^GL: renderer: //p' "$log" | head -n 1 | tr -d '\r'))" grep -q '^GL: renderer: virgl' "$log"
-	check "domu-demo: offscreen triangle read back right (red center, blue corners)" \
-		grep -q '^GL: PASS triangle' "$log"
+	check "domu-demo: offscreen triangle read back right (red center, blue corners), the GL program exits 0" \
+		eval 'grep -q "^GL: PASS triangle" "$log" &&
+			grep -q "XENLEND-DOMU: gl-render exit 0," "$log"'
 	check "domu-demo: a Vulkan program on venus writes host-visible memory dom0 lends, the GPU copies and fills it, the guest reads it back right" \
-		eval 'grep -q "XENLEND-DOMU: vk-memory exit 0" "$log" &&
+		eval 'grep -q "XENLEND-DOMU: vk-memory exit 0," "$log" &&
 			grep -q "^VK: device Virtio-GPU Venus" "$log"'
 	return 0
 }

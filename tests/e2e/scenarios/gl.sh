@@ -2,7 +2,7 @@
 # shellcheck shell=sh
 # description: PV domU: an unmodified GLES program on Mesa's virgl through xenlend to dom0's virglrenderer, pixels checked; Mesa leaves the device alone without MESA_VIRTGPU_DRIVER
 # suite: check
-# budget: 300
+# budget: 150
 # order: 60
 
 # run_gl: a PV domU runs a GL program on the patched Mesa, through xenlend

@@ -2,7 +2,7 @@
 # shellcheck shell=sh
 # description: PVH domU: 64 MiB lent from memfds on demand, rewritten, hole-punched and revoked by dom0; protocol tests; unbind with a live mapping
 # suite: check
-# budget: 300
+# budget: 200
 # order: 20
 
 scenario() {

@@ -33,12 +33,18 @@ scenario() {
 			if [ "$st" = 0 ]; then
 				eval "up_$v=\$((up_$v + 1))"
 				wait_for 60 gone domu-idle || xl destroy domu-idle
-				[ "$i" = 1 ] && grep 'XENLEND-DOMU: boot:' "$log" | head -n 12
+				[ "$i" = 1 ] && wait_for 10 grep -q 'XENLEND-DOMU: boot:' "$log" &&
+					grep 'XENLEND-DOMU: boot:' "$log" | head -n 12
 			else
 				eval "bad_$v=\"\$bad_$v $st\""
+				case $st in 2 | 3) echo "XENLEND-E2E: triple fault $(fault_where "$domid")" ;; esac
 				show_console domu-idle | tail -n 15
 			fi
 			echo "XENLEND-E2E: start $i of $c: status $st, up after ${secs}s"
+		done
+		for c in $cands; do
+			v=$(echo "$c" | tr '+-' '__')
+			eval "echo \"XENLEND-E2E: STARTS so far: $c: \$up_$v of $i up; failed:\$bad_$v\""
 		done
 	done
 	# Status: 1 xl create failed, 2 died otherwise, 3 killed by the

@@ -2,7 +2,7 @@
 # shellcheck shell=sh
 # description: PVH domU: the 64 MiB lending test on vgem GPU buffers, moved by dom0
 # suite: check
-# budget: 200
+# budget: 150
 # order: 40
 
 scenario() {

@@ -2,7 +2,7 @@
 # shellcheck shell=sh
 # description: PVH domU: vulkaninfo and a Vulkan program writing host-visible memory on venus through xenlend, also while dom0 revokes that memory every 0.2 s
 # suite: check
-# budget: 420
+# budget: 360
 # order: 70
 
 # vulkaninfo and xenlend-vk-memory on the patched Mesa's venus driver,
