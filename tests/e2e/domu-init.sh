@@ -92,9 +92,18 @@ upstream_igt() {
 	awk '/^ *"igt@[^"]*": *\{ *$/ { split($0, q, "\""); t = q[2] }
 		t != "" && /^ *"result": *"/ { split($0, q, "\""); print "IGT-RESULT", t, q[4]; t = "" }' \
 		/tmp/igt-results/results.json
-	for f in /tmp/igt-results/[0-9]*/out.txt; do
-		grep -q 'Subtest .*: \(FAIL\|CRASH\)' "$f" 2>/dev/null || continue
-		sed 's/^/IGT-OUT: /' "$f" "${f%out.txt}err.txt"
+	# Everything IGT kept of a test that did not pass or skip all its
+	# subtests (a crash, a failure, one that never finished): its output,
+	# the stack IGT's signal handler wrote, and the kernel log meanwhile,
+	# to tell a driver bug (a kernel splat, "incomplete") from the
+	# emulator's (a user-space signal, no splat).
+	for d in /tmp/igt-results/[0-9]*; do
+		grep -q 'Subtest .*: \(FAIL\|CRASH\)' "$d/out.txt" 2>/dev/null ||
+			! grep -q 'Subtest .*: \(SUCCESS\|SKIP\)' "$d/out.txt" 2>/dev/null ||
+			continue
+		for f in out.txt err.txt dmesg.txt; do
+			sed "s/^/IGT-OUT: $f: /" "$d/$f" 2>/dev/null
+		done
 	done
 }
 
@@ -104,12 +113,12 @@ demo)
 	# the memory as it goes), then a GL frame and a Vulkan program on the
 	# patched Mesa (domU-gl.cpio.gz), both through xenlend.
 	/xenlend-lend-test 64 1048576
-	echo "XENLEND-DOMU: lend-test exit $?"
+	echo "XENLEND-DOMU: lend-test exit $?, uptime $(cut -d' ' -f1 /proc/uptime)s"
 	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp XDG_RUNTIME_DIR=/tmp
 	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render --image
-	echo "XENLEND-DOMU: gl-render exit $?"
+	echo "XENLEND-DOMU: gl-render exit $?, uptime $(cut -d' ' -f1 /proc/uptime)s"
 	MESA_VIRTGPU_DRIVER=xenlend /xenlend-vk-memory
-	echo "XENLEND-DOMU: vk-memory exit $?"
+	echo "XENLEND-DOMU: vk-memory exit $?, uptime $(cut -d' ' -f1 /proc/uptime)s"
 	;;
 gl)
 	# An ordinary GL program on the patched Mesa (domU-gl.cpio.gz). Without

@@ -237,7 +237,10 @@ emulator_killed() {
 fault_where() {
 	rip=$(xl dmesg | awk -v d="d$1v" '/Triple fault/ { hit = index($0, d) > 0; next }
 		hit && /RIP:/ { sub(/.*\[</, ""); sub(/>.*/, ""); r = $0 } END { print r }')
-	[ -n "$rip" ] || return 0
+	case $rip in
+	"") return 0 ;;
+	ffff82d*) echo "in Xen's own code (RIP $rip)"; return 0 ;;
+	esac
 	awk -v rip="$rip" '$1 <= rip && $1 > best { best = $1; sym = $3 }
 		END { if (sym != "") printf "in %s (at %s), RIP %s\n", sym, best, rip }' \
 		/proc/kallsyms
@@ -272,8 +275,8 @@ rounds_past() { [ "$(count 'STRESS: ok' "$log")" -gt "$1" ]; }
 # and HOSTMEM.
 use_broker() {
 	want="$1 ${2:-hooks}"
-	[ "$want" = "${BROKER_AS:-}" ] && kill -0 "${BPID:-0}" 2>/dev/null && return 0
-	kill -0 "${BPID:-0}" 2>/dev/null && stop_broker
+	[ "$want" = "${BROKER_AS:-}" ] && broker_up && return 0
+	broker_up && stop_broker
 	case $1 in
 	memfd) cp /etc/xenlend/broker.conf /run/broker-memfd.conf ;;
 	gpu) sed 's|^host_memory *=.*|host_memory = gpu:/dev/dri/card0|' \
@@ -288,6 +291,9 @@ use_broker() {
 	start_broker $hooks --config "/run/broker-$1.conf"
 	BROKER_AS=$want
 }
+
+# broker_up: the broker started last still runs
+broker_up() { [ -n "${BPID:-}" ] && kill -0 "$BPID" 2>/dev/null; }
 
 # start_broker [ARGS...]: start the broker from its unit with --verbose and
 # ARGS; sets BPID and waits for its "ready" line
