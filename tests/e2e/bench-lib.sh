@@ -115,14 +115,19 @@ scale_run() {
 	: >/tmp/scale-figures
 	for i in $(seq "$1"); do
 		mv -f "/var/log/xen/console/guest-domu-scale$i.log" /tmp/ 2>/dev/null
+		# Pinned guests (lib.sh, guest_preset pin) take turns on the
+		# two physical CPUs, as unpinned ones would spread.
+		GUEST_CPU=$((i % 2))
 		if ! create_guest "domu-scale$i" pvh bench-scale; then
 			for j in $(seq "$i"); do
 				xl destroy "domu-scale$j" 2>/dev/null
 			done
+			GUEST_CPU=
 			return 0
 		fi
 		eval "scale_domid$i=$domid"
 	done
+	GUEST_CPU=
 	for i in $(seq "$1"); do
 		wait_for 120 eval "grep -q 'BENCH-SCALE: ready' /var/log/xen/console/guest-domu-scale$i.log ||
 			gone domu-scale$i"
@@ -147,26 +152,3 @@ scale_run() {
 	scale_anon=$(awk '{ s += $2 } END { printf "%.6f", s / NR }' /tmp/scale-figures)
 	return 0
 }
-
-# run_scale_bench: first touch of lent memory in one guest, then in
-# four guests at once, against the same for the guests' own memory
-# (which the guests' contention for the emulator's two CPUs slows down as
-# much); BENCH lines of both slowdowns. Up to three tries of each.
-run_scale_bench() {
-	for guests in 1 4; do
-		try=1
-		while ! { scale_run $guests; [ $? != 3 ]; } && [ $try -lt 3 ]; do
-			try=$((try + 1))
-			echo "XENLEND-E2E: WARN scaling run with $guests guests: the emulator killed one; try $try"
-		done
-		eval "lent_$guests=\$scale_lent anon_$guests=\$scale_anon"
-		echo "XENLEND-E2E: scaling, $guests guests: first touch of 16 MiB lent ${scale_lent:-?} s, guest memory ${scale_anon:-?} s"
-	done
-	check "scaling figures for 1 and 4 guests at once" \
-		test -n "$lent_1" -a -n "$lent_4" -a -n "$anon_1" -a -n "$anon_4"
-	[ -n "$lent_1" ] && [ -n "$lent_4" ] && [ -n "$anon_1" ] && [ -n "$anon_4" ] || return 0
-	awk -v l1="$lent_1" -v l4="$lent_4" -v a1="$anon_1" -v a4="$anon_4" 'BEGIN {
-		printf "BENCH,scale-lent-4-vs-1-guests,16777216,%.6f,%.6f,%.3f\n", l4, l1, l4 / l1
-		printf "BENCH,scale-anon-4-vs-1-guests,16777216,%.6f,%.6f,%.3f\n", a4, a1, a4 / a1 }'
-}
-

@@ -98,6 +98,8 @@ upstream_igt_ok() {
 # that the table there measured; run.sh applies xenlend.guest=NAME+NAME.
 GUEST_EXTRA=
 GUEST_CFG=
+# pin: each domU's vCPU stays on one physical CPU, GUEST_CPU (default 1)
+GUEST_PIN=
 guest_preset() {
 	case $1 in
 	default) ;;
@@ -111,8 +113,7 @@ guest_preset() {
 		GUEST_EXTRA="$GUEST_EXTRA no_timer_check tsc=reliable tsc_early_khz=$khz lpj=$((khz * 4))" ;;
 	shadow) GUEST_CFG="$GUEST_CFG
 hap = 0" ;;
-	pin) GUEST_CFG="$GUEST_CFG
-cpus = \"1\"" ;;
+	pin) GUEST_PIN=1 ;;
 	*) echo "XENLEND-E2E: unknown guest preset $1"; return 1 ;;
 	esac
 }
@@ -143,6 +144,7 @@ on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"$GUEST_CFG
 EOC
+	[ -n "$GUEST_PIN" ] && echo "cpus = \"${GUEST_CPU:-1}\"" >>/etc/xen/$name.cfg
 	[ -f "$log" ] && mv "$log" "$log.old"
 	t0=$(up)
 	if ! timeout 100 xl create /etc/xen/$name.cfg >/tmp/xl-create.log 2>&1; then

@@ -21,13 +21,15 @@
 . /xenlend/e2e/lend-guest.sh
 . /xenlend/e2e/bench-lib.sh
 
-# The guest settings the emulator's failure-rate table adopted, unless the
-# kernel command line names others (xenlend.guest=PRESET+PRESET).
+# The guest settings the emulator's failure-rate table adopted (pinned
+# vCPUs, docs/DECISIONS.md), unless the kernel command line names others
+# (xenlend.guest=PRESET+PRESET; "default" is none).
 presets=$(sed -n 's/.*xenlend\.guest=\([a-z+-]*\).*/\1/p' /proc/cmdline)
-for p in $(echo "${presets:-default}" | tr '+' ' '); do
+presets=${presets:-pin}
+for p in $(echo "$presets" | tr '+' ' '); do
 	guest_preset "$p" || exit 1
 done
-echo "XENLEND-E2E: guest presets ${presets:-default}:$GUEST_EXTRA$(echo "$GUEST_CFG" | tr '\n' ' ')"
+echo "XENLEND-E2E: guest presets $presets:$GUEST_EXTRA$(echo "$GUEST_CFG" | tr '\n' ' ')${GUEST_PIN:+ pinned to CPU ${GUEST_CPU:-1}}"
 
 for s in "$@"; do
 	[ -f "$E/scenarios/$s.sh" ] || { echo "XENLEND-E2E: no scenario named $s"; exit 1; }

@@ -11,18 +11,19 @@
 # (guest presets of lib.sh, "+" between presets of one candidate) take
 # turns start by start, so that what changes over a boot hits them alike.
 scenario() {
-	n=$(sed -n 's/.*xenlend\.starts=\([0-9]*\).*/\1/p' /proc/cmdline)
-	n=${n:-20}
+	nstarts=$(sed -n 's/.*xenlend\.starts=\([0-9]*\).*/\1/p' /proc/cmdline)
+	nstarts=${nstarts:-20}
 	cands=$(sed -n 's/.*xenlend\.candidates=\([a-z/+-]*\).*/\1/p' /proc/cmdline | tr '/' ' ')
 	cands=${cands:-default}
-	base_extra=$GUEST_EXTRA base_cfg=$GUEST_CFG
 	for c in $cands; do
 		eval "up_$(echo "$c" | tr '+-' '__')=0 bad_$(echo "$c" | tr '+-' '__')="
 	done
-	for i in $(seq "$n"); do
+	for i in $(seq "$nstarts"); do
 		for c in $cands; do
 			v=$(echo "$c" | tr '+-' '__')
-			GUEST_EXTRA=$base_extra GUEST_CFG=$base_cfg
+			# Each candidate on its own: not on top of the adopted
+			# presets (run.sh), "default" is none at all.
+			GUEST_EXTRA= GUEST_CFG= GUEST_PIN=
 			for p in $(echo "$c" | tr '+' ' '); do
 				guest_preset "$p" || return 0
 			done
@@ -52,7 +53,7 @@ scenario() {
 	for c in $cands; do
 		v=$(echo "$c" | tr '+-' '__')
 		eval "u=\$up_$v b=\$bad_$v"
-		echo "XENLEND-E2E: STARTS $c: $u of $n up; failed starts' status:${b:- none}"
-		check "$c: $n starts of an idle PVH domU all got to their init" test "$u" = "$n"
+		echo "XENLEND-E2E: STARTS $c: $u of $nstarts up; failed starts' status:${b:- none}"
+		check "$c: $nstarts starts of an idle PVH domU all got to their init" test "$u" = "$nstarts"
 	done
 }
