@@ -58,6 +58,18 @@ bench_guest() {
 	return 0
 }
 
+# renderer_guest NAME TYPE ROLE: boot NAME from the patched Mesa's ramdisk
+# to run ROLE's benchmark programs (bench mode) until it powers off; its
+# console shown. Return: 0, 1 when it could not be started, or 3 when the
+# emulator killed it.
+renderer_guest() {
+	create_guest "$1" "$2" "$3" domU-gl.cpio.gz || return 1
+	wait_for 600 gone "$1" || { ko "$1: did not power off"; xl destroy "$1"; }
+	killed_now && return 3
+	show_console "$1"
+	return 0
+}
+
 # fault_figures: the benchmark guest's first touches of lent memory against
 # the same in dom0 natively (a fresh memfd mapping, the kind of buffer the
 # broker lends, by the same program), and its FAULT round trips per MiB

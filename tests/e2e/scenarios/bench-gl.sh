@@ -11,10 +11,8 @@
 # BENCH lines with the ratios.
 scenario() {
 	use_broker memfd
-	create_guest domu-gl pv gl domU-gl.cpio.gz || return 0
-	wait_for 600 gone domu-gl || { ko "domu-gl: did not power off"; xl destroy domu-gl; }
-	killed_now && return 3
-	show_console domu-gl
+	renderer_guest domu-gl pv gl
+	case $? in 3) return 3 ;; 1) return 0 ;; esac
 	check "GL figures from the guest" grep -q 'XENLEND-DOMU: gl-render exit 0' "$log"
 	export HOME=/tmp MESA_SHADER_CACHE_DISABLE=true
 	LIBGL_ALWAYS_SOFTWARE=1 virgl_test_server --use-egl-surfaceless --multi-clients \
