@@ -241,7 +241,7 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	 */
 	if (drm_dev_enter(obj->dev, &cookie)) {
 		xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
-		req.u.destroy.res_id = cpu_to_le32(bo->res_id);
+		req.u.destroy.res_id = bo->res_id;
 		err = xenlend_call(bo->xdev->t, &req, &rsp);
 		if (err && err != -ENODEV)
 			drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", bo->res_id, err);
@@ -316,12 +316,12 @@ struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size,
 	bo->res_id = id;
 
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 0);
-	req.u.create.res_id = cpu_to_le32(id);
-	req.u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
-	req.u.create.size = cpu_to_le64(size);
-	req.u.create.ctx_id = cpu_to_le32(ctx_id);
-	req.u.create.flags = cpu_to_le32(flags);
-	req.u.create.blob_id = cpu_to_le64(blob_id);
+	req.u.create.res_id = id;
+	req.u.create.kind = XENLEND_RES_HOST;
+	req.u.create.size = size;
+	req.u.create.ctx_id = ctx_id;
+	req.u.create.flags = flags;
+	req.u.create.blob_id = blob_id;
 	err = xenlend_call(xdev->t, &req, &rsp);
 	if (err)
 		goto fail_erase;

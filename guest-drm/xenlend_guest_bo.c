@@ -52,7 +52,7 @@ static void xenlend_gbo_free(struct drm_gem_object *obj)
 
 	if (gbo->on_broker && drm_dev_enter(obj->dev, &cookie)) {
 		xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
-		req.u.destroy.res_id = cpu_to_le32(gbo->res_id);
+		req.u.destroy.res_id = gbo->res_id;
 		err = xenlend_call(xdev->t, &req, &rsp);
 		if (err && err != -ENODEV)
 			drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", gbo->res_id, err);
@@ -137,13 +137,13 @@ static int xenlend_gbo_attach(struct xenlend_transport *t, struct xenlend_gbo *g
 {
 	struct xenlend_msg req, rsp;
 	unsigned long first, i, n;
-	__le32 *slot;
+	u32 *slot;
 	int idx, err;
 
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 0);
-	req.u.create.res_id = cpu_to_le32(gbo->res_id);
-	req.u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
-	req.u.create.size = cpu_to_le64((u64)gbo->nr_pages << PAGE_SHIFT);
+	req.u.create.res_id = gbo->res_id;
+	req.u.create.kind = XENLEND_RES_GUEST;
+	req.u.create.size = (u64)gbo->nr_pages << PAGE_SHIFT;
 	err = xenlend_call(t, &req, &rsp);
 	/* Unanswered, it may exist on the broker all the same. */
 	gbo->on_broker = !err || err == -ETIMEDOUT || err == -EINTR || err == -ERESTARTSYS;
@@ -157,12 +157,12 @@ static int xenlend_gbo_attach(struct xenlend_transport *t, struct xenlend_gbo *g
 			return idx;
 		slot = xenlend_bulk_page(t, idx);
 		for (i = 0; i < n; i++)
-			slot[i] = cpu_to_le32(gbo->refs[first + i]);
+			slot[i] = gbo->refs[first + i];
 		xenlend_msg_init(&req, XENLEND_T_RESOURCE_ATTACH, 0);
-		req.u.attach.res_id = cpu_to_le32(gbo->res_id);
-		req.u.attach.bulk_idx = cpu_to_le32(idx);
-		req.u.attach.first_page = cpu_to_le32(first);
-		req.u.attach.nr_grefs = cpu_to_le32(n);
+		req.u.attach.res_id = gbo->res_id;
+		req.u.attach.bulk_idx = idx;
+		req.u.attach.first_page = first;
+		req.u.attach.nr_grefs = n;
 		err = xenlend_call_bulk(t, &req, &rsp, &idx);
 		xenlend_bulk_put(t, idx);
 		if (err)
@@ -176,18 +176,18 @@ static void xenlend_res3d_msg(struct xenlend_msg *req, u32 res_id, u32 ctx_id,
 			      const struct drm_virtgpu_resource_create *rc)
 {
 	xenlend_msg_init(req, XENLEND_T_RES3D_CREATE, 0);
-	req->u.res3d_create.res_id = cpu_to_le32(res_id);
-	req->u.res3d_create.ctx_id = cpu_to_le32(ctx_id);
-	req->u.res3d_create.target = cpu_to_le32(rc->target);
-	req->u.res3d_create.format = cpu_to_le32(rc->format);
-	req->u.res3d_create.bind = cpu_to_le32(rc->bind);
-	req->u.res3d_create.width = cpu_to_le32(rc->width);
-	req->u.res3d_create.height = cpu_to_le32(rc->height);
-	req->u.res3d_create.depth = cpu_to_le32(rc->depth);
-	req->u.res3d_create.array_size = cpu_to_le32(rc->array_size);
-	req->u.res3d_create.last_level = cpu_to_le32(rc->last_level);
-	req->u.res3d_create.nr_samples = cpu_to_le32(rc->nr_samples);
-	req->u.res3d_create.flags = cpu_to_le32(rc->flags);
+	req->u.res3d_create.res_id = res_id;
+	req->u.res3d_create.ctx_id = ctx_id;
+	req->u.res3d_create.target = rc->target;
+	req->u.res3d_create.format = rc->format;
+	req->u.res3d_create.bind = rc->bind;
+	req->u.res3d_create.width = rc->width;
+	req->u.res3d_create.height = rc->height;
+	req->u.res3d_create.depth = rc->depth;
+	req->u.res3d_create.array_size = rc->array_size;
+	req->u.res3d_create.last_level = rc->last_level;
+	req->u.res3d_create.nr_samples = rc->nr_samples;
+	req->u.res3d_create.flags = rc->flags;
 }
 
 /* Create, pin, grant and announce one object; the caller holds the device. */
@@ -311,18 +311,18 @@ static int xenlend_transfer(struct drm_device *dev,
 	err = xenlend_render_ctx(xdev, file->driver_priv, &ctx_id);
 	if (!err) {
 		xenlend_msg_init(&req, type, 0);
-		req.u.transfer.res_id = cpu_to_le32(gbo->res_id);
-		req.u.transfer.ctx_id = cpu_to_le32(ctx_id);
-		req.u.transfer.offset = cpu_to_le64(tr->offset);
-		req.u.transfer.x = cpu_to_le32(tr->box.x);
-		req.u.transfer.y = cpu_to_le32(tr->box.y);
-		req.u.transfer.w = cpu_to_le32(tr->box.w);
-		req.u.transfer.h = cpu_to_le32(tr->box.h);
-		req.u.transfer.z = cpu_to_le16(tr->box.z);
-		req.u.transfer.d = cpu_to_le16(tr->box.d);
-		req.u.transfer.level = cpu_to_le16(tr->level);
-		req.u.transfer.stride = cpu_to_le32(tr->stride);
-		req.u.transfer.layer_stride = cpu_to_le32(tr->layer_stride);
+		req.u.transfer.res_id = gbo->res_id;
+		req.u.transfer.ctx_id = ctx_id;
+		req.u.transfer.offset = tr->offset;
+		req.u.transfer.x = tr->box.x;
+		req.u.transfer.y = tr->box.y;
+		req.u.transfer.w = tr->box.w;
+		req.u.transfer.h = tr->box.h;
+		req.u.transfer.z = tr->box.z;
+		req.u.transfer.d = tr->box.d;
+		req.u.transfer.level = tr->level;
+		req.u.transfer.stride = tr->stride;
+		req.u.transfer.layer_stride = tr->layer_stride;
 		/* The codec refuses an empty box: -EINVAL before anything is sent. */
 		if (xenlend_msg_check(&req, XENLEND_Q_CTRL_REQ).status != XENLEND_S_OK)
 			err = -EINVAL;

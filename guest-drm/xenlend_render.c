@@ -75,7 +75,7 @@ static int xenlend_caps_load(struct xenlend_device *xdev)
 		goto done;
 	for (i = 0; i < XENLEND_MAX_CAPSETS; i++) {
 		xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 0);
-		req.u.capset_info.index = cpu_to_le32(i);
+		req.u.capset_info.index = i;
 		err = xenlend_call(t, &req, &rsp);
 		/* The worker died (at start-up, say): the next request gets a new one. */
 		if (err == -EIO)
@@ -85,9 +85,9 @@ static int xenlend_caps_load(struct xenlend_device *xdev)
 		if (err)
 			goto out;
 		c = &xdev->caps[i];
-		c->id = le32_to_cpu(rsp.u.capset_info_rsp.capset_id);
-		c->max_version = le32_to_cpu(rsp.u.capset_info_rsp.max_version);
-		c->max_size = le32_to_cpu(rsp.u.capset_info_rsp.max_size);
+		c->id = rsp.u.capset_info_rsp.capset_id;
+		c->max_version = rsp.u.capset_info_rsp.max_version;
+		c->max_size = rsp.u.capset_info_rsp.max_size;
 	}
 	err = 0;
 	xdev->nr_caps = i;
@@ -163,17 +163,17 @@ static int xenlend_capset_fetch(struct xenlend_transport *t, u32 id, u32 version
 	if (idx < 0)
 		return idx;
 	xenlend_msg_init(&req, XENLEND_T_CAPSET, 0);
-	req.u.capset.capset_id = cpu_to_le32(id);
-	req.u.capset.version = cpu_to_le32(version);
-	req.u.capset.bulk_idx = cpu_to_le32(idx);
+	req.u.capset.capset_id = id;
+	req.u.capset.version = version;
+	req.u.capset.bulk_idx = idx;
 	page = idx;
 	err = xenlend_call_bulk(t, &req, &rsp, &idx);
 	if (err)
 		goto out;
-	got = le32_to_cpu(rsp.u.capset_rsp.size);
-	if (le32_to_cpu(rsp.u.capset_rsp.capset_id) != id ||
-	    le32_to_cpu(rsp.u.capset_rsp.version) != version ||
-	    le32_to_cpu(rsp.u.capset_rsp.bulk_idx) != page || got > size) {
+	got = rsp.u.capset_rsp.size;
+	if (rsp.u.capset_rsp.capset_id != id ||
+	    rsp.u.capset_rsp.version != version ||
+	    rsp.u.capset_rsp.bulk_idx != page || got > size) {
 		dev_warn_ratelimited(&t->xbdev->dev,
 				     "rejected CAPSET response: set, version, page or size differs from the request\n");
 		err = -EPROTO;
@@ -249,9 +249,9 @@ static int xenlend_ctx_create(struct xenlend_device *xdev, struct xenlend_fpriv 
 	if (id < 0)
 		return id;
 	xenlend_msg_init(&req, XENLEND_T_CTX_CREATE, 0);
-	req.u.ctx_create.ctx_id = cpu_to_le32(id);
-	req.u.ctx_create.capset_id = cpu_to_le32(capset_id);
-	req.u.ctx_create.num_rings = cpu_to_le32(num_rings);
+	req.u.ctx_create.ctx_id = id;
+	req.u.ctx_create.capset_id = capset_id;
+	req.u.ctx_create.num_rings = num_rings;
 	err = xenlend_call(t, &req, &rsp);
 	/*
 	 * -EIO: the broker's render worker died meanwhile; nothing of this
@@ -316,7 +316,7 @@ void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file)
 		if (drm_dev_enter(dev, &cookie)) {
 			if (fp->conn_gen == READ_ONCE(xdev->t->conn_gen)) {
 				xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 0);
-				req.u.ctx_destroy.ctx_id = cpu_to_le32(fp->ctx_id);
+				req.u.ctx_destroy.ctx_id = fp->ctx_id;
 				err = xenlend_call(xdev->t, &req, &rsp);
 				if (err && err != -ENODEV)
 					drm_dbg(dev, "CTX_DESTROY %u: %d\n", fp->ctx_id, err);
@@ -516,13 +516,13 @@ static int xenlend_submit_stream(struct xenlend_transport *t, u32 ctx_id, u32 ri
 			return idx;
 		memcpy(xenlend_bulk_page(t, idx), cmd + off, len);
 		xenlend_msg_init(&req, XENLEND_T_SUBMIT, 0);
-		req.u.submit.ctx_id = cpu_to_le32(ctx_id);
-		req.u.submit.flags = cpu_to_le32(last ? XENLEND_SUBMIT_FENCE : XENLEND_SUBMIT_MORE);
-		req.u.submit.fence_id = cpu_to_le64(last ? fence_id : 0);
-		req.u.submit.ring_idx = cpu_to_le32(last ? ring_idx : 0);
-		req.u.submit.bulk_idx = cpu_to_le32(idx);
-		req.u.submit.length = cpu_to_le32(len);
-		req.u.submit.offset = cpu_to_le32(off);
+		req.u.submit.ctx_id = ctx_id;
+		req.u.submit.flags = last ? XENLEND_SUBMIT_FENCE : XENLEND_SUBMIT_MORE;
+		req.u.submit.fence_id = last ? fence_id : 0;
+		req.u.submit.ring_idx = last ? ring_idx : 0;
+		req.u.submit.bulk_idx = idx;
+		req.u.submit.length = len;
+		req.u.submit.offset = off;
 		err = xenlend_call_bulk(t, &req, &rsp, &idx);
 		xenlend_bulk_put(t, idx);
 		if (err)

@@ -150,9 +150,9 @@ static bool xenlend_handle_event(struct xenlend_transport *t,
 
 		mutex_lock(&t->xdev_lock);
 		if (t->xdev)
-			status = xenlend_bo_revoke(t->xdev, le32_to_cpu(req->u.revoke.res_id),
-						   le64_to_cpu(req->u.revoke.offset),
-						   le64_to_cpu(req->u.revoke.length));
+			status = xenlend_bo_revoke(t->xdev, req->u.revoke.res_id,
+						   req->u.revoke.offset,
+						   req->u.revoke.length);
 		mutex_unlock(&t->xdev_lock);
 		xenlend_msg_init_rsp(rsp, req, status);
 		if (status == XENLEND_S_OK)
@@ -162,10 +162,10 @@ static bool xenlend_handle_event(struct xenlend_transport *t,
 	case XENLEND_T_FENCE:
 		mutex_lock(&t->xdev_lock);
 		if (t->xdev)
-			xenlend_fence_complete(t->xdev, le32_to_cpu(req->u.fence.ctx_id),
-					       le32_to_cpu(req->u.fence.ring_idx),
-					       le64_to_cpu(req->u.fence.fence_id),
-					       le32_to_cpu(req->u.fence.error));
+			xenlend_fence_complete(t->xdev, req->u.fence.ctx_id,
+					       req->u.fence.ring_idx,
+					       req->u.fence.fence_id,
+					       req->u.fence.error);
 		mutex_unlock(&t->xdev_lock);
 		xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 		break;
@@ -251,7 +251,7 @@ static int xenlend_push(struct xenlend_transport *t, struct xenlend_msg *req,
 		spin_unlock_irq(&t->lock);
 	}
 	id = ++t->next_id;
-	req->hdr.id = cpu_to_le64(id);
+	req->hdr.id = id;
 	if (w)
 		xenlend_pending_add(&t->pending, w, id, xenlend_msg_type(req));
 	*RING_GET_REQUEST(&t->ctrl, t->ctrl.req_prod_pvt) = *req;
@@ -290,7 +290,7 @@ static unsigned int xenlend_timeout_ms(const struct xenlend_msg *req)
 	switch (xenlend_msg_type(req)) {
 	case XENLEND_T_RESOURCE_CREATE:
 		/* A renderer blob is made by the renderer. */
-		if (le32_to_cpu(req->u.create.flags) & XENLEND_CREATE_BLOB)
+		if (req->u.create.flags & XENLEND_CREATE_BLOB)
 			return XENLEND_RENDER_TIMEOUT_MS;
 		return XENLEND_REQUEST_TIMEOUT_MS;
 	case XENLEND_T_CAPSET_INFO:
@@ -494,7 +494,7 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 		  bool write, u32 *grefs, u64 *lent)
 {
 	struct xenlend_msg req, rsp;
-	const __le32 *src;
+	const u32 *src;
 	const char *why;
 	u32 i, nr;
 	int idx, page, err;
@@ -503,18 +503,18 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 	if (idx < 0)
 		return idx;
 	xenlend_msg_init(&req, XENLEND_T_FAULT, 0);
-	req.u.fault.res_id = cpu_to_le32(res_id);
-	req.u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ |
+	req.u.fault.res_id = res_id;
+	req.u.fault.access = (XENLEND_ACCESS_READ |
 					 (write ? XENLEND_ACCESS_WRITE : 0));
-	req.u.fault.offset = cpu_to_le64(offset);
-	req.u.fault.length = cpu_to_le64(length);
-	req.u.fault.bulk_idx = cpu_to_le32(idx);
+	req.u.fault.offset = offset;
+	req.u.fault.length = length;
+	req.u.fault.bulk_idx = idx;
 	page = idx;
 	err = xenlend_call_bulk(t, &req, &rsp, &idx);
 	if (err)
 		goto out;
 
-	nr = le32_to_cpu(rsp.u.fault_rsp.nr_grefs);
+	nr = rsp.u.fault_rsp.nr_grefs;
 	why = xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp);
 	if (why) {
 		dev_warn_ratelimited(&t->xbdev->dev, "rejected FAULT response: %s\n", why);
@@ -523,8 +523,8 @@ int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 lengt
 	}
 	src = xenlend_bulk_page(t, page);
 	for (i = 0; i < nr; i++)
-		grefs[i] = le32_to_cpu(READ_ONCE(src[i]));
-	*lent = le64_to_cpu(rsp.u.fault_rsp.length);
+		grefs[i] = READ_ONCE(src[i]);
+	*lent = rsp.u.fault_rsp.length;
 out:
 	xenlend_bulk_put(t, idx);
 	return err;
@@ -542,10 +542,10 @@ int xenlend_hello(struct xenlend_transport *t)
 	int err;
 
 	xenlend_msg_init(&req, XENLEND_T_HELLO, 0);
-	req.u.hello.version_min = cpu_to_le32(XENLEND_PROTOCOL_VERSION);
-	req.u.hello.version_max = cpu_to_le32(XENLEND_PROTOCOL_VERSION);
-	req.u.hello.features = cpu_to_le64(XENLEND_F_ALL);
-	req.u.hello.nr_bulk_pages = cpu_to_le32(XENLEND_FRONT_BULK_PAGES);
+	req.u.hello.version_min = XENLEND_PROTOCOL_VERSION;
+	req.u.hello.version_max = XENLEND_PROTOCOL_VERSION;
+	req.u.hello.features = XENLEND_F_ALL;
+	req.u.hello.nr_bulk_pages = XENLEND_FRONT_BULK_PAGES;
 
 	err = xenlend_call_raw(t, &req, &rsp);
 	if (!err)
@@ -556,10 +556,10 @@ int xenlend_hello(struct xenlend_transport *t)
 	}
 
 	spin_lock_irq(&t->lock);
-	t->version = le32_to_cpu(rsp.u.hello_rsp.version);
-	t->max_lent_bytes = le64_to_cpu(rsp.u.hello_rsp.max_lent_bytes);
-	t->max_resources = le32_to_cpu(rsp.u.hello_rsp.max_resources);
-	t->features = le64_to_cpu(rsp.u.hello_rsp.features);
+	t->version = rsp.u.hello_rsp.version;
+	t->max_lent_bytes = rsp.u.hello_rsp.max_lent_bytes;
+	t->max_resources = rsp.u.hello_rsp.max_resources;
+	t->features = rsp.u.hello_rsp.features;
 	t->conn_gen++;
 	t->connected = !t->broken;
 	spin_unlock_irq(&t->lock);

@@ -49,7 +49,7 @@ static void destroy_rsp(struct xenlend_msg *rsp, u64 id)
 	struct xenlend_msg req;
 
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, id);
-	req.u.destroy.res_id = cpu_to_le32(9);
+	req.u.destroy.res_id = 9;
 	xenlend_msg_init_rsp(rsp, &req, XENLEND_S_OK);
 }
 
@@ -183,7 +183,7 @@ static void pending_invalid_late_answer(struct kunit *test)
 	waiter_add(&t, &w, 21, XENLEND_T_RESOURCE_DESTROY);
 	xenlend_pending_finish(&t.p, &w, -EINTR, &bulk);
 	destroy_rsp(&rsp, 21);
-	rsp.hdr.status = cpu_to_le32(XENLEND_S_MAX + 1);
+	rsp.hdr.status = XENLEND_S_MAX + 1;
 	KUNIT_EXPECT_EQ(test, xenlend_pending_answer(&t.p, &rsp, &v), XENLEND_ANSWER_INVALID);
 	KUNIT_EXPECT_EQ(test, t.nr_unparked, 0U);
 	KUNIT_EXPECT_EQ(test, t.p.parked[0], 21ULL);

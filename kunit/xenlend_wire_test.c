@@ -17,17 +17,17 @@ static void fault_pair(struct xenlend_msg *req, struct xenlend_msg *rsp, u64 off
 		       u64 length)
 {
 	xenlend_msg_init(req, XENLEND_T_FAULT, 7);
-	req->u.fault.res_id = cpu_to_le32(3);
-	req->u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ);
-	req->u.fault.offset = cpu_to_le64(offset);
-	req->u.fault.length = cpu_to_le64(length);
-	req->u.fault.bulk_idx = cpu_to_le32(1);
+	req->u.fault.res_id = 3;
+	req->u.fault.access = XENLEND_ACCESS_READ;
+	req->u.fault.offset = offset;
+	req->u.fault.length = length;
+	req->u.fault.bulk_idx = 1;
 	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
-	rsp->u.fault_rsp.offset = cpu_to_le64(offset);
-	rsp->u.fault_rsp.length = cpu_to_le64(length);
-	rsp->u.fault_rsp.seq = cpu_to_le64(1);
-	rsp->u.fault_rsp.nr_grefs = cpu_to_le32(length / XENLEND_PAGE_SIZE);
-	rsp->u.fault_rsp.bulk_idx = cpu_to_le32(1);
+	rsp->u.fault_rsp.offset = offset;
+	rsp->u.fault_rsp.length = length;
+	rsp->u.fault_rsp.seq = 1;
+	rsp->u.fault_rsp.nr_grefs = length / XENLEND_PAGE_SIZE;
+	rsp->u.fault_rsp.bulk_idx = 1;
 }
 
 static const char *rsp_why(const struct xenlend_msg *rsp)
@@ -46,8 +46,8 @@ static void wire_fault_rsp_valid(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp));
 
 	/* Less than asked is allowed. */
-	rsp.u.fault_rsp.length = cpu_to_le64(XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(1);
+	rsp.u.fault_rsp.length = XENLEND_PAGE_SIZE;
+	rsp.u.fault_rsp.nr_grefs = 1;
 	KUNIT_EXPECT_NULL(test, rsp_why(&rsp));
 	KUNIT_EXPECT_NULL(test, xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp));
 }
@@ -58,34 +58,34 @@ static void wire_fault_rsp_malformed(struct kunit *test)
 	struct xenlend_msg req, rsp;
 
 	fault_pair(&req, &rsp, 0, 8 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(9);
+	rsp.u.fault_rsp.nr_grefs = 9;
 	KUNIT_EXPECT_NOT_NULL(test, rsp_why(&rsp));
 
 	fault_pair(&req, &rsp, 0, 8 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.length = cpu_to_le64(0);
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(0);
+	rsp.u.fault_rsp.length = 0;
+	rsp.u.fault_rsp.nr_grefs = 0;
 	KUNIT_EXPECT_NOT_NULL(test, rsp_why(&rsp));
 
 	fault_pair(&req, &rsp, 0, 8 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.length = cpu_to_le64(8 * XENLEND_PAGE_SIZE - 1);
+	rsp.u.fault_rsp.length = 8 * XENLEND_PAGE_SIZE - 1;
 	KUNIT_EXPECT_NOT_NULL(test, rsp_why(&rsp));
 
 	fault_pair(&req, &rsp, 0, 8 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.offset = cpu_to_le64(100);
+	rsp.u.fault_rsp.offset = 100;
 	KUNIT_EXPECT_NOT_NULL(test, rsp_why(&rsp));
 
 	fault_pair(&req, &rsp, 0, XENLEND_FAULT_MAX_BYTES);
-	rsp.u.fault_rsp.length = cpu_to_le64(2 * XENLEND_FAULT_MAX_BYTES);
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(2 * XENLEND_FAULT_MAX_BYTES / XENLEND_PAGE_SIZE);
+	rsp.u.fault_rsp.length = 2 * XENLEND_FAULT_MAX_BYTES;
+	rsp.u.fault_rsp.nr_grefs = 2 * XENLEND_FAULT_MAX_BYTES / XENLEND_PAGE_SIZE;
 	KUNIT_EXPECT_NOT_NULL(test, rsp_why(&rsp));
 
 	fault_pair(&req, &rsp, 0, 8 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
+	rsp.u.fault_rsp.bulk_idx = XENLEND_MAX_BULK_PAGES;
 	KUNIT_EXPECT_NOT_NULL(test, rsp_why(&rsp));
 
 	/* A body too short for its type. */
 	fault_pair(&req, &rsp, 0, 8 * XENLEND_PAGE_SIZE);
-	rsp.hdr.len = cpu_to_le16(xenlend_body_len(XENLEND_T_FAULT | XENLEND_T_RESPONSE) - 1);
+	rsp.hdr.len = xenlend_body_len(XENLEND_T_FAULT | XENLEND_T_RESPONSE) - 1;
 	KUNIT_EXPECT_NOT_NULL(test, rsp_why(&rsp));
 }
 
@@ -95,17 +95,17 @@ static void wire_fault_rsp_mismatch(struct kunit *test)
 	struct xenlend_msg req, rsp;
 
 	fault_pair(&req, &rsp, 1 << 20, 16 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.offset = cpu_to_le64(2 << 20);
+	rsp.u.fault_rsp.offset = 2 << 20;
 	KUNIT_EXPECT_NOT_NULL(test, xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp));
 
 	fault_pair(&req, &rsp, 1 << 20, 16 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.length = cpu_to_le64(17 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(17);
+	rsp.u.fault_rsp.length = 17 * XENLEND_PAGE_SIZE;
+	rsp.u.fault_rsp.nr_grefs = 17;
 	KUNIT_EXPECT_NULL(test, rsp_why(&rsp));
 	KUNIT_EXPECT_NOT_NULL(test, xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp));
 
 	fault_pair(&req, &rsp, 1 << 20, 16 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.bulk_idx = cpu_to_le32(2);
+	rsp.u.fault_rsp.bulk_idx = 2;
 	KUNIT_EXPECT_NULL(test, rsp_why(&rsp));
 	KUNIT_EXPECT_NOT_NULL(test, xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp));
 }

@@ -66,7 +66,8 @@ chroot "$T" sh -ec "
 		CFLAGS='-O2 -g $SAN' render
 	gcc -std=c11 -D_GNU_SOURCE -D__XEN_TOOLS__ -Wall -Wextra -Werror -Wshadow \
 		-Wstrict-prototypes -Wmissing-prototypes -O2 -g $SAN \
-		-I/build/render-check/src/uapi -I/build/render-check/src/dom0-broker/src \
+		-I/build/render-check/src/uapi -idirafter /usr/include/xen/io \
+		-I/build/render-check/src/dom0-broker/src \
 		-o /build/render-check/out/render-smoke \
 		/build/render-check/src/tests/render/render-smoke.c \
 		/build/render-check/src/uapi/xenlend_wire.c" >"$B/build.log" 2>&1 || {

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xenlend_if.h - wire protocol between the xenlend guest driver (frontend)
- * and the dom0 xenlend-broker (backend), version 1.
+ * xenlend_if.h - the xenlend protocol: a guest's GPU driver (frontend)
+ * borrows memory and a renderer from dom0's xenlend-broker (backend),
+ * version 1.
  *
- * This is the only definition of the protocol. The guest kernel module and the
- * broker both include it, and both decode every message with the single codec
- * in xenlend_wire.c.
+ * Written in the style of Xen's public io/ headers: self-contained but for
+ * io/ring.h, fixed-width integers in the machine's byte order (every Xen
+ * architecture is little-endian), no kernel- or tool-specific blocks. The
+ * guest kernel module and the broker both include it, and both check every
+ * message with the one codec in xenlend_wire.c.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -13,14 +16,7 @@
 #ifndef XENLEND_IF_H
 #define XENLEND_IF_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#include <xen/interface/io/ring.h>
-#else
-#include <stdint.h>
-#include <linux/types.h>
-#include <xen/io/ring.h>
-#endif
+#include "ring.h"
 
 /**
  * DOC: Overview
@@ -43,10 +39,10 @@
  *   and names one per request.
  *
  * Both rings use Xen's ``io/ring.h`` layout with 64-byte slots. All integers
- * are little-endian and fixed width. Every request carries an id that its
- * response echoes. Every field named ``reserved`` must be zero, and a
- * receiver rejects a message otherwise, so that the fields can be given a
- * meaning later without a version bump.
+ * are fixed width, in the byte order Xen runs in (little-endian). Every
+ * request carries an id that its response echoes. Every field named
+ * ``reserved`` must be zero, and a receiver rejects a message otherwise, so
+ * that the fields can be given a meaning later without a version bump.
  *
  * Receivers copy a message off the shared page before looking at it and
  * validate every field with xenlend_msg_check(). An invalid request is
@@ -168,10 +164,10 @@
  * @id: chosen by the requester, echoed by the response.
  */
 struct xenlend_hdr {
-	__le16 type;
-	__le16 len;
-	__le32 status;
-	__le64 id;
+	uint16_t type;
+	uint16_t len;
+	uint32_t status;
+	uint64_t id;
 };
 
 /**
@@ -183,11 +179,11 @@ struct xenlend_hdr {
  * @reserved: must be zero.
  */
 struct xenlend_hello {
-	__le32 version_min;
-	__le32 version_max;
-	__le64 features;
-	__le32 nr_bulk_pages;
-	__le32 reserved;
+	uint32_t version_min;
+	uint32_t version_max;
+	uint64_t features;
+	uint32_t nr_bulk_pages;
+	uint32_t reserved;
 };
 
 /**
@@ -201,12 +197,12 @@ struct xenlend_hello {
  * @reserved2: must be zero.
  */
 struct xenlend_hello_rsp {
-	__le32 version;
-	__le32 reserved;
-	__le64 features;
-	__le64 max_lent_bytes;
-	__le32 max_resources;
-	__le32 reserved2;
+	uint32_t version;
+	uint32_t reserved;
+	uint64_t features;
+	uint64_t max_lent_bytes;
+	uint32_t max_resources;
+	uint32_t reserved2;
 };
 
 /*
@@ -252,12 +248,12 @@ struct xenlend_hello_rsp {
  * body.
  */
 struct xenlend_resource_create {
-	__le32 res_id;
-	__le32 kind;
-	__le64 size;
-	__le32 ctx_id;
-	__le32 flags;
-	__le64 blob_id;
+	uint32_t res_id;
+	uint32_t kind;
+	uint64_t size;
+	uint32_t ctx_id;
+	uint32_t flags;
+	uint64_t blob_id;
 };
 
 /**
@@ -274,10 +270,10 @@ struct xenlend_resource_create {
  * bulk page before it answers. The response has no body.
  */
 struct xenlend_resource_attach {
-	__le32 res_id;
-	__le32 bulk_idx;
-	__le32 first_page;
-	__le32 nr_grefs;
+	uint32_t res_id;
+	uint32_t bulk_idx;
+	uint32_t first_page;
+	uint32_t nr_grefs;
 };
 
 /**
@@ -288,8 +284,8 @@ struct xenlend_resource_attach {
  * The response has no body.
  */
 struct xenlend_resource_destroy {
-	__le32 res_id;
-	__le32 reserved;
+	uint32_t res_id;
+	uint32_t reserved;
 };
 
 /* FAULT access bits. */
@@ -308,12 +304,12 @@ struct xenlend_resource_destroy {
  * @reserved: must be zero.
  */
 struct xenlend_fault {
-	__le32 res_id;
-	__le32 access;
-	__le64 offset;
-	__le64 length;
-	__le32 bulk_idx;
-	__le32 reserved;
+	uint32_t res_id;
+	uint32_t access;
+	uint64_t offset;
+	uint64_t length;
+	uint32_t bulk_idx;
+	uint32_t reserved;
 };
 
 /**
@@ -329,11 +325,11 @@ struct xenlend_fault {
  * @bulk_idx: the request's bulk page.
  */
 struct xenlend_fault_rsp {
-	__le64 offset;
-	__le64 length;
-	__le64 seq;
-	__le32 nr_grefs;
-	__le32 bulk_idx;
+	uint64_t offset;
+	uint64_t length;
+	uint64_t seq;
+	uint32_t nr_grefs;
+	uint32_t bulk_idx;
 };
 
 /**
@@ -345,15 +341,18 @@ struct xenlend_fault_rsp {
  * @seq: revocation sequence number, strictly increasing per guest.
  *
  * The guest stops every access to the range, unmaps its grants and answers
- * with a REVOKE response (REVOKE_DONE) whose body echoes @seq. The broker does
- * not wait for it beyond a bound: see DESIGN.md, "revocation contract".
+ * with a REVOKE response (REVOKE_DONE) whose body echoes @seq. The broker
+ * waits for it a bounded time (one second by default). Then it ends every
+ * grant of the range that the guest no longer maps; a page the guest still
+ * maps is quarantined, never reused until the guest lets go, and a guest
+ * holding more quarantined memory than its quota is disconnected.
  */
 struct xenlend_revoke {
-	__le32 res_id;
-	__le32 reserved;
-	__le64 offset;
-	__le64 length;
-	__le64 seq;
+	uint32_t res_id;
+	uint32_t reserved;
+	uint64_t offset;
+	uint64_t length;
+	uint64_t seq;
 };
 
 /**
@@ -361,7 +360,7 @@ struct xenlend_revoke {
  * @seq: the REVOKE's sequence number.
  */
 struct xenlend_revoke_done {
-	__le64 seq;
+	uint64_t seq;
 };
 
 /**
@@ -376,11 +375,11 @@ struct xenlend_revoke_done {
  * The response has no body.
  */
 struct xenlend_fence {
-	__le32 ctx_id;
-	__le32 ring_idx;
-	__le64 fence_id;
-	__le32 error;
-	__le32 reserved;
+	uint32_t ctx_id;
+	uint32_t ring_idx;
+	uint64_t fence_id;
+	uint32_t error;
+	uint32_t reserved;
 };
 
 /**
@@ -390,8 +389,8 @@ struct xenlend_fence {
  * @reserved: must be zero.
  */
 struct xenlend_capset_info {
-	__le32 index;
-	__le32 reserved;
+	uint32_t index;
+	uint32_t reserved;
 };
 
 /**
@@ -402,10 +401,10 @@ struct xenlend_capset_info {
  * @reserved: must be zero.
  */
 struct xenlend_capset_info_rsp {
-	__le32 capset_id;
-	__le32 max_version;
-	__le32 max_size;
-	__le32 reserved;
+	uint32_t capset_id;
+	uint32_t max_version;
+	uint32_t max_size;
+	uint32_t reserved;
 };
 
 /**
@@ -416,10 +415,10 @@ struct xenlend_capset_info_rsp {
  * @reserved: must be zero.
  */
 struct xenlend_capset {
-	__le32 capset_id;
-	__le32 version;
-	__le32 bulk_idx;
-	__le32 reserved;
+	uint32_t capset_id;
+	uint32_t version;
+	uint32_t bulk_idx;
+	uint32_t reserved;
 };
 
 /**
@@ -431,10 +430,10 @@ struct xenlend_capset {
  * @bulk_idx: the request's.
  */
 struct xenlend_capset_rsp {
-	__le32 capset_id;
-	__le32 version;
-	__le32 size;
-	__le32 bulk_idx;
+	uint32_t capset_id;
+	uint32_t version;
+	uint32_t size;
+	uint32_t bulk_idx;
 };
 
 /** @XENLEND_MAX_RINGS: most fence timelines (rings) of one context. */
@@ -450,10 +449,10 @@ struct xenlend_capset_rsp {
  * The response has no body.
  */
 struct xenlend_ctx_create {
-	__le32 ctx_id;
-	__le32 capset_id;
-	__le32 num_rings;
-	__le32 reserved;
+	uint32_t ctx_id;
+	uint32_t capset_id;
+	uint32_t num_rings;
+	uint32_t reserved;
 };
 
 /**
@@ -464,8 +463,8 @@ struct xenlend_ctx_create {
  * The response has no body.
  */
 struct xenlend_ctx_destroy {
-	__le32 ctx_id;
-	__le32 reserved;
+	uint32_t ctx_id;
+	uint32_t reserved;
 };
 
 /* SUBMIT flags. */
@@ -498,13 +497,13 @@ struct xenlend_ctx_destroy {
  * executing are reported by the stream's FENCE. The response has no body.
  */
 struct xenlend_submit {
-	__le32 ctx_id;
-	__le32 flags;
-	__le64 fence_id;
-	__le32 ring_idx;
-	__le32 bulk_idx;
-	__le32 length;
-	__le32 offset;
+	uint32_t ctx_id;
+	uint32_t flags;
+	uint64_t fence_id;
+	uint32_t ring_idx;
+	uint32_t bulk_idx;
+	uint32_t length;
+	uint32_t offset;
 };
 
 /** @XENLEND_RES3D_MAX_TARGET: largest Gallium texture target (PIPE_*). */
@@ -532,18 +531,18 @@ struct xenlend_submit {
  * body.
  */
 struct xenlend_res3d_create {
-	__le32 res_id;
-	__le32 ctx_id;
-	__le32 target;
-	__le32 format;
-	__le32 bind;
-	__le32 width;
-	__le32 height;
-	__le32 depth;
-	__le32 array_size;
-	__le32 last_level;
-	__le32 nr_samples;
-	__le32 flags;
+	uint32_t res_id;
+	uint32_t ctx_id;
+	uint32_t target;
+	uint32_t format;
+	uint32_t bind;
+	uint32_t width;
+	uint32_t height;
+	uint32_t depth;
+	uint32_t array_size;
+	uint32_t last_level;
+	uint32_t nr_samples;
+	uint32_t flags;
 };
 
 /**
@@ -568,19 +567,19 @@ struct xenlend_res3d_create {
  * done. The response has no body.
  */
 struct xenlend_transfer {
-	__le32 res_id;
-	__le32 ctx_id;
-	__le64 offset;
-	__le32 x;
-	__le32 y;
-	__le32 w;
-	__le32 h;
-	__le16 z;
-	__le16 d;
-	__le16 level;
-	__le16 reserved;
-	__le32 stride;
-	__le32 layer_stride;
+	uint32_t res_id;
+	uint32_t ctx_id;
+	uint64_t offset;
+	uint32_t x;
+	uint32_t y;
+	uint32_t w;
+	uint32_t h;
+	uint16_t z;
+	uint16_t d;
+	uint16_t level;
+	uint16_t reserved;
+	uint32_t stride;
+	uint32_t layer_stride;
 };
 
 /**
@@ -592,7 +591,7 @@ struct xenlend_transfer {
 struct xenlend_msg {
 	struct xenlend_hdr hdr;
 	union {
-		__u8 body[XENLEND_BODY_SIZE];
+		uint8_t body[XENLEND_BODY_SIZE];
 		struct xenlend_hello hello;
 		struct xenlend_hello_rsp hello_rsp;
 		struct xenlend_resource_create create;

@@ -266,9 +266,9 @@ __u32 xenlend_errno_to_status(int err)
 void xenlend_msg_init(struct xenlend_msg *m, __u16 type, __u64 id)
 {
 	memset(m, 0, sizeof(*m));
-	m->hdr.type = cpu_to_le16(type);
-	m->hdr.len = cpu_to_le16(xenlend_body_len(type));
-	m->hdr.id = cpu_to_le64(id);
+	m->hdr.type = type;
+	m->hdr.len = xenlend_body_len(type);
+	m->hdr.id = id;
 }
 
 /**
@@ -287,9 +287,9 @@ void xenlend_msg_init_rsp(struct xenlend_msg *rsp,
 	__u16 type = xenlend_msg_type(req) | XENLEND_T_RESPONSE;
 
 	memset(rsp, 0, sizeof(*rsp));
-	rsp->hdr.type = cpu_to_le16(type);
-	rsp->hdr.len = cpu_to_le16(status == XENLEND_S_OK ? xenlend_body_len(type) : 0);
-	rsp->hdr.status = cpu_to_le32(status);
+	rsp->hdr.type = type;
+	rsp->hdr.len = status == XENLEND_S_OK ? xenlend_body_len(type) : 0;
+	rsp->hdr.status = status;
 	rsp->hdr.id = req->hdr.id;
 }
 
@@ -308,7 +308,7 @@ const char *xenlend_fault_rsp_mismatch(const struct xenlend_fault *req,
 {
 	if (rsp->offset != req->offset)
 		return "lent range starts elsewhere than asked";
-	if (le64_to_cpu(rsp->length) > le64_to_cpu(req->length))
+	if (rsp->length > req->length)
 		return "lent more than asked";
 	if (rsp->bulk_idx != req->bulk_idx)
 		return "grants written to another bulk page";
@@ -325,7 +325,7 @@ const char *xenlend_fault_rsp_mismatch(const struct xenlend_fault *req,
  */
 int xenlend_hello_pick_version(const struct xenlend_hello *h, __u32 *version)
 {
-	__u32 lo = le32_to_cpu(h->version_min), hi = le32_to_cpu(h->version_max);
+	__u32 lo = h->version_min, hi = h->version_max;
 
 	if (lo > XENLEND_PROTOCOL_VERSION || hi < 1)
 		return XENLEND_S_VERSION;
@@ -354,14 +354,14 @@ static const char *check_range(__u64 offset, __u64 length, __u64 max)
 
 static const char *check_hello(const struct xenlend_hello *h)
 {
-	__u32 n = le32_to_cpu(h->nr_bulk_pages);
+	__u32 n = h->nr_bulk_pages;
 
 	if (h->reserved)
 		return "nonzero reserved field";
-	if (!le32_to_cpu(h->version_min) ||
-	    le32_to_cpu(h->version_min) > le32_to_cpu(h->version_max))
+	if (!h->version_min ||
+	    h->version_min > h->version_max)
 		return "bad version range";
-	if (le64_to_cpu(h->features) & ~XENLEND_F_ALL)
+	if (h->features & ~XENLEND_F_ALL)
 		return "unknown feature bits";
 	if (!n || n > XENLEND_MAX_BULK_PAGES)
 		return "bad number of bulk pages";
@@ -370,22 +370,22 @@ static const char *check_hello(const struct xenlend_hello *h)
 
 static const char *check_hello_rsp(const struct xenlend_hello_rsp *h)
 {
-	__u32 v = le32_to_cpu(h->version);
+	__u32 v = h->version;
 
 	if (h->reserved || h->reserved2)
 		return "nonzero reserved field";
 	if (!v || v > XENLEND_PROTOCOL_VERSION)
 		return "bad version";
-	if (le64_to_cpu(h->features) & ~XENLEND_F_ALL)
+	if (h->features & ~XENLEND_F_ALL)
 		return "unknown feature bits";
-	if (!le32_to_cpu(h->max_resources))
+	if (!h->max_resources)
 		return "zero resource quota";
 	return NULL;
 }
 
 static const char *check_create(const struct xenlend_resource_create *c)
 {
-	__u32 kind = le32_to_cpu(c->kind), flags = le32_to_cpu(c->flags);
+	__u32 kind = c->kind, flags = c->flags;
 
 	if (!c->res_id)
 		return "resource id 0";
@@ -399,12 +399,12 @@ static const char *check_create(const struct xenlend_resource_create *c)
 		return "renderer blob without a context";
 	if (!(flags & XENLEND_CREATE_BLOB) && (c->blob_id || flags))
 		return "blob id or blob flags without the blob flag";
-	return check_range(0, le64_to_cpu(c->size), 0);
+	return check_range(0, c->size, 0);
 }
 
 static const char *check_fault(const struct xenlend_fault *f)
 {
-	__u32 access = le32_to_cpu(f->access);
+	__u32 access = f->access;
 
 	if (f->reserved)
 		return "nonzero reserved field";
@@ -412,23 +412,23 @@ static const char *check_fault(const struct xenlend_fault *f)
 		return "resource id 0";
 	if (!access || (access & ~XENLEND_ACCESS_ALL))
 		return "bad access bits";
-	if (le32_to_cpu(f->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+	if (f->bulk_idx >= XENLEND_MAX_BULK_PAGES)
 		return "bulk page index out of range";
-	return check_range(le64_to_cpu(f->offset), le64_to_cpu(f->length),
+	return check_range(f->offset, f->length,
 			   XENLEND_FAULT_MAX_BYTES);
 }
 
 static const char *check_fault_rsp(const struct xenlend_fault_rsp *f)
 {
-	__u64 len = le64_to_cpu(f->length);
+	__u64 len = f->length;
 	const char *why;
 
-	why = check_range(le64_to_cpu(f->offset), len, XENLEND_FAULT_MAX_BYTES);
+	why = check_range(f->offset, len, XENLEND_FAULT_MAX_BYTES);
 	if (why)
 		return why;
-	if (le32_to_cpu(f->nr_grefs) != len >> XENLEND_PAGE_SHIFT)
+	if (f->nr_grefs != len >> XENLEND_PAGE_SHIFT)
 		return "grant count does not match length";
-	if (le32_to_cpu(f->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+	if (f->bulk_idx >= XENLEND_MAX_BULK_PAGES)
 		return "bulk page index out of range";
 	return NULL;
 }
@@ -441,12 +441,12 @@ static const char *check_revoke(const struct xenlend_revoke *r)
 		return "resource id 0";
 	if (!r->seq)
 		return "sequence number 0";
-	return check_range(le64_to_cpu(r->offset), le64_to_cpu(r->length), 0);
+	return check_range(r->offset, r->length, 0);
 }
 
 static const char *check_capset_info_rsp(const struct xenlend_capset_info_rsp *c)
 {
-	__u32 size = le32_to_cpu(c->max_size);
+	__u32 size = c->max_size;
 
 	if (c->reserved)
 		return "nonzero reserved field";
@@ -463,27 +463,27 @@ static const char *check_capset(const struct xenlend_capset *c)
 		return "nonzero reserved field";
 	if (!c->capset_id)
 		return "capability set id 0";
-	if (le32_to_cpu(c->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+	if (c->bulk_idx >= XENLEND_MAX_BULK_PAGES)
 		return "bulk page index out of range";
 	return NULL;
 }
 
 static const char *check_capset_rsp(const struct xenlend_capset_rsp *c)
 {
-	__u32 size = le32_to_cpu(c->size);
+	__u32 size = c->size;
 
 	if (!c->capset_id)
 		return "capability set id 0";
 	if (!size || size > XENLEND_PAGE_SIZE)
 		return "capability set size zero or over a page";
-	if (le32_to_cpu(c->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+	if (c->bulk_idx >= XENLEND_MAX_BULK_PAGES)
 		return "bulk page index out of range";
 	return NULL;
 }
 
 static const char *check_ctx_create(const struct xenlend_ctx_create *c)
 {
-	__u32 rings = le32_to_cpu(c->num_rings);
+	__u32 rings = c->num_rings;
 
 	if (c->reserved)
 		return "nonzero reserved field";
@@ -498,8 +498,8 @@ static const char *check_ctx_create(const struct xenlend_ctx_create *c)
 
 static const char *check_submit(const struct xenlend_submit *s)
 {
-	__u32 flags = le32_to_cpu(s->flags), len = le32_to_cpu(s->length);
-	__u32 offset = le32_to_cpu(s->offset);
+	__u32 flags = s->flags, len = s->length;
+	__u32 offset = s->offset;
 
 	if (!s->ctx_id)
 		return "context id 0";
@@ -511,9 +511,9 @@ static const char *check_submit(const struct xenlend_submit *s)
 		return "fence id or ring without the fence flag";
 	if ((flags & XENLEND_SUBMIT_FENCE) && !s->fence_id)
 		return "fence id 0";
-	if (le32_to_cpu(s->ring_idx) >= XENLEND_MAX_RINGS)
+	if (s->ring_idx >= XENLEND_MAX_RINGS)
 		return "ring index out of range";
-	if (le32_to_cpu(s->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+	if (s->bulk_idx >= XENLEND_MAX_BULK_PAGES)
 		return "bulk page index out of range";
 	if (len % 4 || len > XENLEND_PAGE_SIZE)
 		return "chunk length not a multiple of 4 or over a page";
@@ -526,11 +526,11 @@ static const char *check_submit(const struct xenlend_submit *s)
 
 static const char *check_attach(const struct xenlend_resource_attach *a)
 {
-	__u32 first = le32_to_cpu(a->first_page), n = le32_to_cpu(a->nr_grefs);
+	__u32 first = a->first_page, n = a->nr_grefs;
 
 	if (!a->res_id)
 		return "resource id 0";
-	if (le32_to_cpu(a->bulk_idx) >= XENLEND_MAX_BULK_PAGES)
+	if (a->bulk_idx >= XENLEND_MAX_BULK_PAGES)
 		return "bulk page index out of range";
 	if (!n || n > XENLEND_GREFS_PER_BULK_PAGE)
 		return "grant count zero or over a bulk page";
@@ -543,11 +543,11 @@ static const char *check_res3d_create(const struct xenlend_res3d_create *c)
 {
 	if (!c->res_id)
 		return "resource id 0";
-	if (le32_to_cpu(c->target) > XENLEND_RES3D_MAX_TARGET)
+	if (c->target > XENLEND_RES3D_MAX_TARGET)
 		return "unknown texture target";
 	if (!c->width || !c->height || !c->depth || !c->array_size)
 		return "zero size";
-	if (le32_to_cpu(c->last_level) >= 32)
+	if (c->last_level >= 32)
 		return "mipmap level out of range";
 	return NULL;
 }
@@ -560,7 +560,7 @@ static const char *check_transfer(const struct xenlend_transfer *t)
 		return "resource id 0";
 	if (!t->w || !t->h || !t->d)
 		return "empty box";
-	if (le16_to_cpu(t->level) >= 32)
+	if (t->level >= 32)
 		return "mipmap level out of range";
 	return NULL;
 }
@@ -571,11 +571,11 @@ static const char *check_fence(const struct xenlend_fence *f)
 		return "nonzero reserved field";
 	if (!f->ctx_id)
 		return "context id 0";
-	if (le32_to_cpu(f->ring_idx) >= XENLEND_MAX_RINGS)
+	if (f->ring_idx >= XENLEND_MAX_RINGS)
 		return "ring index out of range";
 	if (!f->fence_id)
 		return "fence id 0";
-	if (le32_to_cpu(f->error) > XENLEND_S_MAX)
+	if (f->error > XENLEND_S_MAX)
 		return "unknown error status";
 	return NULL;
 }
@@ -674,10 +674,10 @@ struct xenlend_verdict xenlend_msg_check(const struct xenlend_msg *m,
 					 enum xenlend_queue q)
 {
 	bool want_rsp = q == XENLEND_Q_CTRL_RSP || q == XENLEND_Q_EVT_RSP;
-	__u16 type = le16_to_cpu(m->hdr.type);
+	__u16 type = m->hdr.type;
 	__u16 base = type & ~XENLEND_T_RESPONSE;
-	__u16 len = le16_to_cpu(m->hdr.len);
-	__u32 status = le32_to_cpu(m->hdr.status);
+	__u16 len = m->hdr.len;
+	__u32 status = m->hdr.status;
 	const char *why;
 	unsigned int i;
 

@@ -9,35 +9,24 @@
 #ifndef XENLEND_WIRE_H
 #define XENLEND_WIRE_H
 
-#include "xenlend_if.h"
-
 #ifdef __KERNEL__
 #include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/string.h>
-#include <asm/byteorder.h>
+#include <linux/types.h>
 #else
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define le16_to_cpu(x)	((__u16)(x))
-#define le32_to_cpu(x)	((__u32)(x))
-#define le64_to_cpu(x)	((__u64)(x))
-#else
-#define le16_to_cpu(x)	__builtin_bswap16(x)
-#define le32_to_cpu(x)	__builtin_bswap32(x)
-#define le64_to_cpu(x)	__builtin_bswap64(x)
-#endif
-#define cpu_to_le16(x)	le16_to_cpu(x)
-#define cpu_to_le32(x)	le32_to_cpu(x)
-#define cpu_to_le64(x)	le64_to_cpu(x)
+#include <linux/types.h>
 #ifndef static_assert
 #define static_assert(e, msg)	_Static_assert(e, msg)
 #endif
 #endif
+
+#include "xenlend_if.h"
 
 /**
  * enum xenlend_queue - where a message was read from
@@ -83,7 +72,7 @@ const char *xenlend_fault_rsp_mismatch(const struct xenlend_fault *req,
  */
 static inline __u16 xenlend_msg_type(const struct xenlend_msg *m)
 {
-	return le16_to_cpu(m->hdr.type);
+	return m->hdr.type;
 }
 
 /**
@@ -92,7 +81,7 @@ static inline __u16 xenlend_msg_type(const struct xenlend_msg *m)
  */
 static inline __u64 xenlend_msg_id(const struct xenlend_msg *m)
 {
-	return le64_to_cpu(m->hdr.id);
+	return m->hdr.id;
 }
 
 /**
@@ -101,7 +90,7 @@ static inline __u64 xenlend_msg_id(const struct xenlend_msg *m)
  */
 static inline __u32 xenlend_msg_status(const struct xenlend_msg *m)
 {
-	return le32_to_cpu(m->hdr.status);
+	return m->hdr.status;
 }
 
 #endif /* XENLEND_WIRE_H */

@@ -168,10 +168,10 @@ void rw_send_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id, uint32
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, XENLEND_T_FENCE, 0);
-	m.u.fence.ctx_id = cpu_to_le32(ctx_id);
-	m.u.fence.ring_idx = cpu_to_le32(ring_idx);
-	m.u.fence.fence_id = cpu_to_le64(fence_id);
-	m.u.fence.error = cpu_to_le32(error);
+	m.u.fence.ctx_id = ctx_id;
+	m.u.fence.ring_idx = ring_idx;
+	m.u.fence.fence_id = fence_id;
+	m.u.fence.error = error;
 	rw_send(&m, NULL, 0);
 }
 
@@ -228,7 +228,7 @@ static bool packet_ok(const struct xenlend_msg *m, size_t size, bool truncated)
 		if (payload != sizeof(struct render_ipc_backing))
 			why = "payload is not the backing store";
 	} else if (!why && xenlend_msg_type(m) == XENLEND_T_SUBMIT) {
-		if (m->u.submit.bulk_idx || payload != le32_to_cpu(m->u.submit.length))
+		if (m->u.submit.bulk_idx || payload != m->u.submit.length)
 			why = "payload does not match the chunk";
 	} else if (!why) {
 		if (payload)

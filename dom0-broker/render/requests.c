@@ -273,7 +273,7 @@ static int make_fence(struct ctx *c, uint32_t ring_idx, uint64_t fence_id)
 
 static void do_capset_info(const struct xenlend_msg *m)
 {
-	uint32_t index = le32_to_cpu(m->u.capset_info.index);
+	uint32_t index = m->u.capset_info.index;
 	struct xenlend_msg rsp;
 
 	if (index >= (uint32_t)nr_capsets) {
@@ -281,16 +281,16 @@ static void do_capset_info(const struct xenlend_msg *m)
 		return;
 	}
 	xenlend_msg_init_rsp(&rsp, m, XENLEND_S_OK);
-	rsp.u.capset_info_rsp.capset_id = cpu_to_le32(capsets[index].id);
-	rsp.u.capset_info_rsp.max_version = cpu_to_le32(capsets[index].max_version);
-	rsp.u.capset_info_rsp.max_size = cpu_to_le32(capsets[index].max_size);
+	rsp.u.capset_info_rsp.capset_id = capsets[index].id;
+	rsp.u.capset_info_rsp.max_version = capsets[index].max_version;
+	rsp.u.capset_info_rsp.max_size = capsets[index].max_size;
 	rw_send(&rsp, NULL, 0);
 }
 
 static void do_capset(const struct xenlend_msg *m)
 {
-	const struct rw_capset *set = find_capset(le32_to_cpu(m->u.capset.capset_id));
-	uint32_t version = le32_to_cpu(m->u.capset.version);
+	const struct rw_capset *set = find_capset(m->u.capset.capset_id);
+	uint32_t version = m->u.capset.version;
 	static uint8_t buf[RENDER_IPC_MAX_PAYLOAD] __attribute__((aligned(8)));
 	struct xenlend_msg rsp;
 
@@ -304,16 +304,16 @@ static void do_capset(const struct xenlend_msg *m)
 	}
 	vr_fill_caps(set, version, buf);
 	xenlend_msg_init_rsp(&rsp, m, XENLEND_S_OK);
-	rsp.u.capset_rsp.capset_id = cpu_to_le32(set->id);
-	rsp.u.capset_rsp.version = cpu_to_le32(version);
-	rsp.u.capset_rsp.size = cpu_to_le32(set->max_size);
+	rsp.u.capset_rsp.capset_id = set->id;
+	rsp.u.capset_rsp.version = version;
+	rsp.u.capset_rsp.size = set->max_size;
 	rw_send(&rsp, buf, set->max_size);
 }
 
 static void do_ctx_create(const struct xenlend_msg *m)
 {
-	uint32_t id = le32_to_cpu(m->u.ctx_create.ctx_id);
-	uint32_t capset = le32_to_cpu(m->u.ctx_create.capset_id);
+	uint32_t id = m->u.ctx_create.ctx_id;
+	uint32_t capset = m->u.ctx_create.capset_id;
 	char name[48];
 	struct ctx *c;
 	int err;
@@ -345,7 +345,7 @@ static void do_ctx_create(const struct xenlend_msg *m)
 	}
 	c->id = id;
 	c->capset = capset;
-	c->num_rings = le32_to_cpu(m->u.ctx_create.num_rings);
+	c->num_rings = m->u.ctx_create.num_rings;
 	c->poll_fd = capset == CAPSET_VENUS ? vr_ctx_poll_fd(id) : -1;
 	if (force_ctx0 && capset != CAPSET_VENUS)
 		c->mode = FENCE_CTX0;
@@ -369,7 +369,7 @@ static void drop_stage(struct ctx *c)
 
 static void do_ctx_destroy(const struct xenlend_msg *m)
 {
-	uint32_t id = le32_to_cpu(m->u.ctx_destroy.ctx_id);
+	uint32_t id = m->u.ctx_destroy.ctx_id;
 	struct ctx **pp, *c;
 	struct bad_fence *b;
 
@@ -470,9 +470,9 @@ static void run_stream(struct ctx *c, bool fenced, uint32_t ring_idx, uint64_t f
 static void do_submit(const struct xenlend_msg *m, const void *payload)
 {
 	const struct xenlend_submit *s = &m->u.submit;
-	struct ctx *c = find_ctx(le32_to_cpu(s->ctx_id));
-	uint32_t flags = le32_to_cpu(s->flags), ring_idx = le32_to_cpu(s->ring_idx);
-	uint64_t fence_id = le64_to_cpu(s->fence_id);
+	struct ctx *c = find_ctx(s->ctx_id);
+	uint32_t flags = s->flags, ring_idx = s->ring_idx;
+	uint64_t fence_id = s->fence_id;
 	bool fenced = flags & XENLEND_SUBMIT_FENCE;
 	uint32_t status;
 
@@ -487,7 +487,7 @@ static void do_submit(const struct xenlend_msg *m, const void *payload)
 	else if (fenced && fence_id <= c->rings[ring_idx].last_id)
 		status = XENLEND_S_INVAL;
 	else
-		status = stage_chunk(c, le32_to_cpu(s->offset), payload, le32_to_cpu(s->length));
+		status = stage_chunk(c, s->offset, payload, s->length);
 	if (status != XENLEND_S_OK) {
 		drop_stage(c);
 		req_respond(m, status);
@@ -542,7 +542,7 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 		res_transfer(m);
 		break;
 	case XENLEND_T_RESOURCE_DESTROY:
-		res_destroy(le32_to_cpu(m->u.destroy.res_id));
+		res_destroy(m->u.destroy.res_id);
 		break;
 	default:
 		/* HELLO, RESOURCE_ATTACH, FAULT: the broker's own business. */

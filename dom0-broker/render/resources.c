@@ -55,7 +55,7 @@ static struct res *find_res(uint32_t id)
 void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing)
 {
 	const struct xenlend_res3d_create *c = &m->u.res3d_create;
-	uint32_t id = le32_to_cpu(c->res_id), ctx_id = le32_to_cpu(c->ctx_id);
+	uint32_t id = c->res_id, ctx_id = c->ctx_id;
 	uint32_t status = req_ctx_usable(ctx_id);
 	struct res *r;
 	void *map;
@@ -119,14 +119,14 @@ void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *ba
 void res_create_blob(const struct xenlend_msg *m)
 {
 	const struct xenlend_resource_create *c = &m->u.create;
-	uint32_t id = le32_to_cpu(c->res_id), flags = le32_to_cpu(c->flags);
-	uint32_t status = req_ctx_usable(le32_to_cpu(c->ctx_id));
-	struct render_ipc_backing where = { .size = le64_to_cpu(c->size) };
+	uint32_t id = c->res_id, flags = c->flags;
+	uint32_t status = req_ctx_usable(c->ctx_id);
+	struct render_ipc_backing where = { .size = c->size };
 	struct xenlend_msg rsp;
 	struct res *r;
 	int err, fd;
 
-	if (!(flags & XENLEND_CREATE_BLOB) || le32_to_cpu(c->kind) != XENLEND_RES_HOST)
+	if (!(flags & XENLEND_CREATE_BLOB) || c->kind != XENLEND_RES_HOST)
 		status = XENLEND_S_PROTO;	/* plain memory is the broker's */
 	else if (status == XENLEND_S_OK && find_res(id))
 		status = XENLEND_S_EXIST;
@@ -138,16 +138,16 @@ void res_create_blob(const struct xenlend_msg *m)
 		return;
 	}
 	/* Our create flags above the blob bit are virtio-gpu's blob flags. */
-	err = vr_blob_create(id, le32_to_cpu(c->ctx_id), flags >> 1, le64_to_cpu(c->blob_id),
-			     le64_to_cpu(c->size));
+	err = vr_blob_create(id, c->ctx_id, flags >> 1, c->blob_id,
+			     c->size);
 	if (!err) {
 		err = vr_blob_export(id, where.size, &fd, &where.offset);
 		if (err)
 			vr_res_unref(id);
 	}
 	if (err) {
-		rw_log("blob %u (context %u, blob id %llu): %s", id, le32_to_cpu(c->ctx_id),
-		       (unsigned long long)le64_to_cpu(c->blob_id), strerror(-err));
+		rw_log("blob %u (context %u, blob id %llu): %s", id, c->ctx_id,
+		       (unsigned long long)c->blob_id, strerror(-err));
 		free(r);
 		req_respond(m, xenlend_errno_to_status(err));
 		return;
@@ -170,16 +170,16 @@ void res_transfer(const struct xenlend_msg *m)
 {
 	const struct xenlend_transfer *t = &m->u.transfer;
 	bool to_host = xenlend_msg_type(m) == XENLEND_T_TRANSFER_TO_HOST;
-	uint32_t status = req_ctx_usable(le32_to_cpu(t->ctx_id));
+	uint32_t status = req_ctx_usable(t->ctx_id);
 	int err;
 
-	if (status == XENLEND_S_OK && !find_res(le32_to_cpu(t->res_id)))
+	if (status == XENLEND_S_OK && !find_res(t->res_id))
 		status = XENLEND_S_NOENT;
 	if (status == XENLEND_S_OK) {
 		err = vr_transfer(t, to_host);
 		if (err) {
 			rw_log("resource %u: transfer %s host refused: %s",
-			       le32_to_cpu(t->res_id), to_host ? "to" : "from", strerror(err));
+			       t->res_id, to_host ? "to" : "from", strerror(err));
 			status = xenlend_errno_to_status(err);
 		}
 	}

@@ -270,17 +270,17 @@ int vr_ctx0_fence(uint32_t seq)
 int vr_res_create(const struct xenlend_res3d_create *c, struct iovec *iov)
 {
 	struct virgl_renderer_resource_create_args args = {
-		.handle = le32_to_cpu(c->res_id),
-		.target = le32_to_cpu(c->target),
-		.format = le32_to_cpu(c->format),
-		.bind = le32_to_cpu(c->bind),
-		.width = le32_to_cpu(c->width),
-		.height = le32_to_cpu(c->height),
-		.depth = le32_to_cpu(c->depth),
-		.array_size = le32_to_cpu(c->array_size),
-		.last_level = le32_to_cpu(c->last_level),
-		.nr_samples = le32_to_cpu(c->nr_samples),
-		.flags = le32_to_cpu(c->flags),
+		.handle = c->res_id,
+		.target = c->target,
+		.format = c->format,
+		.bind = c->bind,
+		.width = c->width,
+		.height = c->height,
+		.depth = c->depth,
+		.array_size = c->array_size,
+		.last_level = c->last_level,
+		.nr_samples = c->nr_samples,
+		.flags = c->flags,
 	};
 	int err;
 
@@ -328,20 +328,20 @@ void vr_ctx_attach(uint32_t ctx_id, uint32_t res_id)
 int vr_transfer(const struct xenlend_transfer *t, bool to_host)
 {
 	struct virgl_box box = {
-		.x = le32_to_cpu(t->x), .y = le32_to_cpu(t->y), .z = le16_to_cpu(t->z),
-		.w = le32_to_cpu(t->w), .h = le32_to_cpu(t->h), .d = le16_to_cpu(t->d),
+		.x = t->x, .y = t->y, .z = t->z,
+		.w = t->w, .h = t->h, .d = t->d,
 	};
-	uint32_t res = le32_to_cpu(t->res_id), ctx = le32_to_cpu(t->ctx_id);
-	uint32_t level = le16_to_cpu(t->level);
+	uint32_t res = t->res_id, ctx = t->ctx_id;
+	uint32_t level = t->level;
 
 	if (to_host)
 		return virgl_renderer_transfer_write_iov(res, ctx, (int)level,
-							 le32_to_cpu(t->stride),
-							 le32_to_cpu(t->layer_stride), &box,
-							 le64_to_cpu(t->offset), NULL, 0);
-	return virgl_renderer_transfer_read_iov(res, ctx, level, le32_to_cpu(t->stride),
-						le32_to_cpu(t->layer_stride), &box,
-						le64_to_cpu(t->offset), NULL, 0);
+							 t->stride,
+							 t->layer_stride, &box,
+							 t->offset, NULL, 0);
+	return virgl_renderer_transfer_read_iov(res, ctx, level, t->stride,
+						t->layer_stride, &box,
+						t->offset, NULL, 0);
 }
 
 /**

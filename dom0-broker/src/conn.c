@@ -484,7 +484,7 @@ int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
 		return -EBUSY;
 	*id = ++c->next_evt_id;
 	c->evt_pending[i] = *id;
-	m->hdr.id = cpu_to_le64(*id);
+	m->hdr.id = *id;
 	*RING_GET_REQUEST(&c->evt, c->evt.req_prod_pvt) = *m;
 	c->evt.req_prod_pvt++;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->evt, notify);

@@ -236,9 +236,9 @@ static void run_command(struct broker *b, char *cmd, char *out, size_t len)
 		cmd_revoke_all(b, atoi(argv[1]), out, len);
 	} else if (argc == 5 && !strcmp(argv[0], "fence")) {
 		xenlend_msg_init(&m, XENLEND_T_FENCE, 0);
-		m.u.fence.ctx_id = cpu_to_le32((uint32_t)strtoul(argv[2], NULL, 0));
-		m.u.fence.ring_idx = cpu_to_le32((uint32_t)strtoul(argv[3], NULL, 0));
-		m.u.fence.fence_id = cpu_to_le64(strtoull(argv[4], NULL, 0));
+		m.u.fence.ctx_id = (uint32_t)strtoul(argv[2], NULL, 0);
+		m.u.fence.ring_idx = (uint32_t)strtoul(argv[3], NULL, 0);
+		m.u.fence.fence_id = strtoull(argv[4], NULL, 0);
 		cmd_send(b, &m, false, atoi(argv[1]), out, len);
 	} else {
 		snprintf(out, len, "error: unknown command\n");

@@ -71,28 +71,28 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
 	status = xenlend_hello_pick_version(h, &version);
 	if (status != XENLEND_S_OK) {
 		log_guest(g->domid, LOG_WARN, "rejected HELLO: guest speaks v%u..v%u, we speak v1",
-			  le32_to_cpu(h->version_min), le32_to_cpu(h->version_max));
+			  h->version_min, h->version_max);
 		return status;
 	}
 	if (g->hello_done) {
 		log_guest(g->domid, LOG_WARN, "rejected HELLO: already connected");
 		return XENLEND_S_PROTO;
 	}
-	if (le32_to_cpu(h->nr_bulk_pages) != g->nr_bulk_pages) {
+	if (h->nr_bulk_pages != g->nr_bulk_pages) {
 		log_guest(g->domid, LOG_WARN,
 			  "rejected HELLO: %u bulk pages, but %u published in xenstore",
-			  le32_to_cpu(h->nr_bulk_pages), g->nr_bulk_pages);
+			  h->nr_bulk_pages, g->nr_bulk_pages);
 		return XENLEND_S_INVAL;
 	}
 	g->hello_done = true;
 	g->version = version;
-	g->features = le64_to_cpu(h->features) &
+	g->features = h->features &
 		      (g->render.fd >= 0 || g->render_start ? XENLEND_F_RENDER : 0);
 	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
-	rsp->u.hello_rsp.version = cpu_to_le32(version);
-	rsp->u.hello_rsp.features = cpu_to_le64(g->features);
-	rsp->u.hello_rsp.max_lent_bytes = cpu_to_le64(g->cfg->max_lent_bytes);
-	rsp->u.hello_rsp.max_resources = cpu_to_le32(g->cfg->max_resources);
+	rsp->u.hello_rsp.version = version;
+	rsp->u.hello_rsp.features = g->features;
+	rsp->u.hello_rsp.max_lent_bytes = g->cfg->max_lent_bytes;
+	rsp->u.hello_rsp.max_resources = g->cfg->max_resources;
 	log_guest(g->domid, LOG_INFO, "HELLO: connected, protocol v%u, %u bulk pages%s",
 		  version, g->nr_bulk_pages,
 		  g->features & XENLEND_F_RENDER ? ", renderer" : "");
@@ -108,14 +108,14 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
  */
 uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resource_create *c)
 {
-	uint64_t charged = le32_to_cpu(c->kind) == XENLEND_RES_HOST ? g->host_bytes :
+	uint64_t charged = c->kind == XENLEND_RES_HOST ? g->host_bytes :
 								    g->guest_bytes;
 
-	if (guest_find_resource(g, le32_to_cpu(c->res_id)))
+	if (guest_find_resource(g, c->res_id))
 		return XENLEND_S_EXIST;
 	if (g->nr_resources >= g->cfg->max_resources)
 		return XENLEND_S_QUOTA;
-	if (le64_to_cpu(c->size) > g->cfg->max_lent_bytes - charged)
+	if (c->size > g->cfg->max_lent_bytes - charged)
 		return XENLEND_S_QUOTA;
 	return XENLEND_S_OK;
 }
@@ -134,8 +134,8 @@ uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resour
 uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
 			    int fd, uint64_t fd_offset)
 {
-	uint32_t kind = le32_to_cpu(c->kind), status = guest_resource_check(g, c);
-	uint64_t size = le64_to_cpu(c->size);
+	uint32_t kind = c->kind, status = guest_resource_check(g, c);
+	uint64_t size = c->size;
 	struct guest_resource *r;
 	int err;
 
@@ -151,15 +151,15 @@ uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource
 			goto fail;
 		}
 	}
-	r->res_id = le32_to_cpu(c->res_id);
+	r->res_id = c->res_id;
 	r->kind = kind;
 	r->size = size;
-	r->ctx_id = le32_to_cpu(c->ctx_id);
-	r->blob_id = le64_to_cpu(c->blob_id);
+	r->ctx_id = c->ctx_id;
+	r->blob_id = c->blob_id;
 	r->fd = fd;
 	r->fd_offset = fd_offset;
 	/* The worker has the blob: it is told when the resource goes. */
-	r->in_renderer = le32_to_cpu(c->flags) & XENLEND_CREATE_BLOB;
+	r->in_renderer = c->flags & XENLEND_CREATE_BLOB;
 	if (g->ops) {
 		err = g->ops->create(g->ops_ctx, r);
 		if (err) {
@@ -204,7 +204,7 @@ static void release_resource(struct guest_state *g, struct guest_resource *r)
 
 static uint32_t do_destroy(struct guest_state *g, const struct xenlend_resource_destroy *d)
 {
-	struct guest_resource *r = guest_find_resource(g, le32_to_cpu(d->res_id));
+	struct guest_resource *r = guest_find_resource(g, d->res_id);
 
 	if (!r)
 		return XENLEND_S_NOENT;
@@ -214,9 +214,9 @@ static uint32_t do_destroy(struct guest_state *g, const struct xenlend_resource_
 
 static uint32_t do_attach(struct guest_state *g, const struct xenlend_resource_attach *a)
 {
-	struct guest_resource *r = guest_find_resource(g, le32_to_cpu(a->res_id));
-	uint32_t first = le32_to_cpu(a->first_page), n = le32_to_cpu(a->nr_grefs);
-	uint32_t bulk_idx = le32_to_cpu(a->bulk_idx), refs[XENLEND_GREFS_PER_BULK_PAGE];
+	struct guest_resource *r = guest_find_resource(g, a->res_id);
+	uint32_t first = a->first_page, n = a->nr_grefs;
+	uint32_t bulk_idx = a->bulk_idx, refs[XENLEND_GREFS_PER_BULK_PAGE];
 	uint32_t i;
 
 	if (!r)
@@ -237,7 +237,7 @@ static uint32_t do_attach(struct guest_state *g, const struct xenlend_resource_a
 			return XENLEND_S_EXIST;
 	}
 	for (i = 0; i < n; i++)
-		r->grefs[first + i] = le32_to_cpu(refs[i]);
+		r->grefs[first + i] = refs[i];
 	r->nr_attached += n;
 	return XENLEND_S_OK;
 }
@@ -246,11 +246,11 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 			 struct xenlend_msg *rsp)
 {
 	const struct xenlend_fault *f = &req->u.fault;
-	struct guest_resource *r = guest_find_resource(g, le32_to_cpu(f->res_id));
-	uint64_t off = le64_to_cpu(f->offset), len = le64_to_cpu(f->length), seq = 0;
-	uint32_t bulk_idx = le32_to_cpu(f->bulk_idx), nr = (uint32_t)(len >> XENLEND_PAGE_SHIFT);
+	struct guest_resource *r = guest_find_resource(g, f->res_id);
+	uint64_t off = f->offset, len = f->length, seq = 0;
+	uint32_t bulk_idx = f->bulk_idx, nr = (uint32_t)(len >> XENLEND_PAGE_SHIFT);
 	uint32_t grefs[XENLEND_FAULT_MAX_BYTES / XENLEND_PAGE_SIZE];
-	__le32 *slot;
+	uint32_t *slot;
 	uint32_t i;
 	int err;
 
@@ -265,18 +265,18 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 	if (!g->ops || !g->bulk)
 		return XENLEND_S_NOTSUP;
 	err = g->ops->grant(g->ops_ctx, r, off, len,
-			    le32_to_cpu(f->access) & XENLEND_ACCESS_WRITE, grefs, &seq);
+			    f->access & XENLEND_ACCESS_WRITE, grefs, &seq);
 	if (err)
 		return xenlend_errno_to_status(err);
 
-	slot = (__le32 *)((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE);
+	slot = (uint32_t *)((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE);
 	for (i = 0; i < nr; i++)
-		slot[i] = cpu_to_le32(grefs[i]);
+		slot[i] = grefs[i];
 	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 	rsp->u.fault_rsp.offset = f->offset;
 	rsp->u.fault_rsp.length = f->length;
-	rsp->u.fault_rsp.seq = cpu_to_le64(seq);
-	rsp->u.fault_rsp.nr_grefs = cpu_to_le32(nr);
+	rsp->u.fault_rsp.seq = seq;
+	rsp->u.fault_rsp.nr_grefs = nr;
 	rsp->u.fault_rsp.bulk_idx = f->bulk_idx;
 	g->stats_faults++;
 	g->stats_fault_pages += nr;
@@ -313,35 +313,35 @@ void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_
 
 	switch (type) {
 	case XENLEND_T_RESOURCE_CREATE:
-		obj = le32_to_cpu(req->u.create.res_id);
+		obj = req->u.create.res_id;
 		break;
 	case XENLEND_T_RESOURCE_DESTROY:
-		obj = le32_to_cpu(req->u.destroy.res_id);
+		obj = req->u.destroy.res_id;
 		break;
 	case XENLEND_T_RESOURCE_ATTACH:
-		obj = le32_to_cpu(req->u.attach.res_id);
+		obj = req->u.attach.res_id;
 		break;
 	case XENLEND_T_FAULT:
-		obj = le32_to_cpu(req->u.fault.res_id);
+		obj = req->u.fault.res_id;
 		break;
 	case XENLEND_T_RES3D_CREATE:
-		obj = le32_to_cpu(req->u.res3d_create.res_id);
+		obj = req->u.res3d_create.res_id;
 		break;
 	case XENLEND_T_TRANSFER_TO_HOST:
 	case XENLEND_T_TRANSFER_FROM_HOST:
-		obj = le32_to_cpu(req->u.transfer.res_id);
+		obj = req->u.transfer.res_id;
 		break;
 	case XENLEND_T_CTX_CREATE:
 		what = "context";
-		obj = le32_to_cpu(req->u.ctx_create.ctx_id);
+		obj = req->u.ctx_create.ctx_id;
 		break;
 	case XENLEND_T_CTX_DESTROY:
 		what = "context";
-		obj = le32_to_cpu(req->u.ctx_destroy.ctx_id);
+		obj = req->u.ctx_destroy.ctx_id;
 		break;
 	case XENLEND_T_SUBMIT:
 		what = "context";
-		obj = le32_to_cpu(req->u.submit.ctx_id);
+		obj = req->u.submit.ctx_id;
 		break;
 	default:
 		break;
@@ -404,7 +404,7 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 	switch (type) {
 	case XENLEND_T_RESOURCE_CREATE:
 		/* The renderer allocates a blob's memory: it answers later. */
-		if (le32_to_cpu(req->u.create.flags) & XENLEND_CREATE_BLOB)
+		if (req->u.create.flags & XENLEND_CREATE_BLOB)
 			return !render_request(g, req, rsp);
 		status = guest_resource_add(g, &req->u.create, -1, 0);
 		break;

@@ -262,10 +262,10 @@ void lend_send_revokes(struct conn *c)
 		if (p->evt_id)
 			continue;
 		xenlend_msg_init(&m, XENLEND_T_REVOKE, 0);
-		m.u.revoke.res_id = cpu_to_le32(p->res_id);
-		m.u.revoke.offset = cpu_to_le64(p->offset);
-		m.u.revoke.length = cpu_to_le64(p->length);
-		m.u.revoke.seq = cpu_to_le64(p->seq);
+		m.u.revoke.res_id = p->res_id;
+		m.u.revoke.offset = p->offset;
+		m.u.revoke.length = p->length;
+		m.u.revoke.seq = p->seq;
 		if (conn_send_evt(c, &m, false, &p->evt_id))
 			return;	/* ring full: retried on the next turn */
 	}

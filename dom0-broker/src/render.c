@@ -108,13 +108,13 @@ static uint32_t send_packet(struct render_state *r, const struct xenlend_msg *m,
 }
 
 /* A context a resource request names: 0 (none) or one of the guest's. */
-static uint32_t check_ctx_ref(struct render_state *r, __le32 ctx_id)
+static uint32_t check_ctx_ref(struct render_state *r, uint32_t ctx_id)
 {
 	struct render_ctx *ctx;
 
 	if (!ctx_id)
 		return XENLEND_S_OK;
-	ctx = find_ctx(r, le32_to_cpu(ctx_id));
+	ctx = find_ctx(r, ctx_id);
 	if (!ctx)
 		return XENLEND_S_NOENT;
 	return ctx->dead ? XENLEND_S_IO : XENLEND_S_OK;
@@ -123,7 +123,7 @@ static uint32_t check_ctx_ref(struct render_state *r, __le32 ctx_id)
 /* RES3D_CREATE: a guest resource, whole, new to the renderer, mapped for it. */
 static uint32_t check_res3d(struct guest_state *g, const struct xenlend_res3d_create *c)
 {
-	struct guest_resource *res = guest_find_resource(g, le32_to_cpu(c->res_id));
+	struct guest_resource *res = guest_find_resource(g, c->res_id);
 	uint32_t status = check_ctx_ref(&g->render, c->ctx_id);
 	int err;
 
@@ -157,7 +157,7 @@ static uint32_t check_blob(struct guest_state *g, const struct xenlend_resource_
 
 	if (status != XENLEND_S_OK)
 		return status;
-	if (!(le32_to_cpu(c->flags) & XENLEND_CREATE_MAPPABLE) || !g->ops)
+	if (!(c->flags & XENLEND_CREATE_MAPPABLE) || !g->ops)
 		return XENLEND_S_NOTSUP;
 	return guest_resource_check(g, c);
 }
@@ -165,7 +165,7 @@ static uint32_t check_blob(struct guest_state *g, const struct xenlend_resource_
 /* TRANSFER_*: a resource the renderer has, inside its backing store. */
 static uint32_t check_transfer(struct guest_state *g, const struct xenlend_transfer *t)
 {
-	struct guest_resource *res = guest_find_resource(g, le32_to_cpu(t->res_id));
+	struct guest_resource *res = guest_find_resource(g, t->res_id);
 	uint32_t status = check_ctx_ref(&g->render, t->ctx_id);
 
 	if (status != XENLEND_S_OK)
@@ -173,7 +173,7 @@ static uint32_t check_transfer(struct guest_state *g, const struct xenlend_trans
 	if (!res || !res->in_renderer)
 		return XENLEND_S_NOENT;
 	/* The renderer checks the box against the backing store, exactly. */
-	if (le64_to_cpu(t->offset) >= res->size)
+	if (t->offset >= res->size)
 		return XENLEND_S_RANGE;
 	return XENLEND_S_OK;
 }
@@ -195,32 +195,32 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
 	case XENLEND_T_TRANSFER_FROM_HOST:
 		return check_transfer(g, &req->u.transfer);
 	case XENLEND_T_CAPSET:
-		if (le32_to_cpu(req->u.capset.bulk_idx) >= g->nr_bulk_pages || !g->bulk)
+		if (req->u.capset.bulk_idx >= g->nr_bulk_pages || !g->bulk)
 			return XENLEND_S_INVAL;
 		return XENLEND_S_OK;
 	case XENLEND_T_CTX_CREATE:
-		ctx = find_ctx(r, le32_to_cpu(req->u.ctx_create.ctx_id));
+		ctx = find_ctx(r, req->u.ctx_create.ctx_id);
 		if (ctx && !ctx->dead)
 			return XENLEND_S_EXIST;
 		if (!ctx && !free_ctx(r))
 			return XENLEND_S_QUOTA;
 		return XENLEND_S_OK;
 	case XENLEND_T_CTX_DESTROY:
-		return find_ctx(r, le32_to_cpu(req->u.ctx_destroy.ctx_id)) ? XENLEND_S_OK
+		return find_ctx(r, req->u.ctx_destroy.ctx_id) ? XENLEND_S_OK
 									    : XENLEND_S_NOENT;
 	case XENLEND_T_SUBMIT:
-		ctx = find_ctx(r, le32_to_cpu(s->ctx_id));
+		ctx = find_ctx(r, s->ctx_id);
 		if (!ctx)
 			return XENLEND_S_NOENT;
 		if (ctx->dead)
 			return XENLEND_S_IO;
-		if (le32_to_cpu(s->bulk_idx) >= g->nr_bulk_pages || !g->bulk)
+		if (s->bulk_idx >= g->nr_bulk_pages || !g->bulk)
 			return XENLEND_S_INVAL;
-		ring = le32_to_cpu(s->ring_idx);
+		ring = s->ring_idx;
 		if (ring >= ctx->num_rings)
 			return XENLEND_S_RANGE;
-		if ((le32_to_cpu(s->flags) & XENLEND_SUBMIT_FENCE) &&
-		    le64_to_cpu(s->fence_id) <= ctx->submitted[ring])
+		if ((s->flags & XENLEND_SUBMIT_FENCE) &&
+		    s->fence_id <= ctx->submitted[ring])
 			return XENLEND_S_INVAL;
 		return XENLEND_S_OK;
 	default:
@@ -268,7 +268,7 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 	else
 		status = check_request(g, req);
 	if (status == XENLEND_S_OK && xenlend_msg_type(req) == XENLEND_T_CTX_DESTROY) {
-		struct render_ctx *dead = find_ctx(r, le32_to_cpu(req->u.ctx_destroy.ctx_id));
+		struct render_ctx *dead = find_ctx(r, req->u.ctx_destroy.ctx_id);
 
 		if (dead->dead) {
 			/* Its worker is gone already: nothing to destroy there. */
@@ -285,17 +285,17 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 		goto answer;
 
 	fwd = *req;
-	fwd.hdr.id = cpu_to_le64(++r->next_id);
+	fwd.hdr.id = ++r->next_id;
 	if (xenlend_msg_type(req) == XENLEND_T_CAPSET) {
 		fwd.u.capset.bulk_idx = 0;
 	} else if (xenlend_msg_type(req) == XENLEND_T_SUBMIT) {
 		/* One copy: the guest can rewrite its page at any time. */
-		len = le32_to_cpu(req->u.submit.length);
+		len = req->u.submit.length;
 		memcpy(chunk, (char *)g->bulk +
-		       (size_t)le32_to_cpu(req->u.submit.bulk_idx) * XENLEND_PAGE_SIZE, len);
+		       (size_t)req->u.submit.bulk_idx * XENLEND_PAGE_SIZE, len);
 		fwd.u.submit.bulk_idx = 0;
 	} else if (xenlend_msg_type(req) == XENLEND_T_RES3D_CREATE) {
-		res = guest_find_resource(g, le32_to_cpu(req->u.res3d_create.res_id));
+		res = guest_find_resource(g, req->u.res3d_create.res_id);
 		backing.offset = res->map_offset;
 		backing.size = res->size;
 		payload = &backing;
@@ -315,15 +315,15 @@ bool render_request(struct guest_state *g, const struct xenlend_msg *req,
 		goto answer;
 	if (xenlend_msg_type(req) == XENLEND_T_RES3D_CREATE)
 		res->in_renderer = true;	/* from now on the worker may map it */
-	p->id = le64_to_cpu(fwd.hdr.id);
+	p->id = fwd.hdr.id;
 	p->req = *req;
 	p->deadline = now_ms() + RENDER_REQUEST_TIMEOUT_MS;
 	if (xenlend_msg_type(req) == XENLEND_T_SUBMIT &&
-	    (le32_to_cpu(req->u.submit.flags) & XENLEND_SUBMIT_FENCE)) {
-		struct render_ctx *ctx = find_ctx(r, le32_to_cpu(req->u.submit.ctx_id));
+	    (req->u.submit.flags & XENLEND_SUBMIT_FENCE)) {
+		struct render_ctx *ctx = find_ctx(r, req->u.submit.ctx_id);
 
-		ctx->submitted[le32_to_cpu(req->u.submit.ring_idx)] =
-			le64_to_cpu(req->u.submit.fence_id);
+		ctx->submitted[req->u.submit.ring_idx] =
+			req->u.submit.fence_id;
 		r->stats_submits++;
 	}
 	return true;
@@ -352,7 +352,7 @@ void render_forget_resource(struct guest_state *g, uint32_t res_id)
 	if (r->fd < 0 || r->failed)
 		return;
 	xenlend_msg_init(&m, XENLEND_T_RESOURCE_DESTROY, 0);
-	m.u.destroy.res_id = cpu_to_le32(res_id);
+	m.u.destroy.res_id = res_id;
 	if (send_packet(r, &m, NULL, 0) != XENLEND_S_OK)
 		log_guest(g->domid, LOG_WARN,
 			  "render worker not told that resource %u is gone: it keeps it mapped",
@@ -412,16 +412,16 @@ void render_fail(struct guest_state *g, const char *why, render_emit_fn emit, vo
 static bool worker_fence(struct render_state *r, const struct xenlend_msg *m)
 {
 	const struct xenlend_fence *f = &m->u.fence;
-	struct render_ctx *ctx = find_ctx(r, le32_to_cpu(f->ctx_id));
-	uint32_t ring = le32_to_cpu(f->ring_idx);
-	uint64_t id = le64_to_cpu(f->fence_id);
+	struct render_ctx *ctx = find_ctx(r, f->ctx_id);
+	uint32_t ring = f->ring_idx;
+	uint64_t id = f->fence_id;
 
 	if (!ctx || ring >= ctx->num_rings || id > ctx->submitted[ring])
 		return false;
 	if (id > ctx->completed[ring])
 		ctx->completed[ring] = id;
 	if (f->error && !ctx->error[ring])
-		ctx->error[ring] = le32_to_cpu(f->error);
+		ctx->error[ring] = f->error;
 	r->stats_fences++;
 	return true;
 }
@@ -458,24 +458,24 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 			break;
 		memcpy(&where, payload, sizeof(where));
 		if ((where.offset & (XENLEND_PAGE_SIZE - 1)) ||
-		    where.size != le64_to_cpu(p->req.u.create.size))
+		    where.size != p->req.u.create.size)
 			return false;	/* *@fd is closed by the caller */
 		status = guest_resource_add(g, &p->req.u.create, *fd, where.offset);
 		*fd = -1;
 		if (status != XENLEND_S_OK) {
 			/* The worker made a blob the guest will never have. */
-			render_forget_resource(g, le32_to_cpu(p->req.u.create.res_id));
+			render_forget_resource(g, p->req.u.create.res_id);
 			xenlend_msg_init_rsp(rsp, &p->req, status);
 		}
 		break;
 	case XENLEND_T_CAPSET:
 		if (status != XENLEND_S_OK)
 			break;
-		size = le32_to_cpu(m->u.capset_rsp.size);
+		size = m->u.capset_rsp.size;
 		if (size != len || m->u.capset_rsp.capset_id != p->req.u.capset.capset_id ||
 		    m->u.capset_rsp.version != p->req.u.capset.version)
 			return false;
-		bulk_idx = le32_to_cpu(p->req.u.capset.bulk_idx);
+		bulk_idx = p->req.u.capset.bulk_idx;
 		memcpy((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE, payload, len);
 		rsp->u.capset_rsp.bulk_idx = p->req.u.capset.bulk_idx;
 		break;
@@ -487,7 +487,7 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 		 * the last slot; the worker took both. It keeps the refused
 		 * one until it exits (it caps contexts itself).
 		 */
-		ctx = find_ctx(r, le32_to_cpu(p->req.u.ctx_create.ctx_id));
+		ctx = find_ctx(r, p->req.u.ctx_create.ctx_id);
 		if (ctx && !ctx->dead) {
 			xenlend_msg_init_rsp(rsp, &p->req, XENLEND_S_EXIST);
 			break;
@@ -501,13 +501,13 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 			break;
 		}
 		memset(ctx, 0, sizeof(*ctx));
-		ctx->ctx_id = le32_to_cpu(p->req.u.ctx_create.ctx_id);
-		ctx->capset_id = le32_to_cpu(p->req.u.ctx_create.capset_id);
-		ctx->num_rings = le32_to_cpu(p->req.u.ctx_create.num_rings);
+		ctx->ctx_id = p->req.u.ctx_create.ctx_id;
+		ctx->capset_id = p->req.u.ctx_create.capset_id;
+		ctx->num_rings = p->req.u.ctx_create.num_rings;
 		r->nr_ctxs++;
 		break;
 	case XENLEND_T_CTX_DESTROY:
-		ctx = find_ctx(r, le32_to_cpu(p->req.u.ctx_destroy.ctx_id));
+		ctx = find_ctx(r, p->req.u.ctx_destroy.ctx_id);
 		if (ctx) {
 			memset(ctx, 0, sizeof(*ctx));
 			r->nr_ctxs--;
@@ -702,10 +702,10 @@ bool render_next_fence(struct guest_state *g, struct xenlend_msg *m)
 			if (ctx->completed[ring] <= ctx->told[ring])
 				continue;
 			xenlend_msg_init(m, XENLEND_T_FENCE, 0);
-			m->u.fence.ctx_id = cpu_to_le32(ctx->ctx_id);
-			m->u.fence.ring_idx = cpu_to_le32(ring);
-			m->u.fence.fence_id = cpu_to_le64(ctx->completed[ring]);
-			m->u.fence.error = cpu_to_le32(ctx->error[ring]);
+			m->u.fence.ctx_id = ctx->ctx_id;
+			m->u.fence.ring_idx = ring;
+			m->u.fence.fence_id = ctx->completed[ring];
+			m->u.fence.error = ctx->error[ring];
 			return true;
 		}
 	}
@@ -719,11 +719,11 @@ bool render_next_fence(struct guest_state *g, struct xenlend_msg *m)
  */
 void render_fence_sent(struct guest_state *g, const struct xenlend_msg *m)
 {
-	struct render_ctx *ctx = find_ctx(&g->render, le32_to_cpu(m->u.fence.ctx_id));
-	uint32_t ring = le32_to_cpu(m->u.fence.ring_idx);
+	struct render_ctx *ctx = find_ctx(&g->render, m->u.fence.ctx_id);
+	uint32_t ring = m->u.fence.ring_idx;
 
 	if (!ctx || ring >= ctx->num_rings)
 		return;
-	ctx->told[ring] = le64_to_cpu(m->u.fence.fence_id);
+	ctx->told[ring] = m->u.fence.fence_id;
 	ctx->error[ring] = 0;
 }

@@ -78,7 +78,7 @@ chroot "$T" sh -ec "
 			/build/src/igt-tests/subtest.c /build/src/tests/guest/guest-util.c
 	done
 	cd /build/src/tests/vectors
-	cc -std=c11 -Wall -Wextra -Werror -I../../uapi -o /build/out/gen-vectors gen-vectors.c vectors.c
+	cc -std=c11 -Wall -Wextra -Werror -I../../uapi -idirafter /usr/include/xen/io -o /build/out/gen-vectors gen-vectors.c vectors.c
 	/build/out/gen-vectors >/build/out/vectors.txt" >"$O/build.log" 2>&1 || {
 	cat "$O/build.log" >&2
 	die "build failed"

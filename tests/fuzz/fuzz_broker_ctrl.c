@@ -34,9 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (size && (data[0] & 1)) {
 		xenlend_msg_init(&req, XENLEND_T_HELLO, 0);
-		req.u.hello.version_min = cpu_to_le32(1);
-		req.u.hello.version_max = cpu_to_le32(1);
-		req.u.hello.nr_bulk_pages = cpu_to_le32(4);
+		req.u.hello.version_min = 1;
+		req.u.hello.version_max = 1;
+		req.u.hello.nr_bulk_pages = 4;
 		dispatch_ctrl(&g, &req, &rsp);
 		FUZZ_ASSERT(xenlend_msg_status(&rsp) == XENLEND_S_OK);
 	}

@@ -99,12 +99,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.render.fd = sv[0];
 	nr_guest_ids = 0;
 	xenlend_msg_init(&req, XENLEND_T_HELLO, 0);
-	req.u.hello.version_min = cpu_to_le32(1);
-	req.u.hello.version_max = cpu_to_le32(1);
-	req.u.hello.features = cpu_to_le64(XENLEND_F_RENDER);
-	req.u.hello.nr_bulk_pages = cpu_to_le32(4);
+	req.u.hello.version_min = 1;
+	req.u.hello.version_max = 1;
+	req.u.hello.features = XENLEND_F_RENDER;
+	req.u.hello.nr_bulk_pages = 4;
 	FUZZ_ASSERT(dispatch_ctrl(&g, &req, &rsp));
-	FUZZ_ASSERT(le64_to_cpu(rsp.u.hello_rsp.features) == XENLEND_F_RENDER);
+	FUZZ_ASSERT(rsp.u.hello_rsp.features == XENLEND_F_RENDER);
 
 	while (off < size) {
 		uint8_t op = data[off++];

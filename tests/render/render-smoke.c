@@ -155,7 +155,7 @@ static int recv_pkt(struct pkt *p, int timeout_ms)
 		memcpy(&p->fd, CMSG_DATA(c), sizeof(int));
 	if (p->fd >= 0 && (n < (ssize_t)sizeof(p->m) ||
 			   ((struct xenlend_msg *)buf)->hdr.type !=
-			   cpu_to_le16(XENLEND_T_RESOURCE_CREATE | XENLEND_T_RESPONSE))) {
+			   (XENLEND_T_RESOURCE_CREATE | XENLEND_T_RESPONSE))) {
 		result(0, "worker sent a file with a packet that is no RESOURCE_CREATE response");
 		close(p->fd);
 		p->fd = -1;
@@ -227,10 +227,10 @@ static int wait_fence(uint32_t ctx, uint32_t ring, uint64_t fence_id, int timeou
 
 	for (;;) {
 		for (i = 0; i < nr_fences; i++) {
-			if (le32_to_cpu(fences[i].ctx_id) == ctx &&
-			    le32_to_cpu(fences[i].ring_idx) == ring &&
-			    le64_to_cpu(fences[i].fence_id) >= fence_id) {
-				*error = le32_to_cpu(fences[i].error);
+			if (fences[i].ctx_id == ctx &&
+			    fences[i].ring_idx == ring &&
+			    fences[i].fence_id >= fence_id) {
+				*error = fences[i].error;
 				memmove(&fences[i], &fences[i + 1],
 					(nr_fences - i - 1) * sizeof(fences[0]));
 				nr_fences--;
@@ -256,7 +256,7 @@ static int64_t capset_info(uint32_t index, struct pkt *rsp)
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, next_id++);
-	m.u.capset_info.index = cpu_to_le32(index);
+	m.u.capset_info.index = index;
 	return call(&m, NULL, 0, rsp);
 }
 
@@ -265,8 +265,8 @@ static int64_t capset(uint32_t id, uint32_t version, struct pkt *rsp)
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, XENLEND_T_CAPSET, next_id++);
-	m.u.capset.capset_id = cpu_to_le32(id);
-	m.u.capset.version = cpu_to_le32(version);
+	m.u.capset.capset_id = id;
+	m.u.capset.version = version;
 	return call(&m, NULL, 0, rsp);
 }
 
@@ -275,9 +275,9 @@ static int64_t ctx_create(uint32_t ctx, uint32_t capset_id, uint32_t rings)
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, XENLEND_T_CTX_CREATE, next_id++);
-	m.u.ctx_create.ctx_id = cpu_to_le32(ctx);
-	m.u.ctx_create.capset_id = cpu_to_le32(capset_id);
-	m.u.ctx_create.num_rings = cpu_to_le32(rings);
+	m.u.ctx_create.ctx_id = ctx;
+	m.u.ctx_create.capset_id = capset_id;
+	m.u.ctx_create.num_rings = rings;
 	return call(&m, NULL, 0, NULL);
 }
 
@@ -286,7 +286,7 @@ static int64_t ctx_destroy(uint32_t ctx)
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, XENLEND_T_CTX_DESTROY, next_id++);
-	m.u.ctx_destroy.ctx_id = cpu_to_le32(ctx);
+	m.u.ctx_destroy.ctx_id = ctx;
 	return call(&m, NULL, 0, NULL);
 }
 
@@ -296,12 +296,12 @@ static int64_t submit(uint32_t ctx, uint32_t flags, uint32_t ring, uint64_t fenc
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, XENLEND_T_SUBMIT, next_id++);
-	m.u.submit.ctx_id = cpu_to_le32(ctx);
-	m.u.submit.flags = cpu_to_le32(flags);
-	m.u.submit.fence_id = cpu_to_le64(fence_id);
-	m.u.submit.ring_idx = cpu_to_le32(ring);
-	m.u.submit.length = cpu_to_le32(len);
-	m.u.submit.offset = cpu_to_le32(offset);
+	m.u.submit.ctx_id = ctx;
+	m.u.submit.flags = flags;
+	m.u.submit.fence_id = fence_id;
+	m.u.submit.ring_idx = ring;
+	m.u.submit.length = len;
+	m.u.submit.offset = offset;
 	return call(&m, data, len, NULL);
 }
 
@@ -310,7 +310,7 @@ static uint32_t get32(const uint8_t *p, size_t off)
 	uint32_t v;
 
 	memcpy(&v, p + off, 4);
-	return le32_to_cpu(v);
+	return v;
 }
 
 static void start_worker(char **argv)
@@ -356,14 +356,14 @@ static void test_capsets(double t0)
 			       now_ms() - t0);
 		if (st != XENLEND_S_OK)
 			break;
-		ids[n++] = le32_to_cpu(p.m.u.capset_info_rsp.capset_id);
+		ids[n++] = p.m.u.capset_info_rsp.capset_id;
 		printf("info capset %u: max_version %u, max_size %u\n", ids[n - 1],
-		       le32_to_cpu(p.m.u.capset_info_rsp.max_version),
-		       le32_to_cpu(p.m.u.capset_info_rsp.max_size));
+		       p.m.u.capset_info_rsp.max_version,
+		       p.m.u.capset_info_rsp.max_size);
 		if (ids[n - 1] == CAPSET_VIRGL2) {
 			have2 = true;
-			max_ver2 = le32_to_cpu(p.m.u.capset_info_rsp.max_version);
-			size2 = le32_to_cpu(p.m.u.capset_info_rsp.max_size);
+			max_ver2 = p.m.u.capset_info_rsp.max_version;
+			size2 = p.m.u.capset_info_rsp.max_size;
 		}
 		if (ids[n - 1] == CAPSET_VENUS)
 			have4 = true;
@@ -373,7 +373,7 @@ static void test_capsets(double t0)
 	       n, (long long)st);
 
 	st = capset(CAPSET_VIRGL2, max_ver2, &p);
-	if (st != XENLEND_S_OK || p.len != size2 || le32_to_cpu(p.m.u.capset_rsp.size) != size2 ||
+	if (st != XENLEND_S_OK || p.len != size2 || p.m.u.capset_rsp.size != size2 ||
 	    size2 < CAPS_V2_CAPABILITY_BITS_OFF + 4) {
 		result(0, "CAPSET(2, %u): status %lld, %zu bytes (want %u)", max_ver2,
 		       (long long)st, p.len, size2);
@@ -412,10 +412,10 @@ static void test_virgl(void)
 	result(st == XENLEND_S_INVAL, "CTX_CREATE with capset 6 -> INVAL (status %lld)",
 	       (long long)st);
 
-	stream[0] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_CREATE_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
-	stream[1] = cpu_to_le32(1);
-	stream[2] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_SET_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
-	stream[3] = cpu_to_le32(1);
+	stream[0] = VIRGL_CMD0(VIRGL_CCMD_CREATE_SUB_CTX, 0, VIRGL_SUB_CTX_LEN);
+	stream[1] = 1;
+	stream[2] = VIRGL_CMD0(VIRGL_CCMD_SET_SUB_CTX, 0, VIRGL_SUB_CTX_LEN);
+	stream[3] = 1;
 	t = now_ms();
 	st = submit(1, XENLEND_SUBMIT_FENCE, 0, 1, 0, stream, sizeof(stream));
 	if (st == XENLEND_S_OK && wait_fence(1, 0, 1, ANSWER_TIMEOUT_MS, &err))
@@ -426,7 +426,7 @@ static void test_virgl(void)
 		result(0, "SUBMIT virgl stream: status %lld, no FENCE{1,0,1}", (long long)st);
 
 	/* The same commands for sub-context 2, split inside the first command. */
-	stream[1] = stream[3] = cpu_to_le32(2);
+	stream[1] = stream[3] = 2;
 	st = submit(1, XENLEND_SUBMIT_MORE, 0, 0, 0, stream, 4);
 	if (st == XENLEND_S_OK)
 		st = submit(1, XENLEND_SUBMIT_FENCE, 0, 2, 4, &stream[1], sizeof(stream) - 4);
@@ -469,15 +469,15 @@ static int64_t res3d_create(uint32_t res, uint32_t ctx, uint32_t format, uint64_
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, XENLEND_T_RES3D_CREATE, next_id++);
-	m.u.res3d_create.res_id = cpu_to_le32(res);
-	m.u.res3d_create.ctx_id = cpu_to_le32(ctx);
-	m.u.res3d_create.target = cpu_to_le32(TEX_TARGET_2D);
-	m.u.res3d_create.format = cpu_to_le32(format);
-	m.u.res3d_create.bind = cpu_to_le32(TEX_BIND);
-	m.u.res3d_create.width = cpu_to_le32(TEX_SIDE);
-	m.u.res3d_create.height = cpu_to_le32(TEX_SIDE);
-	m.u.res3d_create.depth = cpu_to_le32(1);
-	m.u.res3d_create.array_size = cpu_to_le32(1);
+	m.u.res3d_create.res_id = res;
+	m.u.res3d_create.ctx_id = ctx;
+	m.u.res3d_create.target = TEX_TARGET_2D;
+	m.u.res3d_create.format = format;
+	m.u.res3d_create.bind = TEX_BIND;
+	m.u.res3d_create.width = TEX_SIDE;
+	m.u.res3d_create.height = TEX_SIDE;
+	m.u.res3d_create.depth = 1;
+	m.u.res3d_create.array_size = 1;
 	return call(&m, &b, sizeof(b), NULL);
 }
 
@@ -486,14 +486,14 @@ static int64_t transfer(uint16_t type, uint32_t res, uint32_t ctx, uint32_t x, u
 	struct xenlend_msg m;
 
 	xenlend_msg_init(&m, type, next_id++);
-	m.u.transfer.res_id = cpu_to_le32(res);
-	m.u.transfer.ctx_id = cpu_to_le32(ctx);
-	m.u.transfer.offset = cpu_to_le64((uint64_t)x * 4);
-	m.u.transfer.x = cpu_to_le32(x);
-	m.u.transfer.w = cpu_to_le32(w);
-	m.u.transfer.h = cpu_to_le32(TEX_SIDE);
-	m.u.transfer.d = cpu_to_le16(1);
-	m.u.transfer.stride = cpu_to_le32(TEX_SIDE * 4);
+	m.u.transfer.res_id = res;
+	m.u.transfer.ctx_id = ctx;
+	m.u.transfer.offset = (uint64_t)x * 4;
+	m.u.transfer.x = x;
+	m.u.transfer.w = w;
+	m.u.transfer.h = TEX_SIDE;
+	m.u.transfer.d = 1;
+	m.u.transfer.stride = TEX_SIDE * 4;
 	return call(&m, NULL, 0, NULL);
 }
 
@@ -553,17 +553,17 @@ static void test_resources(void)
 	       "TRANSFER_FROM_HOST of 100 brings the uploaded texels back (status %lld, %zu bytes differ)",
 	       (long long)st, pattern_errors(a));
 
-	stream[0] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_CREATE_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
-	stream[1] = cpu_to_le32(1);
-	stream[2] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_SET_SUB_CTX, 0, VIRGL_SUB_CTX_LEN));
-	stream[3] = cpu_to_le32(1);
-	stream[4] = cpu_to_le32(VIRGL_CMD0(VIRGL_CCMD_RESOURCE_COPY_REGION, 0,
-					   VIRGL_COPY_REGION_LEN));
-	stream[5] = cpu_to_le32(101);		/* dst: res, level 0, at 0,0,0 */
-	stream[10] = cpu_to_le32(100);		/* src: res, level 0, from 0,0,0 */
-	stream[15] = cpu_to_le32(TEX_SIDE);
-	stream[16] = cpu_to_le32(TEX_SIDE);
-	stream[17] = cpu_to_le32(1);
+	stream[0] = VIRGL_CMD0(VIRGL_CCMD_CREATE_SUB_CTX, 0, VIRGL_SUB_CTX_LEN);
+	stream[1] = 1;
+	stream[2] = VIRGL_CMD0(VIRGL_CCMD_SET_SUB_CTX, 0, VIRGL_SUB_CTX_LEN);
+	stream[3] = 1;
+	stream[4] = VIRGL_CMD0(VIRGL_CCMD_RESOURCE_COPY_REGION, 0,
+					   VIRGL_COPY_REGION_LEN);
+	stream[5] = 101;		/* dst: res, level 0, at 0,0,0 */
+	stream[10] = 100;		/* src: res, level 0, from 0,0,0 */
+	stream[15] = TEX_SIDE;
+	stream[16] = TEX_SIDE;
+	stream[17] = 1;
 	st = submit(3, XENLEND_SUBMIT_FENCE, 0, 1, 0, stream, sizeof(stream));
 	ok = st == XENLEND_S_OK && wait_fence(3, 0, 1, ANSWER_TIMEOUT_MS, &err) && !err;
 	result(ok, "SUBMIT RESOURCE_COPY_REGION 100 -> 101, FENCE{3,0,1} error %u (status %lld)",
@@ -582,7 +582,7 @@ static void test_resources(void)
 
 	/* A notice: no answer, and the resource is gone. */
 	xenlend_msg_init(&m, XENLEND_T_RESOURCE_DESTROY, 0);
-	m.u.destroy.res_id = cpu_to_le32(100);
+	m.u.destroy.res_id = 100;
 	send_req(&m, NULL, 0);
 	st = transfer(XENLEND_T_TRANSFER_FROM_HOST, 100, 3, 0, TEX_SIDE);
 	result(st == XENLEND_S_NOENT, "after RESOURCE_DESTROY 100: its transfer -> NOENT (status %lld)",
@@ -603,12 +603,12 @@ static int64_t blob_create(uint32_t res, uint32_t ctx, uint64_t blob_id, uint64_
 	int64_t st;
 
 	xenlend_msg_init(&m, XENLEND_T_RESOURCE_CREATE, next_id++);
-	m.u.create.res_id = cpu_to_le32(res);
-	m.u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
-	m.u.create.size = cpu_to_le64(size);
-	m.u.create.ctx_id = cpu_to_le32(ctx);
-	m.u.create.flags = cpu_to_le32(XENLEND_CREATE_BLOB | XENLEND_CREATE_MAPPABLE);
-	m.u.create.blob_id = cpu_to_le64(blob_id);
+	m.u.create.res_id = res;
+	m.u.create.kind = XENLEND_RES_HOST;
+	m.u.create.size = size;
+	m.u.create.ctx_id = ctx;
+	m.u.create.flags = XENLEND_CREATE_BLOB | XENLEND_CREATE_MAPPABLE;
+	m.u.create.blob_id = blob_id;
 	rsp.fd = -1;
 	st = call(&m, NULL, 0, &rsp);
 	*fd = rsp.fd;
@@ -665,7 +665,7 @@ static void test_blobs(void)
 	       (long long)st);
 	/* A notice drops it; the id is free again. */
 	xenlend_msg_init(&m, XENLEND_T_RESOURCE_DESTROY, 0);
-	m.u.destroy.res_id = cpu_to_le32(300);
+	m.u.destroy.res_id = 300;
 	send_req(&m, NULL, 0);
 	st = blob_create(300, 8, 0, size, &fd);
 	result(st == XENLEND_S_OK && fd >= 0,
@@ -755,20 +755,20 @@ static void test_malformed(void)
 	result(st == XENLEND_S_INVAL, "10-byte packet -> INVAL (status %lld)", (long long)st);
 
 	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, next_id++);
-	m.u.capset_info.reserved = cpu_to_le32(1);
+	m.u.capset_info.reserved = 1;
 	st = call(&m, NULL, 0, NULL);
 	result(st == XENLEND_S_INVAL, "CAPSET_INFO with reserved bits -> INVAL (status %lld)",
 	       (long long)st);
 
 	xenlend_msg_init(&m, XENLEND_T_SUBMIT, next_id++);
-	m.u.submit.ctx_id = cpu_to_le32(1);
-	m.u.submit.length = cpu_to_le32(4);
+	m.u.submit.ctx_id = 1;
+	m.u.submit.length = 4;
 	st = call(&m, chunk, sizeof(chunk), NULL);
 	result(st == XENLEND_S_INVAL, "SUBMIT whose payload is not its length -> INVAL (status %lld)",
 	       (long long)st);
 
 	xenlend_msg_init(&m, XENLEND_T_CAPSET_INFO, next_id++);
-	m.hdr.type = cpu_to_le16(0x0077);
+	m.hdr.type = 0x0077;
 	st = call(&m, NULL, 0, NULL);
 	result(st == XENLEND_S_PROTO, "unknown type -> PROTO (status %lld)", (long long)st);
 

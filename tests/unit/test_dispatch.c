@@ -18,9 +18,9 @@ static struct broker_config cfg;
 static void hello_msg(struct xenlend_msg *m, uint32_t bulk)
 {
 	xenlend_msg_init(m, XENLEND_T_HELLO, 1);
-	m->u.hello.version_min = cpu_to_le32(1);
-	m->u.hello.version_max = cpu_to_le32(1);
-	m->u.hello.nr_bulk_pages = cpu_to_le32(bulk);
+	m->u.hello.version_min = 1;
+	m->u.hello.version_max = 1;
+	m->u.hello.nr_bulk_pages = bulk;
 }
 
 static uint32_t send(struct guest_state *g, struct xenlend_msg *req, struct xenlend_msg *rsp)
@@ -40,27 +40,27 @@ static void guest_connect(struct guest_state *g)
 	CHECK_EQ(guest_state_init(g, 5, TEST_VECTORS_BULK_PAGES, &cfg), 0);
 	hello_msg(&req, TEST_VECTORS_BULK_PAGES);
 	CHECK_EQ(send(g, &req, &rsp), XENLEND_S_OK);
-	CHECK_EQ(le32_to_cpu(rsp.u.hello_rsp.version), 1);
-	CHECK_EQ(le64_to_cpu(rsp.u.hello_rsp.max_lent_bytes), cfg.max_lent_bytes);
-	CHECK_EQ(le32_to_cpu(rsp.u.hello_rsp.max_resources), cfg.max_resources);
+	CHECK_EQ(rsp.u.hello_rsp.version, 1);
+	CHECK_EQ(rsp.u.hello_rsp.max_lent_bytes, cfg.max_lent_bytes);
+	CHECK_EQ(rsp.u.hello_rsp.max_resources, cfg.max_resources);
 }
 
 static void create_msg(struct xenlend_msg *m, uint32_t id, uint32_t kind, uint64_t size)
 {
 	xenlend_msg_init(m, XENLEND_T_RESOURCE_CREATE, id + 100);
-	m->u.create.res_id = cpu_to_le32(id);
-	m->u.create.kind = cpu_to_le32(kind);
-	m->u.create.size = cpu_to_le64(size);
+	m->u.create.res_id = id;
+	m->u.create.kind = kind;
+	m->u.create.size = size;
 }
 
 /* A read FAULT for one page at @offset of resource @res_id, into bulk page 0. */
 static void fault_msg(struct xenlend_msg *m, uint64_t id, uint32_t res_id, uint64_t offset)
 {
 	xenlend_msg_init(m, XENLEND_T_FAULT, id);
-	m->u.fault.res_id = cpu_to_le32(res_id);
-	m->u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ);
-	m->u.fault.offset = cpu_to_le64(offset);
-	m->u.fault.length = cpu_to_le64(XENLEND_PAGE_SIZE);
+	m->u.fault.res_id = res_id;
+	m->u.fault.access = XENLEND_ACCESS_READ;
+	m->u.fault.offset = offset;
+	m->u.fault.length = XENLEND_PAGE_SIZE;
 }
 
 /* A fake lending engine: grant references are 1000 + page index. */
@@ -176,7 +176,7 @@ static void test_quotas(void)
 	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_QUOTA);
 	/* Destroying one frees its slot. */
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 9);
-	req.u.destroy.res_id = cpu_to_le32(2);
+	req.u.destroy.res_id = 2;
 	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
 	create_msg(&req, 4, XENLEND_RES_GUEST, XENLEND_PAGE_SIZE);
 	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
@@ -210,7 +210,7 @@ static void test_guests_are_isolated(void)
 	CHECK_EQ(send(&b, &req, &rsp), XENLEND_S_NOENT);
 	CHECK_EQ(b.stats_faults, 0);
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 4);
-	req.u.destroy.res_id = cpu_to_le32(7);
+	req.u.destroy.res_id = 7;
 	CHECK_EQ(send(&b, &req, &rsp), XENLEND_S_NOENT);
 
 	/* The owner still has it, and the other may use the same id for its own. */
@@ -253,19 +253,19 @@ static void test_fault_grants_into_bulk_page(void)
 	CHECK_EQ(g.host_bytes, 8 << 20);
 
 	xenlend_msg_init(&req, XENLEND_T_FAULT, 77);
-	req.u.fault.res_id = cpu_to_le32(9);
-	req.u.fault.access = cpu_to_le32(XENLEND_ACCESS_READ | XENLEND_ACCESS_WRITE);
-	req.u.fault.offset = cpu_to_le64(2 << 20);
-	req.u.fault.length = cpu_to_le64(2 << 20);
-	req.u.fault.bulk_idx = cpu_to_le32(3);
+	req.u.fault.res_id = 9;
+	req.u.fault.access = XENLEND_ACCESS_READ | XENLEND_ACCESS_WRITE;
+	req.u.fault.offset = 2 << 20;
+	req.u.fault.length = 2 << 20;
+	req.u.fault.bulk_idx = 3;
 	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
-	CHECK_EQ(le32_to_cpu(rsp.u.fault_rsp.nr_grefs), 512);
-	CHECK_EQ(le64_to_cpu(rsp.u.fault_rsp.offset), 2 << 20);
-	CHECK_EQ(le64_to_cpu(rsp.u.fault_rsp.length), 2 << 20);
-	CHECK_EQ(le64_to_cpu(rsp.u.fault_rsp.seq), 42);
-	CHECK_EQ(le32_to_cpu(rsp.u.fault_rsp.bulk_idx), 3);
-	CHECK_EQ(le32_to_cpu(bulk[3][0]), 1512);
-	CHECK_EQ(le32_to_cpu(bulk[3][511]), 2023);
+	CHECK_EQ(rsp.u.fault_rsp.nr_grefs, 512);
+	CHECK_EQ(rsp.u.fault_rsp.offset, 2 << 20);
+	CHECK_EQ(rsp.u.fault_rsp.length, 2 << 20);
+	CHECK_EQ(rsp.u.fault_rsp.seq, 42);
+	CHECK_EQ(rsp.u.fault_rsp.bulk_idx, 3);
+	CHECK_EQ(bulk[3][0], 1512);
+	CHECK_EQ(bulk[3][511], 2023);
 	CHECK_EQ(bulk[2][0], 0);
 	CHECK_EQ(g.stats_fault_pages, 512);
 

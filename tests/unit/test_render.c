@@ -48,13 +48,13 @@ static void guest_up(struct guest_state *g, int *worker, bool ask_render)
 		*worker = sv[1];
 	}
 	xenlend_msg_init(&req, XENLEND_T_HELLO, 1);
-	req.u.hello.version_min = cpu_to_le32(1);
-	req.u.hello.version_max = cpu_to_le32(1);
-	req.u.hello.features = cpu_to_le64(ask_render ? XENLEND_F_RENDER : 0);
-	req.u.hello.nr_bulk_pages = cpu_to_le32(BULK);
+	req.u.hello.version_min = 1;
+	req.u.hello.version_max = 1;
+	req.u.hello.features = ask_render ? XENLEND_F_RENDER : 0;
+	req.u.hello.nr_bulk_pages = BULK;
 	CHECK(dispatch_ctrl(g, &req, &rsp));
 	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_OK);
-	CHECK_EQ(le64_to_cpu(rsp.u.hello_rsp.features),
+	CHECK_EQ(rsp.u.hello_rsp.features,
 		 worker && ask_render ? XENLEND_F_RENDER : 0);
 	nr_emitted = 0;
 }
@@ -104,21 +104,21 @@ static void worker_answer(int fd, const struct xenlend_msg *fwd, uint32_t status
 static void ctx_create_msg(struct xenlend_msg *m, uint64_t id, uint32_t ctx, uint32_t rings)
 {
 	xenlend_msg_init(m, XENLEND_T_CTX_CREATE, id);
-	m->u.ctx_create.ctx_id = cpu_to_le32(ctx);
-	m->u.ctx_create.capset_id = cpu_to_le32(4);
-	m->u.ctx_create.num_rings = cpu_to_le32(rings);
+	m->u.ctx_create.ctx_id = ctx;
+	m->u.ctx_create.capset_id = 4;
+	m->u.ctx_create.num_rings = rings;
 }
 
 static void submit_msg(struct xenlend_msg *m, uint64_t id, uint32_t ctx, uint32_t ring,
 		       uint64_t fence, uint32_t len)
 {
 	xenlend_msg_init(m, XENLEND_T_SUBMIT, id);
-	m->u.submit.ctx_id = cpu_to_le32(ctx);
-	m->u.submit.flags = cpu_to_le32(XENLEND_SUBMIT_FENCE);
-	m->u.submit.fence_id = cpu_to_le64(fence);
-	m->u.submit.ring_idx = cpu_to_le32(ring);
-	m->u.submit.bulk_idx = cpu_to_le32(2);
-	m->u.submit.length = cpu_to_le32(len);
+	m->u.submit.ctx_id = ctx;
+	m->u.submit.flags = XENLEND_SUBMIT_FENCE;
+	m->u.submit.fence_id = fence;
+	m->u.submit.ring_idx = ring;
+	m->u.submit.bulk_idx = 2;
+	m->u.submit.length = len;
 }
 
 /* A guest with context 3 (two rings) known to the broker. */
@@ -168,39 +168,39 @@ static void test_capset_through_bulk_page(void)
 
 	guest_up(&g, &worker, true);
 	xenlend_msg_init(&req, XENLEND_T_CAPSET, 77);
-	req.u.capset.capset_id = cpu_to_le32(2);
-	req.u.capset.version = cpu_to_le32(2);
-	req.u.capset.bulk_idx = cpu_to_le32(3);
+	req.u.capset.capset_id = 2;
+	req.u.capset.version = 2;
+	req.u.capset.bulk_idx = 3;
 	CHECK(!dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
 	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_CAPSET);
 	CHECK(xenlend_msg_id(&fwd) != 0);
-	CHECK_EQ(le32_to_cpu(fwd.u.capset.bulk_idx), 0);
+	CHECK_EQ(fwd.u.capset.bulk_idx, 0);
 
 	memset(caps, 0xab, sizeof(caps));
 	xenlend_msg_init_rsp(&rsp, &fwd, XENLEND_S_OK);
-	rsp.u.capset_rsp.capset_id = cpu_to_le32(2);
-	rsp.u.capset_rsp.version = cpu_to_le32(2);
-	rsp.u.capset_rsp.size = cpu_to_le32(sizeof(caps));
+	rsp.u.capset_rsp.capset_id = 2;
+	rsp.u.capset_rsp.version = 2;
+	rsp.u.capset_rsp.size = sizeof(caps);
 	worker_send(worker, &rsp, caps, sizeof(caps));
 	memset(bulk, 0, sizeof(bulk));
 	CHECK_EQ(render_read(&g, emit, NULL), 0);
 	CHECK_EQ(nr_emitted, 1);
 	CHECK_EQ(xenlend_msg_id(&emitted[0]), 77);
-	CHECK_EQ(le32_to_cpu(emitted[0].u.capset_rsp.bulk_idx), 3);
-	CHECK_EQ(le32_to_cpu(emitted[0].u.capset_rsp.size), sizeof(caps));
+	CHECK_EQ(emitted[0].u.capset_rsp.bulk_idx, 3);
+	CHECK_EQ(emitted[0].u.capset_rsp.size, sizeof(caps));
 	CHECK(!memcmp(bulk[3], caps, sizeof(caps)));
 	CHECK_EQ(bulk[2][0], 0);
 
 	/* A set whose size differs from its bytes: the worker is broken. */
 	nr_emitted = 0;
-	req.hdr.id = cpu_to_le64(78);
+	req.hdr.id = 78;
 	CHECK(!dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(worker_recv(worker, &fwd, payload), 0);
 	xenlend_msg_init_rsp(&rsp, &fwd, XENLEND_S_OK);
-	rsp.u.capset_rsp.capset_id = cpu_to_le32(2);
-	rsp.u.capset_rsp.version = cpu_to_le32(2);
-	rsp.u.capset_rsp.size = cpu_to_le32(sizeof(caps) + 4);
+	rsp.u.capset_rsp.capset_id = 2;
+	rsp.u.capset_rsp.version = 2;
+	rsp.u.capset_rsp.size = sizeof(caps) + 4;
 	worker_send(worker, &rsp, caps, sizeof(caps));
 	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
 	CHECK_EQ(nr_emitted, 1);
@@ -226,14 +226,14 @@ static void test_submit_checks(void)
 	CHECK(dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_RANGE);
 	submit_msg(&req, 62, 3, 0, 1, 8);
-	req.u.submit.bulk_idx = cpu_to_le32(BULK);	/* not published */
+	req.u.submit.bulk_idx = BULK;	/* not published */
 	CHECK(dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_INVAL);
 	ctx_create_msg(&req, 63, 3, 1);		/* exists */
 	CHECK(dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_EXIST);
 	xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 64);
-	req.u.ctx_destroy.ctx_id = cpu_to_le32(9);
+	req.u.ctx_destroy.ctx_id = 9;
 	CHECK(dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
 	/* Nothing of that reached the worker. */
@@ -256,7 +256,7 @@ static void test_submit_and_fences(void)
 	memcpy(bulk[2], "XXXXXXXX", 8);
 	CHECK_EQ(worker_recv(worker, &fwd, payload), 8);
 	CHECK(!memcmp(payload, "commands", 8));
-	CHECK_EQ(le32_to_cpu(fwd.u.submit.bulk_idx), 0);
+	CHECK_EQ(fwd.u.submit.bulk_idx, 0);
 	worker_answer(worker, &fwd, XENLEND_S_OK);
 	CHECK_EQ(render_read(&g, emit, NULL), 0);
 	CHECK_EQ(xenlend_msg_id(&emitted[0]), 70);
@@ -268,24 +268,24 @@ static void test_submit_and_fences(void)
 
 	CHECK(!render_next_fence(&g, &fence));
 	xenlend_msg_init(&fence, XENLEND_T_FENCE, 0);
-	fence.u.fence.ctx_id = cpu_to_le32(3);
-	fence.u.fence.ring_idx = cpu_to_le32(1);
-	fence.u.fence.fence_id = cpu_to_le64(5);
+	fence.u.fence.ctx_id = 3;
+	fence.u.fence.ring_idx = 1;
+	fence.u.fence.fence_id = 5;
 	worker_send(worker, &fence, NULL, 0);
 	CHECK_EQ(render_read(&g, emit, NULL), 0);
 	CHECK(render_next_fence(&g, &fence));
 	CHECK(xenlend_msg_check(&fence, XENLEND_Q_EVT_REQ).why == NULL);
-	CHECK_EQ(le32_to_cpu(fence.u.fence.ctx_id), 3);
-	CHECK_EQ(le32_to_cpu(fence.u.fence.ring_idx), 1);
-	CHECK_EQ(le64_to_cpu(fence.u.fence.fence_id), 5);
-	CHECK_EQ(le32_to_cpu(fence.u.fence.error), 0);
+	CHECK_EQ(fence.u.fence.ctx_id, 3);
+	CHECK_EQ(fence.u.fence.ring_idx, 1);
+	CHECK_EQ(fence.u.fence.fence_id, 5);
+	CHECK_EQ(fence.u.fence.error, 0);
 	/* Not yet sent (event ring full): offered again. */
 	CHECK(render_next_fence(&g, &fence));
 	render_fence_sent(&g, &fence);
 	CHECK(!render_next_fence(&g, &fence));
 
 	/* A fence nobody submitted: the worker is lying. */
-	fence.u.fence.fence_id = cpu_to_le64(6);
+	fence.u.fence.fence_id = 6;
 	worker_send(worker, &fence, NULL, 0);
 	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
 	guest_down(&g, worker);
@@ -314,12 +314,12 @@ static void test_worker_death(void)
 	CHECK_EQ(xenlend_msg_status(&emitted[1]), XENLEND_S_IO);
 	/* Both rings' fences complete, with the error. */
 	CHECK(render_next_fence(&g, &fence));
-	CHECK_EQ(le64_to_cpu(fence.u.fence.fence_id), 2);
-	CHECK_EQ(le32_to_cpu(fence.u.fence.error), XENLEND_S_IO);
+	CHECK_EQ(fence.u.fence.fence_id, 2);
+	CHECK_EQ(fence.u.fence.error, XENLEND_S_IO);
 	render_fence_sent(&g, &fence);
 	CHECK(render_next_fence(&g, &fence));
-	CHECK_EQ(le32_to_cpu(fence.u.fence.ring_idx), 1);
-	CHECK_EQ(le64_to_cpu(fence.u.fence.fence_id), 7);
+	CHECK_EQ(fence.u.fence.ring_idx, 1);
+	CHECK_EQ(fence.u.fence.fence_id, 7);
 	render_fence_sent(&g, &fence);
 	CHECK(!render_next_fence(&g, &fence));
 	guest_down(&g, -1);
@@ -374,7 +374,7 @@ static void test_worker_restart(void)
 
 	/* Started on the first request, not at HELLO. */
 	guest_up(&g, NULL, true);
-	CHECK_EQ(le64_to_cpu(g.features), 0);
+	CHECK_EQ(g.features, 0);
 	guest_state_fini(&g);
 	CHECK_EQ(guest_state_init(&g, 7, BULK, &cfg), 0);
 	arg[0] = &g;
@@ -383,12 +383,12 @@ static void test_worker_restart(void)
 	g.render_arg = arg;
 	starts = 0;
 	xenlend_msg_init(&req, XENLEND_T_HELLO, 1);
-	req.u.hello.version_min = cpu_to_le32(1);
-	req.u.hello.version_max = cpu_to_le32(1);
-	req.u.hello.features = cpu_to_le64(XENLEND_F_RENDER);
-	req.u.hello.nr_bulk_pages = cpu_to_le32(BULK);
+	req.u.hello.version_min = 1;
+	req.u.hello.version_max = 1;
+	req.u.hello.features = XENLEND_F_RENDER;
+	req.u.hello.nr_bulk_pages = BULK;
 	CHECK(dispatch_ctrl(&g, &req, &rsp));
-	CHECK_EQ(le64_to_cpu(rsp.u.hello_rsp.features), XENLEND_F_RENDER);
+	CHECK_EQ(rsp.u.hello_rsp.features, XENLEND_F_RENDER);
 	CHECK_EQ(starts, 0);
 
 	/* Each time the worker dies, the next request gets a new one, a few times. */
@@ -448,7 +448,7 @@ static void test_contexts_of_a_dead_worker(void)
 
 	/* Destroying one is answered at once; its id can be created anew. */
 	xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 62);
-	req.u.ctx_destroy.ctx_id = cpu_to_le32(4);
+	req.u.ctx_destroy.ctx_id = 4;
 	CHECK(dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_OK);
 	submit_msg(&req, 63, 3, 0, 1, 4);	/* a dead context cannot submit */
@@ -494,7 +494,7 @@ static void test_worker_garbage(void)
 	xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 5);
 	CHECK(!dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
-	fwd.hdr.type = cpu_to_le16(XENLEND_T_CTX_DESTROY);
+	fwd.hdr.type = XENLEND_T_CTX_DESTROY;
 	worker_answer(worker, &fwd, XENLEND_S_OK);
 	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
 	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
@@ -545,43 +545,43 @@ static void guest_resource(struct guest_state *g, uint32_t res, uint32_t pages,
 	uint32_t *refs = (uint32_t *)bulk[1], i;
 
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 60);
-	req.u.create.res_id = cpu_to_le32(res);
-	req.u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
-	req.u.create.size = cpu_to_le64((uint64_t)pages * XENLEND_PAGE_SIZE);
+	req.u.create.res_id = res;
+	req.u.create.kind = XENLEND_RES_GUEST;
+	req.u.create.size = (uint64_t)pages * XENLEND_PAGE_SIZE;
 	CHECK_EQ(call_now(g, &req), XENLEND_S_OK);
 	if (!attached)
 		return;
 	for (i = 0; i < attached; i++)
-		refs[i] = cpu_to_le32(100 + i);
+		refs[i] = 100 + i;
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_ATTACH, 61);
-	req.u.attach.res_id = cpu_to_le32(res);
-	req.u.attach.bulk_idx = cpu_to_le32(1);
-	req.u.attach.nr_grefs = cpu_to_le32(attached);
+	req.u.attach.res_id = res;
+	req.u.attach.bulk_idx = 1;
+	req.u.attach.nr_grefs = attached;
 	CHECK_EQ(call_now(g, &req), XENLEND_S_OK);
 }
 
 static void res3d_msg(struct xenlend_msg *m, uint64_t id, uint32_t res, uint32_t ctx)
 {
 	xenlend_msg_init(m, XENLEND_T_RES3D_CREATE, id);
-	m->u.res3d_create.res_id = cpu_to_le32(res);
-	m->u.res3d_create.ctx_id = cpu_to_le32(ctx);
-	m->u.res3d_create.target = cpu_to_le32(2);
-	m->u.res3d_create.width = cpu_to_le32(64);
-	m->u.res3d_create.height = cpu_to_le32(64);
-	m->u.res3d_create.depth = cpu_to_le32(1);
-	m->u.res3d_create.array_size = cpu_to_le32(1);
+	m->u.res3d_create.res_id = res;
+	m->u.res3d_create.ctx_id = ctx;
+	m->u.res3d_create.target = 2;
+	m->u.res3d_create.width = 64;
+	m->u.res3d_create.height = 64;
+	m->u.res3d_create.depth = 1;
+	m->u.res3d_create.array_size = 1;
 }
 
 static void transfer_msg(struct xenlend_msg *m, uint64_t id, uint16_t type, uint32_t res,
 			 uint64_t offset)
 {
 	xenlend_msg_init(m, type, id);
-	m->u.transfer.res_id = cpu_to_le32(res);
-	m->u.transfer.ctx_id = cpu_to_le32(3);
-	m->u.transfer.offset = cpu_to_le64(offset);
-	m->u.transfer.w = cpu_to_le32(64);
-	m->u.transfer.h = cpu_to_le32(64);
-	m->u.transfer.d = cpu_to_le16(1);
+	m->u.transfer.res_id = res;
+	m->u.transfer.ctx_id = 3;
+	m->u.transfer.offset = offset;
+	m->u.transfer.w = 64;
+	m->u.transfer.h = 64;
+	m->u.transfer.d = 1;
 }
 
 static void test_guest_resource_attach(void)
@@ -595,24 +595,24 @@ static void test_guest_resource_attach(void)
 	CHECK_EQ(guest_find_resource(&g, 9)->nr_attached, 2);
 	CHECK_EQ(guest_find_resource(&g, 9)->grefs[1], 101);
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_ATTACH, 70);
-	req.u.attach.res_id = cpu_to_le32(9);
-	req.u.attach.first_page = cpu_to_le32(1);
-	req.u.attach.nr_grefs = cpu_to_le32(2);
-	refs[0] = cpu_to_le32(200);
-	refs[1] = cpu_to_le32(201);
+	req.u.attach.res_id = 9;
+	req.u.attach.first_page = 1;
+	req.u.attach.nr_grefs = 2;
+	refs[0] = 200;
+	refs[1] = 201;
 	/* Page 1 has its reference already. */
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_EXIST);
 	CHECK_EQ(guest_find_resource(&g, 9)->grefs[2], 0);
 	/* Past the end. */
-	req.u.attach.first_page = cpu_to_le32(3);
+	req.u.attach.first_page = 3;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_RANGE);
 	/* Reference 0 is nobody's grant. */
-	req.u.attach.first_page = cpu_to_le32(2);
+	req.u.attach.first_page = 2;
 	refs[1] = 0;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_INVAL);
-	refs[1] = cpu_to_le32(201);
+	refs[1] = 201;
 	/* An unpublished bulk page. */
-	req.u.attach.bulk_idx = cpu_to_le32(BULK);
+	req.u.attach.bulk_idx = BULK;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_INVAL);
 	req.u.attach.bulk_idx = 0;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
@@ -622,12 +622,12 @@ static void test_guest_resource_attach(void)
 	CHECK_EQ(g.guest_bytes, 4 * XENLEND_PAGE_SIZE);
 	CHECK_EQ(g.host_bytes, 0);
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 71);
-	req.u.create.res_id = cpu_to_le32(10);
-	req.u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
-	req.u.create.size = cpu_to_le64(cfg.max_lent_bytes);
+	req.u.create.res_id = 10;
+	req.u.create.kind = XENLEND_RES_GUEST;
+	req.u.create.size = cfg.max_lent_bytes;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_QUOTA);
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 72);
-	req.u.destroy.res_id = cpu_to_le32(9);
+	req.u.destroy.res_id = 9;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
 	CHECK_EQ(g.guest_bytes, 0);
 	guest_down(&g, -1);
@@ -673,7 +673,7 @@ static void test_res3d_and_transfers(void)
 	CHECK_EQ(gmem_maps, 1);
 	CHECK_EQ(worker_recv(worker, &fwd, (uint8_t *)&backing), sizeof(backing));
 	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_RES3D_CREATE);
-	CHECK_EQ(le32_to_cpu(fwd.u.res3d_create.res_id), 11);
+	CHECK_EQ(fwd.u.res3d_create.res_id, 11);
 	CHECK_EQ(backing.offset, 0x10000ull * 11);
 	CHECK_EQ(backing.size, 4 * XENLEND_PAGE_SIZE);
 	worker_answer(worker, &fwd, XENLEND_S_OK);
@@ -694,7 +694,7 @@ static void test_res3d_and_transfers(void)
 	CHECK(!dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
 	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_TRANSFER_FROM_HOST);
-	CHECK_EQ(le64_to_cpu(fwd.u.transfer.offset), 256);
+	CHECK_EQ(fwd.u.transfer.offset, 256);
 	worker_answer(worker, &fwd, XENLEND_S_INVAL);
 	CHECK_EQ(render_read(&g, emit, NULL), 0);
 	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_INVAL);
@@ -702,16 +702,16 @@ static void test_res3d_and_transfers(void)
 
 	/* Destroyed: the worker is told (a notice, id 0), the map undone. */
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 87);
-	req.u.destroy.res_id = cpu_to_le32(11);
+	req.u.destroy.res_id = 11;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
 	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_RESOURCE_DESTROY);
 	CHECK_EQ(xenlend_msg_id(&fwd), 0);
-	CHECK_EQ(le32_to_cpu(fwd.u.destroy.res_id), 11);
+	CHECK_EQ(fwd.u.destroy.res_id, 11);
 	CHECK_EQ(gmem_unmaps, 1);
 	/* A resource the worker never had: nothing to tell it. */
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 88);
-	req.u.destroy.res_id = cpu_to_le32(9);
+	req.u.destroy.res_id = 9;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), -1);
 	CHECK_EQ(gmem_unmaps, 1);
@@ -778,7 +778,7 @@ static void worker_answer_where(int sock, const struct xenlend_msg *fwd, uint32_
 static void worker_answer_fd(int sock, const struct xenlend_msg *fwd, uint32_t status, int fd)
 {
 	const struct render_ipc_backing where = {
-		.offset = 0, .size = le64_to_cpu(fwd->u.create.size),
+		.offset = 0, .size = fwd->u.create.size,
 	};
 
 	worker_answer_where(sock, fwd, status, fd, fd >= 0 ? &where : NULL);
@@ -788,11 +788,11 @@ static void blob_msg(struct xenlend_msg *m, uint64_t id, uint32_t res, uint32_t 
 		     uint32_t flags)
 {
 	xenlend_msg_init(m, XENLEND_T_RESOURCE_CREATE, id);
-	m->u.create.res_id = cpu_to_le32(res);
-	m->u.create.kind = cpu_to_le32(XENLEND_RES_HOST);
-	m->u.create.size = cpu_to_le64(2 * XENLEND_PAGE_SIZE);
-	m->u.create.ctx_id = cpu_to_le32(ctx);
-	m->u.create.flags = cpu_to_le32(XENLEND_CREATE_BLOB | flags);
+	m->u.create.res_id = res;
+	m->u.create.kind = XENLEND_RES_HOST;
+	m->u.create.size = 2 * XENLEND_PAGE_SIZE;
+	m->u.create.ctx_id = ctx;
+	m->u.create.flags = XENLEND_CREATE_BLOB | flags;
 }
 
 /* The worker answers blob create @id (res @res) OK with @mfd and @where. */
@@ -864,11 +864,11 @@ static void test_renderer_blobs(void)
 
 	/* Destroyed: the worker drops its blob. */
 	xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 95);
-	req.u.destroy.res_id = cpu_to_le32(20);
+	req.u.destroy.res_id = 20;
 	CHECK_EQ(call_now(&g, &req), XENLEND_S_OK);
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
 	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_RESOURCE_DESTROY);
-	CHECK_EQ(le32_to_cpu(fwd.u.destroy.res_id), 20);
+	CHECK_EQ(fwd.u.destroy.res_id, 20);
 	CHECK_EQ(g.host_bytes, 0);
 	guest_down(&g, worker);
 

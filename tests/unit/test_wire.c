@@ -46,27 +46,27 @@ static void valid_requests(struct xenlend_msg *m, int which)
 	switch (which) {
 	case 0:
 		xenlend_msg_init(m, XENLEND_T_HELLO, 1);
-		m->u.hello.version_min = cpu_to_le32(1);
-		m->u.hello.version_max = cpu_to_le32(5);
-		m->u.hello.nr_bulk_pages = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
+		m->u.hello.version_min = 1;
+		m->u.hello.version_max = 5;
+		m->u.hello.nr_bulk_pages = XENLEND_MAX_BULK_PAGES;
 		break;
 	case 1:
 		xenlend_msg_init(m, XENLEND_T_RESOURCE_CREATE, 2);
-		m->u.create.res_id = cpu_to_le32(3);
-		m->u.create.kind = cpu_to_le32(XENLEND_RES_GUEST);
-		m->u.create.size = cpu_to_le64(1ull << 40);
+		m->u.create.res_id = 3;
+		m->u.create.kind = XENLEND_RES_GUEST;
+		m->u.create.size = 1ull << 40;
 		break;
 	case 2:
 		xenlend_msg_init(m, XENLEND_T_RESOURCE_DESTROY, 3);
-		m->u.destroy.res_id = cpu_to_le32(0xffffffff);
+		m->u.destroy.res_id = 0xffffffff;
 		break;
 	default:
 		xenlend_msg_init(m, XENLEND_T_FAULT, 4);
-		m->u.fault.res_id = cpu_to_le32(1);
-		m->u.fault.access = cpu_to_le32(XENLEND_ACCESS_ALL);
-		m->u.fault.offset = cpu_to_le64(UINT64_MAX - 2 * (__u64)XENLEND_FAULT_MAX_BYTES + 1);
-		m->u.fault.length = cpu_to_le64(XENLEND_FAULT_MAX_BYTES);
-		m->u.fault.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES - 1);
+		m->u.fault.res_id = 1;
+		m->u.fault.access = XENLEND_ACCESS_ALL;
+		m->u.fault.offset = UINT64_MAX - 2 * (__u64)XENLEND_FAULT_MAX_BYTES + 1;
+		m->u.fault.length = XENLEND_FAULT_MAX_BYTES;
+		m->u.fault.bulk_idx = XENLEND_MAX_BULK_PAGES - 1;
 		break;
 	}
 }
@@ -91,7 +91,7 @@ static void test_every_reserved_byte_matters(void)
 	/* Flipping any byte past the body of a valid request is rejected. */
 	for (int i = 0; i < 4; i++) {
 		valid_requests(&m, i);
-		for (unsigned int b = le16_to_cpu(m.hdr.len); b < XENLEND_BODY_SIZE; b++) {
+		for (unsigned int b = m.hdr.len; b < XENLEND_BODY_SIZE; b++) {
 			struct xenlend_msg c = m;
 
 			c.u.body[b] = 1;
@@ -100,10 +100,10 @@ static void test_every_reserved_byte_matters(void)
 		}
 	}
 	valid_requests(&m, 0);
-	m.u.hello.reserved = cpu_to_le32(1);
+	m.u.hello.reserved = 1;
 	CHECK_STR(check_msg(&m, XENLEND_Q_CTRL_REQ).why, "nonzero reserved field");
 	valid_requests(&m, 3);
-	m.u.fault.reserved = cpu_to_le32(0x80000000);
+	m.u.fault.reserved = 0x80000000;
 	CHECK_STR(check_msg(&m, XENLEND_Q_CTRL_REQ).why, "nonzero reserved field");
 }
 
@@ -112,16 +112,16 @@ static void test_events_and_responses(void)
 	struct xenlend_msg req, rsp;
 
 	xenlend_msg_init(&req, XENLEND_T_REVOKE, 9);
-	req.u.revoke.res_id = cpu_to_le32(1);
-	req.u.revoke.offset = cpu_to_le64(XENLEND_PAGE_SIZE);
-	req.u.revoke.length = cpu_to_le64(1ull << 30);
-	req.u.revoke.seq = cpu_to_le64(77);
+	req.u.revoke.res_id = 1;
+	req.u.revoke.offset = XENLEND_PAGE_SIZE;
+	req.u.revoke.length = 1ull << 30;
+	req.u.revoke.seq = 77;
 	CHECK(check_msg(&req, XENLEND_Q_EVT_REQ).why == NULL);
 
 	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
 	CHECK_EQ(xenlend_msg_type(&rsp), XENLEND_T_REVOKE | XENLEND_T_RESPONSE);
 	CHECK_EQ(xenlend_msg_id(&rsp), 9);
-	CHECK_EQ(le16_to_cpu(rsp.hdr.len), sizeof(struct xenlend_revoke_done));
+	CHECK_EQ(rsp.hdr.len, sizeof(struct xenlend_revoke_done));
 	/* REVOKE_DONE must echo a sequence number. */
 	CHECK_STR(check_msg(&rsp, XENLEND_Q_EVT_RSP).why, "sequence number 0");
 	rsp.u.revoke_done.seq = req.u.revoke.seq;
@@ -129,25 +129,25 @@ static void test_events_and_responses(void)
 
 	/* Error responses have no body and are accepted for any type. */
 	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_NOENT);
-	CHECK_EQ(le16_to_cpu(rsp.hdr.len), 0);
+	CHECK_EQ(rsp.hdr.len, 0);
 	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);
-	rsp.hdr.type = cpu_to_le16(0x7777 | XENLEND_T_RESPONSE);
+	rsp.hdr.type = 0x7777 | XENLEND_T_RESPONSE;
 	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);
-	rsp.hdr.len = cpu_to_le16(8);
+	rsp.hdr.len = 8;
 	CHECK_STR(check_msg(&rsp, XENLEND_Q_EVT_RSP).why, "error response with a body");
 	rsp.hdr.len = 0;
-	rsp.hdr.status = cpu_to_le32(XENLEND_S_MAX + 1);
+	rsp.hdr.status = XENLEND_S_MAX + 1;
 	CHECK_STR(check_msg(&rsp, XENLEND_Q_EVT_RSP).why, "unknown status");
 
 	/* A FENCE acknowledgement has no body. */
 	xenlend_msg_init(&req, XENLEND_T_FENCE, 10);
 	CHECK_STR(check_msg(&req, XENLEND_Q_EVT_REQ).why, "context id 0");
-	req.u.fence.ctx_id = cpu_to_le32(3);
-	req.u.fence.ring_idx = cpu_to_le32(XENLEND_MAX_RINGS);
-	req.u.fence.fence_id = cpu_to_le64(9);
+	req.u.fence.ctx_id = 3;
+	req.u.fence.ring_idx = XENLEND_MAX_RINGS;
+	req.u.fence.fence_id = 9;
 	CHECK_STR(check_msg(&req, XENLEND_Q_EVT_REQ).why, "ring index out of range");
-	req.u.fence.ring_idx = cpu_to_le32(XENLEND_MAX_RINGS - 1);
-	req.u.fence.error = cpu_to_le32(XENLEND_S_IO);
+	req.u.fence.ring_idx = XENLEND_MAX_RINGS - 1;
+	req.u.fence.error = XENLEND_S_IO;
 	CHECK(check_msg(&req, XENLEND_Q_EVT_REQ).why == NULL);
 	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
 	CHECK(check_msg(&rsp, XENLEND_Q_EVT_RSP).why == NULL);
@@ -159,24 +159,24 @@ static void test_fault_and_hello_responses(void)
 
 	valid_requests(&req, 3);
 	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
-	rsp.u.fault_rsp.offset = cpu_to_le64(0);
-	rsp.u.fault_rsp.length = cpu_to_le64(16 * XENLEND_PAGE_SIZE);
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(16);
+	rsp.u.fault_rsp.offset = 0;
+	rsp.u.fault_rsp.length = 16 * XENLEND_PAGE_SIZE;
+	rsp.u.fault_rsp.nr_grefs = 16;
 	CHECK(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why == NULL);
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(17);
+	rsp.u.fault_rsp.nr_grefs = 17;
 	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "grant count does not match length");
-	rsp.u.fault_rsp.nr_grefs = cpu_to_le32(16);
-	rsp.u.fault_rsp.bulk_idx = cpu_to_le32(XENLEND_MAX_BULK_PAGES);
+	rsp.u.fault_rsp.nr_grefs = 16;
+	rsp.u.fault_rsp.bulk_idx = XENLEND_MAX_BULK_PAGES;
 	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "bulk page index out of range");
 
 	valid_requests(&req, 0);
 	xenlend_msg_init_rsp(&rsp, &req, XENLEND_S_OK);
-	rsp.u.hello_rsp.version = cpu_to_le32(1);
-	rsp.u.hello_rsp.max_resources = cpu_to_le32(1);
+	rsp.u.hello_rsp.version = 1;
+	rsp.u.hello_rsp.max_resources = 1;
 	CHECK(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why == NULL);
-	rsp.u.hello_rsp.version = cpu_to_le32(2);
+	rsp.u.hello_rsp.version = 2;
 	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "bad version");
-	rsp.u.hello_rsp.version = cpu_to_le32(1);
+	rsp.u.hello_rsp.version = 1;
 	rsp.u.hello_rsp.max_resources = 0;
 	CHECK_STR(check_msg(&rsp, XENLEND_Q_CTRL_RSP).why, "zero resource quota");
 }
@@ -186,11 +186,11 @@ static void test_version_negotiation(void)
 	struct xenlend_hello h = { 0 };
 	__u32 v = 0;
 
-	h.version_min = cpu_to_le32(1);
-	h.version_max = cpu_to_le32(9);
+	h.version_min = 1;
+	h.version_max = 9;
 	CHECK_EQ(xenlend_hello_pick_version(&h, &v), XENLEND_S_OK);
 	CHECK_EQ(v, XENLEND_PROTOCOL_VERSION);
-	h.version_min = cpu_to_le32(2);
+	h.version_min = 2;
 	CHECK_EQ(xenlend_hello_pick_version(&h, &v), XENLEND_S_VERSION);
 }
 
