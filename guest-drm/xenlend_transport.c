@@ -287,24 +287,8 @@ int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req)
  */
 static unsigned int xenlend_timeout_ms(const struct xenlend_msg *req)
 {
-	switch (xenlend_msg_type(req)) {
-	case XENLEND_T_RESOURCE_CREATE:
-		/* A renderer blob is made by the renderer. */
-		if (req->u.create.flags & XENLEND_CREATE_BLOB)
-			return XENLEND_RENDER_TIMEOUT_MS;
-		return XENLEND_REQUEST_TIMEOUT_MS;
-	case XENLEND_T_CAPSET_INFO:
-	case XENLEND_T_CAPSET:
-	case XENLEND_T_CTX_CREATE:
-	case XENLEND_T_CTX_DESTROY:
-	case XENLEND_T_SUBMIT:
-	case XENLEND_T_RES3D_CREATE:
-	case XENLEND_T_TRANSFER_TO_HOST:
-	case XENLEND_T_TRANSFER_FROM_HOST:
-		return XENLEND_RENDER_TIMEOUT_MS;
-	default:
-		return XENLEND_REQUEST_TIMEOUT_MS;
-	}
+	return xenlend_msg_by_renderer(req) ? XENLEND_RENDER_TIMEOUT_MS :
+					      XENLEND_REQUEST_TIMEOUT_MS;
 }
 
 /*

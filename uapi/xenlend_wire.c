@@ -45,115 +45,6 @@ static struct xenlend_verdict reject(__u32 status, const char *why)
 }
 
 /**
- * xenlend_body_len() - the body length of a successful message of a type
- * @type: XENLEND_T_*, response bit included.
- *
- * Return: the only valid value of &xenlend_hdr.len for @type (responses with
- * a non-zero status have no body), or 0xffff for an unknown type.
- */
-__u16 xenlend_body_len(__u16 type)
-{
-	switch (type) {
-	case XENLEND_T_HELLO:
-		return sizeof(struct xenlend_hello);
-	case XENLEND_T_HELLO | XENLEND_T_RESPONSE:
-		return sizeof(struct xenlend_hello_rsp);
-	case XENLEND_T_RESOURCE_CREATE:
-		return sizeof(struct xenlend_resource_create);
-	case XENLEND_T_RESOURCE_DESTROY:
-		return sizeof(struct xenlend_resource_destroy);
-	case XENLEND_T_FAULT:
-		return sizeof(struct xenlend_fault);
-	case XENLEND_T_FAULT | XENLEND_T_RESPONSE:
-		return sizeof(struct xenlend_fault_rsp);
-	case XENLEND_T_REVOKE:
-		return sizeof(struct xenlend_revoke);
-	case XENLEND_T_REVOKE | XENLEND_T_RESPONSE:
-		return sizeof(struct xenlend_revoke_done);
-	case XENLEND_T_FENCE:
-		return sizeof(struct xenlend_fence);
-	case XENLEND_T_CAPSET_INFO:
-		return sizeof(struct xenlend_capset_info);
-	case XENLEND_T_CAPSET_INFO | XENLEND_T_RESPONSE:
-		return sizeof(struct xenlend_capset_info_rsp);
-	case XENLEND_T_CAPSET:
-		return sizeof(struct xenlend_capset);
-	case XENLEND_T_CAPSET | XENLEND_T_RESPONSE:
-		return sizeof(struct xenlend_capset_rsp);
-	case XENLEND_T_CTX_CREATE:
-		return sizeof(struct xenlend_ctx_create);
-	case XENLEND_T_CTX_DESTROY:
-		return sizeof(struct xenlend_ctx_destroy);
-	case XENLEND_T_SUBMIT:
-		return sizeof(struct xenlend_submit);
-	case XENLEND_T_RESOURCE_ATTACH:
-		return sizeof(struct xenlend_resource_attach);
-	case XENLEND_T_RES3D_CREATE:
-		return sizeof(struct xenlend_res3d_create);
-	case XENLEND_T_TRANSFER_TO_HOST:
-	case XENLEND_T_TRANSFER_FROM_HOST:
-		return sizeof(struct xenlend_transfer);
-	case XENLEND_T_RESOURCE_CREATE | XENLEND_T_RESPONSE:
-	case XENLEND_T_RESOURCE_DESTROY | XENLEND_T_RESPONSE:
-	case XENLEND_T_FENCE | XENLEND_T_RESPONSE:
-	case XENLEND_T_CTX_CREATE | XENLEND_T_RESPONSE:
-	case XENLEND_T_CTX_DESTROY | XENLEND_T_RESPONSE:
-	case XENLEND_T_SUBMIT | XENLEND_T_RESPONSE:
-	case XENLEND_T_RESOURCE_ATTACH | XENLEND_T_RESPONSE:
-	case XENLEND_T_RES3D_CREATE | XENLEND_T_RESPONSE:
-	case XENLEND_T_TRANSFER_TO_HOST | XENLEND_T_RESPONSE:
-	case XENLEND_T_TRANSFER_FROM_HOST | XENLEND_T_RESPONSE:
-		return 0;
-	default:
-		return 0xffff;
-	}
-}
-
-/**
- * xenlend_type_name() - printable name of a message type
- * @type: XENLEND_T_*, response bit ignored.
- *
- * Return: a static string; "unknown" for types this version does not define.
- */
-const char *xenlend_type_name(__u16 type)
-{
-	switch (type & ~XENLEND_T_RESPONSE) {
-	case XENLEND_T_HELLO:
-		return "HELLO";
-	case XENLEND_T_RESOURCE_CREATE:
-		return "RESOURCE_CREATE";
-	case XENLEND_T_RESOURCE_DESTROY:
-		return "RESOURCE_DESTROY";
-	case XENLEND_T_FAULT:
-		return "FAULT";
-	case XENLEND_T_REVOKE:
-		return "REVOKE";
-	case XENLEND_T_FENCE:
-		return "FENCE";
-	case XENLEND_T_CAPSET_INFO:
-		return "CAPSET_INFO";
-	case XENLEND_T_CAPSET:
-		return "CAPSET";
-	case XENLEND_T_CTX_CREATE:
-		return "CTX_CREATE";
-	case XENLEND_T_CTX_DESTROY:
-		return "CTX_DESTROY";
-	case XENLEND_T_SUBMIT:
-		return "SUBMIT";
-	case XENLEND_T_RESOURCE_ATTACH:
-		return "RESOURCE_ATTACH";
-	case XENLEND_T_RES3D_CREATE:
-		return "RES3D_CREATE";
-	case XENLEND_T_TRANSFER_TO_HOST:
-		return "TRANSFER_TO_HOST";
-	case XENLEND_T_TRANSFER_FROM_HOST:
-		return "TRANSFER_FROM_HOST";
-	default:
-		return "unknown";
-	}
-}
-
-/**
  * xenlend_status_name() - printable name of a status code
  * @status: XENLEND_S_*.
  *
@@ -352,8 +243,9 @@ static const char *check_range(__u64 offset, __u64 length, __u64 max)
 	return NULL;
 }
 
-static const char *check_hello(const struct xenlend_hello *h)
+static const char *check_hello(const struct xenlend_msg *m)
 {
+	const struct xenlend_hello *h = &m->u.hello;
 	__u32 n = h->nr_bulk_pages;
 
 	if (h->reserved)
@@ -368,8 +260,9 @@ static const char *check_hello(const struct xenlend_hello *h)
 	return NULL;
 }
 
-static const char *check_hello_rsp(const struct xenlend_hello_rsp *h)
+static const char *check_hello_rsp(const struct xenlend_msg *m)
 {
+	const struct xenlend_hello_rsp *h = &m->u.hello_rsp;
 	__u32 v = h->version;
 
 	if (h->reserved || h->reserved2)
@@ -383,8 +276,9 @@ static const char *check_hello_rsp(const struct xenlend_hello_rsp *h)
 	return NULL;
 }
 
-static const char *check_create(const struct xenlend_resource_create *c)
+static const char *check_create(const struct xenlend_msg *m)
 {
+	const struct xenlend_resource_create *c = &m->u.create;
 	__u32 kind = c->kind, flags = c->flags;
 
 	if (!c->res_id)
@@ -402,8 +296,9 @@ static const char *check_create(const struct xenlend_resource_create *c)
 	return check_range(0, c->size, 0);
 }
 
-static const char *check_fault(const struct xenlend_fault *f)
+static const char *check_fault(const struct xenlend_msg *m)
 {
+	const struct xenlend_fault *f = &m->u.fault;
 	__u32 access = f->access;
 
 	if (f->reserved)
@@ -418,8 +313,9 @@ static const char *check_fault(const struct xenlend_fault *f)
 			   XENLEND_FAULT_MAX_BYTES);
 }
 
-static const char *check_fault_rsp(const struct xenlend_fault_rsp *f)
+static const char *check_fault_rsp(const struct xenlend_msg *m)
 {
+	const struct xenlend_fault_rsp *f = &m->u.fault_rsp;
 	__u64 len = f->length;
 	const char *why;
 
@@ -433,8 +329,10 @@ static const char *check_fault_rsp(const struct xenlend_fault_rsp *f)
 	return NULL;
 }
 
-static const char *check_revoke(const struct xenlend_revoke *r)
+static const char *check_revoke(const struct xenlend_msg *m)
 {
+	const struct xenlend_revoke *r = &m->u.revoke;
+
 	if (r->reserved)
 		return "nonzero reserved field";
 	if (!r->res_id)
@@ -444,8 +342,9 @@ static const char *check_revoke(const struct xenlend_revoke *r)
 	return check_range(r->offset, r->length, 0);
 }
 
-static const char *check_capset_info_rsp(const struct xenlend_capset_info_rsp *c)
+static const char *check_capset_info_rsp(const struct xenlend_msg *m)
 {
+	const struct xenlend_capset_info_rsp *c = &m->u.capset_info_rsp;
 	__u32 size = c->max_size;
 
 	if (c->reserved)
@@ -457,8 +356,10 @@ static const char *check_capset_info_rsp(const struct xenlend_capset_info_rsp *c
 	return NULL;
 }
 
-static const char *check_capset(const struct xenlend_capset *c)
+static const char *check_capset(const struct xenlend_msg *m)
 {
+	const struct xenlend_capset *c = &m->u.capset;
+
 	if (c->reserved)
 		return "nonzero reserved field";
 	if (!c->capset_id)
@@ -468,8 +369,9 @@ static const char *check_capset(const struct xenlend_capset *c)
 	return NULL;
 }
 
-static const char *check_capset_rsp(const struct xenlend_capset_rsp *c)
+static const char *check_capset_rsp(const struct xenlend_msg *m)
 {
+	const struct xenlend_capset_rsp *c = &m->u.capset_rsp;
 	__u32 size = c->size;
 
 	if (!c->capset_id)
@@ -481,8 +383,9 @@ static const char *check_capset_rsp(const struct xenlend_capset_rsp *c)
 	return NULL;
 }
 
-static const char *check_ctx_create(const struct xenlend_ctx_create *c)
+static const char *check_ctx_create(const struct xenlend_msg *m)
 {
+	const struct xenlend_ctx_create *c = &m->u.ctx_create;
 	__u32 rings = c->num_rings;
 
 	if (c->reserved)
@@ -496,8 +399,9 @@ static const char *check_ctx_create(const struct xenlend_ctx_create *c)
 	return NULL;
 }
 
-static const char *check_submit(const struct xenlend_submit *s)
+static const char *check_submit(const struct xenlend_msg *m)
 {
+	const struct xenlend_submit *s = &m->u.submit;
 	__u32 flags = s->flags, len = s->length;
 	__u32 offset = s->offset;
 
@@ -524,8 +428,9 @@ static const char *check_submit(const struct xenlend_submit *s)
 	return NULL;
 }
 
-static const char *check_attach(const struct xenlend_resource_attach *a)
+static const char *check_attach(const struct xenlend_msg *m)
 {
+	const struct xenlend_resource_attach *a = &m->u.attach;
 	__u32 first = a->first_page, n = a->nr_grefs;
 
 	if (!a->res_id)
@@ -539,8 +444,10 @@ static const char *check_attach(const struct xenlend_resource_attach *a)
 	return NULL;
 }
 
-static const char *check_res3d_create(const struct xenlend_res3d_create *c)
+static const char *check_res3d_create(const struct xenlend_msg *m)
 {
+	const struct xenlend_res3d_create *c = &m->u.res3d_create;
+
 	if (!c->res_id)
 		return "resource id 0";
 	if (c->target > XENLEND_RES3D_MAX_TARGET)
@@ -552,8 +459,10 @@ static const char *check_res3d_create(const struct xenlend_res3d_create *c)
 	return NULL;
 }
 
-static const char *check_transfer(const struct xenlend_transfer *t)
+static const char *check_transfer(const struct xenlend_msg *m)
 {
+	const struct xenlend_transfer *t = &m->u.transfer;
+
 	if (t->reserved)
 		return "nonzero reserved field";
 	if (!t->res_id)
@@ -565,8 +474,10 @@ static const char *check_transfer(const struct xenlend_transfer *t)
 	return NULL;
 }
 
-static const char *check_fence(const struct xenlend_fence *f)
+static const char *check_fence(const struct xenlend_msg *m)
 {
+	const struct xenlend_fence *f = &m->u.fence;
+
 	if (f->reserved)
 		return "nonzero reserved field";
 	if (!f->ctx_id)
@@ -580,80 +491,171 @@ static const char *check_fence(const struct xenlend_fence *f)
 	return NULL;
 }
 
-static const char *check_body(const struct xenlend_msg *m, __u16 type)
+static const char *check_destroy(const struct xenlend_msg *m)
 {
-	switch (type) {
-	case XENLEND_T_HELLO:
-		return check_hello(&m->u.hello);
-	case XENLEND_T_HELLO | XENLEND_T_RESPONSE:
-		return check_hello_rsp(&m->u.hello_rsp);
-	case XENLEND_T_RESOURCE_CREATE:
-		return check_create(&m->u.create);
-	case XENLEND_T_RESOURCE_DESTROY:
-		if (m->u.destroy.reserved)
-			return "nonzero reserved field";
-		return m->u.destroy.res_id ? NULL : "resource id 0";
-	case XENLEND_T_FAULT:
-		return check_fault(&m->u.fault);
-	case XENLEND_T_FAULT | XENLEND_T_RESPONSE:
-		return check_fault_rsp(&m->u.fault_rsp);
-	case XENLEND_T_REVOKE:
-		return check_revoke(&m->u.revoke);
-	case XENLEND_T_REVOKE | XENLEND_T_RESPONSE:
-		return m->u.revoke_done.seq ? NULL : "sequence number 0";
-	case XENLEND_T_CAPSET_INFO:
-		return m->u.capset_info.reserved ? "nonzero reserved field" : NULL;
-	case XENLEND_T_CAPSET_INFO | XENLEND_T_RESPONSE:
-		return check_capset_info_rsp(&m->u.capset_info_rsp);
-	case XENLEND_T_CAPSET:
-		return check_capset(&m->u.capset);
-	case XENLEND_T_CAPSET | XENLEND_T_RESPONSE:
-		return check_capset_rsp(&m->u.capset_rsp);
-	case XENLEND_T_CTX_CREATE:
-		return check_ctx_create(&m->u.ctx_create);
-	case XENLEND_T_CTX_DESTROY:
-		if (m->u.ctx_destroy.reserved)
-			return "nonzero reserved field";
-		return m->u.ctx_destroy.ctx_id ? NULL : "context id 0";
-	case XENLEND_T_SUBMIT:
-		return check_submit(&m->u.submit);
-	case XENLEND_T_FENCE:
-		return check_fence(&m->u.fence);
-	case XENLEND_T_RESOURCE_ATTACH:
-		return check_attach(&m->u.attach);
-	case XENLEND_T_RES3D_CREATE:
-		return check_res3d_create(&m->u.res3d_create);
-	case XENLEND_T_TRANSFER_TO_HOST:
-	case XENLEND_T_TRANSFER_FROM_HOST:
-		return check_transfer(&m->u.transfer);
-	default:
-		return NULL;
-	}
+	if (m->u.destroy.reserved)
+		return "nonzero reserved field";
+	return m->u.destroy.res_id ? NULL : "resource id 0";
 }
 
-static bool type_in_queue(__u16 base, enum xenlend_queue q)
+static const char *check_revoke_done(const struct xenlend_msg *m)
 {
-	switch (base) {
-	case XENLEND_T_HELLO:
-	case XENLEND_T_RESOURCE_CREATE:
-	case XENLEND_T_RESOURCE_DESTROY:
-	case XENLEND_T_FAULT:
-	case XENLEND_T_CAPSET_INFO:
-	case XENLEND_T_CAPSET:
-	case XENLEND_T_CTX_CREATE:
-	case XENLEND_T_CTX_DESTROY:
-	case XENLEND_T_SUBMIT:
-	case XENLEND_T_RESOURCE_ATTACH:
-	case XENLEND_T_RES3D_CREATE:
-	case XENLEND_T_TRANSFER_TO_HOST:
-	case XENLEND_T_TRANSFER_FROM_HOST:
-		return q == XENLEND_Q_CTRL_REQ || q == XENLEND_Q_CTRL_RSP;
-	case XENLEND_T_REVOKE:
-	case XENLEND_T_FENCE:
-		return q == XENLEND_Q_EVT_REQ || q == XENLEND_Q_EVT_RSP;
-	default:
+	return m->u.revoke_done.seq ? NULL : "sequence number 0";
+}
+
+static const char *check_capset_info(const struct xenlend_msg *m)
+{
+	return m->u.capset_info.reserved ? "nonzero reserved field" : NULL;
+}
+
+static const char *check_ctx_destroy(const struct xenlend_msg *m)
+{
+	if (m->u.ctx_destroy.reserved)
+		return "nonzero reserved field";
+	return m->u.ctx_destroy.ctx_id ? NULL : "context id 0";
+}
+
+/* Offset of a field in the message body. */
+#define BODY_OFF(field) \
+	((__u8)(offsetof(struct xenlend_msg, u.field) - offsetof(struct xenlend_msg, u)))
+
+/*
+ * The message types of protocol version 1: everything the codec, the
+ * guest's transport and the broker's dispatch know of each. Adding a
+ * message is a line here, its body in xenlend_if.h, and its handler.
+ */
+static const struct xenlend_type_info xenlend_types[] = {
+	{ XENLEND_T_HELLO, "HELLO", XENLEND_RING_CTRL, 0,
+	  sizeof(struct xenlend_hello), sizeof(struct xenlend_hello_rsp),
+	  XENLEND_OBJ_NONE, 0, check_hello, check_hello_rsp },
+	{ XENLEND_T_RESOURCE_CREATE, "RESOURCE_CREATE", XENLEND_RING_CTRL,
+	  XENLEND_TF_BLOB_RENDERER, sizeof(struct xenlend_resource_create), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(create.res_id), check_create, NULL },
+	{ XENLEND_T_RESOURCE_DESTROY, "RESOURCE_DESTROY", XENLEND_RING_CTRL, 0,
+	  sizeof(struct xenlend_resource_destroy), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(destroy.res_id), check_destroy, NULL },
+	{ XENLEND_T_FAULT, "FAULT", XENLEND_RING_CTRL, 0,
+	  sizeof(struct xenlend_fault), sizeof(struct xenlend_fault_rsp),
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(fault.res_id), check_fault, check_fault_rsp },
+	{ XENLEND_T_CAPSET_INFO, "CAPSET_INFO", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_capset_info), sizeof(struct xenlend_capset_info_rsp),
+	  XENLEND_OBJ_NONE, 0, check_capset_info, check_capset_info_rsp },
+	{ XENLEND_T_CAPSET, "CAPSET", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_capset), sizeof(struct xenlend_capset_rsp),
+	  XENLEND_OBJ_NONE, 0, check_capset, check_capset_rsp },
+	{ XENLEND_T_CTX_CREATE, "CTX_CREATE", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_ctx_create), 0,
+	  XENLEND_OBJ_CONTEXT, BODY_OFF(ctx_create.ctx_id), check_ctx_create, NULL },
+	{ XENLEND_T_CTX_DESTROY, "CTX_DESTROY", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_ctx_destroy), 0,
+	  XENLEND_OBJ_CONTEXT, BODY_OFF(ctx_destroy.ctx_id), check_ctx_destroy, NULL },
+	{ XENLEND_T_SUBMIT, "SUBMIT", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_submit), 0,
+	  XENLEND_OBJ_CONTEXT, BODY_OFF(submit.ctx_id), check_submit, NULL },
+	{ XENLEND_T_RESOURCE_ATTACH, "RESOURCE_ATTACH", XENLEND_RING_CTRL, 0,
+	  sizeof(struct xenlend_resource_attach), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(attach.res_id), check_attach, NULL },
+	{ XENLEND_T_RES3D_CREATE, "RES3D_CREATE", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_res3d_create), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(res3d_create.res_id), check_res3d_create, NULL },
+	{ XENLEND_T_TRANSFER_TO_HOST, "TRANSFER_TO_HOST", XENLEND_RING_CTRL,
+	  XENLEND_TF_RENDERER, sizeof(struct xenlend_transfer), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(transfer.res_id), check_transfer, NULL },
+	{ XENLEND_T_TRANSFER_FROM_HOST, "TRANSFER_FROM_HOST", XENLEND_RING_CTRL,
+	  XENLEND_TF_RENDERER, sizeof(struct xenlend_transfer), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(transfer.res_id), check_transfer, NULL },
+	{ XENLEND_T_REVOKE, "REVOKE", XENLEND_RING_EVT, 0,
+	  sizeof(struct xenlend_revoke), sizeof(struct xenlend_revoke_done),
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(revoke.res_id), check_revoke, check_revoke_done },
+	{ XENLEND_T_FENCE, "FENCE", XENLEND_RING_EVT, 0,
+	  sizeof(struct xenlend_fence), 0,
+	  XENLEND_OBJ_CONTEXT, BODY_OFF(fence.ctx_id), check_fence, NULL },
+};
+
+/**
+ * xenlend_type_info() - what the protocol defines for a message type
+ * @type: XENLEND_T_*, response bit ignored.
+ *
+ * Return: the type's entry, or NULL for a type this version does not define.
+ */
+const struct xenlend_type_info *xenlend_type_info(__u16 type)
+{
+	unsigned int i;
+
+	type &= ~XENLEND_T_RESPONSE;
+	for (i = 0; i < ARRAY_SIZE(xenlend_types); i++)
+		if (xenlend_types[i].type == type)
+			return &xenlend_types[i];
+	return NULL;
+}
+
+/**
+ * xenlend_body_len() - the body length of a successful message of a type
+ * @type: XENLEND_T_*, response bit included.
+ *
+ * Return: the only valid value of &xenlend_hdr.len for @type (responses with
+ * a non-zero status have no body), or 0xffff for an unknown type.
+ */
+__u16 xenlend_body_len(__u16 type)
+{
+	const struct xenlend_type_info *ti = xenlend_type_info(type);
+
+	if (!ti)
+		return 0xffff;
+	return type & XENLEND_T_RESPONSE ? ti->rsp_len : ti->req_len;
+}
+
+/**
+ * xenlend_type_name() - printable name of a message type
+ * @type: XENLEND_T_*, response bit ignored.
+ *
+ * Return: a static string; "unknown" for types this version does not define.
+ */
+const char *xenlend_type_name(__u16 type)
+{
+	const struct xenlend_type_info *ti = xenlend_type_info(type);
+
+	return ti ? ti->name : "unknown";
+}
+
+/**
+ * xenlend_msg_by_renderer() - whether the broker's renderer answers a request
+ * @m: a valid control ring request.
+ *
+ * Such a request is answered once dom0's render worker has done it, which
+ * may take long; the others are answered by the broker itself.
+ *
+ * Return: true for a renderer request.
+ */
+bool xenlend_msg_by_renderer(const struct xenlend_msg *m)
+{
+	const struct xenlend_type_info *ti = xenlend_type_info(xenlend_msg_type(m));
+
+	if (!ti)
 		return false;
-	}
+	if (ti->flags & XENLEND_TF_RENDERER)
+		return true;
+	return (ti->flags & XENLEND_TF_BLOB_RENDERER) &&
+	       (m->u.create.flags & XENLEND_CREATE_BLOB);
+}
+
+/**
+ * xenlend_msg_object() - the resource or context a request is about
+ * @m: a valid request.
+ * @kind: set to XENLEND_OBJ_*.
+ *
+ * Return: the object's id, or 0 if the request names none.
+ */
+__u32 xenlend_msg_object(const struct xenlend_msg *m, enum xenlend_obj *kind)
+{
+	const struct xenlend_type_info *ti = xenlend_type_info(xenlend_msg_type(m));
+	__u32 id;
+
+	*kind = ti ? ti->obj : XENLEND_OBJ_NONE;
+	if (*kind == XENLEND_OBJ_NONE)
+		return 0;
+	memcpy(&id, m->u.body + ti->obj_off, sizeof(id));
+	return id;
 }
 
 /**
@@ -674,8 +676,11 @@ struct xenlend_verdict xenlend_msg_check(const struct xenlend_msg *m,
 					 enum xenlend_queue q)
 {
 	bool want_rsp = q == XENLEND_Q_CTRL_RSP || q == XENLEND_Q_EVT_RSP;
+	enum xenlend_ring ring = q == XENLEND_Q_CTRL_REQ || q == XENLEND_Q_CTRL_RSP ?
+				 XENLEND_RING_CTRL : XENLEND_RING_EVT;
 	__u16 type = m->hdr.type;
-	__u16 base = type & ~XENLEND_T_RESPONSE;
+	const struct xenlend_type_info *ti = xenlend_type_info(type);
+	const char *(*check)(const struct xenlend_msg *m);
 	__u16 len = m->hdr.len;
 	__u32 status = m->hdr.status;
 	const char *why;
@@ -695,9 +700,9 @@ struct xenlend_verdict xenlend_msg_check(const struct xenlend_msg *m,
 	} else {
 		if (!want_rsp && status)
 			return reject(XENLEND_S_INVAL, "nonzero status in a request");
-		if (!type_in_queue(base, q))
+		if (!ti || ti->ring != ring)
 			return reject(XENLEND_S_PROTO, "unknown message type");
-		if (len != xenlend_body_len(type))
+		if (len != (want_rsp ? ti->rsp_len : ti->req_len))
 			return reject(XENLEND_S_INVAL, "wrong length for type");
 	}
 
@@ -708,7 +713,8 @@ struct xenlend_verdict xenlend_msg_check(const struct xenlend_msg *m,
 	if (want_rsp && status != XENLEND_S_OK)
 		return ok;
 
-	why = check_body(m, type);
+	check = want_rsp ? ti->check_rsp : ti->check_req;
+	why = check ? check(m) : NULL;
 	if (why)
 		return reject(XENLEND_S_INVAL, why);
 	return ok;

@@ -202,23 +202,35 @@ static void release_resource(struct guest_state *g, struct guest_resource *r)
 	g->nr_resources--;
 }
 
-static uint32_t do_destroy(struct guest_state *g, const struct xenlend_resource_destroy *d)
+static uint32_t do_create(struct guest_state *g, const struct xenlend_msg *req,
+			  struct xenlend_msg *rsp)
 {
-	struct guest_resource *r = guest_find_resource(g, d->res_id);
+	(void)rsp;	/* no body */
+	return guest_resource_add(g, &req->u.create, -1, 0);
+}
 
+static uint32_t do_destroy(struct guest_state *g, const struct xenlend_msg *req,
+			   struct xenlend_msg *rsp)
+{
+	struct guest_resource *r = guest_find_resource(g, req->u.destroy.res_id);
+
+	(void)rsp;	/* no body */
 	if (!r)
 		return XENLEND_S_NOENT;
 	release_resource(g, r);
 	return XENLEND_S_OK;
 }
 
-static uint32_t do_attach(struct guest_state *g, const struct xenlend_resource_attach *a)
+static uint32_t do_attach(struct guest_state *g, const struct xenlend_msg *req,
+			  struct xenlend_msg *rsp)
 {
+	const struct xenlend_resource_attach *a = &req->u.attach;
 	struct guest_resource *r = guest_find_resource(g, a->res_id);
 	uint32_t first = a->first_page, n = a->nr_grefs;
 	uint32_t bulk_idx = a->bulk_idx, refs[XENLEND_GREFS_PER_BULK_PAGE];
 	uint32_t i;
 
+	(void)rsp;	/* no body */
 	if (!r)
 		return XENLEND_S_NOENT;
 	if (r->kind != XENLEND_RES_GUEST)
@@ -272,7 +284,6 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 	slot = (uint32_t *)((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE);
 	for (i = 0; i < nr; i++)
 		slot[i] = grefs[i];
-	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 	rsp->u.fault_rsp.offset = f->offset;
 	rsp->u.fault_rsp.length = f->length;
 	rsp->u.fault_rsp.seq = seq;
@@ -308,44 +319,10 @@ void guest_release_all(struct guest_state *g)
 void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_t status)
 {
 	uint16_t type = xenlend_msg_type(req);
-	const char *what = "resource";
-	uint32_t obj = 0;	/* 0: the request names none */
+	enum xenlend_obj kind;
+	uint32_t obj = xenlend_msg_object(req, &kind);
+	const char *what = kind == XENLEND_OBJ_CONTEXT ? "context" : "resource";
 
-	switch (type) {
-	case XENLEND_T_RESOURCE_CREATE:
-		obj = req->u.create.res_id;
-		break;
-	case XENLEND_T_RESOURCE_DESTROY:
-		obj = req->u.destroy.res_id;
-		break;
-	case XENLEND_T_RESOURCE_ATTACH:
-		obj = req->u.attach.res_id;
-		break;
-	case XENLEND_T_FAULT:
-		obj = req->u.fault.res_id;
-		break;
-	case XENLEND_T_RES3D_CREATE:
-		obj = req->u.res3d_create.res_id;
-		break;
-	case XENLEND_T_TRANSFER_TO_HOST:
-	case XENLEND_T_TRANSFER_FROM_HOST:
-		obj = req->u.transfer.res_id;
-		break;
-	case XENLEND_T_CTX_CREATE:
-		what = "context";
-		obj = req->u.ctx_create.ctx_id;
-		break;
-	case XENLEND_T_CTX_DESTROY:
-		what = "context";
-		obj = req->u.ctx_destroy.ctx_id;
-		break;
-	case XENLEND_T_SUBMIT:
-		what = "context";
-		obj = req->u.submit.ctx_id;
-		break;
-	default:
-		break;
-	}
 	g->stats_refused++;
 	if (obj)
 		log_guest(g->domid, LOG_INFO, "refused %s id %llu (%s %u): %s",
@@ -355,6 +332,20 @@ void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_
 		log_guest(g->domid, LOG_INFO, "refused %s id %llu: %s", xenlend_type_name(type),
 			  xenlend_msg_id(req), xenlend_status_name(status));
 }
+
+/*
+ * The requests the broker answers itself, by type; xenlend_msg_by_renderer()
+ * names the renderer's. A handler fills the body of @rsp, which starts as
+ * an OK response, and returns a status; any other status than
+ * XENLEND_S_OK makes @rsp an error response without a body.
+ */
+static uint32_t (*const handlers[])(struct guest_state *g, const struct xenlend_msg *req,
+				    struct xenlend_msg *rsp) = {
+	[XENLEND_T_RESOURCE_CREATE] = do_create,
+	[XENLEND_T_RESOURCE_DESTROY] = do_destroy,
+	[XENLEND_T_RESOURCE_ATTACH] = do_attach,
+	[XENLEND_T_FAULT] = do_fault,
+};
 
 /**
  * dispatch_ctrl() - answer one control ring request
@@ -401,39 +392,17 @@ bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		return true;
 	}
 
-	switch (type) {
-	case XENLEND_T_RESOURCE_CREATE:
-		/* The renderer allocates a blob's memory: it answers later. */
-		if (req->u.create.flags & XENLEND_CREATE_BLOB)
-			return !render_request(g, req, rsp);
-		status = guest_resource_add(g, &req->u.create, -1, 0);
-		break;
-	case XENLEND_T_RESOURCE_DESTROY:
-		status = do_destroy(g, &req->u.destroy);
-		break;
-	case XENLEND_T_RESOURCE_ATTACH:
-		status = do_attach(g, &req->u.attach);
-		break;
-	case XENLEND_T_FAULT:
-		status = do_fault(g, req, rsp);
+	/* A renderer blob's memory is the renderer's to allocate. */
+	if (xenlend_msg_by_renderer(req))
+		return !render_request(g, req, rsp);
+	status = XENLEND_S_PROTO;
+	if (type < ARRAY_SIZE(handlers) && handlers[type]) {
+		xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
+		status = handlers[type](g, req, rsp);
 		if (status == XENLEND_S_OK)
 			return true;
-		break;
-	case XENLEND_T_CAPSET_INFO:
-	case XENLEND_T_CAPSET:
-	case XENLEND_T_CTX_CREATE:
-	case XENLEND_T_CTX_DESTROY:
-	case XENLEND_T_SUBMIT:
-	case XENLEND_T_RES3D_CREATE:
-	case XENLEND_T_TRANSFER_TO_HOST:
-	case XENLEND_T_TRANSFER_FROM_HOST:
-		return !render_request(g, req, rsp);
-	default:
-		status = XENLEND_S_PROTO;
-		break;
 	}
-	if (status != XENLEND_S_OK)
-		guest_refused(g, req, status);
+	guest_refused(g, req, status);
 	xenlend_msg_init_rsp(rsp, req, status);
 	return true;
 }

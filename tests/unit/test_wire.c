@@ -209,6 +209,85 @@ static void test_status_errno_round_trip(void)
 	CHECK_EQ(xenlend_body_len(0x55), 0xffff);
 }
 
+/*
+ * The type table is the protocol's one list of types: every type of the
+ * header is in it exactly once, on its ring, with its routing and the id
+ * the broker logs for it.
+ */
+static void test_type_table(void)
+{
+	static const struct {
+		__u16 type;
+		enum xenlend_ring ring;
+		bool renderer;
+		enum xenlend_obj obj;
+	} want[] = {
+		{ XENLEND_T_HELLO, XENLEND_RING_CTRL, false, XENLEND_OBJ_NONE },
+		{ XENLEND_T_RESOURCE_CREATE, XENLEND_RING_CTRL, false, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_RESOURCE_DESTROY, XENLEND_RING_CTRL, false, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_FAULT, XENLEND_RING_CTRL, false, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_CAPSET_INFO, XENLEND_RING_CTRL, true, XENLEND_OBJ_NONE },
+		{ XENLEND_T_CAPSET, XENLEND_RING_CTRL, true, XENLEND_OBJ_NONE },
+		{ XENLEND_T_CTX_CREATE, XENLEND_RING_CTRL, true, XENLEND_OBJ_CONTEXT },
+		{ XENLEND_T_CTX_DESTROY, XENLEND_RING_CTRL, true, XENLEND_OBJ_CONTEXT },
+		{ XENLEND_T_SUBMIT, XENLEND_RING_CTRL, true, XENLEND_OBJ_CONTEXT },
+		{ XENLEND_T_RESOURCE_ATTACH, XENLEND_RING_CTRL, false, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_RES3D_CREATE, XENLEND_RING_CTRL, true, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_TRANSFER_TO_HOST, XENLEND_RING_CTRL, true, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_TRANSFER_FROM_HOST, XENLEND_RING_CTRL, true, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_REVOKE, XENLEND_RING_EVT, false, XENLEND_OBJ_RESOURCE },
+		{ XENLEND_T_FENCE, XENLEND_RING_EVT, false, XENLEND_OBJ_CONTEXT },
+	};
+	unsigned int known = 0;
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct xenlend_type_info *ti = xenlend_type_info(want[i].type);
+		enum xenlend_queue wrong = want[i].ring == XENLEND_RING_CTRL ?
+					   XENLEND_Q_EVT_REQ : XENLEND_Q_CTRL_REQ;
+		struct xenlend_msg m;
+		enum xenlend_obj kind;
+
+		CHECK(ti != NULL);
+		if (!ti)
+			continue;
+		CHECK_EQ(ti->type, want[i].type);
+		CHECK_EQ(ti->ring, want[i].ring);
+		CHECK(strcmp(ti->name, "unknown"));
+		CHECK_EQ(xenlend_body_len(want[i].type), ti->req_len);
+		CHECK_EQ(xenlend_body_len(want[i].type | XENLEND_T_RESPONSE), ti->rsp_len);
+		CHECK(ti->req_len <= XENLEND_BODY_SIZE && ti->rsp_len <= XENLEND_BODY_SIZE);
+		CHECK(ti->check_req != NULL);
+
+		xenlend_msg_init(&m, want[i].type, 1);
+		CHECK_EQ(xenlend_msg_by_renderer(&m), want[i].renderer);
+		/* A request on the other ring is not a message of that ring. */
+		CHECK_STR(xenlend_msg_check(&m, wrong).why, "unknown message type");
+		if (want[i].obj != XENLEND_OBJ_NONE) {
+			memcpy(m.u.body + ti->obj_off, &(__u32){ 0x1234 }, sizeof(__u32));
+			CHECK_EQ(xenlend_msg_object(&m, &kind), 0x1234);
+			CHECK_EQ(kind, want[i].obj);
+		} else {
+			CHECK_EQ(xenlend_msg_object(&m, &kind), 0);
+			CHECK_EQ(kind, XENLEND_OBJ_NONE);
+		}
+		known++;
+	}
+	/* Nothing else in the type space is a type. */
+	for (unsigned int type = 0; type < XENLEND_T_RESPONSE; type++)
+		if (xenlend_type_info(type))
+			known--;
+	CHECK_EQ(known, 0);
+
+	/* A RESOURCE_CREATE goes to the renderer exactly when it asks for a blob. */
+	{
+		struct xenlend_msg m;
+
+		xenlend_msg_init(&m, XENLEND_T_RESOURCE_CREATE, 1);
+		m.u.create.flags = XENLEND_CREATE_BLOB;
+		CHECK(xenlend_msg_by_renderer(&m));
+	}
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -219,6 +298,7 @@ int main(void)
 		TEST(test_fault_and_hello_responses),
 		TEST(test_version_negotiation),
 		TEST(test_status_errno_round_trip),
+		TEST(test_type_table),
 	};
 
 	return test_main("wire", cases, sizeof(cases) / sizeof(cases[0]));
