@@ -17,6 +17,7 @@
 #include <xen/xen.h>
 #include <xen/xenbus.h>
 
+#include "xenlend_cmds.h"
 #include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
@@ -32,7 +33,7 @@ static void xenlend_hello_work(struct work_struct *work)
 
 	int err;
 
-	if (xenlend_hello(t)) {
+	if (xenlend_cmd_hello(t)) {
 		xenbus_dev_error(t->xbdev, -EPROTO, "HELLO with the broker failed");
 		return;
 	}

@@ -23,6 +23,7 @@
 #include <xen/xen.h>
 #include <xen/xenbus.h>
 
+#include "xenlend_cmds.h"
 #include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
@@ -144,8 +145,8 @@ static int xenlend_bo_request(struct xenlend_lend *l, unsigned long first, unsig
 	u64 bytes;
 	int err;
 
-	err = xenlend_fault(bo->xdev->t, bo->res_id, (u64)first << PAGE_SHIFT,
-			    (u64)n << PAGE_SHIFT, write, grefs, &bytes);
+	err = xenlend_cmd_fault(bo->xdev->t, bo->res_id, (u64)first << PAGE_SHIFT,
+				(u64)n << PAGE_SHIFT, write, grefs, &bytes);
 	if (!err)
 		*lent = bytes >> PAGE_SHIFT;
 	return err;
@@ -225,7 +226,6 @@ static int xenlend_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vm
 static void xenlend_bo_free(struct drm_gem_object *obj)
 {
 	struct xenlend_bo *bo = to_xenlend_bo(obj);
-	struct xenlend_msg req, rsp;
 	unsigned long i;
 	int err, cookie;
 
@@ -240,9 +240,7 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	 * device); the broker dropped everything of ours when we disconnected.
 	 */
 	if (drm_dev_enter(obj->dev, &cookie)) {
-		xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
-		req.u.destroy.res_id = bo->res_id;
-		err = xenlend_call(bo->xdev->t, &req, &rsp);
+		err = xenlend_cmd_resource_destroy(bo->xdev->t, bo->res_id);
 		if (err && err != -ENODEV)
 			drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", bo->res_id, err);
 		drm_dev_exit(cookie);
@@ -288,7 +286,6 @@ struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size,
 					  u64 blob_id, u32 flags)
 {
 	unsigned long nr_pages = size >> PAGE_SHIFT;
-	struct xenlend_msg req, rsp;
 	struct xenlend_bo *bo;
 	u32 id;
 	int err;
@@ -315,14 +312,8 @@ struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size,
 		goto fail_release;
 	bo->res_id = id;
 
-	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 0);
-	req.u.create.res_id = id;
-	req.u.create.kind = XENLEND_RES_HOST;
-	req.u.create.size = size;
-	req.u.create.ctx_id = ctx_id;
-	req.u.create.flags = flags;
-	req.u.create.blob_id = blob_id;
-	err = xenlend_call(xdev->t, &req, &rsp);
+	err = xenlend_cmd_resource_create(xdev->t, id, XENLEND_RES_HOST, size, ctx_id, flags,
+					  blob_id);
 	if (err)
 		goto fail_erase;
 	err = drm_gem_create_mmap_offset(&bo->base);

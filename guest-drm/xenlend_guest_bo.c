@@ -34,6 +34,7 @@
 #include <xen/page.h>
 #include <xen/xenbus.h>
 
+#include "xenlend_cmds.h"
 #include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
@@ -46,14 +47,11 @@ static void xenlend_gbo_free(struct drm_gem_object *obj)
 {
 	struct xenlend_gbo *gbo = to_xenlend_gbo(obj);
 	struct xenlend_device *xdev = to_xdev(obj->dev);
-	struct xenlend_msg req, rsp;
 	unsigned long i;
 	int err, cookie;
 
 	if (gbo->on_broker && drm_dev_enter(obj->dev, &cookie)) {
-		xenlend_msg_init(&req, XENLEND_T_RESOURCE_DESTROY, 0);
-		req.u.destroy.res_id = gbo->res_id;
-		err = xenlend_call(xdev->t, &req, &rsp);
+		err = xenlend_cmd_resource_destroy(xdev->t, gbo->res_id);
 		if (err && err != -ENODEV)
 			drm_dbg(obj->dev, "RESOURCE_DESTROY %u: %d\n", gbo->res_id, err);
 		drm_dev_exit(cookie);
@@ -132,62 +130,18 @@ static int xenlend_gbo_grant(struct xenlend_gbo *gbo, domid_t domid)
 	return 0;
 }
 
-/* Tell the broker about the resource and its pages, a bulk page at a time. */
+/* Tell the broker about the resource and its pages. */
 static int xenlend_gbo_attach(struct xenlend_transport *t, struct xenlend_gbo *gbo)
 {
-	struct xenlend_msg req, rsp;
-	unsigned long first, i, n;
-	u32 *slot;
-	int idx, err;
+	int err;
 
-	xenlend_msg_init(&req, XENLEND_T_RESOURCE_CREATE, 0);
-	req.u.create.res_id = gbo->res_id;
-	req.u.create.kind = XENLEND_RES_GUEST;
-	req.u.create.size = (u64)gbo->nr_pages << PAGE_SHIFT;
-	err = xenlend_call(t, &req, &rsp);
+	err = xenlend_cmd_resource_create(t, gbo->res_id, XENLEND_RES_GUEST,
+					  (u64)gbo->nr_pages << PAGE_SHIFT, 0, 0, 0);
 	/* Unanswered, it may exist on the broker all the same. */
 	gbo->on_broker = !err || err == -ETIMEDOUT || err == -EINTR || err == -ERESTARTSYS;
 	if (err)
 		return err;
-
-	for (first = 0; first < gbo->nr_pages; first += n) {
-		n = min_t(unsigned long, gbo->nr_pages - first, XENLEND_GREFS_PER_BULK_PAGE);
-		idx = xenlend_bulk_get(t);
-		if (idx < 0)
-			return idx;
-		slot = xenlend_bulk_page(t, idx);
-		for (i = 0; i < n; i++)
-			slot[i] = gbo->refs[first + i];
-		xenlend_msg_init(&req, XENLEND_T_RESOURCE_ATTACH, 0);
-		req.u.attach.res_id = gbo->res_id;
-		req.u.attach.bulk_idx = idx;
-		req.u.attach.first_page = first;
-		req.u.attach.nr_grefs = n;
-		err = xenlend_call_bulk(t, &req, &rsp, &idx);
-		xenlend_bulk_put(t, idx);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/* RES3D_CREATE for the object @res_id, attached to the file's context. */
-static void xenlend_res3d_msg(struct xenlend_msg *req, u32 res_id, u32 ctx_id,
-			      const struct drm_virtgpu_resource_create *rc)
-{
-	xenlend_msg_init(req, XENLEND_T_RES3D_CREATE, 0);
-	req->u.res3d_create.res_id = res_id;
-	req->u.res3d_create.ctx_id = ctx_id;
-	req->u.res3d_create.target = rc->target;
-	req->u.res3d_create.format = rc->format;
-	req->u.res3d_create.bind = rc->bind;
-	req->u.res3d_create.width = rc->width;
-	req->u.res3d_create.height = rc->height;
-	req->u.res3d_create.depth = rc->depth;
-	req->u.res3d_create.array_size = rc->array_size;
-	req->u.res3d_create.last_level = rc->last_level;
-	req->u.res3d_create.nr_samples = rc->nr_samples;
-	req->u.res3d_create.flags = rc->flags;
+	return xenlend_cmd_resource_attach(t, gbo->res_id, gbo->refs, gbo->nr_pages);
 }
 
 /* Create, pin, grant and announce one object; the caller holds the device. */
@@ -195,7 +149,6 @@ static struct xenlend_gbo *xenlend_gbo_create(struct xenlend_device *xdev, u32 c
 					      const struct drm_virtgpu_resource_create *rc)
 {
 	struct drm_gem_shmem_object *shmem;
-	struct xenlend_msg req, rsp;
 	struct xenlend_gbo *gbo;
 	u64 size = rc->size ? PAGE_ALIGN((u64)rc->size) : PAGE_SIZE;
 	u32 id;
@@ -204,8 +157,7 @@ static struct xenlend_gbo *xenlend_gbo_create(struct xenlend_device *xdev, u32 c
 	if (size > xdev->t->max_lent_bytes)
 		return ERR_PTR(-EINVAL);
 	/* The codec's checks of the parameters, before anything is allocated. */
-	xenlend_res3d_msg(&req, 1, ctx_id, rc);
-	if (xenlend_msg_check(&req, XENLEND_Q_CTRL_REQ).status != XENLEND_S_OK)
+	if (!xenlend_cmd_res3d_valid(rc))
 		return ERR_PTR(-EINVAL);
 	shmem = drm_gem_shmem_create(&xdev->drm, size);
 	if (IS_ERR(shmem))
@@ -226,10 +178,8 @@ static struct xenlend_gbo *xenlend_gbo_create(struct xenlend_device *xdev, u32 c
 	err = xenlend_gbo_grant(gbo, xdev->t->xbdev->otherend_id);
 	if (!err)
 		err = xenlend_gbo_attach(xdev->t, gbo);
-	if (!err) {
-		xenlend_res3d_msg(&req, id, ctx_id, rc);
-		err = xenlend_call(xdev->t, &req, &rsp);
-	}
+	if (!err)
+		err = xenlend_cmd_res3d_create(xdev->t, id, ctx_id, rc);
 	if (err)
 		goto fail;
 	return gbo;
@@ -285,17 +235,14 @@ static_assert(sizeof(struct drm_virtgpu_3d_transfer_to_host) ==
 
 static int xenlend_transfer(struct drm_device *dev,
 			    const struct drm_virtgpu_3d_transfer_to_host *tr, struct drm_file *file,
-			    u16 type)
+			    bool to_host)
 {
 	struct xenlend_device *xdev = to_xdev(dev);
-	struct xenlend_msg req, rsp;
 	struct drm_gem_object *obj;
 	struct xenlend_gbo *gbo;
 	u32 ctx_id;
 	int err, cookie;
 
-	if (tr->box.z > U16_MAX || tr->box.d > U16_MAX || tr->level > U16_MAX)
-		return -EINVAL;
 	obj = drm_gem_object_lookup(file, tr->bo_handle);
 	if (!obj)
 		return -ENOENT;
@@ -309,26 +256,9 @@ static int xenlend_transfer(struct drm_device *dev,
 		goto out;
 	}
 	err = xenlend_render_ctx(xdev, file->driver_priv, &ctx_id);
-	if (!err) {
-		xenlend_msg_init(&req, type, 0);
-		req.u.transfer.res_id = gbo->res_id;
-		req.u.transfer.ctx_id = ctx_id;
-		req.u.transfer.offset = tr->offset;
-		req.u.transfer.x = tr->box.x;
-		req.u.transfer.y = tr->box.y;
-		req.u.transfer.w = tr->box.w;
-		req.u.transfer.h = tr->box.h;
-		req.u.transfer.z = tr->box.z;
-		req.u.transfer.d = tr->box.d;
-		req.u.transfer.level = tr->level;
-		req.u.transfer.stride = tr->stride;
-		req.u.transfer.layer_stride = tr->layer_stride;
-		/* The codec refuses an empty box: -EINVAL before anything is sent. */
-		if (xenlend_msg_check(&req, XENLEND_Q_CTRL_REQ).status != XENLEND_S_OK)
-			err = -EINVAL;
-		else
-			err = xenlend_call(xdev->t, &req, &rsp);
-	}
+	/* The codec refuses an empty box: -EINVAL before anything is sent. */
+	if (!err)
+		err = xenlend_cmd_transfer(xdev->t, to_host, gbo->res_id, ctx_id, tr);
 	drm_dev_exit(cookie);
 out:
 	drm_gem_object_put(obj);
@@ -350,7 +280,7 @@ out:
  */
 int xenlend_ioctl_transfer_to_host(struct drm_device *dev, void *data, struct drm_file *file)
 {
-	return xenlend_transfer(dev, data, file, XENLEND_T_TRANSFER_TO_HOST);
+	return xenlend_transfer(dev, data, file, true);
 }
 
 /**
@@ -366,5 +296,5 @@ int xenlend_ioctl_transfer_to_host(struct drm_device *dev, void *data, struct dr
  */
 int xenlend_ioctl_transfer_from_host(struct drm_device *dev, void *data, struct drm_file *file)
 {
-	return xenlend_transfer(dev, data, file, XENLEND_T_TRANSFER_FROM_HOST);
+	return xenlend_transfer(dev, data, file, false);
 }

@@ -26,6 +26,7 @@
 
 #include <xen/xenbus.h>
 
+#include "xenlend_cmds.h"
 #include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
@@ -62,7 +63,7 @@ static int xenlend_caps_load(struct xenlend_device *xdev)
 {
 	struct xenlend_transport *t = xdev->t;
 	u64 gen = READ_ONCE(t->conn_gen);
-	struct xenlend_msg req, rsp;
+	struct xenlend_capset_info_rsp info;
 	struct xenlend_capset_desc *c;
 	unsigned int i;
 	int err = 0;
@@ -74,20 +75,18 @@ static int xenlend_caps_load(struct xenlend_device *xdev)
 	if (!(READ_ONCE(t->features) & XENLEND_F_RENDER))
 		goto done;
 	for (i = 0; i < XENLEND_MAX_CAPSETS; i++) {
-		xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 0);
-		req.u.capset_info.index = i;
-		err = xenlend_call(t, &req, &rsp);
+		err = xenlend_cmd_capset_info(t, i, &info);
 		/* The worker died (at start-up, say): the next request gets a new one. */
 		if (err == -EIO)
-			err = xenlend_call(t, &req, &rsp);
+			err = xenlend_cmd_capset_info(t, i, &info);
 		if (err == -ENOENT)
 			break;
 		if (err)
 			goto out;
 		c = &xdev->caps[i];
-		c->id = rsp.u.capset_info_rsp.capset_id;
-		c->max_version = rsp.u.capset_info_rsp.max_version;
-		c->max_size = rsp.u.capset_info_rsp.max_size;
+		c->id = info.capset_id;
+		c->max_version = info.max_version;
+		c->max_size = info.max_size;
 	}
 	err = 0;
 	xdev->nr_caps = i;
@@ -151,40 +150,6 @@ int xenlend_render_getparam(struct xenlend_device *xdev, u64 param, int *value)
 	return err;
 }
 
-/* CAPSET through a bulk page into @buf (zeroed, @size bytes). */
-static int xenlend_capset_fetch(struct xenlend_transport *t, u32 id, u32 version,
-				void *buf, u32 size)
-{
-	struct xenlend_msg req, rsp;
-	int idx, page, err;
-	u32 got;
-
-	idx = xenlend_bulk_get(t);
-	if (idx < 0)
-		return idx;
-	xenlend_msg_init(&req, XENLEND_T_CAPSET, 0);
-	req.u.capset.capset_id = id;
-	req.u.capset.version = version;
-	req.u.capset.bulk_idx = idx;
-	page = idx;
-	err = xenlend_call_bulk(t, &req, &rsp, &idx);
-	if (err)
-		goto out;
-	got = rsp.u.capset_rsp.size;
-	if (rsp.u.capset_rsp.capset_id != id ||
-	    rsp.u.capset_rsp.version != version ||
-	    rsp.u.capset_rsp.bulk_idx != page || got > size) {
-		dev_warn_ratelimited(&t->xbdev->dev,
-				     "rejected CAPSET response: set, version, page or size differs from the request\n");
-		err = -EPROTO;
-		goto out;
-	}
-	memcpy(buf, xenlend_bulk_page(t, page), got);
-out:
-	xenlend_bulk_put(t, idx);
-	return err;
-}
-
 /**
  * xenlend_ioctl_get_caps() - DRM_IOCTL_VIRTGPU_GET_CAPS
  * @dev: the device.
@@ -227,7 +192,7 @@ int xenlend_ioctl_get_caps(struct drm_device *dev, void *data, struct drm_file *
 		err = -ENOMEM;
 		goto out;
 	}
-	err = xenlend_capset_fetch(xdev->t, gc->cap_set_id, gc->cap_set_ver, buf, max_size);
+	err = xenlend_cmd_capset(xdev->t, gc->cap_set_id, gc->cap_set_ver, buf, max_size);
 	if (!err && copy_to_user(u64_to_user_ptr(gc->addr), buf, min(gc->size, max_size)))
 		err = -EFAULT;
 	kfree(buf);
@@ -242,24 +207,19 @@ static int xenlend_ctx_create(struct xenlend_device *xdev, struct xenlend_fpriv 
 {
 	struct xenlend_transport *t = xdev->t;
 	u64 gen = READ_ONCE(t->conn_gen);
-	struct xenlend_msg req, rsp;
 	int id, err;
 
 	id = ida_alloc_range(&xdev->ctx_ida, 1, INT_MAX, GFP_KERNEL);
 	if (id < 0)
 		return id;
-	xenlend_msg_init(&req, XENLEND_T_CTX_CREATE, 0);
-	req.u.ctx_create.ctx_id = id;
-	req.u.ctx_create.capset_id = capset_id;
-	req.u.ctx_create.num_rings = num_rings;
-	err = xenlend_call(t, &req, &rsp);
+	err = xenlend_cmd_ctx_create(t, id, capset_id, num_rings);
 	/*
 	 * -EIO: the broker's render worker died meanwhile; nothing of this
 	 * context existed yet, and the broker starts a new worker for the
 	 * next request: try once more.
 	 */
 	if (err == -EIO)
-		err = xenlend_call(t, &req, &rsp);
+		err = xenlend_cmd_ctx_create(t, id, capset_id, num_rings);
 	if (err) {
 		/*
 		 * Unanswered, the context may still come to exist on the
@@ -308,16 +268,13 @@ void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file)
 {
 	struct xenlend_device *xdev = to_xdev(dev);
 	struct xenlend_fpriv *fp = file->driver_priv;
-	struct xenlend_msg req, rsp;
 	int err, cookie;
 
 	if (fp->ctx_id) {
 		err = 0;
 		if (drm_dev_enter(dev, &cookie)) {
 			if (fp->conn_gen == READ_ONCE(xdev->t->conn_gen)) {
-				xenlend_msg_init(&req, XENLEND_T_CTX_DESTROY, 0);
-				req.u.ctx_destroy.ctx_id = fp->ctx_id;
-				err = xenlend_call(xdev->t, &req, &rsp);
+				err = xenlend_cmd_ctx_destroy(xdev->t, fp->ctx_id);
 				if (err && err != -ENODEV)
 					drm_dbg(dev, "CTX_DESTROY %u: %d\n", fp->ctx_id, err);
 			}
@@ -499,39 +456,6 @@ int xenlend_render_file_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *f
 	return err;
 }
 
-/* Send a command stream a bulk page at a time; the last chunk fences. */
-static int xenlend_submit_stream(struct xenlend_transport *t, u32 ctx_id, u32 ring_idx,
-				 u64 fence_id, const u8 *cmd, u32 size)
-{
-	struct xenlend_msg req, rsp;
-	u32 off = 0, len;
-	bool last;
-	int idx, err;
-
-	do {
-		len = min_t(u32, size - off, XENLEND_PAGE_SIZE);
-		last = off + len == size;
-		idx = xenlend_bulk_get(t);
-		if (idx < 0)
-			return idx;
-		memcpy(xenlend_bulk_page(t, idx), cmd + off, len);
-		xenlend_msg_init(&req, XENLEND_T_SUBMIT, 0);
-		req.u.submit.ctx_id = ctx_id;
-		req.u.submit.flags = last ? XENLEND_SUBMIT_FENCE : XENLEND_SUBMIT_MORE;
-		req.u.submit.fence_id = last ? fence_id : 0;
-		req.u.submit.ring_idx = last ? ring_idx : 0;
-		req.u.submit.bulk_idx = idx;
-		req.u.submit.length = len;
-		req.u.submit.offset = off;
-		err = xenlend_call_bulk(t, &req, &rsp, &idx);
-		xenlend_bulk_put(t, idx);
-		if (err)
-			return err;
-		off += len;
-	} while (off < size);
-	return 0;
-}
-
 /* Wait for an in-fence from userspace; 0, -EINVAL or -ERESTARTSYS. */
 static int xenlend_wait_in_fence(int fd)
 {
@@ -629,7 +553,7 @@ static int xenlend_exec_submit(struct xenlend_device *xdev, struct xenlend_fpriv
 
 	fp->seqno[ring] = seqno;
 	xenlend_fence_queue(xdev, ex->fence);
-	err = xenlend_submit_stream(xdev->t, fp->ctx_id, ring, seqno, ex->cmd, eb->size);
+	err = xenlend_cmd_submit(xdev->t, fp->ctx_id, ring, seqno, ex->cmd, eb->size);
 	if (err) {
 		xenlend_fence_abort(xdev, ex->fence, err);
 		return err;

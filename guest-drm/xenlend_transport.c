@@ -460,90 +460,19 @@ void *xenlend_bulk_page(struct xenlend_transport *t, int idx)
 }
 
 /**
- * xenlend_fault() - ask the broker to lend a range of a resource
- * @t: a connected transport.
- * @res_id: a host resource.
- * @offset: page-aligned start.
- * @length: page-aligned length, at most XENLEND_FAULT_MAX_BYTES.
- * @write: the guest needs write access.
- * @grefs: receives length / XENLEND_PAGE_SIZE grant references.
- * @lent: receives the length lent, from one page up to @length.
+ * xenlend_transport_connected() - HELLO succeeded
+ * @t: the transport.
+ * @h: the broker's HELLO response, validated.
  *
- * The reply is checked against the request: same offset, no more than asked,
- * and exactly one grant reference per page, read once from the bulk page.
- *
- * Return: 0, -EBUSY when the broker asks to retry, or a negative errno.
+ * From now on requests other than HELLO may be sent.
  */
-int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
-		  bool write, u32 *grefs, u64 *lent)
+void xenlend_transport_connected(struct xenlend_transport *t, const struct xenlend_hello_rsp *h)
 {
-	struct xenlend_msg req, rsp;
-	const u32 *src;
-	const char *why;
-	u32 i, nr;
-	int idx, page, err;
-
-	idx = xenlend_bulk_get(t);
-	if (idx < 0)
-		return idx;
-	xenlend_msg_init(&req, XENLEND_T_FAULT, 0);
-	req.u.fault.res_id = res_id;
-	req.u.fault.access = (XENLEND_ACCESS_READ |
-					 (write ? XENLEND_ACCESS_WRITE : 0));
-	req.u.fault.offset = offset;
-	req.u.fault.length = length;
-	req.u.fault.bulk_idx = idx;
-	page = idx;
-	err = xenlend_call_bulk(t, &req, &rsp, &idx);
-	if (err)
-		goto out;
-
-	nr = rsp.u.fault_rsp.nr_grefs;
-	why = xenlend_fault_rsp_mismatch(&req.u.fault, &rsp.u.fault_rsp);
-	if (why) {
-		dev_warn_ratelimited(&t->xbdev->dev, "rejected FAULT response: %s\n", why);
-		err = -EPROTO;
-		goto out;
-	}
-	src = xenlend_bulk_page(t, page);
-	for (i = 0; i < nr; i++)
-		grefs[i] = READ_ONCE(src[i]);
-	*lent = rsp.u.fault_rsp.length;
-out:
-	xenlend_bulk_put(t, idx);
-	return err;
-}
-
-/**
- * xenlend_hello() - negotiate the protocol with the broker
- * @t: a transport whose backend just connected.
- *
- * Return: 0 once connected, or a negative errno.
- */
-int xenlend_hello(struct xenlend_transport *t)
-{
-	struct xenlend_msg req, rsp;
-	int err;
-
-	xenlend_msg_init(&req, XENLEND_T_HELLO, 0);
-	req.u.hello.version_min = XENLEND_PROTOCOL_VERSION;
-	req.u.hello.version_max = XENLEND_PROTOCOL_VERSION;
-	req.u.hello.features = XENLEND_F_ALL;
-	req.u.hello.nr_bulk_pages = XENLEND_FRONT_BULK_PAGES;
-
-	err = xenlend_call_raw(t, &req, &rsp);
-	if (!err)
-		err = xenlend_status_to_errno(xenlend_msg_status(&rsp));
-	if (err) {
-		dev_err(&t->xbdev->dev, "HELLO failed: %d\n", err);
-		return err;
-	}
-
 	spin_lock_irq(&t->lock);
-	t->version = rsp.u.hello_rsp.version;
-	t->max_lent_bytes = rsp.u.hello_rsp.max_lent_bytes;
-	t->max_resources = rsp.u.hello_rsp.max_resources;
-	t->features = rsp.u.hello_rsp.features;
+	t->version = h->version;
+	t->max_lent_bytes = h->max_lent_bytes;
+	t->max_resources = h->max_resources;
+	t->features = h->features;
 	t->conn_gen++;
 	t->connected = !t->broken;
 	spin_unlock_irq(&t->lock);
@@ -553,7 +482,6 @@ int xenlend_hello(struct xenlend_transport *t)
 		 t->xbdev->otherend_id, t->version, t->max_lent_bytes,
 		 t->max_resources,
 		 t->features & XENLEND_F_RENDER ? ", renders" : "");
-	return 0;
 }
 
 /**

@@ -130,9 +130,7 @@ int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
 int xenlend_bulk_get(struct xenlend_transport *t);
 void xenlend_bulk_put(struct xenlend_transport *t, int idx);
 void *xenlend_bulk_page(struct xenlend_transport *t, int idx);
-int xenlend_hello(struct xenlend_transport *t);
-int xenlend_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
-		  bool write, u32 *grefs, u64 *lent);
+void xenlend_transport_connected(struct xenlend_transport *t, const struct xenlend_hello_rsp *h);
 
 void xenlend_debugfs_init(struct xenlend_transport *t);
 void xenlend_debugfs_fini(struct xenlend_transport *t);
