@@ -61,6 +61,33 @@ static const struct drm_driver xenlend_drm_driver = {
 	.minor = 1,
 };
 
+static u32 xenlend_drv_revoke(void *drv, u32 res_id, u64 offset, u64 length)
+{
+	return xenlend_bo_revoke(drv, res_id, offset, length);
+}
+
+static void xenlend_drv_fence(void *drv, u32 ctx_id, u32 ring_idx, u64 fence_id, u32 error)
+{
+	xenlend_fence_complete(drv, ctx_id, ring_idx, fence_id, error);
+}
+
+static void xenlend_drv_revoke_all(void *drv)
+{
+	xenlend_bo_revoke_all(drv);
+}
+
+static void xenlend_drv_cancel_fences(void *drv)
+{
+	xenlend_fence_fail_all(drv, -ENODEV);
+}
+
+static const struct xenlend_transport_ops xenlend_transport_ops = {
+	.revoke = xenlend_drv_revoke,
+	.fence = xenlend_drv_fence,
+	.revoke_all = xenlend_drv_revoke_all,
+	.cancel_fences = xenlend_drv_cancel_fences,
+};
+
 static int xenlend_platform_probe(struct platform_device *pdev)
 {
 	struct xenlend_transport *t = *(struct xenlend_transport **)dev_get_platdata(&pdev->dev);
@@ -77,9 +104,7 @@ static int xenlend_platform_probe(struct platform_device *pdev)
 	err = drm_dev_register(&xdev->drm, 0);
 	if (err)
 		return err;
-	mutex_lock(&t->xdev_lock);
-	t->xdev = xdev;
-	mutex_unlock(&t->xdev_lock);
+	xenlend_transport_attach(t, &xenlend_transport_ops, xdev);
 	drm_info(&xdev->drm, "render node for the broker in domain %d, %llu bytes lendable\n",
 		 t->xbdev->otherend_id, t->max_lent_bytes);
 	return 0;
@@ -91,11 +116,7 @@ static void xenlend_platform_remove(struct platform_device *pdev)
 	struct xenlend_transport *t = xdev->t;
 
 	drm_dev_unplug(&xdev->drm);
-	mutex_lock(&t->xdev_lock);
-	xenlend_bo_revoke_all(xdev);
-	xenlend_fence_fail_all(xdev, -ENODEV);
-	t->xdev = NULL;
-	mutex_unlock(&t->xdev_lock);
+	xenlend_transport_detach(t);
 }
 
 /*

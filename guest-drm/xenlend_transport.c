@@ -148,25 +148,25 @@ static bool xenlend_handle_event(struct xenlend_transport *t,
 		if (READ_ONCE(t->ignore_revoke))
 			return false;
 
-		mutex_lock(&t->xdev_lock);
-		if (t->xdev)
-			status = xenlend_bo_revoke(t->xdev, req->u.revoke.res_id,
+		mutex_lock(&t->drv_lock);
+		if (t->ops)
+			status = t->ops->revoke(t->drv, req->u.revoke.res_id,
 						   req->u.revoke.offset,
 						   req->u.revoke.length);
-		mutex_unlock(&t->xdev_lock);
+		mutex_unlock(&t->drv_lock);
 		xenlend_msg_init_rsp(rsp, req, status);
 		if (status == XENLEND_S_OK)
 			rsp->u.revoke_done.seq = req->u.revoke.seq;
 		break;
 	}
 	case XENLEND_T_FENCE:
-		mutex_lock(&t->xdev_lock);
-		if (t->xdev)
-			xenlend_fence_complete(t->xdev, req->u.fence.ctx_id,
+		mutex_lock(&t->drv_lock);
+		if (t->ops)
+			t->ops->fence(t->drv, req->u.fence.ctx_id,
 					       req->u.fence.ring_idx,
 					       req->u.fence.fence_id,
 					       req->u.fence.error);
-		mutex_unlock(&t->xdev_lock);
+		mutex_unlock(&t->drv_lock);
 		xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 		break;
 	default:
@@ -460,6 +460,41 @@ void *xenlend_bulk_page(struct xenlend_transport *t, int idx)
 }
 
 /**
+ * xenlend_transport_attach() - route the broker's events to a driver
+ * @t: the transport.
+ * @ops: the driver's handlers.
+ * @drv: their argument.
+ */
+void xenlend_transport_attach(struct xenlend_transport *t,
+			      const struct xenlend_transport_ops *ops, void *drv)
+{
+	mutex_lock(&t->drv_lock);
+	t->ops = ops;
+	t->drv = drv;
+	mutex_unlock(&t->drv_lock);
+}
+
+/**
+ * xenlend_transport_detach() - stop routing the broker's events
+ * @t: the transport.
+ *
+ * Revokes everything and cancels every fence first: nothing lent stays
+ * mapped and no fence waits once the driver is gone. Events arriving later are answered
+ * as for a guest without objects.
+ */
+void xenlend_transport_detach(struct xenlend_transport *t)
+{
+	mutex_lock(&t->drv_lock);
+	if (t->ops) {
+		t->ops->revoke_all(t->drv);
+		t->ops->cancel_fences(t->drv);
+	}
+	t->ops = NULL;
+	t->drv = NULL;
+	mutex_unlock(&t->drv_lock);
+}
+
+/**
  * xenlend_transport_connected() - HELLO succeeded
  * @t: the transport.
  * @h: the broker's HELLO response, validated.
@@ -497,7 +532,7 @@ int xenlend_transport_init(struct xenlend_transport *t)
 	init_waitqueue_head(&t->ring_space);
 	INIT_WORK(&t->evt_work, xenlend_evt_work);
 	mutex_init(&t->inject_lock);
-	mutex_init(&t->xdev_lock);
+	mutex_init(&t->drv_lock);
 	init_waitqueue_head(&t->bulk_wq);
 	t->ctrl_ref = INVALID_GRANT_REF;
 	t->evt_ref = INVALID_GRANT_REF;
@@ -526,12 +561,12 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 	 * Nothing lent may stay mapped once the broker can reuse it, and no
 	 * fence may wait for a renderer that is gone.
 	 */
-	mutex_lock(&t->xdev_lock);
-	if (t->xdev && !READ_ONCE(t->ignore_revoke))
-		xenlend_bo_revoke_all(t->xdev);
-	if (t->xdev)
-		xenlend_fence_fail_all(t->xdev, -ENODEV);
-	mutex_unlock(&t->xdev_lock);
+	mutex_lock(&t->drv_lock);
+	if (t->ops && !READ_ONCE(t->ignore_revoke))
+		t->ops->revoke_all(t->drv);
+	if (t->ops)
+		t->ops->cancel_fences(t->drv);
+	mutex_unlock(&t->drv_lock);
 
 	if (t->irq >= 0) {
 		unbind_from_irqhandler(t->irq, t);

@@ -25,7 +25,25 @@
 
 struct dentry;
 struct xenbus_device;
-struct xenlend_device;
+
+/**
+ * struct xenlend_transport_ops - what the transport tells the driver above it
+ * @revoke: REVOKE: stop every access to a range of resource @res_id and
+ *	unmap it; returns the XENLEND_S_* status to answer with.
+ * @fence: FENCE: every fence of a context's timeline up to @fence_id
+ *	completed, with @error (XENLEND_S_*).
+ * @revoke_all: the broker is gone: nothing it lent may stay mapped.
+ * @cancel_fences: the broker is gone: no fence may wait for its renderer.
+ *
+ * Called in process context, one at a time, with the transport's @drv_lock
+ * held; @drv is what xenlend_transport_attach() was given.
+ */
+struct xenlend_transport_ops {
+	u32 (*revoke)(void *drv, u32 res_id, u64 offset, u64 length);
+	void (*fence)(void *drv, u32 ctx_id, u32 ring_idx, u64 fence_id, u32 error);
+	void (*revoke_all)(void *drv);
+	void (*cancel_fences)(void *drv);
+};
 
 /* Bulk pages this frontend publishes. */
 #define XENLEND_FRONT_BULK_PAGES	XENLEND_PENDING_MAX_BULK
@@ -69,8 +87,9 @@ struct xenlend_device;
  *	parked in @pending for a late answer.
  * @bulk_wq: woken when a bulk page frees up (XENLEND_FRONT_BULK_PAGES are
  *	published).
- * @xdev_lock: protects @xdev.
- * @xdev: the DRM device, once registered.
+ * @drv_lock: protects @ops and @drv.
+ * @ops: the driver's handlers of the broker's events, once attached.
+ * @drv: their argument.
  * @pdev: the platform device carrying the DRM device.
  */
 struct xenlend_transport {
@@ -106,8 +125,9 @@ struct xenlend_transport {
 	struct mutex inject_lock; /* serialises debugfs injection */
 	unsigned long bulk_busy;
 	wait_queue_head_t bulk_wq;
-	struct mutex xdev_lock; /* protects xdev */
-	struct xenlend_device *xdev;
+	struct mutex drv_lock; /* protects ops, drv */
+	const struct xenlend_transport_ops *ops;
+	void *drv;
 	struct platform_device *pdev;
 };
 
@@ -130,6 +150,9 @@ int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
 int xenlend_bulk_get(struct xenlend_transport *t);
 void xenlend_bulk_put(struct xenlend_transport *t, int idx);
 void *xenlend_bulk_page(struct xenlend_transport *t, int idx);
+void xenlend_transport_attach(struct xenlend_transport *t,
+			      const struct xenlend_transport_ops *ops, void *drv);
+void xenlend_transport_detach(struct xenlend_transport *t);
 void xenlend_transport_connected(struct xenlend_transport *t, const struct xenlend_hello_rsp *h);
 
 void xenlend_debugfs_init(struct xenlend_transport *t);
