@@ -21,11 +21,6 @@
 #include "xenlend_drv.h"
 #include "xenlend_transport.h"
 
-static bool test_hooks;
-module_param(test_hooks, bool, 0444);
-MODULE_PARM_DESC(test_hooks,
-		 "Expose debugfs files that inject raw messages (tests only)");
-
 static void xenlend_hello_work(struct work_struct *work)
 {
 	struct xenlend_transport *t = container_of(work, struct xenlend_transport,
@@ -107,7 +102,6 @@ static int xenlend_probe(struct xenbus_device *dev,
 	if (!t)
 		return -ENOMEM;
 	t->xbdev = dev;
-	t->test_hooks = test_hooks;
 	xenlend_transport_init(t);
 	INIT_WORK(&t->hello_work, xenlend_hello_work);
 	dev_set_drvdata(&dev->dev, t);

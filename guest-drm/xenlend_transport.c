@@ -145,7 +145,7 @@ static bool xenlend_handle_event(struct xenlend_transport *t,
 	case XENLEND_T_REVOKE: {
 		u32 status = XENLEND_S_NOENT;
 
-		if (READ_ONCE(t->ignore_revoke))
+		if (xenlend_ignores_revoke(t))
 			return false;
 
 		mutex_lock(&t->drv_lock);
@@ -263,6 +263,7 @@ static int xenlend_push(struct xenlend_transport *t, struct xenlend_msg *req,
 	return 0;
 }
 
+#if IS_ENABLED(CONFIG_DRM_XENLEND_DEBUG)
 /**
  * xenlend_send_nowait() - put a message on the ring and not wait for it
  * @t: the transport.
@@ -279,6 +280,7 @@ int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req)
 
 	return xenlend_push(t, req, NULL, &left);
 }
+#endif
 
 /*
  * Renderer requests are answered when dom0's render worker answers: the
@@ -531,7 +533,6 @@ int xenlend_transport_init(struct xenlend_transport *t)
 	xenlend_pending_init(&t->pending, XENLEND_FRONT_BULK_PAGES, xenlend_unpark);
 	init_waitqueue_head(&t->ring_space);
 	INIT_WORK(&t->evt_work, xenlend_evt_work);
-	mutex_init(&t->inject_lock);
 	mutex_init(&t->drv_lock);
 	init_waitqueue_head(&t->bulk_wq);
 	t->ctrl_ref = INVALID_GRANT_REF;
@@ -562,7 +563,7 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 	 * fence may wait for a renderer that is gone.
 	 */
 	mutex_lock(&t->drv_lock);
-	if (t->ops && !READ_ONCE(t->ignore_revoke))
+	if (t->ops && !xenlend_ignores_revoke(t))
 		t->ops->revoke_all(t->drv);
 	if (t->ops)
 		t->ops->cancel_fences(t->drv);

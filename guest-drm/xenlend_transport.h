@@ -49,6 +49,21 @@ struct xenlend_transport_ops {
 #define XENLEND_FRONT_BULK_PAGES	XENLEND_PENDING_MAX_BULK
 
 /**
+ * struct xenlend_test_hooks - what the test hooks keep of a device
+ * @ignore_revoke: behave like a guest that never gives lent memory back
+ *	(REVOKE unanswered, nothing unmapped on disconnect).
+ * @inject_req: last injected message.
+ * @inject_rsp: last response to an injected message.
+ * @inject_lock: serialises injection.
+ */
+struct xenlend_test_hooks {
+	bool ignore_revoke;
+	struct xenlend_msg inject_req;
+	struct xenlend_msg inject_rsp;
+	struct mutex inject_lock; /* serialises injection */
+};
+
+/**
  * struct xenlend_transport - one connection to the broker
  * @xbdev: the xenbus device.
  * @lock: protects @ctrl (request side), @pending and @broken.
@@ -76,13 +91,8 @@ struct xenlend_transport_ops {
  * @features: XENLEND_F_* the broker granted in HELLO.
  * @conn_gen: bumped by every successful HELLO; rendering contexts created
  *	under an older value died with the broker that had them.
- * @test_hooks: debugfs injection enabled (module parameter).
- * @ignore_revoke: test hook: behave like a guest that never gives lent
- *	memory back (REVOKE unanswered, nothing unmapped on disconnect).
  * @debugfs: this device's debugfs directory.
- * @inject_req: last injected message (debugfs).
- * @inject_rsp: last response to an injected message (debugfs).
- * @inject_lock: serialises injection.
+ * @hooks: test hooks' state (CONFIG_DRM_XENLEND_DEBUG).
  * @bulk_busy: bit n set while bulk page n is claimed by a request, or
  *	parked in @pending for a late answer.
  * @bulk_wq: woken when a bulk page frees up (XENLEND_FRONT_BULK_PAGES are
@@ -117,12 +127,10 @@ struct xenlend_transport {
 	u32 max_resources;
 	u64 features;
 	u64 conn_gen;
-	bool test_hooks;
-	bool ignore_revoke;
 	struct dentry *debugfs;
-	struct xenlend_msg inject_req;
-	struct xenlend_msg inject_rsp;
-	struct mutex inject_lock; /* serialises debugfs injection */
+#if IS_ENABLED(CONFIG_DRM_XENLEND_DEBUG)
+	struct xenlend_test_hooks hooks;
+#endif
 	unsigned long bulk_busy;
 	wait_queue_head_t bulk_wq;
 	struct mutex drv_lock; /* protects ops, drv */
@@ -146,7 +154,6 @@ int xenlend_call_raw(struct xenlend_transport *t, struct xenlend_msg *req,
 		     struct xenlend_msg *rsp);
 int xenlend_call_bulk(struct xenlend_transport *t, struct xenlend_msg *req,
 		      struct xenlend_msg *rsp, int *bulk);
-int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
 int xenlend_bulk_get(struct xenlend_transport *t);
 void xenlend_bulk_put(struct xenlend_transport *t, int idx);
 void *xenlend_bulk_page(struct xenlend_transport *t, int idx);
@@ -157,5 +164,25 @@ void xenlend_transport_connected(struct xenlend_transport *t, const struct xenle
 
 void xenlend_debugfs_init(struct xenlend_transport *t);
 void xenlend_debugfs_fini(struct xenlend_transport *t);
+
+#if IS_ENABLED(CONFIG_DRM_XENLEND_DEBUG)
+int xenlend_send_nowait(struct xenlend_transport *t, struct xenlend_msg *req);
+void xenlend_test_hooks_init(struct xenlend_transport *t, struct dentry *dir);
+
+/* Whether a test asked the driver to keep everything lent to it. */
+static inline bool xenlend_ignores_revoke(struct xenlend_transport *t)
+{
+	return READ_ONCE(t->hooks.ignore_revoke);
+}
+#else
+static inline void xenlend_test_hooks_init(struct xenlend_transport *t, struct dentry *dir)
+{
+}
+
+static inline bool xenlend_ignores_revoke(struct xenlend_transport *t)
+{
+	return false;
+}
+#endif
 
 #endif /* XENLEND_TRANSPORT_H */

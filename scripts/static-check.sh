@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Static tier for the kernel code: checkpatch.pl --strict on every kernel and
-# protocol source file, and a W=1 + sparse (C=2) build of xenlend.ko against
-# the Debian trixie kernel headers, which must print no warning.
+# protocol source file; W=1 + sparse (C=2) builds of xenlend.ko (without and
+# with the test hooks) and xenlend-host.ko against the Debian trixie kernel
+# headers, which must print no warning; and no file-level call cycle among
+# the guest driver's objects (scripts/file-cycles.py).
 # Runs inside the tools root that scripts/xen-env/setup.sh builds.
 # CAMELCASE is ignored because checkpatch runs without a kernel tree here and
 # so cannot know that Xen's XenbusState* enums come from the kernel itself.
@@ -46,9 +48,17 @@ else
 	log "checkpatch: clean"
 fi
 
-log "W=1 C=2 (sparse) build against $KVER"
+# The production build, without the test hooks, then the one the tests use.
+log "W=1 C=2 (sparse) builds against $KVER"
 chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static CONFIG_DRM_XENLEND=m \
 	W=1 C=2 modules >"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
+if [ -e "$S/guest-drm/xenlend_test_hooks.o" ]; then
+	cat "$S/build.log"
+	die "the production build has the test hooks"
+fi
+chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static CONFIG_DRM_XENLEND=m \
+	CONFIG_DRM_XENLEND_DEBUG=y W=1 C=2 modules >>"$S/build.log" 2>&1 ||
+	{ cat "$S/build.log"; die "build failed"; }
 chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/dom0-broker/kernel \
 	W=1 C=2 modules >>"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
 if grep -E 'warning|error|sparse:' "$S/build.log"; then
@@ -57,5 +67,13 @@ if grep -E 'warning|error|sparse:' "$S/build.log"; then
 else
 	log "W=1/sparse: clean"
 fi
-[ $rc = 0 ] && echo "static: 2 passed, 0 failed" || echo "static: FAILED"
+# No two files call each other in a circle (symbols between the objects).
+log "file cycles"
+if python3 "$HERE/file-cycles.py" --name guest-drm "$S"/guest-drm/*.o "$S"/uapi/*.o; then
+	log "file cycles: none"
+else
+	log "file cycles: FAILED"
+	rc=1
+fi
+[ $rc = 0 ] && echo "static: 3 passed, 0 failed" || echo "static: FAILED"
 exit $rc

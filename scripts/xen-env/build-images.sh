@@ -63,7 +63,8 @@ mkdir -p "$B/src"
 cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
 	"$B/src/"
 chroot "$T" sh -ec "
-	make -s -C /usr/src/linux-headers-$KVER M=/build/src CONFIG_DRM_XENLEND=m W=1 modules
+	make -s -C /usr/src/linux-headers-$KVER M=/build/src CONFIG_DRM_XENLEND=m \
+		CONFIG_DRM_XENLEND_DEBUG=y W=1 modules
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src/dom0-broker/kernel W=1 modules
 	make -s -C /build/src/dom0-broker O=/build/out
 	make -s -C /build/src/dom0-broker O=/build/out render
