@@ -501,7 +501,7 @@ static void do_submit(const struct xenlend_msg *m, const void *payload)
 /**
  * req_handle() - carry out one request of the broker and answer it
  * @m: the request; xenlend_msg_check() passed it.
- * @payload: the SUBMIT chunk or RES3D_CREATE's backing (main.c checked its
+ * @payload: the SUBMIT chunk or RES3D_CREATE's backing (ipc.c checked its
  *	length), else NULL.
  * @len: bytes at @payload.
  *

@@ -50,7 +50,7 @@ static struct res *find_res(uint32_t id)
 /**
  * res_create() - RES3D_CREATE: a renderer resource over the guest's pages
  * @m: the request.
- * @backing: where the pages are (main.c checked the payload's size).
+ * @backing: where the pages are (ipc.c checked the payload's size).
  */
 void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing)
 {

@@ -2,10 +2,11 @@
 /*
  * xenlend-render: declarations shared by the render worker's files.
  *
- * main.c owns the socket to the broker, the epoll loop and logging;
- * requests.c the guest's contexts, their staged command streams and their
- * fence timelines; resources.c the guest's 3D resources over its own pages;
- * virgl.c every call into virglrenderer.
+ * main.c starts the worker and runs its loop; ipc.c owns the socket to the
+ * broker and the poll set; log.c the log; requests.c the guest's contexts,
+ * their staged command streams and their fence timelines; resources.c the
+ * guest's 3D resources over its own pages; virgl.c every call into
+ * virglrenderer.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -17,7 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "render_ipc.h"
+#include "ipc.h"
+#include "log.h"
 
 struct iovec;
 
@@ -32,16 +34,6 @@ struct rw_capset {
 	uint32_t max_version;
 	uint32_t max_size;
 };
-
-/* main.c */
-extern int rw_domid;
-void rw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void rw_send(const struct xenlend_msg *m, const void *payload, size_t len);
-void rw_send_fd(const struct xenlend_msg *m, const void *payload, size_t len, int fd);
-void rw_send_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id, uint32_t error);
-void rw_watch_fd(int fd, uint32_t ctx_id);
-void rw_unwatch_fd(int fd);
-uint64_t rw_now_ms(void);
 
 /* requests.c */
 void req_init(bool renderer_ok, unsigned int fence_timeout_s, bool ctx0_fences);
