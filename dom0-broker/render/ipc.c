@@ -84,6 +84,19 @@ void rw_send(const struct xenlend_msg *m, const void *payload, size_t len)
 }
 
 /**
+ * rw_respond() - answer a request with a status and no body
+ * @req: the request.
+ * @status: XENLEND_S_*.
+ */
+void rw_respond(const struct xenlend_msg *req, uint32_t status)
+{
+	struct xenlend_msg rsp;
+
+	xenlend_msg_init_rsp(&rsp, req, status);
+	rw_send(&rsp, NULL, 0);
+}
+
+/**
  * rw_send_fd() - send a response with a payload and a file to the broker
  * @m: the response.
  * @payload: bytes to append.

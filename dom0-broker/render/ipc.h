@@ -50,6 +50,7 @@ int rw_ipc_init(void);
 bool rw_peer_gone(void);
 bool rw_recv(uint32_t events, struct rw_packet *pkt);
 void rw_send(const struct xenlend_msg *m, const void *payload, size_t len);
+void rw_respond(const struct xenlend_msg *req, uint32_t status);
 void rw_send_fd(const struct xenlend_msg *m, const void *payload, size_t len, int fd);
 void rw_send_fence(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id, uint32_t error);
 void rw_watch_renderer(int fd);

@@ -113,19 +113,6 @@ static struct ctx *find_ctx(uint32_t id)
 }
 
 /**
- * req_respond() - answer a request with a status and no body
- * @req: the request.
- * @status: XENLEND_S_*.
- */
-void req_respond(const struct xenlend_msg *req, uint32_t status)
-{
-	struct xenlend_msg rsp;
-
-	xenlend_msg_init_rsp(&rsp, req, status);
-	rw_send(&rsp, NULL, 0);
-}
-
-/**
  * req_ctx_usable() - whether a resource request may name a context
  * @ctx_id: 0 (none) or a context id.
  *
@@ -277,7 +264,7 @@ static void do_capset_info(const struct xenlend_msg *m)
 	struct xenlend_msg rsp;
 
 	if (index >= (uint32_t)nr_capsets) {
-		req_respond(m, XENLEND_S_NOENT);
+		rw_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	xenlend_msg_init_rsp(&rsp, m, XENLEND_S_OK);
@@ -295,11 +282,11 @@ static void do_capset(const struct xenlend_msg *m)
 	struct xenlend_msg rsp;
 
 	if (!set) {
-		req_respond(m, XENLEND_S_NOENT);
+		rw_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	if (version > set->max_version) {
-		req_respond(m, XENLEND_S_INVAL);
+		rw_respond(m, XENLEND_S_INVAL);
 		return;
 	}
 	vr_fill_caps(set, version, buf);
@@ -319,20 +306,20 @@ static void do_ctx_create(const struct xenlend_msg *m)
 	int err;
 
 	if (!find_capset(capset)) {
-		req_respond(m, XENLEND_S_INVAL);
+		rw_respond(m, XENLEND_S_INVAL);
 		return;
 	}
 	if (find_ctx(id)) {
-		req_respond(m, XENLEND_S_EXIST);
+		rw_respond(m, XENLEND_S_EXIST);
 		return;
 	}
 	if (nr_ctxs >= MAX_CTXS) {
-		req_respond(m, XENLEND_S_QUOTA);
+		rw_respond(m, XENLEND_S_QUOTA);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		req_respond(m, XENLEND_S_NOMEM);
+		rw_respond(m, XENLEND_S_NOMEM);
 		return;
 	}
 	snprintf(name, sizeof(name), "xenlend-d%d-c%u", rw_domid, id);
@@ -340,7 +327,7 @@ static void do_ctx_create(const struct xenlend_msg *m)
 	if (err) {
 		rw_log("ctx %u: creating it with capset %u failed: %s", id, capset, strerror(err));
 		free(c);
-		req_respond(m, xenlend_errno_to_status(err));
+		rw_respond(m, xenlend_errno_to_status(err));
 		return;
 	}
 	c->id = id;
@@ -354,7 +341,7 @@ static void do_ctx_create(const struct xenlend_msg *m)
 	c->next = ctxs;
 	ctxs = c;
 	nr_ctxs++;
-	req_respond(m, XENLEND_S_OK);
+	rw_respond(m, XENLEND_S_OK);
 }
 
 static void drop_stage(struct ctx *c)
@@ -376,7 +363,7 @@ static void do_ctx_destroy(const struct xenlend_msg *m)
 	for (pp = &ctxs; (c = *pp) && c->id != id; pp = &c->next)
 		;
 	if (!c) {
-		req_respond(m, XENLEND_S_NOENT);
+		rw_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	/* Out of the table first: completions during the destroy are ignored. */
@@ -393,7 +380,7 @@ static void do_ctx_destroy(const struct xenlend_msg *m)
 	}
 	free(c->stage);
 	free(c);
-	req_respond(m, XENLEND_S_OK);
+	rw_respond(m, XENLEND_S_OK);
 }
 
 /* Stage one chunk. Return: XENLEND_S_OK or the status to answer. */
@@ -477,7 +464,7 @@ static void do_submit(const struct xenlend_msg *m, const void *payload)
 	uint32_t status;
 
 	if (!c) {
-		req_respond(m, XENLEND_S_NOENT);
+		rw_respond(m, XENLEND_S_NOENT);
 		return;
 	}
 	if (c->lost)
@@ -490,10 +477,10 @@ static void do_submit(const struct xenlend_msg *m, const void *payload)
 		status = stage_chunk(c, s->offset, payload, s->length);
 	if (status != XENLEND_S_OK) {
 		drop_stage(c);
-		req_respond(m, status);
+		rw_respond(m, status);
 		return;
 	}
-	req_respond(m, XENLEND_S_OK);
+	rw_respond(m, XENLEND_S_OK);
 	if (!(flags & XENLEND_SUBMIT_MORE))
 		run_stream(c, fenced, ring_idx, fence_id);
 }
@@ -512,7 +499,7 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 	(void)len;
 	if (!renderer_ok) {
 		if (xenlend_msg_type(m) != XENLEND_T_RESOURCE_DESTROY)
-			req_respond(m, XENLEND_S_IO);
+			rw_respond(m, XENLEND_S_IO);
 		return;
 	}
 	switch (xenlend_msg_type(m)) {
@@ -546,7 +533,7 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 		break;
 	default:
 		/* HELLO, RESOURCE_ATTACH, FAULT: the broker's own business. */
-		req_respond(m, XENLEND_S_PROTO);
+		rw_respond(m, XENLEND_S_PROTO);
 		break;
 	}
 }

@@ -62,23 +62,23 @@ void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *ba
 	int err;
 
 	if (status != XENLEND_S_OK) {
-		req_respond(m, status);
+		rw_respond(m, status);
 		return;
 	}
 	if (find_res(id)) {
-		req_respond(m, XENLEND_S_EXIST);
+		rw_respond(m, XENLEND_S_EXIST);
 		return;
 	}
 	if (!backing->size || backing->size % XENLEND_PAGE_SIZE ||
 	    backing->offset % XENLEND_PAGE_SIZE) {
 		rw_log("resource %u: backing of %llu bytes at %llu is not whole pages", id,
 		       (unsigned long long)backing->size, (unsigned long long)backing->offset);
-		req_respond(m, XENLEND_S_INVAL);
+		rw_respond(m, XENLEND_S_INVAL);
 		return;
 	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		req_respond(m, XENLEND_S_NOMEM);
+		rw_respond(m, XENLEND_S_NOMEM);
 		return;
 	}
 	map = mmap(NULL, backing->size, PROT_READ | PROT_WRITE, MAP_SHARED, RENDER_GNTDEV_FD,
@@ -88,7 +88,7 @@ void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *ba
 		rw_log("resource %u: mapping the guest's %llu bytes: %s", id,
 		       (unsigned long long)backing->size, strerror(err));
 		free(r);
-		req_respond(m, xenlend_errno_to_status(err));
+		rw_respond(m, xenlend_errno_to_status(err));
 		return;
 	}
 	r->id = id;
@@ -99,14 +99,14 @@ void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *ba
 		rw_log("resource %u: the renderer refused it: %s", id, strerror(err));
 		munmap(map, backing->size);
 		free(r);
-		req_respond(m, xenlend_errno_to_status(err));
+		rw_respond(m, xenlend_errno_to_status(err));
 		return;
 	}
 	if (ctx_id)
 		vr_ctx_attach(ctx_id, id);
 	r->next = resources;
 	resources = r;
-	req_respond(m, XENLEND_S_OK);
+	rw_respond(m, XENLEND_S_OK);
 }
 
 /**
@@ -134,7 +134,7 @@ void res_create_blob(const struct xenlend_msg *m)
 	if (status == XENLEND_S_OK && !r)
 		status = XENLEND_S_NOMEM;
 	if (status != XENLEND_S_OK) {
-		req_respond(m, status);
+		rw_respond(m, status);
 		return;
 	}
 	/* Our create flags above the blob bit are virtio-gpu's blob flags. */
@@ -149,7 +149,7 @@ void res_create_blob(const struct xenlend_msg *m)
 		rw_log("blob %u (context %u, blob id %llu): %s", id, c->ctx_id,
 		       (unsigned long long)c->blob_id, strerror(-err));
 		free(r);
-		req_respond(m, xenlend_errno_to_status(err));
+		rw_respond(m, xenlend_errno_to_status(err));
 		return;
 	}
 	r->id = id;
@@ -183,7 +183,7 @@ void res_transfer(const struct xenlend_msg *m)
 			status = xenlend_errno_to_status(err);
 		}
 	}
-	req_respond(m, status);
+	rw_respond(m, status);
 }
 
 /**

@@ -43,7 +43,6 @@ void req_ctx0_fence_done(uint32_t seq);
 int req_next_deadline_ms(void);
 void req_expire(void);
 void req_poll_ctx(uint32_t ctx_id);
-void req_respond(const struct xenlend_msg *req, uint32_t status);
 uint32_t req_ctx_usable(uint32_t ctx_id);
 
 /* resources.c */
