@@ -18,44 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contexts.h"
 #include "worker.h"
 
 #define MAX_CAPSETS		4
-/* Contexts one guest may hold at once. */
-#define MAX_CTXS		256
 /* Staging buffers above this size are freed after their stream ran. */
 #define STAGE_KEEP_BYTES	(64u << 10)
-
-struct ring {
-	uint64_t last_id;	/* last fence accepted */
-	uint64_t done_id;	/* last fence reported */
-	uint64_t progress_ms;	/* when the timeline last moved */
-};
-
-enum fence_mode {
-	FENCE_UNKNOWN,		/* no fence made yet (virgl contexts) */
-	FENCE_CTX,		/* virgl_renderer_context_create_fence */
-	FENCE_CTX0,		/* virgl_renderer_create_fence + local sequence */
-};
-
-/* A fence whose stream was rejected: reported with XENLEND_S_INVAL. */
-struct bad_fence {
-	struct bad_fence *next;
-	uint32_t ring_idx;
-	uint64_t fence_id;
-};
-
-struct ctx {
-	struct ctx *next;
-	uint32_t id, capset, num_rings;
-	int poll_fd;
-	bool lost;
-	enum fence_mode mode;
-	uint8_t *stage;
-	uint32_t staged, stage_cap;
-	struct bad_fence *bad;
-	struct ring rings[XENLEND_MAX_RINGS];
-};
 
 /* A context-0 fence standing for a context fence (FENCE_CTX0). */
 struct ctx0_fence {
@@ -69,8 +37,6 @@ static bool force_ctx0;
 static uint64_t fence_timeout_ms;
 static struct rw_capset capsets[MAX_CAPSETS];
 static int nr_capsets;
-static struct ctx *ctxs;
-static unsigned int nr_ctxs;
 static struct ctx0_fence *ctx0_head, **ctx0_tail = &ctx0_head;
 static uint32_t ctx0_seq;
 
@@ -102,40 +68,11 @@ static const struct rw_capset *find_capset(uint32_t id)
 	return NULL;
 }
 
-static struct ctx *find_ctx(uint32_t id)
-{
-	struct ctx *c;
-
-	for (c = ctxs; c; c = c->next)
-		if (c->id == id)
-			return c;
-	return NULL;
-}
-
-/**
- * req_ctx_usable() - whether a resource request may name a context
- * @ctx_id: 0 (none) or a context id.
- *
- * Return: XENLEND_S_OK, XENLEND_S_NOENT for an unknown context, or
- * XENLEND_S_IO for a lost one.
- */
-uint32_t req_ctx_usable(uint32_t ctx_id)
-{
-	struct ctx *c;
-
-	if (!ctx_id)
-		return XENLEND_S_OK;
-	c = find_ctx(ctx_id);
-	if (!c)
-		return XENLEND_S_NOENT;
-	return c->lost ? XENLEND_S_IO : XENLEND_S_OK;
-}
-
 /* Report every fence of a timeline up to @id, once. */
 static void report(struct ctx *c, uint32_t ring_idx, uint64_t id, uint32_t error)
 {
-	struct ring *r = &c->rings[ring_idx];
-	struct bad_fence **pp = &c->bad, *b;
+	struct ctx_ring *r = &c->rings[ring_idx];
+	struct ctx_bad_fence **pp = &c->bad, *b;
 
 	if (id <= r->done_id)
 		return;
@@ -172,7 +109,7 @@ static void fail_fences(struct ctx *c, uint32_t error)
  */
 void req_fence_done(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id)
 {
-	struct ctx *c = find_ctx(ctx_id);
+	struct ctx *c = ctx_find(ctx_id);
 
 	if (!c || ring_idx >= c->num_rings || fence_id > c->rings[ring_idx].last_id)
 		return;
@@ -309,11 +246,11 @@ static void do_ctx_create(const struct xenlend_msg *m)
 		rw_respond(m, XENLEND_S_INVAL);
 		return;
 	}
-	if (find_ctx(id)) {
+	if (ctx_find(id)) {
 		rw_respond(m, XENLEND_S_EXIST);
 		return;
 	}
-	if (nr_ctxs >= MAX_CTXS) {
+	if (ctx_table_full()) {
 		rw_respond(m, XENLEND_S_QUOTA);
 		return;
 	}
@@ -338,9 +275,7 @@ static void do_ctx_create(const struct xenlend_msg *m)
 		c->mode = FENCE_CTX0;
 	if (c->poll_fd >= 0)
 		rw_watch_fd(c->poll_fd, id);
-	c->next = ctxs;
-	ctxs = c;
-	nr_ctxs++;
+	ctx_insert(c);
 	rw_respond(m, XENLEND_S_OK);
 }
 
@@ -357,18 +292,15 @@ static void drop_stage(struct ctx *c)
 static void do_ctx_destroy(const struct xenlend_msg *m)
 {
 	uint32_t id = m->u.ctx_destroy.ctx_id;
-	struct ctx **pp, *c;
-	struct bad_fence *b;
+	struct ctx_bad_fence *b;
+	struct ctx *c;
 
-	for (pp = &ctxs; (c = *pp) && c->id != id; pp = &c->next)
-		;
+	/* Out of the table first: completions during the destroy are ignored. */
+	c = ctx_remove(id);
 	if (!c) {
 		rw_respond(m, XENLEND_S_NOENT);
 		return;
 	}
-	/* Out of the table first: completions during the destroy are ignored. */
-	*pp = c->next;
-	nr_ctxs--;
 	if (c->poll_fd >= 0)
 		rw_unwatch_fd(c->poll_fd);
 	vr_ctx_destroy(id);
@@ -415,9 +347,9 @@ static uint32_t stage_chunk(struct ctx *c, uint32_t offset, const void *data, ui
 /* Run a staged stream; its SUBMIT was already answered. */
 static void run_stream(struct ctx *c, bool fenced, uint32_t ring_idx, uint64_t fence_id)
 {
-	struct ring *r = &c->rings[ring_idx];
+	struct ctx_ring *r = &c->rings[ring_idx];
 	bool idle = r->last_id == r->done_id;
-	struct bad_fence *b;
+	struct ctx_bad_fence *b;
 	int err = 0;
 
 	if (c->staged)
@@ -457,7 +389,7 @@ static void run_stream(struct ctx *c, bool fenced, uint32_t ring_idx, uint64_t f
 static void do_submit(const struct xenlend_msg *m, const void *payload)
 {
 	const struct xenlend_submit *s = &m->u.submit;
-	struct ctx *c = find_ctx(s->ctx_id);
+	struct ctx *c = ctx_find(s->ctx_id);
 	uint32_t flags = s->flags, ring_idx = s->ring_idx;
 	uint64_t fence_id = s->fence_id;
 	bool fenced = flags & XENLEND_SUBMIT_FENCE;
@@ -544,7 +476,7 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
  */
 void req_poll_ctx(uint32_t ctx_id)
 {
-	if (find_ctx(ctx_id))
+	if (ctx_find(ctx_id))
 		vr_ctx_poll(ctx_id);
 }
 
@@ -564,7 +496,7 @@ int req_next_deadline_ms(void)
 	struct ctx *c;
 	uint32_t i;
 
-	for (c = ctxs; c; c = c->next) {
+	for (c = ctx_first(); c; c = c->next) {
 		if (!watched(c))
 			continue;
 		for (i = 0; i < c->num_rings; i++) {
@@ -594,7 +526,7 @@ void req_expire(void)
 	struct ctx *c;
 	uint32_t i;
 
-	for (c = ctxs; c; c = c->next) {
+	for (c = ctx_first(); c; c = c->next) {
 		if (!watched(c))
 			continue;
 		for (i = 0; i < c->num_rings; i++) {

@@ -26,6 +26,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "contexts.h"
 #include "worker.h"
 
 /* A guest resource the renderer has. */
@@ -56,7 +57,7 @@ void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *ba
 {
 	const struct xenlend_res3d_create *c = &m->u.res3d_create;
 	uint32_t id = c->res_id, ctx_id = c->ctx_id;
-	uint32_t status = req_ctx_usable(ctx_id);
+	uint32_t status = ctx_usable(ctx_id);
 	struct res *r;
 	void *map;
 	int err;
@@ -120,7 +121,7 @@ void res_create_blob(const struct xenlend_msg *m)
 {
 	const struct xenlend_resource_create *c = &m->u.create;
 	uint32_t id = c->res_id, flags = c->flags;
-	uint32_t status = req_ctx_usable(c->ctx_id);
+	uint32_t status = ctx_usable(c->ctx_id);
 	struct render_ipc_backing where = { .size = c->size };
 	struct xenlend_msg rsp;
 	struct res *r;
@@ -170,7 +171,7 @@ void res_transfer(const struct xenlend_msg *m)
 {
 	const struct xenlend_transfer *t = &m->u.transfer;
 	bool to_host = xenlend_msg_type(m) == XENLEND_T_TRANSFER_TO_HOST;
-	uint32_t status = req_ctx_usable(t->ctx_id);
+	uint32_t status = ctx_usable(t->ctx_id);
 	int err;
 
 	if (status == XENLEND_S_OK && !find_res(t->res_id))

@@ -43,7 +43,6 @@ void req_ctx0_fence_done(uint32_t seq);
 int req_next_deadline_ms(void);
 void req_expire(void);
 void req_poll_ctx(uint32_t ctx_id);
-uint32_t req_ctx_usable(uint32_t ctx_id);
 
 /* resources.c */
 void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing);
