@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 	log_seccomp();
 	/* Requests wait in the socket meanwhile. */
 	t0 = rw_now_ms();
-	err = vr_init();
+	err = vr_init(&req_fence_ops);
 	if (err)
 		rw_log("virglrenderer failed to start (%d): every request fails with I/O error",
 		       err);

@@ -102,12 +102,12 @@ static void fail_fences(struct ctx *c, uint32_t error)
 }
 
 /**
- * req_fence_done() - the renderer signalled a context fence
+ * fence_done() - the renderer signalled a context fence
  * @ctx_id: the context.
  * @ring_idx: its timeline.
  * @fence_id: the fence; every earlier one of the timeline is done too.
  */
-void req_fence_done(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id)
+static void fence_done(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id)
 {
 	struct ctx *c = ctx_find(ctx_id);
 
@@ -117,10 +117,10 @@ void req_fence_done(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id)
 }
 
 /**
- * req_ctx0_fence_done() - the renderer signalled a context-0 fence
+ * ctx0_fence_done() - the renderer signalled a context-0 fence
  * @seq: its sequence number; every earlier one is done too.
  */
-void req_ctx0_fence_done(uint32_t seq)
+static void ctx0_fence_done(uint32_t seq)
 {
 	struct ctx0_fence *f;
 
@@ -128,10 +128,16 @@ void req_ctx0_fence_done(uint32_t seq)
 		ctx0_head = f->next;
 		if (!ctx0_head)
 			ctx0_tail = &ctx0_head;
-		req_fence_done(f->ctx_id, f->ring_idx, f->fence_id);
+		fence_done(f->ctx_id, f->ring_idx, f->fence_id);
 		free(f);
 	}
 }
+
+/* Given to vr_init(): how the renderer reports signalled fences. */
+const struct vr_fence_ops req_fence_ops = {
+	.ctx_fence_done = fence_done,
+	.ctx0_fence_done = ctx0_fence_done,
+};
 
 static void drop_ctx0_fences(uint32_t ctx_id)
 {

@@ -44,18 +44,20 @@ struct virgl_box {
 
 /* Any non-NULL cookie will do: all state is global. */
 static int cookie;
+/* Who hears of signalled fences (vr_init()). */
+static const struct vr_fence_ops *fence_ops;
 
 static void cb_write_fence(void *c, uint32_t fence)
 {
 	(void)c;
-	req_ctx0_fence_done(fence);
+	fence_ops->ctx0_fence_done(fence);
 }
 
 static void cb_write_context_fence(void *c, uint32_t ctx_id, uint32_t ring_idx,
 				   uint64_t fence_id)
 {
 	(void)c;
-	req_fence_done(ctx_id, ring_idx, fence_id);
+	fence_ops->ctx_fence_done(ctx_id, ring_idx, fence_id);
 }
 
 static struct virgl_renderer_callbacks callbacks = {
@@ -67,15 +69,18 @@ static struct virgl_renderer_callbacks callbacks = {
 /**
  * vr_init() - start virglrenderer: EGL surfaceless (llvmpipe without a GPU),
  * fence waits in a thread, virgl and venus (through the render server).
+ * @ops: told of every signalled fence, from vr_poll() and vr_ctx_poll();
+ *	must stay valid until vr_cleanup().
  *
  * Return: 0, or the library's negative errno.
  */
-int vr_init(void)
+int vr_init(const struct vr_fence_ops *ops)
 {
 	int flags = VIRGL_RENDERER_USE_EGL | VIRGL_RENDERER_USE_SURFACELESS |
 		    VIRGL_RENDERER_THREAD_SYNC | VIRGL_RENDERER_VENUS |
 		    VIRGL_RENDERER_RENDER_SERVER;
 
+	fence_ops = ops;
 	return virgl_renderer_init(&cookie, flags, &callbacks);
 }
 
@@ -99,7 +104,7 @@ int vr_poll_fd(void)
 }
 
 /**
- * vr_poll() - retire signalled fences (calls back into requests.c)
+ * vr_poll() - retire signalled fences (reported through the fence ops)
  */
 void vr_poll(void)
 {

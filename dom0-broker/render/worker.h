@@ -35,11 +35,23 @@ struct rw_capset {
 	uint32_t max_size;
 };
 
+/**
+ * struct vr_fence_ops - how virgl.c reports signalled fences, the way
+ * virglrenderer's callbacks report them to it
+ * @ctx_fence_done: a context fence signalled; every earlier fence of
+ *	(@ctx_id, @ring_idx) is done too.
+ * @ctx0_fence_done: the context-0 fence @seq signalled; every earlier one
+ *	is done too.
+ */
+struct vr_fence_ops {
+	void (*ctx_fence_done)(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id);
+	void (*ctx0_fence_done)(uint32_t seq);
+};
+
 /* requests.c */
+extern const struct vr_fence_ops req_fence_ops;
 void req_init(bool renderer_ok, unsigned int fence_timeout_s, bool ctx0_fences);
 void req_handle(const struct xenlend_msg *m, const void *payload, size_t len);
-void req_fence_done(uint32_t ctx_id, uint32_t ring_idx, uint64_t fence_id);
-void req_ctx0_fence_done(uint32_t seq);
 int req_next_deadline_ms(void);
 void req_expire(void);
 void req_poll_ctx(uint32_t ctx_id);
@@ -52,7 +64,7 @@ void res_destroy(uint32_t res_id);
 void res_destroy_all(void);
 
 /* virgl.c */
-int vr_init(void);
+int vr_init(const struct vr_fence_ops *ops);
 void vr_cleanup(void);
 int vr_poll_fd(void);
 void vr_poll(void);
