@@ -2,9 +2,15 @@
 /*
  * xenlend-render: the per-guest render worker of xenlend-broker.
  *
- * This file: start-up and the main loop. ipc.c talks to the broker and
- * keeps the poll set, requests.c carries out the broker's requests. The
- * worker exits with status 0 when the broker closes the socket.
+ * This file: start-up and the main loop. The other files, each with its
+ * header, from the top down (each calls only files below it):
+ * requests.c the broker's requests, the guest's contexts, their staged
+ * command streams and their fence timelines; resources.c the guest's 3D
+ * resources over its own pages; contexts.c the table of contexts; virgl.c
+ * every call into virglrenderer; ipc.c the socket to the broker and the
+ * poll set; log.c the log.
+ *
+ * The worker exits with status 0 when the broker closes the socket.
  *
  * Usage: xenlend-render [--domid N] [--fence-timeout SECONDS] [--ctx0-fences]
  *
@@ -18,7 +24,11 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
-#include "worker.h"
+#include "ipc.h"
+#include "log.h"
+#include "requests.h"
+#include "resources.h"
+#include "virgl.h"
 
 /* Default seconds a venus timeline may stand still (research §6 item 4). */
 #define DEFAULT_FENCE_TIMEOUT_S	30

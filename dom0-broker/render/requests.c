@@ -19,7 +19,11 @@
 #include <string.h>
 
 #include "contexts.h"
-#include "worker.h"
+#include "ipc.h"
+#include "log.h"
+#include "requests.h"
+#include "resources.h"
+#include "virgl.h"
 
 #define MAX_CAPSETS		4
 /* Staging buffers above this size are freed after their stream ran. */
@@ -35,7 +39,7 @@ struct ctx0_fence {
 static bool renderer_ok;
 static bool force_ctx0;
 static uint64_t fence_timeout_ms;
-static struct rw_capset capsets[MAX_CAPSETS];
+static struct vr_capset capsets[MAX_CAPSETS];
 static int nr_capsets;
 static struct ctx0_fence *ctx0_head, **ctx0_tail = &ctx0_head;
 static uint32_t ctx0_seq;
@@ -58,7 +62,7 @@ void req_init(bool ok, unsigned int fence_timeout_s, bool ctx0_fences)
 		nr_capsets = vr_capsets(capsets, MAX_CAPSETS);
 }
 
-static const struct rw_capset *find_capset(uint32_t id)
+static const struct vr_capset *find_capset(uint32_t id)
 {
 	int i;
 
@@ -219,7 +223,7 @@ static void do_capset_info(const struct xenlend_msg *m)
 
 static void do_capset(const struct xenlend_msg *m)
 {
-	const struct rw_capset *set = find_capset(m->u.capset.capset_id);
+	const struct vr_capset *set = find_capset(m->u.capset.capset_id);
 	uint32_t version = m->u.capset.version;
 	static uint8_t buf[RENDER_IPC_MAX_PAYLOAD] __attribute__((aligned(8)));
 	struct xenlend_msg rsp;

@@ -27,7 +27,10 @@
 #include <unistd.h>
 
 #include "contexts.h"
-#include "worker.h"
+#include "ipc.h"
+#include "log.h"
+#include "resources.h"
+#include "virgl.h"
 
 /* A guest resource the renderer has. */
 struct res {

@@ -19,7 +19,8 @@
 #include <unistd.h>
 #include <virglrenderer.h>
 
-#include "worker.h"
+#include "log.h"
+#include "virgl.h"
 
 /*
  * Byte offset of capability_bits in struct virgl_caps_v2 (virglrenderer
@@ -131,7 +132,7 @@ static uint32_t caps_v2_bits(const uint8_t *caps, uint32_t size)
  *
  * Return: the number of sets.
  */
-int vr_capsets(struct rw_capset *sets, int max)
+int vr_capsets(struct vr_capset *sets, int max)
 {
 	static const uint32_t ids[] = { CAPSET_VIRGL, CAPSET_VIRGL2, CAPSET_VENUS };
 	static uint8_t buf[RENDER_IPC_MAX_PAYLOAD];
@@ -171,7 +172,7 @@ int vr_capsets(struct rw_capset *sets, int max)
  * never asks for GL persistent buffers, which llvmpipe keeps in this
  * process's heap and which cannot be lent safely (research §4, §6 item 3).
  */
-void vr_fill_caps(const struct rw_capset *set, uint32_t version, void *buf)
+void vr_fill_caps(const struct vr_capset *set, uint32_t version, void *buf)
 {
 	uint32_t bits;
 

@@ -1,25 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xenlend-render: declarations shared by the render worker's files.
- *
- * main.c starts the worker and runs its loop; ipc.c owns the socket to the
- * broker and the poll set; log.c the log; requests.c the guest's contexts,
- * their staged command streams and their fence timelines; resources.c the
- * guest's 3D resources over its own pages; virgl.c every call into
- * virglrenderer.
+ * xenlend-render: the worker's calls into virglrenderer (virgl.c).
  *
  * Copyright (c) 2026 The xenlend authors
  */
 
-#ifndef XENLEND_RENDER_WORKER_H
-#define XENLEND_RENDER_WORKER_H
+#ifndef XENLEND_RENDER_VIRGL_H
+#define XENLEND_RENDER_VIRGL_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
-#include "ipc.h"
-#include "log.h"
+#include "render_ipc.h"
 
 struct iovec;
 
@@ -29,7 +21,7 @@ struct iovec;
 #define CAPSET_VENUS		4
 
 /* A capability set the renderer offers. */
-struct rw_capset {
+struct vr_capset {
 	uint32_t id;
 	uint32_t max_version;
 	uint32_t max_size;
@@ -48,28 +40,12 @@ struct vr_fence_ops {
 	void (*ctx0_fence_done)(uint32_t seq);
 };
 
-/* requests.c */
-extern const struct vr_fence_ops req_fence_ops;
-void req_init(bool renderer_ok, unsigned int fence_timeout_s, bool ctx0_fences);
-void req_handle(const struct xenlend_msg *m, const void *payload, size_t len);
-int req_next_deadline_ms(void);
-void req_expire(void);
-void req_poll_ctx(uint32_t ctx_id);
-
-/* resources.c */
-void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing);
-void res_create_blob(const struct xenlend_msg *m);
-void res_transfer(const struct xenlend_msg *m);
-void res_destroy(uint32_t res_id);
-void res_destroy_all(void);
-
-/* virgl.c */
 int vr_init(const struct vr_fence_ops *ops);
 void vr_cleanup(void);
 int vr_poll_fd(void);
 void vr_poll(void);
-int vr_capsets(struct rw_capset *sets, int max);
-void vr_fill_caps(const struct rw_capset *set, uint32_t version, void *buf);
+int vr_capsets(struct vr_capset *sets, int max);
+void vr_fill_caps(const struct vr_capset *set, uint32_t version, void *buf);
 int vr_ctx_create(uint32_t ctx_id, uint32_t capset_id, const char *name);
 void vr_ctx_destroy(uint32_t ctx_id);
 int vr_ctx_poll_fd(uint32_t ctx_id);
@@ -85,4 +61,4 @@ int vr_blob_create(uint32_t res_id, uint32_t ctx_id, uint32_t blob_flags, uint64
 		   uint64_t size);
 int vr_blob_export(uint32_t res_id, uint64_t size, int *fd, uint64_t *offset);
 
-#endif /* XENLEND_RENDER_WORKER_H */
+#endif /* XENLEND_RENDER_VIRGL_H */
