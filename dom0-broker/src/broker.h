@@ -285,12 +285,25 @@ int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 void guest_state_fini(struct guest_state *g);
 bool dispatch_ctrl(struct guest_state *g, const struct xenlend_msg *req,
 		   struct xenlend_msg *rsp);
+
+/* --- resources.c: a guest's table of resources -------------------------- */
+
+/* Told that a resource the renderer has is about to be released. */
+typedef void (*guest_forget_fn)(struct guest_state *g, uint32_t res_id);
+
 struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id);
 uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resource_create *c);
 uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
 			    int fd, uint64_t fd_offset);
-void guest_release_all(struct guest_state *g);
+void guest_resource_release(struct guest_state *g, struct guest_resource *r);
+void guest_release_all(struct guest_state *g, guest_forget_fn forget);
+
+/* --- refusal.c: valid requests the broker refuses ----------------------- */
+
 void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_t status);
+
+/* --- render.c ------------------------------------------------------------ */
+
 
 int render_init(struct render_state *r);
 void render_fini(struct render_state *r);

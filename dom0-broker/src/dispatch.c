@@ -35,31 +35,12 @@ int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 
 void guest_state_fini(struct guest_state *g)
 {
-	guest_release_all(g);
+	guest_release_all(g, render_forget_resource);
 	free(g->resources);
 	g->resources = NULL;
 	g->nr_resources = 0;
 	g->hello_done = false;
 	render_fini(&g->render);
-}
-
-/**
- * guest_find_resource() - a guest's resource by id
- * @g: the guest; it may have gone (guest_state_fini()): then it has none.
- * @res_id: the guest's id for it.
- *
- * Return: the resource, or NULL.
- */
-struct guest_resource *guest_find_resource(struct guest_state *g, uint32_t res_id)
-{
-	uint32_t i;
-
-	if (!res_id || !g->resources)
-		return NULL;
-	for (i = 0; i < g->cfg->max_resources; i++)
-		if (g->resources[i].res_id == res_id)
-			return &g->resources[i];
-	return NULL;
 }
 
 static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
@@ -99,109 +80,6 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
 	return XENLEND_S_OK;
 }
 
-/**
- * guest_resource_check() - whether a RESOURCE_CREATE can be had now
- * @g: the guest.
- * @c: the request, validated.
- *
- * Return: XENLEND_S_OK, XENLEND_S_EXIST for an id in use or XENLEND_S_QUOTA.
- */
-uint32_t guest_resource_check(struct guest_state *g, const struct xenlend_resource_create *c)
-{
-	uint64_t charged = c->kind == XENLEND_RES_HOST ? g->host_bytes :
-								    g->guest_bytes;
-
-	if (guest_find_resource(g, c->res_id))
-		return XENLEND_S_EXIST;
-	if (g->nr_resources >= g->cfg->max_resources)
-		return XENLEND_S_QUOTA;
-	if (c->size > g->cfg->max_lent_bytes - charged)
-		return XENLEND_S_QUOTA;
-	return XENLEND_S_OK;
-}
-
-/**
- * guest_resource_add() - make a guest's new resource
- * @g: the guest.
- * @c: its RESOURCE_CREATE, validated.
- * @fd: for a renderer blob, the memory the render worker exported, taken
- *	over (closed if the resource cannot be made); else -1.
- * @fd_offset: where in @fd the blob's memory starts (page aligned); 0
- *	without @fd.
- *
- * Return: a status; XENLEND_S_OK when the resource exists.
- */
-uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource_create *c,
-			    int fd, uint64_t fd_offset)
-{
-	uint32_t kind = c->kind, status = guest_resource_check(g, c);
-	uint64_t size = c->size;
-	struct guest_resource *r;
-	int err;
-
-	if (status != XENLEND_S_OK)
-		goto fail;
-	/* nr_resources < max_resources, so a free slot exists. */
-	for (r = g->resources; r->res_id; r++)
-		;
-	if (kind == XENLEND_RES_GUEST) {
-		r->grefs = calloc(size >> XENLEND_PAGE_SHIFT, sizeof(*r->grefs));
-		if (!r->grefs) {
-			status = XENLEND_S_NOMEM;
-			goto fail;
-		}
-	}
-	r->res_id = c->res_id;
-	r->kind = kind;
-	r->size = size;
-	r->ctx_id = c->ctx_id;
-	r->blob_id = c->blob_id;
-	r->fd = fd;
-	r->fd_offset = fd_offset;
-	/* The worker has the blob: it is told when the resource goes. */
-	r->in_renderer = c->flags & XENLEND_CREATE_BLOB;
-	if (g->ops) {
-		err = g->ops->create(g->ops_ctx, r);
-		if (err) {
-			fd = r->fd;	/* still ours unless create closed it */
-			free(r->grefs);
-			memset(r, 0, sizeof(*r));
-			status = xenlend_errno_to_status(err);
-			goto fail;
-		}
-	}
-	g->nr_resources++;
-	if (kind == XENLEND_RES_HOST)
-		g->host_bytes += size;
-	else
-		g->guest_bytes += size;
-	return XENLEND_S_OK;
-
-fail:
-	if (fd >= 0)
-		close(fd);
-	return status;
-}
-
-static void release_resource(struct guest_state *g, struct guest_resource *r)
-{
-	if (r->in_renderer)
-		render_forget_resource(g, r->res_id);
-	if (r->mapped && g->gmem)
-		g->gmem->unmap(g->gmem_ctx, r);
-	if (g->ops)
-		g->ops->destroy(g->ops_ctx, r);
-	if (r->fd >= 0)
-		close(r->fd);	/* a worker's blob that no lending engine took */
-	if (r->kind == XENLEND_RES_HOST)
-		g->host_bytes -= r->size;
-	else
-		g->guest_bytes -= r->size;
-	free(r->grefs);
-	memset(r, 0, sizeof(*r));
-	g->nr_resources--;
-}
-
 static uint32_t do_create(struct guest_state *g, const struct xenlend_msg *req,
 			  struct xenlend_msg *rsp)
 {
@@ -217,7 +95,10 @@ static uint32_t do_destroy(struct guest_state *g, const struct xenlend_msg *req,
 	(void)rsp;	/* no body */
 	if (!r)
 		return XENLEND_S_NOENT;
-	release_resource(g, r);
+	/* The renderer first: it unmaps before the memory goes. */
+	if (r->in_renderer)
+		render_forget_resource(g, r->res_id);
+	guest_resource_release(g, r);
 	return XENLEND_S_OK;
 }
 
@@ -292,45 +173,6 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 	g->stats_faults++;
 	g->stats_fault_pages += nr;
 	return XENLEND_S_OK;
-}
-
-/**
- * guest_release_all() - destroy every resource of a guest
- * @g: the guest's protocol state.
- */
-void guest_release_all(struct guest_state *g)
-{
-	uint32_t i;
-
-	for (i = 0; g->resources && i < g->cfg->max_resources; i++)
-		if (g->resources[i].res_id)
-			release_resource(g, &g->resources[i]);
-}
-
-/**
- * guest_refused() - count and log a valid request the broker will not do
- * @g: the guest.
- * @req: the request, validated.
- * @status: why, not XENLEND_S_OK.
- *
- * The log names the resource or context the request is about, so that a
- * refusal can be told from the ones around it.
- */
-void guest_refused(struct guest_state *g, const struct xenlend_msg *req, uint32_t status)
-{
-	uint16_t type = xenlend_msg_type(req);
-	enum xenlend_obj kind;
-	uint32_t obj = xenlend_msg_object(req, &kind);
-	const char *what = kind == XENLEND_OBJ_CONTEXT ? "context" : "resource";
-
-	g->stats_refused++;
-	if (obj)
-		log_guest(g->domid, LOG_INFO, "refused %s id %llu (%s %u): %s",
-			  xenlend_type_name(type), xenlend_msg_id(req), what, obj,
-			  xenlend_status_name(status));
-	else
-		log_guest(g->domid, LOG_INFO, "refused %s id %llu: %s", xenlend_type_name(type),
-			  xenlend_msg_id(req), xenlend_status_name(status));
 }
 
 /*
