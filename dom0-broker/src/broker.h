@@ -442,11 +442,15 @@ int conn_connect(struct conn *c);
 void conn_disconnect(struct conn *c);
 int conn_fd(const struct conn *c);
 int conn_service(struct conn *c);
-int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
 void conn_send_fences(struct conn *c);
 int conn_render(struct conn *c);
 void conn_render_stop(struct conn *c);
 uint64_t conn_render_expire(struct conn *c, uint64_t now);
+
+/* --- ring_put.c: messages onto a guest's rings ----------------------------- */
+
+int ring_put_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
+void ring_put_ctrl_rsp(void *arg, const struct xenlend_msg *rsp);
 
 /* --- host_mem.c: the memory behind host resources ---------------------- */
 

@@ -55,8 +55,6 @@ static volatile RING_IDX *ring_idx(RING_IDX *p)
 	return (volatile RING_IDX *)p;
 }
 
-static void emit_ctrl_rsp(void *arg, const struct xenlend_msg *rsp);
-
 /*
  * The guest's first renderer request: start its worker. Guests that never
  * render cost no process.
@@ -163,7 +161,7 @@ int conn_connect(struct conn *c)
 	c->gs.gmem = &guest_mem_ops;
 	c->gs.gmem_ctx = c;
 	c->gs.render_stop = stop_renderer;
-	c->gs.render_emit = emit_ctrl_rsp;
+	c->gs.render_emit = ring_put_ctrl_rsp;
 	c->gs.render_arg = c;
 	c->xgt = xengnttab_open(NULL, 0);
 	if (!c->xgt)
@@ -387,22 +385,6 @@ int conn_service(struct conn *c)
 	return 0;
 }
 
-/* render_emit_fn: a renderer response, put on the control ring at once. */
-static void emit_ctrl_rsp(void *arg, const struct xenlend_msg *rsp)
-{
-	struct conn *c = arg;
-	int notify;
-
-	if (!c->connected)
-		return;
-	/* Each answers a request consumed earlier, so a slot is free. */
-	*RING_GET_RESPONSE(&c->ctrl, c->ctrl.rsp_prod_pvt) = *rsp;
-	c->ctrl.rsp_prod_pvt++;
-	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ctrl, notify);
-	if (notify)
-		xenevtchn_notify(c->xce, c->local_port);
-}
-
 /**
  * conn_send_fences() - tell the guest about completed fences
  * @c: a connection.
@@ -416,7 +398,7 @@ void conn_send_fences(struct conn *c)
 	uint64_t id;
 
 	while (c->connected && render_next_fence(&c->gs, &m)) {
-		if (conn_send_evt(c, &m, false, &id))
+		if (ring_put_evt(c, &m, false, &id))
 			break;
 		render_fence_sent(&c->gs, &m);
 	}
@@ -431,7 +413,7 @@ void conn_send_fences(struct conn *c)
  */
 int conn_render(struct conn *c)
 {
-	int err = render_read(&c->gs, emit_ctrl_rsp, c);
+	int err = render_read(&c->gs, ring_put_ctrl_rsp, c);
 
 	conn_send_fences(c);
 	return err;
@@ -451,44 +433,8 @@ uint64_t conn_render_expire(struct conn *c, uint64_t now)
 
 	if (!c->connected)
 		return UINT64_MAX;
-	next = render_expire(&c->gs, now, emit_ctrl_rsp, c);
+	next = render_expire(&c->gs, now, ring_put_ctrl_rsp, c);
 	if (!next)
 		conn_send_fences(c);
 	return next;
-}
-
-/**
- * conn_send_evt() - put a request on the guest's event ring
- * @c: a connected connection.
- * @m: the request; its id is set here.
- * @raw: send without validating (test hooks only).
- * @id: receives the id.
- *
- * Return: 0, -ENOTCONN, -EINVAL for an invalid request, or -EBUSY when the
- * ring or the table of pending requests is full.
- */
-int conn_send_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
-{
-	unsigned int i;
-	int notify;
-
-	if (!c->connected)
-		return -ENOTCONN;
-	if (!raw && xenlend_msg_check(m, XENLEND_Q_EVT_REQ).status != XENLEND_S_OK)
-		return -EINVAL;
-	if (RING_FULL(&c->evt))
-		return -EBUSY;
-	for (i = 0; i < CONN_MAX_EVT_PENDING && c->evt_pending[i]; i++)
-		;
-	if (i == CONN_MAX_EVT_PENDING)
-		return -EBUSY;
-	*id = ++c->next_evt_id;
-	c->evt_pending[i] = *id;
-	m->hdr.id = *id;
-	*RING_GET_REQUEST(&c->evt, c->evt.req_prod_pvt) = *m;
-	c->evt.req_prod_pvt++;
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->evt, notify);
-	if (notify)
-		xenevtchn_notify(c->xce, c->local_port);
-	return 0;
 }

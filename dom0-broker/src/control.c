@@ -113,7 +113,7 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
 		snprintf(out, len, "error: no guest dom%d\n", domid);
 		return;
 	}
-	err = conn_send_evt(c, m, raw, &id);
+	err = ring_put_evt(c, m, raw, &id);
 	if (err)
 		snprintf(out, len, "error: %s\n", strerror(-err));
 	else

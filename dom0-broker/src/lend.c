@@ -266,7 +266,7 @@ void lend_send_revokes(struct conn *c)
 		m.u.revoke.offset = p->offset;
 		m.u.revoke.length = p->length;
 		m.u.revoke.seq = p->seq;
-		if (conn_send_evt(c, &m, false, &p->evt_id))
+		if (ring_put_evt(c, &m, false, &p->evt_id))
 			return;	/* ring full: retried on the next turn */
 	}
 }
