@@ -131,13 +131,14 @@ struct guest_mem_ops {
 };
 
 /**
- * struct lend_ops - how dispatch.c gets memory to lend (lend.c, or a fake)
+ * struct engine_ops - where a guest's resources get their memory and host
+ * resources their grants (the lending engine, engine.c, or a fake)
  * @create: back a new resource; 0 or a negative errno.
  * @destroy: release what @create made; everything lent is ended.
  * @grant: grant a page-aligned range of a host resource and write its grant
  *	references to @grefs; 0, or a negative errno (-EAGAIN: retry later).
  */
-struct lend_ops {
+struct engine_ops {
 	int (*create)(void *ctx, struct guest_resource *r);
 	void (*destroy)(void *ctx, struct guest_resource *r);
 	int (*grant)(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
@@ -239,8 +240,8 @@ typedef void (*render_emit_fn)(void *arg, const struct xenlend_msg *rsp);
  * @stats_fault_pages: pages granted by those.
  * @host_bytes: bytes of live host resources (charged to max_lent_bytes).
  * @guest_bytes: bytes of live guest resources (also capped by max_lent_bytes).
- * @ops: where memory comes from; NULL: FAULT is not supported.
- * @ops_ctx: argument of @ops.
+ * @engine: where memory comes from; NULL: FAULT is not supported.
+ * @engine_ctx: argument of @engine.
  * @gmem: maps guest resources for the renderer; NULL: not supported.
  * @gmem_ctx: argument of @gmem.
  * @bulk: the guest's bulk pages, @nr_bulk_pages of them, mapped.
@@ -267,8 +268,8 @@ struct guest_state {
 	uint64_t stats_fault_pages;
 	uint64_t host_bytes;
 	uint64_t guest_bytes;
-	const struct lend_ops *ops;
-	void *ops_ctx;
+	const struct engine_ops *engine;
+	void *engine_ctx;
 	const struct guest_mem_ops *gmem;
 	void *gmem_ctx;
 	void *bulk;
@@ -457,6 +458,7 @@ void ring_put_ctrl_rsp(void *arg, const struct xenlend_msg *rsp);
 int host_mem_open(const struct broker_config *cfg, int *gpu_fd);
 void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out);
 void *host_mem_map_fd(int fd, uint64_t offset, uint64_t size);
+void host_mem_fill(void *map, uint64_t size, uint32_t res_id, uint32_t generation);
 
 /* --- guest_mem.c: guest pages for the render worker --------------------- */
 
@@ -464,12 +466,11 @@ extern const struct guest_mem_ops guest_mem_ops;
 int guest_mem_open(struct conn *c);
 void guest_mem_close(struct conn *c);
 
-/* --- lend.c: lent memory and revocation ---------------------------------- */
+/* --- engine.c: the lending engine, and revocation ------------------------ */
 
-extern const struct lend_ops lend_ops;
-void lend_fill(struct guest_resource *r);
-int lend_open(struct conn *c);
-void lend_close(struct conn *c);
+extern const struct engine_ops engine_ops;
+int engine_open(struct conn *c);
+void engine_close(struct conn *c);
 void lend_read_events(struct conn *c);
 void lend_send_revokes(struct conn *c);
 bool lend_revoke_done(struct conn *c, uint64_t evt_id, uint32_t status);

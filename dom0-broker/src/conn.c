@@ -148,9 +148,9 @@ int conn_connect(struct conn *c)
 	err = guest_state_init(&c->gs, c->domid, c->nr_bulk, c->cfg);
 	if (err)
 		return err;
-	lend_open(c);	/* without the engine, host resources are refused */
-	c->gs.ops = &lend_ops;
-	c->gs.ops_ctx = c;
+	engine_open(c);	/* without the engine, host resources are refused */
+	c->gs.engine = &engine_ops;
+	c->gs.engine_ctx = c;
 	if (c->cfg->renderer[0] && access(c->cfg->renderer, X_OK))
 		log_guest(c->domid, LOG_WARN, "no renderer: %s: %s", c->cfg->renderer,
 			  strerror(errno));
@@ -232,7 +232,7 @@ void conn_disconnect(struct conn *c)
 	/* Resources first: their grants end before the rings go away. */
 	guest_state_fini(&c->gs);
 	guest_mem_close(c);
-	lend_close(c);
+	engine_close(c);
 	if (c->xce) {
 		xenevtchn_close(c->xce);	/* unbinds every port */
 		c->xce = NULL;

@@ -144,7 +144,7 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 	}
 	if (!strcmp(argv[0], "refill")) {
 		r->generation++;
-		lend_fill(r);
+		host_mem_fill(r->map, r->size, r->res_id, r->generation);
 		snprintf(out, len, "ok generation %u\n", r->generation);
 		return;
 	}

@@ -155,9 +155,9 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 		return XENLEND_S_RANGE;
 	if (bulk_idx >= g->nr_bulk_pages)
 		return XENLEND_S_INVAL;
-	if (!g->ops || !g->bulk)
+	if (!g->engine || !g->bulk)
 		return XENLEND_S_NOTSUP;
-	err = g->ops->grant(g->ops_ctx, r, off, len,
+	err = g->engine->grant(g->engine_ctx, r, off, len,
 			    f->access & XENLEND_ACCESS_WRITE, grefs, &seq);
 	if (err)
 		return xenlend_errno_to_status(err);

@@ -25,6 +25,7 @@
 #include <xf86drm.h>
 
 #include "broker.h"
+#include "xenlend_test.h"
 
 /**
  * host_mem_open() - open the device host memory comes from
@@ -146,4 +147,21 @@ void *host_mem_map_fd(int fd, uint64_t offset, uint64_t size)
 		return MAP_FAILED;
 	}
 	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)offset);
+}
+
+/**
+ * host_mem_fill() - write the test pattern into host memory
+ * @map: the mapping of a host resource's memory.
+ * @size: its size, a multiple of 8.
+ * @res_id: the resource's id.
+ * @generation: the pattern's generation (times it was refilled).
+ *
+ * Used only with --test-hooks: it stands for "dom0 wrote this buffer".
+ */
+void host_mem_fill(void *map, uint64_t size, uint32_t res_id, uint32_t generation)
+{
+	uint64_t *w = map;
+
+	for (uint64_t off = 0; off < size; off += 8)
+		w[off / 8] = xenlend_test_pattern(res_id, generation, off);
 }

@@ -157,7 +157,7 @@ static uint32_t check_blob(struct guest_state *g, const struct xenlend_resource_
 
 	if (status != XENLEND_S_OK)
 		return status;
-	if (!(c->flags & XENLEND_CREATE_MAPPABLE) || !g->ops)
+	if (!(c->flags & XENLEND_CREATE_MAPPABLE) || !g->engine)
 		return XENLEND_S_NOTSUP;
 	return guest_resource_check(g, c);
 }

@@ -5,7 +5,7 @@
  *
  * A resource is memory the guest and the broker share: a host resource is
  * dom0 memory lent through the lending engine, a guest resource the guest's
- * own granted pages. The memory behind it comes from the guest's lend_ops
+ * own granted pages. The memory behind it comes from the guest's engine_ops
  * and guest_mem_ops; who else holds a resource (the render worker) is the
  * caller's to tell before it is released. Nothing here touches Xen.
  *
@@ -99,8 +99,8 @@ uint32_t guest_resource_add(struct guest_state *g, const struct xenlend_resource
 	r->fd_offset = fd_offset;
 	/* The worker has the blob: it is told when the resource goes. */
 	r->in_renderer = c->flags & XENLEND_CREATE_BLOB;
-	if (g->ops) {
-		err = g->ops->create(g->ops_ctx, r);
+	if (g->engine) {
+		err = g->engine->create(g->engine_ctx, r);
 		if (err) {
 			fd = r->fd;	/* still ours unless create closed it */
 			free(r->grefs);
@@ -136,8 +136,8 @@ void guest_resource_release(struct guest_state *g, struct guest_resource *r)
 {
 	if (r->mapped && g->gmem)
 		g->gmem->unmap(g->gmem_ctx, r);
-	if (g->ops)
-		g->ops->destroy(g->ops_ctx, r);
+	if (g->engine)
+		g->engine->destroy(g->engine_ctx, r);
 	if (r->fd >= 0)
 		close(r->fd);	/* a worker's blob that no lending engine took */
 	if (r->kind == XENLEND_RES_HOST)

@@ -97,7 +97,7 @@ static int fake_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint
 	return 0;
 }
 
-static const struct lend_ops fake_ops = {
+static const struct engine_ops fake_ops = {
 	.create = fake_create,
 	.destroy = fake_destroy,
 	.grant = fake_grant,
@@ -110,7 +110,7 @@ static uint32_t fake_bulk[TEST_VECTORS_BULK_PAGES][XENLEND_GREFS_PER_BULK_PAGE];
 static void guest_connect_lending(struct guest_state *g)
 {
 	guest_connect(g);
-	g->ops = &fake_ops;
+	g->engine = &fake_ops;
 	g->bulk = fake_bulk;
 }
 

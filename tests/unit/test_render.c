@@ -737,7 +737,7 @@ static void fake_lend_destroy(void *ctx, struct guest_resource *r)
 	(void)r;
 }
 
-static const struct lend_ops fake_lend = {
+static const struct engine_ops fake_lend = {
 	.create = fake_lend_create,
 	.destroy = fake_lend_destroy,
 };
@@ -804,7 +804,7 @@ static int blob_answered_with(uint64_t id, uint32_t res, int mfd,
 	int worker, err;
 
 	guest_with_ctx(&g, &worker);
-	g.ops = &fake_lend;
+	g.engine = &fake_lend;
 	blob_msg(&req, id, res, 3, XENLEND_CREATE_MAPPABLE);
 	CHECK(!dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
@@ -827,7 +827,7 @@ static void test_renderer_blobs(void)
 	CHECK(mfd >= 0);
 	lent_fds_seen = 0;
 	guest_with_ctx(&g, &worker);
-	g.ops = &fake_lend;
+	g.engine = &fake_lend;
 	/* Refused at once: not mappable, an unknown context. */
 	blob_msg(&req, 90, 20, 3, 0);
 	CHECK(dispatch_ctrl(&g, &req, &rsp));
@@ -874,7 +874,7 @@ static void test_renderer_blobs(void)
 
 	/* An OK without the blob's memory breaks the protocol. */
 	guest_with_ctx(&g, &worker);
-	g.ops = &fake_lend;
+	g.engine = &fake_lend;
 	blob_msg(&req, 96, 21, 3, XENLEND_CREATE_MAPPABLE);
 	CHECK(!dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
@@ -887,7 +887,7 @@ static void test_renderer_blobs(void)
 
 	/* So does a file with anything else. */
 	guest_with_ctx(&g, &worker);
-	g.ops = &fake_lend;
+	g.engine = &fake_lend;
 	blob_msg(&req, 97, 22, 3, XENLEND_CREATE_MAPPABLE);
 	CHECK(!dispatch_ctrl(&g, &req, &rsp));
 	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);

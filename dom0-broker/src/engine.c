@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xenlend-broker: where lent memory comes from, and how revocations reach
- * the guest.
+ * xenlend-broker: the broker's client of dom0's lending engine
+ * (xenlend-host.ko), and how revocations reach the guest.
  *
  * Host resources are backed by memory the broker maps (a memfd or a GPU
  * buffer, see host_mem.c) and registered with the lending engine
@@ -24,23 +24,8 @@
 
 #include "broker.h"
 #include "xenlend_host.h"
-#include "xenlend_test.h"
 
 #define HOST_DEVICE "/dev/xenlend-host"
-
-/**
- * lend_fill() - write the test pattern into a host resource
- * @r: the resource.
- *
- * Used only with --test-hooks: it stands for "dom0 wrote this buffer".
- */
-void lend_fill(struct guest_resource *r)
-{
-	uint64_t *w = r->map;
-
-	for (uint64_t off = 0; off < r->size; off += 8)
-		w[off / 8] = xenlend_test_pattern(r->res_id, r->generation, off);
-}
 
 /* Disconnect a guest whose quarantined memory is over its quota. */
 static void check_quarantine(struct conn *c)
@@ -67,7 +52,7 @@ static void drop_memory(struct guest_resource *r)
 	r->fd = -1;
 }
 
-static int lend_create(void *ctx, struct guest_resource *r)
+static int engine_create(void *ctx, struct guest_resource *r)
 {
 	struct conn *c = ctx;
 	struct xenlend_host_region reg = { 0 };
@@ -98,11 +83,11 @@ static int lend_create(void *ctx, struct guest_resource *r)
 		return err;
 	}
 	if (c->test_hooks && !r->in_renderer)	/* a blob is the renderer's */
-		lend_fill(r);
+		host_mem_fill(r->map, r->size, r->res_id, r->generation);
 	return 0;
 }
 
-static void lend_destroy(void *ctx, struct guest_resource *r)
+static void engine_destroy(void *ctx, struct guest_resource *r)
 {
 	struct conn *c = ctx;
 	uint32_t id = r->res_id;
@@ -117,7 +102,7 @@ static void lend_destroy(void *ctx, struct guest_resource *r)
 	drop_memory(r);
 }
 
-static int lend_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
+static int engine_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
 		      bool write, uint32_t *grefs, uint64_t *seq)
 {
 	struct conn *c = ctx;
@@ -135,19 +120,19 @@ static int lend_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint
 	return 0;
 }
 
-const struct lend_ops lend_ops = {
-	.create = lend_create,
-	.destroy = lend_destroy,
-	.grant = lend_grant,
+const struct engine_ops engine_ops = {
+	.create = engine_create,
+	.destroy = engine_destroy,
+	.grant = engine_grant,
 };
 
 /**
- * lend_open() - open and bind the lending engine for a guest
+ * engine_open() - open and bind the lending engine for a guest
  * @c: the connection.
  *
  * Return: 0, or a negative errno (the guest then gets no host resources).
  */
-int lend_open(struct conn *c)
+int engine_open(struct conn *c)
 {
 	struct xenlend_host_bind b = { .domid = (uint32_t)c->domid };
 	int err;
@@ -173,10 +158,10 @@ int lend_open(struct conn *c)
 }
 
 /**
- * lend_close() - release every grant and close the engine
+ * engine_close() - release every grant and close the engine
  * @c: the connection; its resources are already destroyed.
  */
-void lend_close(struct conn *c)
+void engine_close(struct conn *c)
 {
 	struct xenlend_host_stats s;
 
