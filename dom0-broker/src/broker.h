@@ -326,13 +326,10 @@ int render_worker_start(const char *path, const char *user, bool software, int d
 void render_worker_stop(int fd, int pid);
 void render_worker_reap(void);
 
-/* --- conn.c: one guest's rings, grants and event channel --------------- */
+/* --- revoke.c: a guest's queue of revocations (types) ------------------- */
 
-
-/* Broker requests on the event ring that may await a response at once. */
-#define CONN_MAX_EVT_PENDING	32
 /* Revocations tracked at once per guest. */
-#define CONN_MAX_REVOKES	64
+#define REVOKE_MAX_PENDING	64
 
 /**
  * struct pending_revoke - a revocation the guest has not acknowledged yet
@@ -361,6 +358,11 @@ struct pending_revoke {
 	uint64_t notifier_ns;
 };
 
+/* --- conn.c: one guest's rings, grants and event channel --------------- */
+
+
+/* Broker requests on the event ring that may await a response at once. */
+#define CONN_MAX_EVT_PENDING	32
 /**
  * struct conn - the broker's side of one guest's xenlend device
  * @domid: the guest.
@@ -426,7 +428,7 @@ struct conn {
 	bool test_hooks;
 	int host_fd;
 	int gpu_fd;
-	struct pending_revoke revokes[CONN_MAX_REVOKES];
+	struct pending_revoke revokes[REVOKE_MAX_PENDING];
 	unsigned int nr_revokes;
 	uint64_t revoked_pages;
 	uint64_t quarantined_pages;
@@ -466,15 +468,24 @@ extern const struct guest_mem_ops guest_mem_ops;
 int guest_mem_open(struct conn *c);
 void guest_mem_close(struct conn *c);
 
-/* --- engine.c: the lending engine, and revocation ------------------------ */
+/* --- engine.c: the broker's client of the lending engine ---------------- */
 
 extern const struct engine_ops engine_ops;
 int engine_open(struct conn *c);
 void engine_close(struct conn *c);
-void lend_read_events(struct conn *c);
-void lend_send_revokes(struct conn *c);
-bool lend_revoke_done(struct conn *c, uint64_t evt_id, uint32_t status);
-uint64_t lend_expire(struct conn *c, uint64_t now);
+void engine_check_quarantine(struct conn *c);
+int engine_release(struct conn *c, uint64_t seq, bool earlier, uint64_t *released,
+		   uint64_t *quarantined);
+struct xenlend_host_event;
+size_t engine_read_events(struct conn *c, struct xenlend_host_event *ev, size_t max);
+
+/* --- revoke.c: a guest's queue of revocations --------------------------- */
+
+void revoke_read_events(struct conn *c);
+void revoke_send(struct conn *c);
+bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status);
+uint64_t revoke_expire(struct conn *c, uint64_t now);
+void revoke_clear(struct conn *c);
 
 /* --- xenstore.c: devices and watches ----------------------------------- */
 

@@ -233,6 +233,7 @@ void conn_disconnect(struct conn *c)
 	guest_state_fini(&c->gs);
 	guest_mem_close(c);
 	engine_close(c);
+	revoke_clear(c);
 	if (c->xce) {
 		xenevtchn_close(c->xce);	/* unbinds every port */
 		c->xce = NULL;
@@ -322,7 +323,7 @@ static void evt_response(struct conn *c, const struct xenlend_msg *m)
 		return;
 	}
 	if (type == (XENLEND_T_REVOKE | XENLEND_T_RESPONSE) &&
-	    lend_revoke_done(c, id, xenlend_msg_status(m)))
+	    revoke_done(c, id, xenlend_msg_status(m)))
 		return;
 	/* FENCE events are frequent: their acknowledgments are debug output. */
 	lvl = type == (XENLEND_T_FENCE | XENLEND_T_RESPONSE) &&
@@ -380,7 +381,7 @@ int conn_service(struct conn *c)
 		return -EPROTO;
 	if (notify)
 		xenevtchn_notify(c->xce, c->local_port);
-	lend_send_revokes(c);
+	revoke_send(c);
 	conn_send_fences(c);
 	return 0;
 }

@@ -57,7 +57,7 @@ static int next_timeout(struct broker *b)
 
 		if (c->more_work)
 			return 0;
-		d = lend_expire(c, now);
+		d = revoke_expire(c, now);
 		if (c->evict_why[0] && !c->banned)
 			return 0;
 		if (d < next)
@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 			} else if (tag & EPOLL_TAG_HOST) {
 				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_HOST));
 				if (c && c->connected)
-					lend_read_events(c);
+					revoke_read_events(c);
 			} else if (tag == (uint64_t)sfd) {
 				running = false;
 			} else if (tag == (uint64_t)xsfd) {

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenlend-broker: a guest's queue of revocations.
+ *
+ * The lending engine's revocation events (dom0 took back memory it lent)
+ * become REVOKE requests on the guest's event ring, sent as the ring has
+ * room. The guest's REVOKE_DONE, or the configured deadline, releases the
+ * grants in the engine; a guest that misses the deadline is evicted.
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "broker.h"
+#include "xenlend_host.h"
+
+/* End the grants of @p in the engine, count and log what that released. */
+static void release(struct conn *c, const struct pending_revoke *p, const char *why)
+{
+	uint64_t released, quarantined;
+	char timing[80] = "";
+
+	if (engine_release(c, p->seq, p->earlier, &released, &quarantined))
+		return;
+	c->revoked_pages += released;
+	c->quarantined_pages += quarantined;
+	if (p->invalidated_ns)
+		snprintf(timing, sizeof(timing), " (%" PRIu64 " us from the invalidation, notifier %"
+			 PRIu64 " ns)", (now_ns() - p->invalidated_ns) / 1000, p->notifier_ns);
+	log_guest(c->domid, quarantined ? LOG_WARN : LOG_DEBUG,
+		  "revoke seq %" PRIu64 " %s after %" PRIu64 " ms%s: %llu pages released, %llu quarantined",
+		  p->seq, why, now_ms() - p->started, timing, (unsigned long long)released,
+		  (unsigned long long)quarantined);
+	if (quarantined)
+		engine_check_quarantine(c);
+}
+
+/* @ev: a REVOKE event, or NULL for an OVERFLOW's revocation of everything. */
+static void queue(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t length,
+		  uint64_t seq, const struct xenlend_host_event *ev)
+{
+	uint64_t now = now_ms();
+	struct pending_revoke p = {
+		.res_id = res_id,
+		.offset = offset,
+		.length = length,
+		.seq = seq,
+		.earlier = !ev,
+		.started = now,
+		.deadline = now + c->cfg->revoke_timeout_ms,
+		.invalidated_ns = ev ? ev->time_ns : 0,
+		.notifier_ns = ev ? ev->notifier_ns : 0,
+	};
+
+	if (c->nr_revokes == REVOKE_MAX_PENDING) {
+		/* Cannot track it: release now; what is mapped is quarantined. */
+		release(c, &p, "untracked");
+		return;
+	}
+	c->revokes[c->nr_revokes++] = p;
+}
+
+static void drop(struct conn *c, unsigned int i)
+{
+	c->revokes[i] = c->revokes[--c->nr_revokes];
+}
+
+/**
+ * revoke_send() - put queued REVOKEs on the event ring, as space allows
+ * @c: a connected connection.
+ */
+void revoke_send(struct conn *c)
+{
+	for (unsigned int i = 0; i < c->nr_revokes; i++) {
+		struct pending_revoke *p = &c->revokes[i];
+		struct xenlend_msg m;
+
+		if (p->evt_id)
+			continue;
+		xenlend_msg_init(&m, XENLEND_T_REVOKE, 0);
+		m.u.revoke.res_id = p->res_id;
+		m.u.revoke.offset = p->offset;
+		m.u.revoke.length = p->length;
+		m.u.revoke.seq = p->seq;
+		if (ring_put_evt(c, &m, false, &p->evt_id))
+			return;	/* ring full: retried on the next turn */
+	}
+}
+
+/**
+ * revoke_done() - the guest answered a REVOKE
+ * @c: the connection.
+ * @evt_id: id of the REVOKE request.
+ * @status: the guest's status (NOENT: it had nothing mapped).
+ *
+ * Return: true if @evt_id was a pending REVOKE.
+ */
+bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
+{
+	for (unsigned int i = 0; i < c->nr_revokes; i++) {
+		struct pending_revoke *p = &c->revokes[i];
+
+		if (p->evt_id != evt_id)
+			continue;
+		release(c, p, status == XENLEND_S_OK ? "acknowledged" : "refused");
+		drop(c, i);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * revoke_expire() - release revocations past their deadline
+ * @c: the connection.
+ * @now: current time in ms.
+ *
+ * A guest that missed a deadline gets @c->evict_why set: the event loop
+ * disconnects it.
+ *
+ * Return: the earliest remaining deadline, or UINT64_MAX.
+ */
+uint64_t revoke_expire(struct conn *c, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned int i = 0; i < c->nr_revokes;) {
+		struct pending_revoke *p = &c->revokes[i];
+
+		if (p->deadline <= now) {
+			release(c, p, "not acknowledged in time");
+			c->late_revokes++;
+			if (!c->evict_why[0])
+				snprintf(c->evict_why, sizeof(c->evict_why),
+					 "revocation seq %" PRIu64 " not acknowledged within %u ms",
+					 p->seq, c->cfg->revoke_timeout_ms);
+			drop(c, i);
+			continue;
+		}
+		if (p->deadline < next)
+			next = p->deadline;
+		i++;
+	}
+	return next;
+}
+
+/**
+ * revoke_read_events() - turn the engine's events into REVOKEs
+ * @c: the connection.
+ */
+void revoke_read_events(struct conn *c)
+{
+	struct xenlend_host_event ev[16];
+	size_t n;
+
+	while ((n = engine_read_events(c, ev, ARRAY_SIZE(ev))) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (ev[i].type == XENLEND_HOST_EV_REVOKE) {
+				queue(c, ev[i].id, ev[i].offset, ev[i].length, ev[i].seq,
+				      &ev[i]);
+				continue;
+			}
+			/* Lost events: take back everything up to this point. */
+			log_msg(LOG_WARN, "dom%d: revocation events lost, revoking all",
+				c->domid);
+			for (uint32_t j = 0; j < c->cfg->max_resources; j++) {
+				struct guest_resource *r = &c->gs.resources[j];
+
+				if (r->res_id && r->kind == XENLEND_RES_HOST)
+					queue(c, r->res_id, 0, r->size, ev[i].seq, NULL);
+			}
+		}
+	}
+	revoke_send(c);
+}
+
+/**
+ * revoke_clear() - forget every pending revocation
+ * @c: the connection; its lending engine was closed (engine_close()),
+ *	which ended every grant.
+ */
+void revoke_clear(struct conn *c)
+{
+	c->nr_revokes = 0;
+}
