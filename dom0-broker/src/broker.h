@@ -395,8 +395,8 @@ struct pending_revoke {
  * @quarantined_pages: of those, pages the guest still mapped.
  * @late_revokes: revocations released at their deadline.
  * @evict_why: set when the guest broke the lending contract; the event loop
- *	then disconnects it for good (broker_evict()).
- * @banned: disconnected by broker_evict(); never served again.
+ *	then disconnects it for good (guests_evict()).
+ * @banned: disconnected by guests_evict(); never served again.
  * @render_pid: the guest's render worker, or 0.
  * @gntdev_fd: grant device file guest resources are mapped through for the
  *	guest's render worker, or -1.
@@ -516,14 +516,14 @@ struct broker {
 /* epoll data of a guest's render worker socket: this bit, ORed with its domid. */
 #define EPOLL_TAG_RENDER	(1ull << 61)
 
-int broker_xs_open(struct broker *b);
-void broker_xs_close(struct broker *b);
-void broker_scan_domains(struct broker *b);
-void broker_handle_watch(struct broker *b);
-struct conn *broker_find_conn(struct broker *b, int domid);
-void broker_conn_failed(struct broker *b, struct conn *c, const char *why);
-void broker_evict(struct broker *b, struct conn *c);
-void broker_render_failed(struct broker *b, struct conn *c);
+int guests_open(struct broker *b);
+void guests_close(struct broker *b);
+void guests_scan(struct broker *b);
+void guests_handle_watch(struct broker *b);
+struct conn *guests_find(struct broker *b, int domid);
+void guests_conn_failed(struct broker *b, struct conn *c, const char *why);
+void guests_evict(struct broker *b, struct conn *c);
+void guests_render_failed(struct broker *b, struct conn *c);
 
 /* --- control.c: the local control socket -------------------------------- */
 

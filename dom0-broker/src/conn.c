@@ -426,7 +426,7 @@ int conn_render(struct conn *c)
  * @now: the time, ms (monotonic).
  *
  * Return: the next deadline (UINT64_MAX: none), or 0 when the worker just
- * failed: the caller stops it (broker_render_failed()).
+ * failed: the caller stops it (guests_render_failed()).
  */
 uint64_t conn_render_expire(struct conn *c, uint64_t now)
 {

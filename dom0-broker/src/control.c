@@ -105,7 +105,7 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domid,
 		     char *out, size_t len)
 {
-	struct conn *c = broker_find_conn(b, domid);
+	struct conn *c = guests_find(b, domid);
 	uint64_t id;
 	int err;
 
@@ -132,7 +132,7 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
  */
 static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_t len)
 {
-	struct conn *c = broker_find_conn(b, atoi(argv[1]));
+	struct conn *c = guests_find(b, atoi(argv[1]));
 	struct guest_resource *r = c ? guest_find_resource(&c->gs, (uint32_t)atoi(argv[2])) : NULL;
 	uint64_t off = argc > 3 ? strtoull(argv[3], NULL, 0) : 0;
 	uint64_t n = argc > 4 ? strtoull(argv[4], NULL, 0) : 0;
@@ -182,7 +182,7 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
  */
 static void cmd_revoke_all(struct broker *b, int domid, char *out, size_t len)
 {
-	struct conn *c = broker_find_conn(b, domid);
+	struct conn *c = guests_find(b, domid);
 	struct guest_resource *r;
 	unsigned int i, n = 0;
 

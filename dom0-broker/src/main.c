@@ -64,7 +64,7 @@ static int next_timeout(struct broker *b)
 			next = d;
 		d = c->render_pid ? conn_render_expire(c, now) : UINT64_MAX;
 		if (!d) {
-			broker_render_failed(b, c);
+			guests_render_failed(b, c);
 			return 0;
 		}
 		if (d < next)
@@ -78,7 +78,7 @@ static int next_timeout(struct broker *b)
 static void service(struct broker *b, struct conn *c)
 {
 	if (conn_service(c))
-		broker_conn_failed(b, c, "guest corrupted a shared ring");
+		guests_conn_failed(b, c, "guest corrupted a shared ring");
 }
 
 int main(int argc, char **argv)
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "setup: %s", strerror(errno));
 		return 1;
 	}
-	if (broker_xs_open(&b))
+	if (guests_open(&b))
 		goto out;
 	xsfd = xs_fileno(b.xs);
 	if (xsfd < 0 || add_fd(b.epfd, xsfd)) {
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	if (control_open(&b))
 		goto out;
 
-	broker_scan_domains(&b);
+	guests_scan(&b);
 	log_msg(LOG_INFO, "ready: backend domain %d, serving %s, host memory %s%s%s",
 		b.own_domid, b.cfg.guests_all ? "all guests" : b.cfg.guests,
 		b.cfg.host_memory == HOST_MEM_GPU ? "gpu:" : "memfd",
@@ -163,21 +163,21 @@ int main(int argc, char **argv)
 			uint64_t tag = evs[i].data.u64;
 
 			if (tag & EPOLL_TAG_GUEST) {
-				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_GUEST));
+				c = guests_find(&b, (int)(tag & ~EPOLL_TAG_GUEST));
 				if (c)
 					service(&b, c);
 			} else if (tag & EPOLL_TAG_RENDER) {
-				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_RENDER));
+				c = guests_find(&b, (int)(tag & ~EPOLL_TAG_RENDER));
 				if (c && c->connected && conn_render(c))
-					broker_render_failed(&b, c);
+					guests_render_failed(&b, c);
 			} else if (tag & EPOLL_TAG_HOST) {
-				c = broker_find_conn(&b, (int)(tag & ~EPOLL_TAG_HOST));
+				c = guests_find(&b, (int)(tag & ~EPOLL_TAG_HOST));
 				if (c && c->connected)
 					revoke_read_events(c);
 			} else if (tag == (uint64_t)sfd) {
 				running = false;
 			} else if (tag == (uint64_t)xsfd) {
-				broker_handle_watch(&b);
+				guests_handle_watch(&b);
 			} else if (tag == (uint64_t)b.ctl_fd) {
 				control_handle(&b);
 			}
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 			if (c->more_work)
 				service(&b, c);
 			if (c->evict_why[0] && !c->banned)
-				broker_evict(&b, c);
+				guests_evict(&b, c);
 		}
 		render_worker_reap();
 	}
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	ret = 0;
 out:
 	control_close(&b);
-	broker_xs_close(&b);
+	guests_close(&b);
 	close(b.epfd);
 	close(sfd);
 	return ret;

@@ -401,7 +401,7 @@ static void test_worker_restart(void)
 		nr_emitted = 0;
 		CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
 		CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
-		close(g.render.fd);	/* what broker_render_failed() does */
+		close(g.render.fd);	/* what guests_render_failed() does */
 		g.render.fd = -1;
 	}
 	xenlend_msg_init(&req, XENLEND_T_CAPSET_INFO, 200);

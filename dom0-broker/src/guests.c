@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xenlend-broker: xenstore - which guests exist, their xenlend devices, and
- * the backend half of the xenbus state machine.
+ * xenlend-broker: the guests' lifecycle - which guests exist and are served,
+ * their xenlend devices in xenstore, the backend half of the xenbus state
+ * machine, and disconnecting or evicting a guest.
  *
  * The broker acts as the toolstack for this one device type: when a guest it
  * serves appears it creates both the frontend and the backend directory with
@@ -29,7 +30,13 @@
 /* A guest whose connection keeps failing is left Closed after this many. */
 #define MAX_CONNECT_FAILURES	5
 
-int broker_xs_open(struct broker *b)
+/**
+ * guests_open() - connect to xenstore and watch guests come and go
+ * @b: the broker.
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+int guests_open(struct broker *b)
 {
 	char *v;
 	unsigned int len;
@@ -137,7 +144,14 @@ again:
 	return 0;
 }
 
-struct conn *broker_find_conn(struct broker *b, int domid)
+/**
+ * guests_find() - a served guest by domain id
+ * @b: the broker.
+ * @domid: the guest's domain.
+ *
+ * Return: its connection, or NULL.
+ */
+struct conn *guests_find(struct broker *b, int domid)
 {
 	struct conn *c;
 
@@ -162,7 +176,7 @@ static void epoll_one(struct broker *b, struct conn *c, int fd, uint64_t tag, bo
 		log_msg(LOG_WARN, "dom%d: epoll: %s", c->domid, strerror(errno));
 }
 
-static void conn_epoll(struct broker *b, struct conn *c, bool add)
+static void epoll_conn(struct broker *b, struct conn *c, bool add)
 {
 	epoll_one(b, c, conn_fd(c), EPOLL_TAG_GUEST, add);
 	epoll_one(b, c, c->host_fd, EPOLL_TAG_HOST, add);
@@ -172,20 +186,20 @@ static void conn_epoll(struct broker *b, struct conn *c, bool add)
 
 
 /**
- * broker_render_failed() - stop a guest's render worker that failed
+ * guests_render_failed() - stop a guest's render worker that failed
  * @b: the broker.
  * @c: the guest; it stays connected, its renderer requests fail.
  */
-void broker_render_failed(struct broker *b, struct conn *c)
+void guests_render_failed(struct broker *b, struct conn *c)
 {
 	(void)b;
 	conn_render_stop(c);
 }
 
-static void conn_drop(struct broker *b, struct conn *c)
+static void drop_conn(struct broker *b, struct conn *c)
 {
 	if (c->connected)
-		conn_epoll(b, c, false);
+		epoll_conn(b, c, false);
 	conn_disconnect(c);
 }
 
@@ -259,7 +273,7 @@ static void remove_guest(struct broker *b, struct conn *c)
 	struct conn **pp;
 
 	log_msg(LOG_INFO, "dom%d (%s): gone, releasing its device", c->domid, c->name);
-	conn_drop(b, c);
+	drop_conn(b, c);
 	watch_token(c, token, sizeof(token));
 	snprintf(fe_state, sizeof(fe_state), "%s/state", c->fe_path);
 	xs_unwatch(b->xs, fe_state, token);
@@ -273,14 +287,14 @@ static void remove_guest(struct broker *b, struct conn *c)
 }
 
 /**
- * broker_scan_domains() - reconcile served guests with xenstore
+ * guests_scan() - reconcile served guests with xenstore
  * @b: the broker.
  *
  * Adds a device for every new guest the configuration serves and releases
  * the devices of guests that are gone, including those left behind by a
  * broker that was not running when they went.
  */
-void broker_scan_domains(struct broker *b)
+void guests_scan(struct broker *b)
 {
 	unsigned int n, i;
 	char **doms, *end, path[64];
@@ -299,7 +313,7 @@ void broker_scan_domains(struct broker *b)
 	for (i = 0; doms && i < n; i++) {
 		long domid = strtol(doms[i], &end, 10);
 
-		if (*end || domid <= 0 || domid >= 0x7ff0 || broker_find_conn(b, (int)domid) ||
+		if (*end || domid <= 0 || domid >= 0x7ff0 || guests_find(b, (int)domid) ||
 		    xs_is_domain_introduced(b->xs, (unsigned int)domid))
 			continue;
 		log_msg(LOG_INFO, "dom%ld: gone, removing its stale xenlend backend", domid);
@@ -315,7 +329,7 @@ void broker_scan_domains(struct broker *b)
 
 		if (*end || domid <= 0 || domid >= 0x7ff0 || domid == b->own_domid)
 			continue;
-		if (broker_find_conn(b, (int)domid))
+		if (guests_find(b, (int)domid))
 			continue;
 		if (!xs_is_domain_introduced(b->xs, (unsigned int)domid))
 			continue;
@@ -325,20 +339,20 @@ void broker_scan_domains(struct broker *b)
 }
 
 /**
- * broker_conn_failed() - a guest broke its connection; close it
+ * guests_conn_failed() - a guest broke its connection; close it
  * @b: the broker.
  * @c: the guest.
  * @why: reason to log.
  */
-void broker_conn_failed(struct broker *b, struct conn *c, const char *why)
+void guests_conn_failed(struct broker *b, struct conn *c, const char *why)
 {
 	log_msg(LOG_WARN, "dom%d: closing connection: %s", c->domid, why);
-	conn_drop(b, c);
+	drop_conn(b, c);
 	set_be_state(b, c, XenbusStateClosing);
 }
 
 /**
- * broker_evict() - disconnect a guest that broke the lending contract
+ * guests_evict() - disconnect a guest that broke the lending contract
  * @b: the broker.
  * @c: the guest, with @c->evict_why set.
  *
@@ -347,12 +361,12 @@ void broker_conn_failed(struct broker *b, struct conn *c, const char *why)
  * reason in its "error" node for the toolstack, and the guest is not served
  * again until its domain is rebuilt or the broker restarts.
  */
-void broker_evict(struct broker *b, struct conn *c)
+void guests_evict(struct broker *b, struct conn *c)
 {
 	log_msg(LOG_ERR, "dom%d (%s): disconnected for good: %s", c->domid, c->name,
 		c->evict_why);
 	c->banned = true;
-	conn_drop(b, c);
+	drop_conn(b, c);
 	xs_printf(b, XBT_NULL, c->be_path, "error", "%s", c->evict_why);
 	set_be_state(b, c, XenbusStateClosing);
 }
@@ -375,20 +389,20 @@ static void frontend_changed(struct broker *b, struct conn *c)
 			break;
 		}
 		c->connect_failures = 0;
-		conn_epoll(b, c, true);
+		epoll_conn(b, c, true);
 		set_be_state(b, c, XenbusStateConnected);
 		break;
 	case XenbusStateConnected:
 		break;
 	case XenbusStateClosing:
-		conn_drop(b, c);
+		drop_conn(b, c);
 		set_be_state(b, c, XenbusStateClosed);
 		break;
 	case XenbusStateInitialising:
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
 	default:
-		conn_drop(b, c);
+		drop_conn(b, c);
 		if (c->banned)
 			set_be_state(b, c, XenbusStateClosed);
 		else if (be != XenbusStateInitWait && c->connect_failures < MAX_CONNECT_FAILURES)
@@ -398,10 +412,10 @@ static void frontend_changed(struct broker *b, struct conn *c)
 }
 
 /**
- * broker_handle_watch() - process every pending xenstore watch event
+ * guests_handle_watch() - process every pending xenstore watch event
  * @b: the broker.
  */
-void broker_handle_watch(struct broker *b)
+void guests_handle_watch(struct broker *b)
 {
 	char **w;
 
@@ -409,9 +423,9 @@ void broker_handle_watch(struct broker *b)
 		const char *token = w[XS_WATCH_TOKEN];
 
 		if (!strcmp(token, TOKEN_DOMAINS)) {
-			broker_scan_domains(b);
+			guests_scan(b);
 		} else if (!strncmp(token, TOKEN_FE_PREFIX, strlen(TOKEN_FE_PREFIX))) {
-			struct conn *c = broker_find_conn(b, atoi(token + strlen(TOKEN_FE_PREFIX)));
+			struct conn *c = guests_find(b, atoi(token + strlen(TOKEN_FE_PREFIX)));
 
 			if (c)
 				frontend_changed(b, c);
@@ -421,15 +435,15 @@ void broker_handle_watch(struct broker *b)
 }
 
 /**
- * broker_xs_close() - tell every guest we are going and let go of them
+ * guests_close() - tell every guest we are going and let go of them
  * @b: the broker.
  */
-void broker_xs_close(struct broker *b)
+void guests_close(struct broker *b)
 {
 	struct conn *c;
 
 	while ((c = b->conns)) {
-		conn_drop(b, c);
+		drop_conn(b, c);
 		set_be_state(b, c, XenbusStateClosed);
 		b->conns = c->next;
 		free(c);
