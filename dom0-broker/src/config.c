@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "broker.h"
+#include "config.h"
+#include "log.h"
+#include "xenlend_wire.h"
 
 void config_defaults(struct broker_config *c)
 {

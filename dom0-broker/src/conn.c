@@ -22,6 +22,17 @@
 #include <unistd.h>
 
 #include "broker.h"
+#include "config.h"
+#include "conn.h"
+#include "dispatch.h"
+#include "engine.h"
+#include "guest_mem.h"
+#include "log.h"
+#include "render.h"
+#include "render_worker.h"
+#include "revoke.h"
+#include "ring_put.h"
+#include "xenlend_wire.h"
 
 /* Requests served per guest before the event loop moves on. */
 #define CONN_BUDGET	64

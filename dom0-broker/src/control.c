@@ -30,6 +30,14 @@
 #include <unistd.h>
 
 #include "broker.h"
+#include "control.h"
+#include "conn.h"
+#include "guests.h"
+#include "host_mem.h"
+#include "log.h"
+#include "resources.h"
+#include "ring_put.h"
+#include "xenlend_wire.h"
 
 int control_open(struct broker *b)
 {

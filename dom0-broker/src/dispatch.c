@@ -15,7 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "broker.h"
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
+#include "refusal.h"
+#include "render.h"
+#include "resources.h"
+#include "xenlend_wire.h"
 
 int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 		     const struct broker_config *cfg)

@@ -22,7 +22,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "broker.h"
+#include "config.h"
+#include "conn.h"
+#include "engine.h"
+#include "host_mem.h"
+#include "log.h"
+#include "resources.h"
 #include "xenlend_host.h"
 
 #define HOST_DEVICE "/dev/xenlend-host"

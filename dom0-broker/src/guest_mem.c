@@ -27,7 +27,10 @@
 /* Xen's copy of the grant device ABI: needs <stdint.h> first. */
 #include <xen/sys/gntdev.h>
 
-#include "broker.h"
+#include "conn.h"
+#include "guest_mem.h"
+#include "log.h"
+#include "resources.h"
 
 #define GNTDEV_DEVICE	"/dev/xen/gntdev"
 

@@ -23,6 +23,10 @@
 #include <xen/io/xenbus.h>
 
 #include "broker.h"
+#include "config.h"
+#include "conn.h"
+#include "guests.h"
+#include "log.h"
 
 #define TOKEN_DOMAINS	"domains"
 #define TOKEN_FE_PREFIX	"fe:"
@@ -183,7 +187,6 @@ static void epoll_conn(struct broker *b, struct conn *c, bool add)
 	if (c->render_pid)
 		epoll_one(b, c, c->gs.render.fd, EPOLL_TAG_RENDER, add);
 }
-
 
 /**
  * guests_render_failed() - stop a guest's render worker that failed

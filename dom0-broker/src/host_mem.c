@@ -24,8 +24,11 @@
 
 #include <xf86drm.h>
 
-#include "broker.h"
+#include "config.h"
+#include "host_mem.h"
+#include "log.h"
 #include "xenlend_test.h"
+#include "xenlend_wire.h"
 
 /**
  * host_mem_open() - open the device host memory comes from

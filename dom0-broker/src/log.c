@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "broker.h"
+#include "log.h"
 
 static bool log_verbose;
 static bool log_journal;

@@ -31,6 +31,13 @@ static int sd_notify(int unset, const char *state)
 #endif
 
 #include "broker.h"
+#include "config.h"
+#include "conn.h"
+#include "control.h"
+#include "guests.h"
+#include "log.h"
+#include "render_worker.h"
+#include "revoke.h"
 
 static void usage(FILE *f)
 {

@@ -6,7 +6,10 @@
  * Copyright (c) 2026 The xenlend authors
  */
 
-#include "broker.h"
+#include "dispatch.h"
+#include "log.h"
+#include "refusal.h"
+#include "xenlend_wire.h"
 
 /**
  * guest_refused() - count and log a valid request the broker will not do

@@ -34,8 +34,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "broker.h"
+#include "dispatch.h"
+#include "log.h"
+#include "refusal.h"
+#include "render.h"
 #include "render_ipc.h"
+#include "resources.h"
+#include "xenlend_wire.h"
 
 /**
  * render_init() - renderer state of a guest without a worker yet

@@ -25,7 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#include "broker.h"
+#include "render_sandbox.h"
 
 #if defined(__x86_64__)
 #define THIS_ARCH		AUDIT_ARCH_X86_64

@@ -31,10 +31,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "broker.h"
+#include "log.h"
+#include "render_ipc.h"
+#include "render_sandbox.h"
+#include "render_worker.h"
 
 extern char **environ;
-#include "render_ipc.h"
 
 /* Environment variables passed on to a worker, at most. */
 #define MAX_ENV		128

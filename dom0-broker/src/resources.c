@@ -17,7 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "broker.h"
+#include "config.h"
+#include "dispatch.h"
+#include "resources.h"
+#include "xenlend_wire.h"
 
 /**
  * guest_find_resource() - a guest's resource by id

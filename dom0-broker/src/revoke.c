@@ -13,7 +13,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "broker.h"
+#include "config.h"
+#include "conn.h"
+#include "engine.h"
+#include "log.h"
+#include "resources.h"
+#include "revoke.h"
+#include "ring_put.h"
 #include "xenlend_host.h"
 
 /* End the grants of @p in the engine, count and log what that released. */

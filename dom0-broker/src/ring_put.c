@@ -14,7 +14,9 @@
 
 #include <errno.h>
 
-#include "broker.h"
+#include "conn.h"
+#include "ring_put.h"
+#include "xenlend_wire.h"
 
 /**
  * ring_put_ctrl_rsp() - put a late response on the guest's control ring

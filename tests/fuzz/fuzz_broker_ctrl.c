@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "broker.h"
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

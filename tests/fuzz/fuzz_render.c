@@ -20,7 +20,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "broker.h"
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
+#include "render.h"
+#include "resources.h"
 #include "render_ipc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

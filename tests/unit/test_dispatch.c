@@ -9,7 +9,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "broker.h"
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
+#include "resources.h"
 #include "check.h"
 #include "vectors.h"
 

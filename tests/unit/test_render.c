@@ -13,7 +13,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "broker.h"
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
+#include "render.h"
+#include "resources.h"
 #include "check.h"
 #include "render_ipc.h"
 

@@ -18,7 +18,7 @@
 
 #include <xen/sys/gntdev.h>
 
-#include "broker.h"
+#include "render_sandbox.h"
 #include "check.h"
 
 /* In the child: 0 when every call fails as it must, else the failing step. */

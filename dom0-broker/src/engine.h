@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenlend-broker: the broker's client of dom0's lending engine (engine.c).
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_BROKER_ENGINE_H
+#define XENLEND_BROKER_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resources.h"
+
+struct conn;
+struct xenlend_host_event;
+
+extern const struct engine_ops engine_ops;
+int engine_open(struct conn *c);
+void engine_close(struct conn *c);
+void engine_check_quarantine(struct conn *c);
+int engine_release(struct conn *c, uint64_t seq, bool earlier, uint64_t *released,
+		   uint64_t *quarantined);
+size_t engine_read_events(struct conn *c, struct xenlend_host_event *ev, size_t max);
+
+#endif /* XENLEND_BROKER_ENGINE_H */

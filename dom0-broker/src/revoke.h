@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenlend-broker: a guest's queue of revocations (revoke.c).
+ *
+ * Copyright (c) 2026 The xenlend authors
+ */
+
+#ifndef XENLEND_BROKER_REVOKE_H
+#define XENLEND_BROKER_REVOKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct conn;
+
+/* Revocations tracked at once per guest. */
+#define REVOKE_MAX_PENDING	64
+
+/**
+ * struct pending_revoke - a revocation the guest has not acknowledged yet
+ * @res_id: resource.
+ * @offset: start of the range.
+ * @length: length of the range.
+ * @seq: the lending engine's sequence number.
+ * @earlier: also release every earlier sequence number (after lost events).
+ * @evt_id: id of the REVOKE on the event ring; 0 while not sent yet.
+ * @started: when the engine reported it (ms, monotonic).
+ * @deadline: when it is released whether acknowledged or not.
+ * @invalidated_ns: when dom0's MMU notifier revoked the range (ns,
+ *	monotonic); 0 when unknown (after lost events).
+ * @notifier_ns: what that notifier callback cost (ns).
+ */
+struct pending_revoke {
+	uint32_t res_id;
+	uint64_t offset;
+	uint64_t length;
+	uint64_t seq;
+	bool earlier;
+	uint64_t evt_id;
+	uint64_t started;
+	uint64_t deadline;
+	uint64_t invalidated_ns;
+	uint64_t notifier_ns;
+};
+
+void revoke_read_events(struct conn *c);
+void revoke_send(struct conn *c);
+bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status);
+uint64_t revoke_expire(struct conn *c, uint64_t now);
+void revoke_clear(struct conn *c);
+
+#endif /* XENLEND_BROKER_REVOKE_H */
