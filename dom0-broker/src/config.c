@@ -19,6 +19,10 @@
 #include "log.h"
 #include "xenlend_wire.h"
 
+/**
+ * config_defaults() - the settings without a config file
+ * @c: configuration to fill.
+ */
 void config_defaults(struct broker_config *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -39,6 +39,15 @@
 #include "ring_put.h"
 #include "xenlend_wire.h"
 
+/**
+ * control_open() - create the control socket and add it to the epoll set
+ * @b: the broker; @b->ctl_fd receives the listening socket.
+ *
+ * The socket is only accessible to root (umask 077); a stale one at the
+ * configured path is replaced.
+ *
+ * Return: 0, or a negative errno.
+ */
 int control_open(struct broker *b)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -253,6 +262,13 @@ static void run_command(struct broker *b, char *cmd, char *out, size_t len)
 	}
 }
 
+/**
+ * control_handle() - serve one client of the control socket
+ * @b: the broker.
+ *
+ * Accepts one connection, reads one command (waiting a second at most),
+ * sends the reply and closes the connection.
+ */
 void control_handle(struct broker *b)
 {
 	char cmd[512], out[16384];
@@ -274,6 +290,10 @@ void control_handle(struct broker *b)
 	close(fd);
 }
 
+/**
+ * control_close() - close the control socket and remove its path
+ * @b: the broker; safe to call when the socket was never opened.
+ */
 void control_close(struct broker *b)
 {
 	if (b->ctl_fd >= 0) {

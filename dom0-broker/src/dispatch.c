@@ -23,6 +23,18 @@
 #include "resources.h"
 #include "xenlend_wire.h"
 
+/**
+ * guest_state_init() - protocol state of a guest that has not said HELLO yet
+ * @g: the state to initialise.
+ * @domid: the guest.
+ * @nr_bulk_pages: bulk pages it published in xenstore.
+ * @cfg: the broker's configuration (quotas); must outlive @g.
+ *
+ * The caller sets the memory interfaces (@g->engine, @g->gmem), the bulk
+ * pages and the renderer hooks afterwards.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 		     const struct broker_config *cfg)
 {
@@ -39,6 +51,14 @@ int guest_state_init(struct guest_state *g, int domid, uint32_t nr_bulk_pages,
 	return 0;
 }
 
+/**
+ * guest_state_fini() - release everything a guest has
+ * @g: the state; it may be used with guest_state_init() again.
+ *
+ * Every resource is released, the renderer told first about those it has
+ * (guest_release_all()), and the renderer state is dropped; the caller
+ * stops the render worker.
+ */
 void guest_state_fini(struct guest_state *g)
 {
 	guest_release_all(g, render_forget_resource);

@@ -43,6 +43,12 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
+/**
+ * log_init() - set up logging
+ * @verbose: also log LOG_DEBUG messages.
+ *
+ * Messages get syslog priority prefixes when stderr is the journal.
+ */
 void log_init(bool verbose)
 {
 	log_verbose = verbose;
@@ -60,6 +66,11 @@ static void log_v(enum log_level lvl, const char *prefix, const char *fmt, va_li
 	fputc('\n', stderr);
 }
 
+/**
+ * log_msg() - log a message of the broker's own
+ * @lvl: its priority; LOG_DEBUG only when verbose.
+ * @fmt: printf format, then its arguments.
+ */
 void log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	va_list ap;
@@ -69,7 +80,12 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
+/**
+ * log_guest() - log a message a guest caused, prefixed with its domain
+ * @domid: the guest.
+ * @lvl: its priority; LOG_DEBUG only when verbose.
+ * @fmt: printf format, then its arguments.
+ *
  * Guests can make us log at will; past a burst of 50 lines in a second the
  * rest of that second is counted and summarised instead.
  */
