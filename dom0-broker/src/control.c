@@ -4,13 +4,18 @@
  * socket). One command per connection, one reply:
  *
  *   status                      one line per served guest
- *   inject-evt DOMID HEX128     test hooks only: put 64 raw bytes on the
+ *
+ * and, only in a broker built with TEST_HOOKS=1 (the others answer "not
+ * built with test hooks"):
+ *
+ *   inject-evt DOMID HEX128     with --test-hooks: put 64 raw bytes on the
  *                               guest's event ring, unvalidated
- *   fence DOMID CTX RING FENCE  send a FENCE event
+ *   fence DOMID CTX RING FENCE  send a FENCE event the renderer never
+ *                               completed
  *   refill|punch|revoke|migrate DOMID RES [OFF LEN]
- *                               test hooks only: act on a host resource's
+ *                               with --test-hooks: act on a host resource's
  *                               memory as dom0 would (see cmd_memory())
- *   revoke-all DOMID            test hooks only: the explicit revoke of
+ *   revoke-all DOMID            with --test-hooks: the explicit revoke of
  *                               every host resource of the guest, whole
  *
  * Copyright (c) 2026 The xenlend authors
@@ -78,23 +83,6 @@ int control_open(struct broker *b)
 	return 0;
 }
 
-static int parse_hex(const char *hex, void *out, size_t len)
-{
-	unsigned char *p = out;
-	size_t i;
-
-	if (strlen(hex) != 2 * len)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		unsigned int byte;
-
-		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
-			return -EINVAL;
-		p[i] = (unsigned char)byte;
-	}
-	return 0;
-}
-
 static void cmd_status(struct broker *b, char *out, size_t len)
 {
 	size_t used = 0;
@@ -117,6 +105,40 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 			c->gs.render.stats_submits, c->gs.render.stats_fences);
 	if (!b->conns)
 		snprintf(out, len, "no guests\n");
+}
+
+/*
+ * The commands that exist only to test the broker against hostile guests
+ * and against dom0 taking memory back: they put raw or forged messages on
+ * a guest's rings and act on lent memory behind the guest's back. They are
+ * compiled only into a broker built with TEST_HOOKS=1, and even there each
+ * but "fence" needs --test-hooks.
+ */
+static bool is_test_hook(int argc, char **argv)
+{
+	return (argc == 3 && !strcmp(argv[0], "inject-evt")) ||
+	       (argc >= 3 && (!strcmp(argv[0], "punch") || !strcmp(argv[0], "revoke") ||
+			      !strcmp(argv[0], "refill") || !strcmp(argv[0], "migrate"))) ||
+	       (argc == 2 && !strcmp(argv[0], "revoke-all")) ||
+	       (argc == 5 && !strcmp(argv[0], "fence"));
+}
+
+#ifdef XENLEND_TEST_HOOKS
+static int parse_hex(const char *hex, void *out, size_t len)
+{
+	unsigned char *p = out;
+	size_t i;
+
+	if (strlen(hex) != 2 * len)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned int byte;
+
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return -EINVAL;
+		p[i] = (unsigned char)byte;
+	}
+	return 0;
 }
 
 static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domid,
@@ -216,19 +238,12 @@ static void cmd_revoke_all(struct broker *b, int domid, char *out, size_t len)
 	snprintf(out, len, "ok %u revoked\n", n);
 }
 
-static void run_command(struct broker *b, char *cmd, char *out, size_t len)
+/* A command is_test_hook() accepted. */
+static void run_test_hook(struct broker *b, int argc, char **argv, char *out, size_t len)
 {
-	char *argv[8], *save = NULL;
-	int argc = 0;
 	struct xenlend_msg m;
 
-	for (char *tok = strtok_r(cmd, " \n", &save); tok && argc < 8;
-	     tok = strtok_r(NULL, " \n", &save))
-		argv[argc++] = tok;
-
-	if (argc == 1 && !strcmp(argv[0], "status")) {
-		cmd_status(b, out, len);
-	} else if (argc == 3 && !strcmp(argv[0], "inject-evt")) {
+	if (!strcmp(argv[0], "inject-evt")) {
 		if (!b->test_hooks) {
 			snprintf(out, len, "error: inject-evt needs --test-hooks\n");
 			return;
@@ -238,25 +253,46 @@ static void run_command(struct broker *b, char *cmd, char *out, size_t len)
 			return;
 		}
 		cmd_send(b, &m, true, atoi(argv[1]), out, len);
-	} else if (argc >= 3 && (!strcmp(argv[0], "punch") || !strcmp(argv[0], "revoke") ||
-				 !strcmp(argv[0], "refill") || !strcmp(argv[0], "migrate"))) {
-		if (!b->test_hooks) {
-			snprintf(out, len, "error: %s needs --test-hooks\n", argv[0]);
-			return;
-		}
-		cmd_memory(b, argc, argv, out, len);
-	} else if (argc == 2 && !strcmp(argv[0], "revoke-all")) {
+	} else if (!strcmp(argv[0], "revoke-all")) {
 		if (!b->test_hooks) {
 			snprintf(out, len, "error: revoke-all needs --test-hooks\n");
 			return;
 		}
 		cmd_revoke_all(b, atoi(argv[1]), out, len);
-	} else if (argc == 5 && !strcmp(argv[0], "fence")) {
+	} else if (!strcmp(argv[0], "fence")) {
 		xenlend_msg_init(&m, XENLEND_T_FENCE, 0);
 		m.u.fence.ctx_id = (uint32_t)strtoul(argv[2], NULL, 0);
 		m.u.fence.ring_idx = (uint32_t)strtoul(argv[3], NULL, 0);
 		m.u.fence.fence_id = strtoull(argv[4], NULL, 0);
 		cmd_send(b, &m, false, atoi(argv[1]), out, len);
+	} else {	/* punch, revoke, refill, migrate */
+		if (!b->test_hooks) {
+			snprintf(out, len, "error: %s needs --test-hooks\n", argv[0]);
+			return;
+		}
+		cmd_memory(b, argc, argv, out, len);
+	}
+}
+#endif /* XENLEND_TEST_HOOKS */
+
+static void run_command(struct broker *b, char *cmd, char *out, size_t len)
+{
+	char *argv[8], *save = NULL;
+	int argc = 0;
+
+	for (char *tok = strtok_r(cmd, " \n", &save); tok && argc < 8;
+	     tok = strtok_r(NULL, " \n", &save))
+		argv[argc++] = tok;
+
+	if (argc == 1 && !strcmp(argv[0], "status")) {
+		cmd_status(b, out, len);
+	} else if (is_test_hook(argc, argv)) {
+#ifdef XENLEND_TEST_HOOKS
+		run_test_hook(b, argc, argv, out, len);
+#else
+		snprintf(out, len, "error: %s: not built with test hooks (TEST_HOOKS=1)\n",
+			 argv[0]);
+#endif
 	} else {
 		snprintf(out, len, "error: unknown command\n");
 	}
