@@ -38,12 +38,12 @@ static unsigned int max_granted_pages = 1u << 18;	/* 1 GiB */
 module_param(max_granted_pages, uint, 0644);
 MODULE_PARM_DESC(max_granted_pages, "Most pages one file may have granted at once");
 
-#define XL_EVENTS	256	/* queued events per file before OVERFLOW */
-#define XL_QUARANTINE_POLL	(HZ / 2)	/* retry quarantined grants this often */
+#define XH_EVENTS	256	/* queued events per file before OVERFLOW */
+#define XH_QUARANTINE_POLL	(HZ / 2)	/* retry quarantined grants this often */
 
 /**
- * struct xl_qpage - a page released while its guest still mapped it
- * @link: entry in xl_quarantine.
+ * struct xh_qpage - a page released while its guest still mapped it
+ * @link: entry in xh_quarantine.
  * @page: the page; our reference keeps it out of use.
  * @gref: its grant reference, ended once the guest unmaps.
  * @domid: the guest it is charged to.
@@ -51,88 +51,88 @@ MODULE_PARM_DESC(max_granted_pages, "Most pages one file may have granted at onc
  * The quarantine outlives the file that lent the page: a guest keeps its
  * mapping however the broker fares.
  */
-struct xl_qpage {
+struct xh_qpage {
 	struct list_head link;
 	struct page *page;
 	grant_ref_t gref;
 	int domid;
 };
 
-static LIST_HEAD(xl_quarantine);
-static DEFINE_SPINLOCK(xl_quarantine_lock);
-/* Pages referenced for a grant, over all files (XL_GRANTED + XL_REVOKED). */
-static atomic64_t xl_pages_lent;
-/* Pages on xl_quarantine. */
-static atomic64_t xl_pages_quarantined;
+static LIST_HEAD(xh_quarantine);
+static DEFINE_SPINLOCK(xh_quarantine_lock);
+/* Pages referenced for a grant, over all files (XH_GRANTED + XH_REVOKED). */
+static atomic64_t xh_pages_lent;
+/* Pages on xh_quarantine. */
+static atomic64_t xh_pages_quarantined;
 
-static void xl_quarantine_poll(struct work_struct *work);
-static DECLARE_DELAYED_WORK(xl_quarantine_work, xl_quarantine_poll);
+static void xh_quarantine_poll(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xh_quarantine_work, xh_quarantine_poll);
 
-enum xl_state { XL_EMPTY, XL_GRANTED, XL_REVOKED };
+enum xh_state { XH_EMPTY, XH_GRANTED, XH_REVOKED };
 
 /**
- * struct xl_entry - one page of a region
- * @page: the granted page, referenced; NULL when XL_EMPTY.
+ * struct xh_entry - one page of a region
+ * @page: the granted page, referenced; NULL when XH_EMPTY.
  * @gref: its grant reference.
- * @state: enum xl_state.
- * @seq: for XL_REVOKED, the revocation's sequence number.
+ * @state: enum xh_state.
+ * @seq: for XH_REVOKED, the revocation's sequence number.
  */
-struct xl_entry {
+struct xh_entry {
 	struct page *page;
 	grant_ref_t gref;
 	u32 state;
 	u64 seq;
 };
 
-struct xl_file;
+struct xh_file;
 
 /**
- * struct xl_region - a lendable range of the broker's address space
- * @link: entry in &xl_file.regions.
+ * struct xh_region - a lendable range of the broker's address space
+ * @link: entry in &xh_file.regions.
  * @file: owner.
  * @notifier: MMU interval notifier over the range.
  * @uaddr: start address.
  * @npages: length in pages.
  * @id: broker-chosen id.
  * @readonly: grant read-only.
- * @entries: @npages entries, protected by &xl_file.lock.
+ * @entries: @npages entries, protected by &xh_file.lock.
  */
-struct xl_region {
+struct xh_region {
 	struct list_head link;
-	struct xl_file *file;
+	struct xh_file *file;
 	struct mmu_interval_notifier notifier;
 	unsigned long uaddr;
 	unsigned long npages;
 	u32 id;
 	bool readonly;
-	struct xl_entry *entries;
+	struct xh_entry *entries;
 };
 
 /**
- * struct xl_file - one open file, lending to one guest
+ * struct xh_file - one open file, lending to one guest
  * @ioctl_lock: serialises ioctls (region list changes).
  * @lock: protects the entries, @events, @seq and the counters; taken in the
  *	MMU notifier, so never held across anything that sleeps.
  * @domid: the guest, or -1 before BIND.
- * @regions: list of &struct xl_region.
+ * @regions: list of &struct xh_region.
  * @wq: readers waiting for events.
  * @events: ring of queued events.
  * @ev_head: index of the oldest queued event.
  * @ev_count: number of queued events.
  * @overflow: events were lost; an OVERFLOW event is pending.
  * @seq: last revocation sequence number.
- * @granted: pages in XL_GRANTED.
- * @revoked: pages in XL_REVOKED.
+ * @granted: pages in XH_GRANTED.
+ * @revoked: pages in XH_REVOKED.
  * @quarantined: pages released while still mapped (total).
  * @events_lost: revocations folded into an OVERFLOW event.
  */
-struct xl_file {
+struct xh_file {
 	struct mutex ioctl_lock; /* serialises ioctls */
 	spinlock_t lock; /* entries, events, seq, counters */
 	int domid;
 	struct list_head regions;
 	wait_queue_head_t wq;
-	struct xenlend_host_event events[XL_EVENTS];
+	struct xenlend_host_event events[XH_EVENTS];
 	unsigned int ev_head;
 	unsigned int ev_count;
 	bool overflow;
@@ -144,16 +144,16 @@ struct xl_file {
 };
 
 /* Called with f->lock held; @t0 is when the notifier was called. */
-static void xl_queue_event(struct xl_file *f, u32 id, u64 offset, u64 length, u64 seq, u64 t0)
+static void xh_queue_event(struct xh_file *f, u32 id, u64 offset, u64 length, u64 seq, u64 t0)
 {
 	struct xenlend_host_event *ev;
 
-	if (f->ev_count == XL_EVENTS) {
+	if (f->ev_count == XH_EVENTS) {
 		f->overflow = true;
 		f->events_lost++;
 		return;
 	}
-	ev = &f->events[(f->ev_head + f->ev_count++) % XL_EVENTS];
+	ev = &f->events[(f->ev_head + f->ev_count++) % XH_EVENTS];
 	ev->type = XENLEND_HOST_EV_REVOKE;
 	ev->id = id;
 	ev->offset = offset;
@@ -163,12 +163,12 @@ static void xl_queue_event(struct xl_file *f, u32 id, u64 offset, u64 length, u6
 	ev->notifier_ns = ktime_get_ns() - t0;
 }
 
-static bool xl_invalidate(struct mmu_interval_notifier *mni,
+static bool xh_invalidate(struct mmu_interval_notifier *mni,
 			  const struct mmu_notifier_range *range,
 			  unsigned long cur_seq)
 {
-	struct xl_region *r = container_of(mni, struct xl_region, notifier);
-	struct xl_file *f = r->file;
+	struct xh_region *r = container_of(mni, struct xh_region, notifier);
+	struct xh_file *f = r->file;
 	unsigned long start = max(range->start, r->uaddr);
 	unsigned long end = min(range->end, r->uaddr + (r->npages << PAGE_SHIFT));
 	unsigned long i, first, last, lo = ULONG_MAX, hi = 0;
@@ -187,11 +187,11 @@ static bool xl_invalidate(struct mmu_interval_notifier *mni,
 	mmu_interval_set_seq(mni, cur_seq);
 	seq = f->seq + 1;
 	for (i = first; i < last; i++) {
-		struct xl_entry *e = &r->entries[i];
+		struct xh_entry *e = &r->entries[i];
 
-		if (e->state != XL_GRANTED)
+		if (e->state != XH_GRANTED)
 			continue;
-		e->state = XL_REVOKED;
+		e->state = XH_REVOKED;
 		e->seq = seq;
 		f->granted--;
 		f->revoked++;
@@ -200,7 +200,7 @@ static bool xl_invalidate(struct mmu_interval_notifier *mni,
 	}
 	if (lo != ULONG_MAX) {
 		f->seq = seq;
-		xl_queue_event(f, r->id, (u64)lo << PAGE_SHIFT,
+		xh_queue_event(f, r->id, (u64)lo << PAGE_SHIFT,
 			       (u64)(hi - lo + 1) << PAGE_SHIFT, seq, t0);
 		wake_up_interruptible(&f->wq);
 	}
@@ -208,8 +208,8 @@ static bool xl_invalidate(struct mmu_interval_notifier *mni,
 	return true;
 }
 
-static const struct mmu_interval_notifier_ops xl_notifier_ops = {
-	.invalidate = xl_invalidate,
+static const struct mmu_interval_notifier_ops xh_notifier_ops = {
+	.invalidate = xh_invalidate,
 };
 
 /*
@@ -218,9 +218,9 @@ static const struct mmu_interval_notifier_ops xl_notifier_ops = {
  * deferred list takes the page: still never reused while mapped, only no
  * longer counted.
  */
-static void xl_quarantine_page(int domid, struct page *page, grant_ref_t gref)
+static void xh_quarantine_page(int domid, struct page *page, grant_ref_t gref)
 {
-	struct xl_qpage *q = kmalloc(sizeof(*q), GFP_ATOMIC);
+	struct xh_qpage *q = kmalloc(sizeof(*q), GFP_ATOMIC);
 
 	if (!q) {
 		gnttab_end_foreign_access(gref, page);
@@ -229,70 +229,70 @@ static void xl_quarantine_page(int domid, struct page *page, grant_ref_t gref)
 	q->page = page;
 	q->gref = gref;
 	q->domid = domid;
-	spin_lock(&xl_quarantine_lock);
-	list_add_tail(&q->link, &xl_quarantine);
-	spin_unlock(&xl_quarantine_lock);
-	atomic64_inc(&xl_pages_quarantined);
-	queue_delayed_work(system_wq, &xl_quarantine_work, XL_QUARANTINE_POLL);
+	spin_lock(&xh_quarantine_lock);
+	list_add_tail(&q->link, &xh_quarantine);
+	spin_unlock(&xh_quarantine_lock);
+	atomic64_inc(&xh_pages_quarantined);
+	queue_delayed_work(system_wq, &xh_quarantine_work, XH_QUARANTINE_POLL);
 }
 
 /* Free what the guests have unmapped since the last poll. */
-static void xl_quarantine_poll(struct work_struct *work)
+static void xh_quarantine_poll(struct work_struct *work)
 {
-	struct xl_qpage *q, *tmp;
+	struct xh_qpage *q, *tmp;
 	LIST_HEAD(unmapped);
 	bool more;
 
-	spin_lock(&xl_quarantine_lock);
-	list_for_each_entry_safe(q, tmp, &xl_quarantine, link)
+	spin_lock(&xh_quarantine_lock);
+	list_for_each_entry_safe(q, tmp, &xh_quarantine, link)
 		if (gnttab_try_end_foreign_access(q->gref))
 			list_move(&q->link, &unmapped);
-	more = !list_empty(&xl_quarantine);
-	spin_unlock(&xl_quarantine_lock);
+	more = !list_empty(&xh_quarantine);
+	spin_unlock(&xh_quarantine_lock);
 
 	list_for_each_entry_safe(q, tmp, &unmapped, link) {
 		put_page(q->page);
-		atomic64_dec(&xl_pages_quarantined);
+		atomic64_dec(&xh_pages_quarantined);
 		kfree(q);
 	}
 	if (more)
-		queue_delayed_work(system_wq, &xl_quarantine_work, XL_QUARANTINE_POLL);
+		queue_delayed_work(system_wq, &xh_quarantine_work, XH_QUARANTINE_POLL);
 }
 
-static u64 xl_quarantine_held(int domid)
+static u64 xh_quarantine_held(int domid)
 {
-	struct xl_qpage *q;
+	struct xh_qpage *q;
 	u64 n = 0;
 
-	spin_lock(&xl_quarantine_lock);
-	list_for_each_entry(q, &xl_quarantine, link)
+	spin_lock(&xh_quarantine_lock);
+	list_for_each_entry(q, &xh_quarantine, link)
 		n += q->domid == domid;
-	spin_unlock(&xl_quarantine_lock);
+	spin_unlock(&xh_quarantine_lock);
 	return n;
 }
 
 /* End a grant and drop our page reference. Called with f->lock held. */
-static void xl_end_entry(struct xl_file *f, struct xl_entry *e)
+static void xh_end_entry(struct xh_file *f, struct xh_entry *e)
 {
-	if (e->state == XL_GRANTED)
+	if (e->state == XH_GRANTED)
 		f->granted--;
 	else
 		f->revoked--;
-	atomic64_dec(&xl_pages_lent);
+	atomic64_dec(&xh_pages_lent);
 	if (gnttab_try_end_foreign_access(e->gref)) {
 		put_page(e->page);
 	} else {
 		/* Still mapped by the guest: dom0 must not reuse the page. */
-		xl_quarantine_page(f->domid, e->page, e->gref);
+		xh_quarantine_page(f->domid, e->page, e->gref);
 		f->quarantined++;
 	}
 	e->page = NULL;
-	e->state = XL_EMPTY;
+	e->state = XH_EMPTY;
 }
 
-static struct xl_region *xl_find_region(struct xl_file *f, u32 id)
+static struct xh_region *xh_find_region(struct xh_file *f, u32 id)
 {
-	struct xl_region *r;
+	struct xh_region *r;
 
 	list_for_each_entry(r, &f->regions, link)
 		if (r->id == id)
@@ -300,7 +300,7 @@ static struct xl_region *xl_find_region(struct xl_file *f, u32 id)
 	return NULL;
 }
 
-static long xl_bind(struct xl_file *f, void __user *arg)
+static long xh_bind(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_bind b;
 
@@ -314,10 +314,10 @@ static long xl_bind(struct xl_file *f, void __user *arg)
 	return 0;
 }
 
-static long xl_add_region(struct xl_file *f, void __user *arg)
+static long xh_add_region(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_region a;
-	struct xl_region *r;
+	struct xh_region *r;
 	int err;
 
 	if (copy_from_user(&a, arg, sizeof(a)))
@@ -328,7 +328,7 @@ static long xl_add_region(struct xl_file *f, void __user *arg)
 	    !PAGE_ALIGNED(a.uaddr) || !a.size || !PAGE_ALIGNED(a.size) ||
 	    a.uaddr + a.size < a.uaddr || a.uaddr + a.size > TASK_SIZE)
 		return -EINVAL;
-	if (xl_find_region(f, a.id))
+	if (xh_find_region(f, a.id))
 		return -EEXIST;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -345,7 +345,7 @@ static long xl_add_region(struct xl_file *f, void __user *arg)
 		return -ENOMEM;
 	}
 	err = mmu_interval_notifier_insert(&r->notifier, current->mm, a.uaddr,
-					   a.size, &xl_notifier_ops);
+					   a.size, &xh_notifier_ops);
 	if (err) {
 		kvfree(r->entries);
 		kfree(r);
@@ -355,32 +355,32 @@ static long xl_add_region(struct xl_file *f, void __user *arg)
 	return 0;
 }
 
-static void xl_free_region(struct xl_file *f, struct xl_region *r)
+static void xh_free_region(struct xh_file *f, struct xh_region *r)
 {
 	unsigned long i;
 
 	mmu_interval_notifier_remove(&r->notifier);
 	spin_lock(&f->lock);
 	for (i = 0; i < r->npages; i++)
-		if (r->entries[i].state != XL_EMPTY)
-			xl_end_entry(f, &r->entries[i]);
+		if (r->entries[i].state != XH_EMPTY)
+			xh_end_entry(f, &r->entries[i]);
 	spin_unlock(&f->lock);
 	list_del(&r->link);
 	kvfree(r->entries);
 	kfree(r);
 }
 
-static long xl_remove_region(struct xl_file *f, u32 __user *arg)
+static long xh_remove_region(struct xh_file *f, u32 __user *arg)
 {
-	struct xl_region *r;
+	struct xh_region *r;
 	u32 id;
 
 	if (get_user(id, arg))
 		return -EFAULT;
-	r = xl_find_region(f, id);
+	r = xh_find_region(f, id);
 	if (!r)
 		return -ENOENT;
-	xl_free_region(f, r);
+	xh_free_region(f, r);
 	return 0;
 }
 
@@ -392,7 +392,7 @@ static long xl_remove_region(struct xl_file *f, u32 __user *arg)
  * a PCI BAR) cannot be granted: -EFAULT. Returns 0 with all @n pages
  * referenced, or an error with none.
  */
-static int xl_get_pfnmap_pages(struct mm_struct *mm, unsigned long addr, unsigned long n,
+static int xh_get_pfnmap_pages(struct mm_struct *mm, unsigned long addr, unsigned long n,
 			       bool write, struct page **pages)
 {
 	unsigned long i;
@@ -440,19 +440,19 @@ static int xl_get_pfnmap_pages(struct mm_struct *mm, unsigned long addr, unsigne
 	return err;
 }
 
-static long xl_grant(struct xl_file *f, void __user *arg)
+static long xh_grant(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_grant g;
 	unsigned long first, n, i, done = 0, seq;
 	struct page **pages = NULL;
 	u32 *grefs = NULL;
-	struct xl_region *r;
+	struct xh_region *r;
 	long err = 0;
 	int got;
 
 	if (copy_from_user(&g, arg, sizeof(g)))
 		return -EFAULT;
-	r = xl_find_region(f, g.id);
+	r = xh_find_region(f, g.id);
 	if (!r)
 		return -ENOENT;
 	if (!g.length || g.length > XENLEND_HOST_MAX_GRANT ||
@@ -480,7 +480,7 @@ again:
 	if (got < 0 || got < n) {
 		if (got > 0)
 			release_pages(pages, got);
-		err = xl_get_pfnmap_pages(current->mm, r->uaddr + g.offset, n, !r->readonly,
+		err = xh_get_pfnmap_pages(current->mm, r->uaddr + g.offset, n, !r->readonly,
 					  pages);
 		if (err)
 			goto out;
@@ -493,17 +493,17 @@ again:
 		goto again;
 	}
 	for (i = 0; i < n; i++) {
-		struct xl_entry *e = &r->entries[first + i];
+		struct xh_entry *e = &r->entries[first + i];
 		int ref;
 
-		if (e->state == XL_GRANTED && e->page == pages[i]) {
+		if (e->state == XH_GRANTED && e->page == pages[i]) {
 			grefs[i] = e->gref;
 			put_page(pages[i]);
 			continue;
 		}
-		if (e->state != XL_EMPTY || f->granted >= max_granted_pages) {
+		if (e->state != XH_EMPTY || f->granted >= max_granted_pages) {
 			/* Revoked, not yet released: the broker retries later. */
-			err = e->state != XL_EMPTY ? -EAGAIN : -EDQUOT;
+			err = e->state != XH_EMPTY ? -EAGAIN : -EDQUOT;
 			break;
 		}
 		ref = gnttab_grant_foreign_access(f->domid, xen_page_to_gfn(pages[i]),
@@ -514,9 +514,9 @@ again:
 		}
 		e->page = pages[i];
 		e->gref = ref;
-		e->state = XL_GRANTED;
+		e->state = XH_GRANTED;
 		f->granted++;
-		atomic64_inc(&xl_pages_lent);
+		atomic64_inc(&xh_pages_lent);
 		grefs[i] = ref;
 	}
 	done = i;
@@ -536,12 +536,12 @@ out:
 	return err;
 }
 
-static long xl_release(struct xl_file *f, void __user *arg)
+static long xh_release(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_release a;
 	bool earlier;
 	u64 before;
-	struct xl_region *r;
+	struct xh_region *r;
 	unsigned long i;
 
 	if (copy_from_user(&a, arg, sizeof(a)))
@@ -554,11 +554,11 @@ static long xl_release(struct xl_file *f, void __user *arg)
 	before = f->quarantined;
 	list_for_each_entry(r, &f->regions, link) {
 		for (i = 0; i < r->npages; i++) {
-			struct xl_entry *e = &r->entries[i];
+			struct xh_entry *e = &r->entries[i];
 
-			if (e->state == XL_REVOKED &&
+			if (e->state == XH_REVOKED &&
 			    (e->seq == a.seq || (earlier && e->seq < a.seq))) {
-				xl_end_entry(f, e);
+				xh_end_entry(f, e);
 				a.released++;
 			}
 		}
@@ -568,7 +568,7 @@ static long xl_release(struct xl_file *f, void __user *arg)
 	return copy_to_user(arg, &a, sizeof(a)) ? -EFAULT : 0;
 }
 
-static long xl_stats(struct xl_file *f, void __user *arg)
+static long xh_stats(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_stats s;
 
@@ -578,35 +578,35 @@ static long xl_stats(struct xl_file *f, void __user *arg)
 	s.quarantined = f->quarantined;
 	s.events_lost = f->events_lost;
 	spin_unlock(&f->lock);
-	s.quarantine_held = xl_quarantine_held(f->domid);
+	s.quarantine_held = xh_quarantine_held(f->domid);
 	return copy_to_user(arg, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
-static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long xh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct xl_file *f = file->private_data;
+	struct xh_file *f = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
 	mutex_lock(&f->ioctl_lock);
 	switch (cmd) {
 	case XENLEND_HOST_IOC_BIND:
-		ret = xl_bind(f, uarg);
+		ret = xh_bind(f, uarg);
 		break;
 	case XENLEND_HOST_IOC_ADD_REGION:
-		ret = xl_add_region(f, uarg);
+		ret = xh_add_region(f, uarg);
 		break;
 	case XENLEND_HOST_IOC_REMOVE_REGION:
-		ret = xl_remove_region(f, uarg);
+		ret = xh_remove_region(f, uarg);
 		break;
 	case XENLEND_HOST_IOC_GRANT:
-		ret = xl_grant(f, uarg);
+		ret = xh_grant(f, uarg);
 		break;
 	case XENLEND_HOST_IOC_RELEASE:
-		ret = xl_release(f, uarg);
+		ret = xh_release(f, uarg);
 		break;
 	case XENLEND_HOST_IOC_STATS:
-		ret = xl_stats(f, uarg);
+		ret = xh_stats(f, uarg);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -616,7 +616,7 @@ static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
-static bool xl_has_events(struct xl_file *f)
+static bool xh_has_events(struct xh_file *f)
 {
 	bool ret;
 
@@ -626,26 +626,26 @@ static bool xl_has_events(struct xl_file *f)
 	return ret;
 }
 
-static ssize_t xl_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)
+static ssize_t xh_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)
 {
-	struct xl_file *f = file->private_data;
+	struct xh_file *f = file->private_data;
 	struct xenlend_host_event ev[16];
 	size_t n = 0, max = min(len / sizeof(ev[0]), ARRAY_SIZE(ev));
 	int err;
 
 	if (!max)
 		return -EINVAL;
-	while (!xl_has_events(f)) {
+	while (!xh_has_events(f)) {
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
-		err = wait_event_interruptible(f->wq, xl_has_events(f));
+		err = wait_event_interruptible(f->wq, xh_has_events(f));
 		if (err)
 			return err;
 	}
 	spin_lock(&f->lock);
 	while (n < max && f->ev_count) {
 		ev[n++] = f->events[f->ev_head];
-		f->ev_head = (f->ev_head + 1) % XL_EVENTS;
+		f->ev_head = (f->ev_head + 1) % XH_EVENTS;
 		f->ev_count--;
 	}
 	if (n < max && f->overflow) {
@@ -658,17 +658,17 @@ static ssize_t xl_read(struct file *file, char __user *buf, size_t len, loff_t *
 	return copy_to_user(buf, ev, n * sizeof(ev[0])) ? -EFAULT : n * sizeof(ev[0]);
 }
 
-static __poll_t xl_poll(struct file *file, poll_table *wait)
+static __poll_t xh_poll(struct file *file, poll_table *wait)
 {
-	struct xl_file *f = file->private_data;
+	struct xh_file *f = file->private_data;
 
 	poll_wait(file, &f->wq, wait);
-	return xl_has_events(f) ? EPOLLIN | EPOLLRDNORM : 0;
+	return xh_has_events(f) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-static int xl_open(struct inode *inode, struct file *file)
+static int xh_open(struct inode *inode, struct file *file)
 {
-	struct xl_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct xh_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
 	if (!f)
 		return -ENOMEM;
@@ -681,13 +681,13 @@ static int xl_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int xl_release_file(struct inode *inode, struct file *file)
+static int xh_release_file(struct inode *inode, struct file *file)
 {
-	struct xl_file *f = file->private_data;
-	struct xl_region *r, *tmp;
+	struct xh_file *f = file->private_data;
+	struct xh_region *r, *tmp;
 
 	list_for_each_entry_safe(r, tmp, &f->regions, link)
-		xl_free_region(f, r);
+		xh_free_region(f, r);
 	if (f->quarantined)
 		pr_info("dom%d: %llu pages were released while the guest still mapped them\n",
 			f->domid, f->quarantined);
@@ -696,65 +696,65 @@ static int xl_release_file(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static const struct file_operations xl_fops = {
+static const struct file_operations xh_fops = {
 	.owner = THIS_MODULE,
-	.open = xl_open,
-	.release = xl_release_file,
-	.read = xl_read,
-	.poll = xl_poll,
-	.unlocked_ioctl = xl_ioctl,
+	.open = xh_open,
+	.release = xh_release_file,
+	.read = xh_read,
+	.poll = xh_poll,
+	.unlocked_ioctl = xh_ioctl,
 	.llseek = noop_llseek,
 };
 
 static ssize_t pages_lent_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&xl_pages_lent));
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&xh_pages_lent));
 }
 static DEVICE_ATTR_RO(pages_lent);
 
 static ssize_t pages_quarantined_show(struct device *dev, struct device_attribute *attr,
 				      char *buf)
 {
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&xl_pages_quarantined));
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&xh_pages_quarantined));
 }
 static DEVICE_ATTR_RO(pages_quarantined);
 
-static struct attribute *xl_attrs[] = {
+static struct attribute *xh_attrs[] = {
 	&dev_attr_pages_lent.attr,
 	&dev_attr_pages_quarantined.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(xl);
+ATTRIBUTE_GROUPS(xh);
 
-static struct miscdevice xl_misc = {
+static struct miscdevice xh_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "xenlend-host",
-	.fops = &xl_fops,
+	.fops = &xh_fops,
 	.mode = 0600,
-	.groups = xl_groups,
+	.groups = xh_groups,
 };
 
-static int __init xl_init(void)
+static int __init xh_init(void)
 {
 	if (!xen_domain())
 		return -ENODEV;
-	return misc_register(&xl_misc);
+	return misc_register(&xh_misc);
 }
-module_init(xl_init);
+module_init(xh_init);
 
-static void __exit xl_exit(void)
+static void __exit xh_exit(void)
 {
-	struct xl_qpage *q, *tmp;
+	struct xh_qpage *q, *tmp;
 
-	misc_deregister(&xl_misc);
-	cancel_delayed_work_sync(&xl_quarantine_work);
+	misc_deregister(&xh_misc);
+	cancel_delayed_work_sync(&xh_quarantine_work);
 	/* What guests still map goes to the grant table's deferred list. */
-	list_for_each_entry_safe(q, tmp, &xl_quarantine, link) {
+	list_for_each_entry_safe(q, tmp, &xh_quarantine, link) {
 		gnttab_end_foreign_access(q->gref, q->page);
 		kfree(q);
 	}
 }
-module_exit(xl_exit);
+module_exit(xh_exit);
 
 MODULE_DESCRIPTION("xenlend: dom0 lending engine");
 MODULE_LICENSE("GPL");
