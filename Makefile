@@ -9,6 +9,10 @@
 #                or just those) in one boot; make e2e-list names them
 #   make bench   benchmarks in the Xen environment, as ratios against
 #                baselines of the same run (CSV and PNG under the cache)
+#   make kernel-patches   the kernel code as a patch series against Linux
+#                6.12 (Debian's source), in $(XENLEND_CACHE)/kernel-patches
+#   make modules [KDIR=...]   xenlend.ko and xenlend-host.ko for the
+#                running (or KDIR's) kernel, out of tree
 #
 # Everything downloaded or built outside the tree is cached under
 # $(XENLEND_CACHE) (default /var/cache/xenlend). Needs root (debootstrap,
@@ -42,6 +46,12 @@ static: env
 kunit: env
 	@sh scripts/kunit.sh
 
+kernel-patches: env
+	@sh scripts/kernel-patches.sh
+
+modules:
+	@sh scripts/kernel-modules.sh
+
 e2e: images
 	@sh scripts/xen-env/run-vm.sh check $(SCENARIOS)
 
@@ -63,4 +73,5 @@ clean:
 	@$(MAKE) -s -C tests clean
 	@$(MAKE) -s -C dom0-broker clean
 
-.PHONY: all deps env images run unit replay static kunit e2e e2e-list check bench fuzz clean
+.PHONY: all deps env images run unit replay static kunit kernel-patches modules e2e e2e-list check bench \
+	fuzz clean

@@ -1,50 +1,56 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# KUnit tier: build a User-Mode Linux kernel from the Debian kernel source of
-# the tools root with the suites of kunit/ built in, boot it, and report the
-# suites' results (tools/testing/kunit/kunit.py parses them). The source tree
-# and the build directory are cached under the tools root, so a run after a
-# change rebuilds only the staged files that changed (about 90 s cold on two
-# cores). UML because it needs no emulator: the fault core under test knows
+# KUnit tier: apply the kernel patch series (make kernel-patches) to the
+# Debian kernel source of the tools root, build a User-Mode Linux kernel
+# from it through the series' own option DRM_XENLEND_KUNIT_TEST
+# (drivers/gpu/drm/xenlend/.kunitconfig), boot it, and report the suites'
+# results (tools/testing/kunit/kunit.py parses them). The source tree and
+# the build directory are cached under the tools root; a file the series
+# leaves unchanged keeps its time, so a run after a change rebuilds only
+# what changed. UML because it needs no emulator: the code under test knows
 # neither Xen nor DRM (see kunit/README.md).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
 . "$HERE/lib.sh"
+. "$HERE/kernel-tree.sh"
 T=$XENLEND_CACHE/tools
 K=$T/build/kunit
 tarball=$(ls "$T"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
 [ -n "$tarball" ] || die "run scripts/xen-env/setup.sh first"
 
-stamp="$(basename "$tarball") $(stat -c %s "$tarball")"
+stamp="$(basename "$tarball") $(stat -c %s "$tarball") series"
 if [ "$(cat "$K/src/.xenlend-stamp" 2>/dev/null)" != "$stamp" ]; then
 	log "unpacking $(basename "$tarball") for the KUnit build"
 	rm -rf "$K/src" "$K/out"
 	mkdir -p "$K/src"
 	tar -C "$K/src" --strip-components=1 -xf "$tarball"
-	echo 'obj-$(CONFIG_KUNIT) += xenlend/' >>"$K/src/drivers/Makefile"
 	echo "$stamp" >"$K/src/.xenlend-stamp"
 fi
 
-# Stage the sources; an unchanged file keeps its time, so make skips it.
-D=$K/src/drivers/xenlend
-mkdir -p "$D/guest-drm" "$D/uapi" "$D/kunit"
-stage() {
-	cmp -s "$1" "$2" || cp "$1" "$2"
-}
-stage "$TOP/kunit/Kbuild" "$D/Kbuild"
-for f in guest-drm/xenlend_lend.c guest-drm/xenlend_lend.h guest-drm/xenlend_pending.c \
-	guest-drm/xenlend_pending.h uapi/xenlend_if.h \
-	uapi/xenlend_wire.c uapi/xenlend_wire.h kunit/.kunitconfig kunit/*_test.c; do
-	stage "$TOP/$f" "$D/$f"
+# The series, applied to clean copies of the files it changes, then copied
+# into the tree where it differs (and what it no longer has removed).
+sh "$HERE/kernel-patches.sh" >/dev/null
+A=$K/applied
+kernel_series_apply "$XENLEND_CACHE/kernel-patches" "$XENLEND_CACHE/build/kernel-base" "$A"
+for d in drivers/gpu/drm/xenlend drivers/xen/xenlend; do
+	[ -d "$K/src/$d" ] || continue
+	(cd "$K/src/$d" && find . -type f -name '*.[ch]' -o -type f -name 'Kconfig' \
+		-o -type f -name Makefile -o -type f -name .kunitconfig) | while read -r f; do
+		[ -e "$A/$d/$f" ] || rm -f "$K/src/$d/$f"
+	done
+done
+(cd "$A" && find . -type f) | while read -r f; do
+	mkdir -p "$(dirname "$K/src/$f")"
+	cmp -s "$A/$f" "$K/src/$f" || cp "$A/$f" "$K/src/$f"
 done
 
 log "KUnit: building and booting UML (log: $K/kunit.log)"
 # kunit.py parses the suites' KTAP output itself: it fails on a failed or
 # missing case and on a kernel that crashed or printed no results.
 if chroot "$T" sh -c "cd /build/kunit/src && python3 tools/testing/kunit/kunit.py run \
-	--build_dir=/build/kunit/out --kunitconfig=drivers/xenlend/kunit/.kunitconfig \
+	--build_dir=/build/kunit/out --kunitconfig=drivers/gpu/drm/xenlend \
 	--jobs=$(nproc)" >"$K/kunit.log" 2>&1; then
 	rc=0
 else

@@ -13,25 +13,30 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
 . "$HERE/lib.sh"
+. "$HERE/kernel-tree.sh"
 T=$XENLEND_CACHE/tools
 [ -x "$T/opt/checkpatch/scripts/checkpatch.pl" ] || die "run scripts/xen-env/setup.sh first"
 KVER=$(ls "$T/usr/lib/modules" | head -n1)
 S=$T/build/static
 rm -rf "$S"
 mkdir -p "$S"
-cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/kunit" "$S/"
-mkdir -p "$S/dom0-broker"
-cp -r "$TOP/dom0-broker/kernel" "$S/dom0-broker/"
+# Everything is checked and built as the patch series lays it out, applied
+# to clean copies of the kernel files it changes.
+sh "$HERE/kernel-patches.sh" >/dev/null
+kernel_series_apply "$XENLEND_CACHE/kernel-patches" "$XENLEND_CACHE/build/kernel-base" "$S/tree"
+cp -r "$XENLEND_CACHE/kernel-patches" "$S/patches"
+G=tree/drivers/gpu/drm/xenlend
+H=tree/drivers/xen/xenlend
 rc=0
 
 # The protocol header is in Xen's public-header style (uint32_t, as in
 # include/xen/interface/io/), which checkpatch would have be u32.
-files=$(cd "$S" && echo guest-drm/*.c guest-drm/*.h uapi/*.c uapi/*.h kunit/*.c dom0-broker/kernel/*.c)
+files=$(cd "$S" && echo $G/*.c $G/*.h $H/*.c tree/include/uapi/xen/xenlend_host.h)
 log "checkpatch --strict: $(echo $files | wc -w) files"
 : >"$S/checkpatch.log"
 for f in $files; do
 	ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG,CAMELCASE
-	[ "$f" = uapi/xenlend_if.h ] && ignore=$ignore,PREFER_KERNEL_TYPES
+	[ "$f" = $G/xenlend_if.h ] && ignore=$ignore,PREFER_KERNEL_TYPES
 	echo "$f $ignore"
 done | awk '{ l[$2] = l[$2] " " $1 } END { for (i in l) print i l[i] }' >"$S/checkpatch.sets"
 while read -r ignore set; do
@@ -40,6 +45,12 @@ while read -r ignore set; do
 		--no-tree --terse --show-types --ignore $ignore -f $set" \
 		>>"$S/checkpatch.log" 2>/dev/null || echo "checkpatch exited $?" >>"$S/checkpatch.log"
 done <"$S/checkpatch.sets"
+# The series as a reviewer gets it (the protocol header's types as above).
+log "checkpatch --strict: the $(ls "$S"/patches/000[1-9]*.patch | wc -l) patches"
+chroot "$T" sh -c "cd /build/static && /opt/checkpatch/scripts/checkpatch.pl --strict \
+	--no-tree --terse --show-types --ignore SPDX_LICENSE_TAG,CAMELCASE,PREFER_KERNEL_TYPES,FILE_PATH_CHANGES \
+	patches/000[1-9]*.patch" >>"$S/checkpatch.log" 2>/dev/null ||
+	echo "checkpatch exited $?" >>"$S/checkpatch.log"
 if grep -q -e '^[^ ]*:[0-9]*: ' -e '^checkpatch exited' "$S/checkpatch.log"; then
 	cat "$S/checkpatch.log"
 	log "checkpatch: FAILED"
@@ -50,26 +61,34 @@ fi
 
 # The production build, without the test hooks, then the one the tests use.
 log "W=1 C=2 (sparse) builds against $KVER"
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static CONFIG_DRM_XENLEND=m \
+chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G CONFIG_DRM_XENLEND=m \
 	W=1 C=2 modules >"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
-if [ -e "$S/guest-drm/xenlend_test_hooks.o" ]; then
+if [ -e "$S/$G/xenlend_test_hooks.o" ]; then
 	cat "$S/build.log"
 	die "the production build has the test hooks"
 fi
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static CONFIG_DRM_XENLEND=m \
+chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G CONFIG_DRM_XENLEND=m \
 	CONFIG_DRM_XENLEND_DEBUG=y W=1 C=2 modules >>"$S/build.log" 2>&1 ||
 	{ cat "$S/build.log"; die "build failed"; }
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/dom0-broker/kernel \
-	W=1 C=2 modules >>"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
+chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$H \
+	CONFIG_XEN_XENLEND_HOST=m W=1 C=2 modules >>"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
 if grep -E 'warning|error|sparse:' "$S/build.log"; then
 	log "W=1/sparse: FAILED"
 	rc=1
 else
 	log "W=1/sparse: clean"
 fi
-# No two files call each other in a circle (symbols between the objects).
+# No two files call each other in a circle (symbols between the objects):
+# the guest driver's, and the broker's and render worker's (built here for
+# it, in the tools root that has their libraries).
 log "file cycles"
-if python3 "$HERE/file-cycles.py" --name guest-drm "$S"/guest-drm/*.o "$S"/uapi/*.o; then
+mkdir -p "$S/user/scripts" "$S/user/dom0-broker"
+cp -r "$TOP/uapi" "$S/user/"
+cp -r "$TOP/dom0-broker/Makefile" "$TOP/dom0-broker/src" "$TOP/dom0-broker/render" \
+	"$S/user/dom0-broker/"
+cp "$HERE/file-cycles.py" "$S/user/scripts/"
+if python3 "$HERE/file-cycles.py" --name guest-drm "$S"/$G/xenlend_*.o &&
+   chroot "$T" make -s -C /build/static/user/dom0-broker O=/build/static/user/out cycles; then
 	log "file cycles: none"
 else
 	log "file cycles: FAILED"

@@ -11,7 +11,7 @@
  * being reused until the broker releases the grants - after the guest
  * acknowledged, or after the broker's deadline, in which case a page the
  * guest still maps stays quarantined, charged to that guest, until Xen
- * reports it unmapped. See uapi/xenlend_host.h.
+ * reports it unmapped. See include/uapi/xen/xenlend_host.h.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -32,7 +32,7 @@
 #include <xen/page.h>
 #include <xen/xen.h>
 
-#include "xenlend_host.h"
+#include <xen/xenlend_host.h>
 
 static unsigned int max_granted_pages = 1u << 18;	/* 1 GiB */
 module_param(max_granted_pages, uint, 0644);

@@ -11,6 +11,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 . "$HERE/../lib.sh"
+. "$HERE/../kernel-tree.sh"
 
 T=$XENLEND_CACHE/tools
 R=$XENLEND_CACHE/dom0root
@@ -27,10 +28,10 @@ mkdir -p "$O"
 sh "$HERE/../mesa-build.sh"
 inputs=$(cd "$TOP" && {
 	if git rev-parse --git-dir >/dev/null 2>&1; then
-		git ls-files -co --exclude-standard Kbuild guest-drm uapi dom0-broker tests \
+		git ls-files -co --exclude-standard kunit guest-drm uapi dom0-broker tests \
 			igt-tests scripts
 	else
-		find Kbuild guest-drm uapi dom0-broker tests igt-tests scripts -type f \
+		find kunit guest-drm uapi dom0-broker tests igt-tests scripts -type f \
 			! -path '*/build/*'
 	fi | LC_ALL=C sort | while read -r f; do [ -f "$f" ] && sha256sum "$f"; done
 	cat "$T/.xenlend-stamp" "$R/.xenlend-stamp" "$XENLEND_CACHE/igt/.xenlend-stamp" \
@@ -60,13 +61,16 @@ copy_libs() {
 log "building xenlend.ko, xenlend-broker and xenlend-render for $KVER"
 rm -rf "$B/src"
 mkdir -p "$B/src"
-cp -r "$TOP/Kbuild" "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
+cp -r "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
 	"$B/src/"
+# The kernel modules build from the layout of the kernel patch series.
+kernel_tree_files "$TOP" "$B/src/linux" 4
 chroot "$T" sh -ec "
-	make -s -C /usr/src/linux-headers-$KVER M=/build/src CONFIG_DRM_XENLEND=m \
-		CONFIG_DRM_XENLEND_DEBUG=y W=1 modules
-	make -s -C /usr/src/linux-headers-$KVER M=/build/src/dom0-broker/kernel W=1 modules
-	make -s -C /build/src/dom0-broker O=/build/out
+	make -s -C /usr/src/linux-headers-$KVER M=/build/src/linux/drivers/gpu/drm/xenlend \
+		CONFIG_DRM_XENLEND=m CONFIG_DRM_XENLEND_DEBUG=y W=1 modules
+	make -s -C /usr/src/linux-headers-$KVER M=/build/src/linux/drivers/xen/xenlend \
+		CONFIG_XEN_XENLEND_HOST=m W=1 modules
+	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
 	make -s -C /build/src/dom0-broker O=/build/out render
 	for t in lend-test hostile-test stress-test bench; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
@@ -99,7 +103,7 @@ D=$O/domu-root
 rm -rf "$D"
 mkdir -p "$D/bin" "$D/proc" "$D/sys" "$D/dev"
 cp "$T/usr/bin/busybox" "$D/bin/busybox"
-cp "$B/src/xenlend.ko" "$D/xenlend.ko"
+cp "$B/src/linux/drivers/gpu/drm/xenlend/xenlend.ko" "$D/xenlend.ko"
 # xenlend.ko needs drm_shmem_helper, which needs drm_kms_helper; all need drm.
 for m in drm drm_kms_helper drm_shmem_helper; do
 	xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/$m.ko.xz" >"$D/$m.ko"
@@ -210,7 +214,7 @@ mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/usr/libexec" "$X/etc/xenlen
 cp "$B/out/xenlend-broker" "$X/usr/sbin/"
 cp "$B/out/xenlend-render" "$X/usr/libexec/"
 cp "$B/out/xenlend-ctl" "$X/usr/bin/"
-cp "$B/src/dom0-broker/kernel/xenlend-host.ko" "$X/xenlend/"
+cp "$B/src/linux/drivers/xen/xenlend/xenlend-host.ko" "$X/xenlend/"
 cp "$TOP/dom0-broker/xenlend-broker.service" "$X/usr/lib/systemd/system/"
 cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
 # The test dom0's only DRM device is vgem, which renders nothing.
