@@ -67,10 +67,11 @@ for t in $TARGETS; do
 	llvm-profdata merge -sparse -o "$W/$t/cover.profdata" "$W/$t/cover.profraw"
 	llvm-cov report "$B/cover_$t" -instr-profile="$W/$t/cover.profdata" \
 		"$TOP/uapi/xenlend_wire.c" "$TOP/dom0-broker/src/dispatch.c" \
-		"$TOP/dom0-broker/src/render.c" >"$W/$t/cover.txt" 2>&1
+		"$TOP/dom0-broker/src/resources.c" "$TOP/dom0-broker/src/render.c" \
+		>"$W/$t/cover.txt" 2>&1
 	# llvm-cov's columns end with lines, missed lines, line cover, then
 	# the three of branches.
-	lines=$(awk '$1 ~ /\/(xenlend_wire|dispatch|render)\.c$/ && NF >= 13 {
+	lines=$(awk '$1 ~ /\/(xenlend_wire|dispatch|resources|render)\.c$/ && NF >= 13 {
 		n = split($1, p, "/")
 		printf "%s%s %s", sep, p[n], $(NF - 3)
 		sep = ", "
