@@ -21,7 +21,7 @@
 #include <xen/grant_table.h>
 
 #include "xenlend_if.h"
-#include "xenlend_lend.h"
+#include "xenlend_borrow.h"
 
 struct xenlend_transport;
 
@@ -91,7 +91,7 @@ struct xenlend_fpriv {
 /**
  * struct xenlend_bo_page - one page of a lent buffer object
  * @page: guest frame the grant is mapped into (from gnttab_alloc_pages()).
- * @handle: grant handle while mapped (see &xenlend_lend.mapped).
+ * @handle: grant handle while mapped (see &xenlend_borrow.mapped).
  */
 struct xenlend_bo_page {
 	struct page *page;
@@ -103,14 +103,14 @@ struct xenlend_bo_page {
  * @base: the GEM object.
  * @xdev: the device.
  * @res_id: the broker's resource id.
- * @lend: which pages map lent memory; its lock also protects @pages.
- * @pages: one entry per page of the object (&xenlend_lend.nr_pages of them).
+ * @borrow: which pages map lent memory; its lock also protects @pages.
+ * @pages: one entry per page of the object (&xenlend_borrow.nr_pages of them).
  */
 struct xenlend_bo {
 	struct drm_gem_object base;
 	struct xenlend_device *xdev;
 	u32 res_id;
-	struct xenlend_lend lend;
+	struct xenlend_borrow borrow;
 	struct xenlend_bo_page *pages;
 };
 

@@ -2,7 +2,7 @@
 /*
  * xenlend guest driver: buffer objects backed by memory the broker lends.
  *
- * The fault and revocation logic lives in xenlend_lend.c; this file gives it
+ * The fault and revocation logic lives in xenlend_borrow.c; this file gives it
  * its Xen and DRM side: FAULT requests over the transport, grant maps into
  * ballooned pages, PFN insertion into the faulting VMA and zapping of the
  * DRM device's address space.
@@ -32,9 +32,9 @@ static unsigned long xenlend_kaddr(struct page *page)
 	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
 }
 
-static struct xenlend_bo *lend_to_bo(struct xenlend_lend *l)
+static struct xenlend_bo *borrow_to_bo(struct xenlend_borrow *l)
 {
-	return container_of(l, struct xenlend_bo, lend);
+	return container_of(l, struct xenlend_bo, borrow);
 }
 
 /* Unmap the grants of pages [first, last); @ok: they were mapped. */
@@ -66,14 +66,14 @@ static void xenlend_bo_unmap_grants(struct xenlend_bo *bo, unsigned long first,
 	}
 }
 
-static void xenlend_bo_unmap(struct xenlend_lend *l, unsigned long first, unsigned long last)
+static void xenlend_bo_unmap(struct xenlend_borrow *l, unsigned long first, unsigned long last)
 {
-	xenlend_bo_unmap_grants(lend_to_bo(l), first, last, NULL);
+	xenlend_bo_unmap_grants(borrow_to_bo(l), first, last, NULL);
 }
 
-static void xenlend_bo_zap(struct xenlend_lend *l, unsigned long first, unsigned long last)
+static void xenlend_bo_zap(struct xenlend_borrow *l, unsigned long first, unsigned long last)
 {
-	struct drm_gem_object *obj = &lend_to_bo(l)->base;
+	struct drm_gem_object *obj = &borrow_to_bo(l)->base;
 
 	if (drm_mm_node_allocated(&obj->vma_node.vm_node))
 		unmap_mapping_range(obj->dev->anon_inode->i_mapping,
@@ -82,10 +82,10 @@ static void xenlend_bo_zap(struct xenlend_lend *l, unsigned long first, unsigned
 				    (loff_t)(last - first) << PAGE_SHIFT, 1);
 }
 
-static int xenlend_bo_map(struct xenlend_lend *l, unsigned long first, unsigned long n,
+static int xenlend_bo_map(struct xenlend_borrow *l, unsigned long first, unsigned long n,
 			  const u32 *grefs)
 {
-	struct xenlend_bo *bo = lend_to_bo(l);
+	struct xenlend_bo *bo = borrow_to_bo(l);
 	struct xenlend_transport *t = bo->xdev->t;
 	struct gnttab_map_grant_ref *ops;
 	struct page **pages;
@@ -138,10 +138,10 @@ out:
 	return err;
 }
 
-static int xenlend_bo_request(struct xenlend_lend *l, unsigned long first, unsigned long n,
+static int xenlend_bo_request(struct xenlend_borrow *l, unsigned long first, unsigned long n,
 			      bool write, u32 *grefs, unsigned long *lent)
 {
-	struct xenlend_bo *bo = lend_to_bo(l);
+	struct xenlend_bo *bo = borrow_to_bo(l);
 	u64 bytes;
 	int err;
 
@@ -153,10 +153,10 @@ static int xenlend_bo_request(struct xenlend_lend *l, unsigned long first, unsig
 }
 
 /* Insert the pages of [first, first + n) that the faulting VMA covers. */
-static vm_fault_t xenlend_bo_insert(struct xenlend_lend *l, void *arg, unsigned long first,
+static vm_fault_t xenlend_bo_insert(struct xenlend_borrow *l, void *arg, unsigned long first,
 				    unsigned long n, unsigned long idx)
 {
-	struct xenlend_bo *bo = lend_to_bo(l);
+	struct xenlend_bo *bo = borrow_to_bo(l);
 	struct vm_fault *vmf = arg;
 	struct vm_area_struct *vma = vmf->vma;
 	unsigned long base = vma->vm_pgoff - drm_vma_node_start(&bo->base.vma_node);
@@ -176,7 +176,7 @@ static vm_fault_t xenlend_bo_insert(struct xenlend_lend *l, void *arg, unsigned 
 	return ret;
 }
 
-static const struct xenlend_lend_ops xenlend_bo_lend_ops = {
+static const struct xenlend_borrow_ops xenlend_bo_borrow_ops = {
 	.fault = xenlend_bo_request,
 	.map = xenlend_bo_map,
 	.unmap = xenlend_bo_unmap,
@@ -193,8 +193,8 @@ static vm_fault_t xenlend_bo_fault(struct vm_fault *vmf)
 
 	if (!drm_dev_enter(obj->dev, &cookie))
 		return VM_FAULT_SIGBUS;
-	ret = xenlend_lend_fault(&bo->lend, vmf->pgoff - drm_vma_node_start(&obj->vma_node),
-				 vmf->flags & FAULT_FLAG_WRITE, vmf);
+	ret = xenlend_borrow_fault(&bo->borrow, vmf->pgoff - drm_vma_node_start(&obj->vma_node),
+				   vmf->flags & FAULT_FLAG_WRITE, vmf);
 	drm_dev_exit(cookie);
 	return ret;
 }
@@ -230,8 +230,8 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	int err, cookie;
 
 	xa_erase(&bo->xdev->objects, bo->res_id);
-	xenlend_lend_fini(&bo->lend);
-	for (i = 0; i < bo->lend.nr_pages; i++)
+	xenlend_borrow_fini(&bo->borrow);
+	for (i = 0; i < bo->borrow.nr_pages; i++)
 		if (bo->pages[i].page)
 			gnttab_free_pages(1, &bo->pages[i].page);
 
@@ -297,8 +297,8 @@ struct xenlend_bo *xenlend_bo_create_host(struct xenlend_device *xdev, u64 size,
 		return ERR_PTR(-ENOMEM);
 	bo->xdev = xdev;
 	bo->pages = kvcalloc(nr_pages, sizeof(*bo->pages), GFP_KERNEL);
-	if (!bo->pages || xenlend_lend_init(&bo->lend, &xenlend_bo_lend_ops, xdev->drm.dev,
-					    nr_pages)) {
+	if (!bo->pages || xenlend_borrow_init(&bo->borrow, &xenlend_bo_borrow_ops, xdev->drm.dev,
+					      nr_pages)) {
 		kvfree(bo->pages);
 		kfree(bo);
 		return ERR_PTR(-ENOMEM);
@@ -330,7 +330,7 @@ fail_erase:
 	xa_erase(&xdev->objects, id);
 fail_release:
 	drm_gem_object_release(&bo->base);
-	xenlend_lend_fini(&bo->lend);
+	xenlend_borrow_fini(&bo->borrow);
 	kvfree(bo->pages);
 	kfree(bo);
 	return ERR_PTR(err);
@@ -360,7 +360,7 @@ u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 l
 	if (!bo)
 		return XENLEND_S_NOENT;
 
-	xenlend_lend_revoke(&bo->lend, offset, length);
+	xenlend_borrow_revoke(&bo->borrow, offset, length);
 	drm_gem_object_put(&bo->base);
 	return XENLEND_S_OK;
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xenlend guest driver: the fault and revocation core of a lent object.
+ * dom0 lends, the guest borrows: the names here say which side they are.
  *
  * Copyright (c) 2026 The xenlend authors
  */
 
-#ifndef XENLEND_LEND_H
-#define XENLEND_LEND_H
+#ifndef XENLEND_BORROW_H
+#define XENLEND_BORROW_H
 
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
@@ -15,7 +16,7 @@
 #include "xenlend_if.h"
 
 struct device;
-struct xenlend_lend;
+struct xenlend_borrow;
 
 /* One FAULT asks for at most this many pages (the 2 MiB fault-around). */
 #define XENLEND_LEND_WINDOW	(XENLEND_FAULT_MAX_BYTES / XENLEND_PAGE_SIZE)
@@ -23,7 +24,7 @@ struct xenlend_lend;
 #define XENLEND_LEND_TRIES	16
 
 /**
- * struct xenlend_lend_ops - what the core needs from the driver
+ * struct xenlend_borrow_ops - what the core needs from the driver
  * @fault: ask the broker to lend pages [@first, @first + @n). On success,
  *	store the pages lent (a prefix of the range, at least one) in *@lent
  *	and one grant reference per lent page in @grefs. Called without the
@@ -35,21 +36,21 @@ struct xenlend_lend;
  * @insert: insert the mapped pages [@first, @first + @n) into the mapping
  *	that faulted (@arg); return the result for page @idx.
  *
- * All but @fault are called with &xenlend_lend.lock held.
+ * All but @fault are called with &xenlend_borrow.lock held.
  */
-struct xenlend_lend_ops {
-	int (*fault)(struct xenlend_lend *l, unsigned long first, unsigned long n,
+struct xenlend_borrow_ops {
+	int (*fault)(struct xenlend_borrow *l, unsigned long first, unsigned long n,
 		     bool write, u32 *grefs, unsigned long *lent);
-	int (*map)(struct xenlend_lend *l, unsigned long first, unsigned long n,
+	int (*map)(struct xenlend_borrow *l, unsigned long first, unsigned long n,
 		   const u32 *grefs);
-	void (*unmap)(struct xenlend_lend *l, unsigned long first, unsigned long last);
-	void (*zap)(struct xenlend_lend *l, unsigned long first, unsigned long last);
-	vm_fault_t (*insert)(struct xenlend_lend *l, void *arg, unsigned long first,
+	void (*unmap)(struct xenlend_borrow *l, unsigned long first, unsigned long last);
+	void (*zap)(struct xenlend_borrow *l, unsigned long first, unsigned long last);
+	vm_fault_t (*insert)(struct xenlend_borrow *l, void *arg, unsigned long first,
 			     unsigned long n, unsigned long idx);
 };
 
 /**
- * struct xenlend_lend - which pages of one object map lent memory
+ * struct xenlend_borrow - which pages of one object map lent memory
  * @ops: the driver's side.
  * @dev: device messages are printed for (may be NULL).
  * @lock: protects @seq, @mapped and the driver's grant mappings.
@@ -59,8 +60,8 @@ struct xenlend_lend_ops {
  * @faults: FAULT round trips whose pages were installed.
  * @retries: FAULT replies dropped because a revocation raced them.
  */
-struct xenlend_lend {
-	const struct xenlend_lend_ops *ops;
+struct xenlend_borrow {
+	const struct xenlend_borrow_ops *ops;
 	struct device *dev;
 	struct mutex lock; /* see above */
 	u64 seq;
@@ -70,12 +71,12 @@ struct xenlend_lend {
 	u64 retries;
 };
 
-int xenlend_lend_init(struct xenlend_lend *l, const struct xenlend_lend_ops *ops,
-		      struct device *dev, unsigned long nr_pages);
-void xenlend_lend_fini(struct xenlend_lend *l);
-vm_fault_t xenlend_lend_fault(struct xenlend_lend *l, unsigned long idx, bool write,
-			      void *arg);
-void xenlend_lend_revoke(struct xenlend_lend *l, u64 offset, u64 length);
-bool xenlend_lend_is_mapped(struct xenlend_lend *l, unsigned long idx);
+int xenlend_borrow_init(struct xenlend_borrow *l, const struct xenlend_borrow_ops *ops,
+			struct device *dev, unsigned long nr_pages);
+void xenlend_borrow_fini(struct xenlend_borrow *l);
+vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, bool write,
+				void *arg);
+void xenlend_borrow_revoke(struct xenlend_borrow *l, u64 offset, u64 length);
+bool xenlend_borrow_is_mapped(struct xenlend_borrow *l, unsigned long idx);
 
-#endif /* XENLEND_LEND_H */
+#endif /* XENLEND_BORROW_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit suite of the guest driver's fault and revocation core
- * (guest-drm/xenlend_lend.c), driven through a fake broker and fake page
+ * (guest-drm/xenlend_borrow.c), driven through a fake broker and fake page
  * tables.
  *
  * The fake broker hands out grant references (never 0) that encode the page and a
@@ -20,7 +20,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "xenlend_lend.h"
+#include "xenlend_borrow.h"
 
 /*
  * A fake grant: the page index in the low 20 bits, the broker's generation
@@ -51,7 +51,7 @@
  * @inserted: pages inserted into user mappings, in all.
  */
 struct fake {
-	struct xenlend_lend lend;
+	struct xenlend_borrow lend;
 	struct kunit *test;
 	u32 *gref;
 	u32 gen;
@@ -66,7 +66,7 @@ struct fake {
 	unsigned long zapped, unmapped, inserted;
 };
 
-static struct fake *to_fake(struct xenlend_lend *l)
+static struct fake *to_fake(struct xenlend_borrow *l)
 {
 	return container_of(l, struct fake, lend);
 }
@@ -83,7 +83,7 @@ static void fake_revoke_all(struct fake *f)
 	unsigned long p;
 
 	WRITE_ONCE(f->gen, gen);
-	xenlend_lend_revoke(&f->lend, 0, U64_MAX);
+	xenlend_borrow_revoke(&f->lend, 0, U64_MAX);
 	mutex_lock(&f->lend.lock);
 	for (p = 0; p < f->lend.nr_pages; p++)
 		if (f->gref[p])
@@ -92,7 +92,7 @@ static void fake_revoke_all(struct fake *f)
 	mutex_unlock(&f->lend.lock);
 }
 
-static int fake_fault(struct xenlend_lend *l, unsigned long first, unsigned long n,
+static int fake_fault(struct xenlend_borrow *l, unsigned long first, unsigned long n,
 		      bool write, u32 *grefs, unsigned long *lent)
 {
 	struct fake *f = to_fake(l);
@@ -124,7 +124,7 @@ static int fake_fault(struct xenlend_lend *l, unsigned long first, unsigned long
 	return 0;
 }
 
-static int fake_map(struct xenlend_lend *l, unsigned long first, unsigned long n,
+static int fake_map(struct xenlend_borrow *l, unsigned long first, unsigned long n,
 		    const u32 *grefs)
 {
 	struct fake *f = to_fake(l);
@@ -144,7 +144,7 @@ static int fake_map(struct xenlend_lend *l, unsigned long first, unsigned long n
 	return 0;
 }
 
-static void fake_unmap(struct xenlend_lend *l, unsigned long first, unsigned long last)
+static void fake_unmap(struct xenlend_borrow *l, unsigned long first, unsigned long last)
 {
 	struct fake *f = to_fake(l);
 	unsigned long p;
@@ -157,13 +157,13 @@ static void fake_unmap(struct xenlend_lend *l, unsigned long first, unsigned lon
 	}
 }
 
-static void fake_zap(struct xenlend_lend *l, unsigned long first, unsigned long last)
+static void fake_zap(struct xenlend_borrow *l, unsigned long first, unsigned long last)
 {
 	lockdep_assert_held(&l->lock);
 	to_fake(l)->zapped += last - first;
 }
 
-static vm_fault_t fake_insert(struct xenlend_lend *l, void *arg, unsigned long first,
+static vm_fault_t fake_insert(struct xenlend_borrow *l, void *arg, unsigned long first,
 			      unsigned long n, unsigned long idx)
 {
 	struct fake *f = to_fake(l);
@@ -176,7 +176,7 @@ static vm_fault_t fake_insert(struct xenlend_lend *l, void *arg, unsigned long f
 	return VM_FAULT_NOPAGE;
 }
 
-static const struct xenlend_lend_ops fake_ops = {
+static const struct xenlend_borrow_ops fake_ops = {
 	.fault = fake_fault,
 	.map = fake_map,
 	.unmap = fake_unmap,
@@ -188,7 +188,7 @@ static void fake_fini(void *data)
 {
 	struct fake *f = data;
 
-	xenlend_lend_fini(&f->lend);
+	xenlend_borrow_fini(&f->lend);
 }
 
 static struct fake *fake_new(struct kunit *test, unsigned long nr_pages)
@@ -199,14 +199,14 @@ static struct fake *fake_new(struct kunit *test, unsigned long nr_pages)
 	f->test = test;
 	f->gref = kunit_kcalloc(test, nr_pages, sizeof(*f->gref), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f->gref);
-	KUNIT_ASSERT_EQ(test, xenlend_lend_init(&f->lend, &fake_ops, NULL, nr_pages), 0);
+	KUNIT_ASSERT_EQ(test, xenlend_borrow_init(&f->lend, &fake_ops, NULL, nr_pages), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_fini, f), 0);
 	return f;
 }
 
 static vm_fault_t touch(struct fake *f, unsigned long idx)
 {
-	return xenlend_lend_fault(&f->lend, idx, true, f);
+	return xenlend_borrow_fault(&f->lend, idx, true, f);
 }
 
 /* Pages mapped, after checking every one against the fake's page tables. */
@@ -215,7 +215,7 @@ static unsigned long nr_mapped(struct fake *f)
 	unsigned long p, n = 0;
 
 	for (p = 0; p < f->lend.nr_pages; p++) {
-		bool mapped = xenlend_lend_is_mapped(&f->lend, p);
+		bool mapped = xenlend_borrow_is_mapped(&f->lend, p);
 
 		KUNIT_EXPECT_EQ_MSG(f->test, mapped, f->gref[p] != 0, "page %lu", p);
 		if (f->gref[p]) {
@@ -270,7 +270,7 @@ static void lend_fault_window_stops_at_mapped(struct kunit *test)
 	struct fake *f = fake_new(test, 1024);
 
 	KUNIT_ASSERT_EQ(test, touch(f, 600), VM_FAULT_NOPAGE);
-	xenlend_lend_revoke(&f->lend, 700ul << PAGE_SHIFT, 10ul << PAGE_SHIFT);
+	xenlend_borrow_revoke(&f->lend, 700ul << PAGE_SHIFT, 10ul << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 512 - 10);
 	KUNIT_ASSERT_EQ(test, touch(f, 705), VM_FAULT_NOPAGE);
 	KUNIT_EXPECT_EQ(test, f->first, 700);
@@ -331,7 +331,7 @@ static void lend_fault_busy_retries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 16);
 
 	f->busy = UINT_MAX;
-	xenlend_lend_revoke(&f->lend, 0, U64_MAX);
+	xenlend_borrow_revoke(&f->lend, 0, U64_MAX);
 	KUNIT_EXPECT_EQ(test, touch(f, 0), VM_FAULT_SIGBUS);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 0);
 }
@@ -380,7 +380,7 @@ static void lend_fault_short_lend(struct kunit *test)
 	unsigned int rounds = 0;
 
 	f->lend_max = 16;
-	while (!xenlend_lend_is_mapped(&f->lend, 100) && rounds++ < 100)
+	while (!xenlend_borrow_is_mapped(&f->lend, 100) && rounds++ < 100)
 		KUNIT_ASSERT_EQ(test, touch(f, 100), VM_FAULT_NOPAGE);
 	/* [0,16) [16,32) ... [96,112): seven requests. */
 	KUNIT_EXPECT_EQ(test, f->calls, 7);
@@ -411,22 +411,22 @@ static void lend_revoke_range(struct kunit *test)
 	struct fake *f = fake_new(test, 512);
 
 	KUNIT_ASSERT_EQ(test, touch(f, 0), VM_FAULT_NOPAGE);
-	xenlend_lend_revoke(&f->lend, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
+	xenlend_borrow_revoke(&f->lend, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, f->zapped, 100);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 100);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 412);
-	KUNIT_EXPECT_FALSE(test, xenlend_lend_is_mapped(&f->lend, 100));
-	KUNIT_EXPECT_FALSE(test, xenlend_lend_is_mapped(&f->lend, 199));
-	KUNIT_EXPECT_TRUE(test, xenlend_lend_is_mapped(&f->lend, 200));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 100));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 199));
+	KUNIT_EXPECT_TRUE(test, xenlend_borrow_is_mapped(&f->lend, 200));
 
 	/* Unaligned: every page the bytes touch, here pages 299 and 300. */
-	xenlend_lend_revoke(&f->lend, (300ul << PAGE_SHIFT) - 1, 2);
+	xenlend_borrow_revoke(&f->lend, (300ul << PAGE_SHIFT) - 1, 2);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 102);
-	KUNIT_EXPECT_FALSE(test, xenlend_lend_is_mapped(&f->lend, 299));
-	KUNIT_EXPECT_FALSE(test, xenlend_lend_is_mapped(&f->lend, 300));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 299));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 300));
 
 	/* Revoking unmapped pages again zaps, but unmaps nothing. */
-	xenlend_lend_revoke(&f->lend, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
+	xenlend_borrow_revoke(&f->lend, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 102);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 410);
 }
@@ -437,13 +437,13 @@ static void lend_revoke_clamped(struct kunit *test)
 	struct fake *f = fake_new(test, 64);
 
 	KUNIT_ASSERT_EQ(test, touch(f, 0), VM_FAULT_NOPAGE);
-	xenlend_lend_revoke(&f->lend, 64ul << PAGE_SHIFT, PAGE_SIZE);
-	xenlend_lend_revoke(&f->lend, U64_MAX, U64_MAX);
-	xenlend_lend_revoke(&f->lend, 0, 0);
+	xenlend_borrow_revoke(&f->lend, 64ul << PAGE_SHIFT, PAGE_SIZE);
+	xenlend_borrow_revoke(&f->lend, U64_MAX, U64_MAX);
+	xenlend_borrow_revoke(&f->lend, 0, 0);
 	KUNIT_EXPECT_EQ(test, f->zapped, 0);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 64);
 
-	xenlend_lend_revoke(&f->lend, 60ul << PAGE_SHIFT, U64_MAX);
+	xenlend_borrow_revoke(&f->lend, 60ul << PAGE_SHIFT, U64_MAX);
 	KUNIT_EXPECT_EQ(test, f->zapped, 4);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 60);
 }
@@ -455,7 +455,7 @@ static void lend_fini_unmaps(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, touch(f, 0), VM_FAULT_NOPAGE);
 	KUNIT_ASSERT_EQ(test, touch(f, 1000), VM_FAULT_NOPAGE);
-	xenlend_lend_revoke(&f->lend, 10ul << PAGE_SHIFT, PAGE_SIZE);
+	xenlend_borrow_revoke(&f->lend, 10ul << PAGE_SHIFT, PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, nr_mapped(f), 1023);
 	kunit_release_action(test, fake_fini, f);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 1024);
@@ -505,7 +505,7 @@ static void lend_revoke_thread_vs_faults(struct kunit *test)
 		   f->lend.faults, f->lend.retries, sigbus, f->gen);
 }
 
-static struct kunit_case xenlend_lend_cases[] = {
+static struct kunit_case xenlend_borrow_cases[] = {
 	KUNIT_CASE(lend_fault_maps_window),
 	KUNIT_CASE(lend_fault_batches_64mib),
 	KUNIT_CASE(lend_fault_window_stops_at_mapped),
@@ -524,12 +524,12 @@ static struct kunit_case xenlend_lend_cases[] = {
 	{}
 };
 
-static struct kunit_suite xenlend_lend_suite = {
-	.name = "xenlend_lend",
-	.test_cases = xenlend_lend_cases,
+static struct kunit_suite xenlend_borrow_suite = {
+	.name = "xenlend_borrow",
+	.test_cases = xenlend_borrow_cases,
 };
 
-kunit_test_suite(xenlend_lend_suite);
+kunit_test_suite(xenlend_borrow_suite);
 
 MODULE_DESCRIPTION("KUnit tests of xenlend's fault and revocation core");
 MODULE_LICENSE("GPL");

@@ -15,7 +15,7 @@
  * page still mapped here.
  *
  * This file knows neither Xen nor DRM: the driver (xenlend_gem.c) supplies
- * the transport and the page tables through struct xenlend_lend_ops, and the
+ * the transport and the page tables through struct xenlend_borrow_ops, and the
  * KUnit suites in kunit/ a fake of both.
  *
  * Copyright (c) 2026 The xenlend authors
@@ -28,10 +28,10 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "xenlend_lend.h"
+#include "xenlend_borrow.h"
 
 /**
- * xenlend_lend_init() - set up the core of a lent object
+ * xenlend_borrow_init() - set up the core of a lent object
  * @l: the core, zeroed or not.
  * @ops: the driver's side.
  * @dev: device to print messages for (may be NULL).
@@ -39,8 +39,8 @@
  *
  * Return: 0, or -ENOMEM.
  */
-int xenlend_lend_init(struct xenlend_lend *l, const struct xenlend_lend_ops *ops,
-		      struct device *dev, unsigned long nr_pages)
+int xenlend_borrow_init(struct xenlend_borrow *l, const struct xenlend_borrow_ops *ops,
+			struct device *dev, unsigned long nr_pages)
 {
 	memset(l, 0, sizeof(*l));
 	l->mapped = bitmap_zalloc(nr_pages, GFP_KERNEL);
@@ -54,7 +54,7 @@ int xenlend_lend_init(struct xenlend_lend *l, const struct xenlend_lend_ops *ops
 }
 
 /* Unmap every mapped run inside [first, last). Called with l->lock held. */
-static void xenlend_lend_unmap(struct xenlend_lend *l, unsigned long first, unsigned long last)
+static void xenlend_borrow_unmap(struct xenlend_borrow *l, unsigned long first, unsigned long last)
 {
 	unsigned long a = first, b;
 
@@ -65,16 +65,16 @@ static void xenlend_lend_unmap(struct xenlend_lend *l, unsigned long first, unsi
 }
 
 /**
- * xenlend_lend_fini() - unmap everything and free the core
+ * xenlend_borrow_fini() - unmap everything and free the core
  * @l: the core; no fault or revocation may run any more.
  *
  * The caller has removed the user mappings (the object is being freed).
  * @l->nr_pages stays valid afterwards.
  */
-void xenlend_lend_fini(struct xenlend_lend *l)
+void xenlend_borrow_fini(struct xenlend_borrow *l)
 {
 	mutex_lock(&l->lock);
-	xenlend_lend_unmap(l, 0, l->nr_pages);
+	xenlend_borrow_unmap(l, 0, l->nr_pages);
 	mutex_unlock(&l->lock);
 	mutex_destroy(&l->lock);
 	bitmap_free(l->mapped);
@@ -82,13 +82,13 @@ void xenlend_lend_fini(struct xenlend_lend *l)
 }
 
 /**
- * xenlend_lend_is_mapped() - whether a page maps lent memory now
+ * xenlend_borrow_is_mapped() - whether a page maps lent memory now
  * @l: the core.
  * @idx: page index, below the object's size.
  *
  * Return: true if page @idx maps a grant.
  */
-bool xenlend_lend_is_mapped(struct xenlend_lend *l, unsigned long idx)
+bool xenlend_borrow_is_mapped(struct xenlend_borrow *l, unsigned long idx)
 {
 	bool ret;
 
@@ -98,25 +98,25 @@ bool xenlend_lend_is_mapped(struct xenlend_lend *l, unsigned long idx)
 	return ret;
 }
 
-static vm_fault_t xenlend_lend_errno(int err)
+static vm_fault_t xenlend_borrow_errno(int err)
 {
 	return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 }
 
 /**
- * xenlend_lend_fault() - resolve a CPU fault on a lent object
+ * xenlend_borrow_fault() - resolve a CPU fault on a lent object
  * @l: the core.
  * @idx: page that faulted.
  * @write: the access was a write.
- * @arg: the fault, passed to &xenlend_lend_ops.insert.
+ * @arg: the fault, passed to &xenlend_borrow_ops.insert.
  *
  * Return: the result of inserting page @idx; VM_FAULT_NOPAGE when the broker
  * lent less than asked and @idx is not among it (the access faults again and
  * asks for the rest); VM_FAULT_OOM or VM_FAULT_SIGBUS when the broker
  * refused, failed or did not answer, or revocations kept racing the fault.
  */
-vm_fault_t xenlend_lend_fault(struct xenlend_lend *l, unsigned long idx, bool write,
-			      void *arg)
+vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, bool write,
+				void *arg)
 {
 	unsigned long lo, hi, start, end, n;
 	vm_fault_t ret;
@@ -163,7 +163,7 @@ vm_fault_t xenlend_lend_fault(struct xenlend_lend *l, unsigned long idx, bool wr
 		}
 		if (err) {
 			dev_dbg(l->dev, "FAULT of page %lu: %d\n", idx, err);
-			ret = xenlend_lend_errno(err);
+			ret = xenlend_borrow_errno(err);
 			goto out;
 		}
 
@@ -182,7 +182,7 @@ vm_fault_t xenlend_lend_fault(struct xenlend_lend *l, unsigned long idx, bool wr
 		}
 		mutex_unlock(&l->lock);
 		if (err)
-			ret = xenlend_lend_errno(err);
+			ret = xenlend_borrow_errno(err);
 		goto out;
 	}
 	dev_err_ratelimited(l->dev, "page %lu: gave up after %d revocations raced the fault\n",
@@ -194,7 +194,7 @@ out:
 }
 
 /**
- * xenlend_lend_revoke() - take back lent pages
+ * xenlend_borrow_revoke() - take back lent pages
  * @l: the core.
  * @offset: start of the range in bytes.
  * @length: its length in bytes; the range is clamped to the object.
@@ -202,7 +202,7 @@ out:
  * Every page the range touches is zapped from user mappings and its grant
  * unmapped before this returns; a fault in flight over the range retries.
  */
-void xenlend_lend_revoke(struct xenlend_lend *l, u64 offset, u64 length)
+void xenlend_borrow_revoke(struct xenlend_borrow *l, u64 offset, u64 length)
 {
 	u64 size = (u64)l->nr_pages << PAGE_SHIFT;
 	unsigned long first, last;
@@ -216,6 +216,6 @@ void xenlend_lend_revoke(struct xenlend_lend *l, u64 offset, u64 length)
 	mutex_lock(&l->lock);
 	l->seq++;
 	l->ops->zap(l, first, last);
-	xenlend_lend_unmap(l, first, last);
+	xenlend_borrow_unmap(l, first, last);
 	mutex_unlock(&l->lock);
 }
