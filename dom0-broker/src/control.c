@@ -43,6 +43,7 @@
 #include "resources.h"
 #include "ring_put.h"
 #include "xenlend_wire.h"
+#include "msgs.h"
 
 /**
  * control_open() - create the control socket and add it to the epoll set
@@ -260,10 +261,9 @@ static void run_test_hook(struct broker *b, int argc, char **argv, char *out, si
 		}
 		cmd_revoke_all(b, atoi(argv[1]), out, len);
 	} else if (!strcmp(argv[0], "fence")) {
-		xenlend_msg_init(&m, XENLEND_T_FENCE, 0);
-		m.u.fence.ctx_id = (uint32_t)strtoul(argv[2], NULL, 0);
-		m.u.fence.ring_idx = (uint32_t)strtoul(argv[3], NULL, 0);
-		m.u.fence.fence_id = strtoull(argv[4], NULL, 0);
+		msg_fence(&m, (uint32_t)strtoul(argv[2], NULL, 0),
+			  (uint32_t)strtoul(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),
+			  XENLEND_S_OK);
 		cmd_send(b, &m, false, atoi(argv[1]), out, len);
 	} else {	/* punch, revoke, refill, migrate */
 		if (!b->test_hooks) {

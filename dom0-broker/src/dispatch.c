@@ -22,6 +22,7 @@
 #include "render.h"
 #include "resources.h"
 #include "xenlend_wire.h"
+#include "msgs.h"
 
 /**
  * guest_state_init() - protocol state of a guest that has not said HELLO yet
@@ -95,11 +96,8 @@ static uint32_t do_hello(struct guest_state *g, const struct xenlend_msg *req,
 	g->version = version;
 	g->features = h->features &
 		      (g->render.fd >= 0 || g->render_start ? XENLEND_F_RENDER : 0);
-	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
-	rsp->u.hello_rsp.version = version;
-	rsp->u.hello_rsp.features = g->features;
-	rsp->u.hello_rsp.max_lent_bytes = g->cfg->max_lent_bytes;
-	rsp->u.hello_rsp.max_resources = g->cfg->max_resources;
+	msg_hello_rsp(rsp, req, version, g->features, g->cfg->max_lent_bytes,
+		      g->cfg->max_resources);
 	log_guest(g->domid, LOG_INFO, "HELLO: connected, protocol v%u, %u bulk pages%s",
 		  version, g->nr_bulk_pages,
 		  g->features & XENLEND_F_RENDER ? ", renderer" : "");
@@ -184,18 +182,14 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 	if (!g->engine || !g->bulk)
 		return XENLEND_S_NOTSUP;
 	err = g->engine->grant(g->engine_ctx, r, off, len,
-			    f->access & XENLEND_ACCESS_WRITE, grefs, &seq);
+			       f->access & XENLEND_ACCESS_WRITE, grefs, &seq);
 	if (err)
 		return xenlend_errno_to_status(err);
 
 	slot = (uint32_t *)((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE);
 	for (i = 0; i < nr; i++)
 		slot[i] = grefs[i];
-	rsp->u.fault_rsp.offset = f->offset;
-	rsp->u.fault_rsp.length = f->length;
-	rsp->u.fault_rsp.seq = seq;
-	rsp->u.fault_rsp.nr_grefs = nr;
-	rsp->u.fault_rsp.bulk_idx = f->bulk_idx;
+	msg_fault_rsp(rsp, req, len, seq);
 	g->stats_faults++;
 	g->stats_fault_pages += nr;
 	return XENLEND_S_OK;

@@ -41,6 +41,7 @@
 #include "render_ipc.h"
 #include "resources.h"
 #include "xenlend_wire.h"
+#include "msgs.h"
 
 /**
  * render_init() - renderer state of a guest without a worker yet
@@ -356,8 +357,7 @@ void render_forget_resource(struct guest_state *g, uint32_t res_id)
 
 	if (r->fd < 0 || r->failed)
 		return;
-	xenlend_msg_init(&m, XENLEND_T_RESOURCE_DESTROY, 0);
-	m.u.destroy.res_id = res_id;
+	msg_resource_destroy(&m, res_id);
 	if (send_packet(r, &m, NULL, 0) != XENLEND_S_OK)
 		log_guest(g->domid, LOG_WARN,
 			  "render worker not told that resource %u is gone: it keeps it mapped",
@@ -706,11 +706,7 @@ bool render_next_fence(struct guest_state *g, struct xenlend_msg *m)
 		for (ring = 0; ctx->ctx_id && ring < ctx->num_rings; ring++) {
 			if (ctx->completed[ring] <= ctx->told[ring])
 				continue;
-			xenlend_msg_init(m, XENLEND_T_FENCE, 0);
-			m->u.fence.ctx_id = ctx->ctx_id;
-			m->u.fence.ring_idx = ring;
-			m->u.fence.fence_id = ctx->completed[ring];
-			m->u.fence.error = ctx->error[ring];
+			msg_fence(m, ctx->ctx_id, ring, ctx->completed[ring], ctx->error[ring]);
 			return true;
 		}
 	}

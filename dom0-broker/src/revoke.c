@@ -21,6 +21,7 @@
 #include "revoke.h"
 #include "ring_put.h"
 #include "xenlend_host.h"
+#include "msgs.h"
 
 /* End the grants of @p in the engine, count and log what that released. */
 static void release(struct conn *c, const struct pending_revoke *p, const char *why)
@@ -85,11 +86,7 @@ void revoke_send(struct conn *c)
 
 		if (p->evt_id)
 			continue;
-		xenlend_msg_init(&m, XENLEND_T_REVOKE, 0);
-		m.u.revoke.res_id = p->res_id;
-		m.u.revoke.offset = p->offset;
-		m.u.revoke.length = p->length;
-		m.u.revoke.seq = p->seq;
+		msg_revoke(&m, p->res_id, p->offset, p->length, p->seq);
 		if (ring_put_evt(c, &m, false, &p->evt_id))
 			return;	/* ring full: retried on the next turn */
 	}
