@@ -33,7 +33,7 @@
 
 /**
  * struct fake - a fake broker and fake page tables for one object
- * @lend: the core under test.
+ * @borrow: the core under test.
  * @test: the running test.
  * @gref: per page, the grant the core mapped there (0: none).
  * @gen: the broker's generation; grants of older ones are stale.
@@ -51,7 +51,7 @@
  * @inserted: pages inserted into user mappings, in all.
  */
 struct fake {
-	struct xenlend_borrow lend;
+	struct xenlend_borrow borrow;
 	struct kunit *test;
 	u32 *gref;
 	u32 gen;
@@ -68,7 +68,7 @@ struct fake {
 
 static struct fake *to_fake(struct xenlend_borrow *l)
 {
-	return container_of(l, struct fake, lend);
+	return container_of(l, struct fake, borrow);
 }
 
 /*
@@ -83,13 +83,13 @@ static void fake_revoke_all(struct fake *f)
 	unsigned long p;
 
 	WRITE_ONCE(f->gen, gen);
-	xenlend_borrow_revoke(&f->lend, 0, U64_MAX);
-	mutex_lock(&f->lend.lock);
-	for (p = 0; p < f->lend.nr_pages; p++)
+	xenlend_borrow_revoke(&f->borrow, 0, U64_MAX);
+	mutex_lock(&f->borrow.lock);
+	for (p = 0; p < f->borrow.nr_pages; p++)
 		if (f->gref[p])
 			KUNIT_EXPECT_EQ_MSG(f->test, GREF_GEN(f->gref[p]), GEN_TAG(gen),
 					    "page %lu still maps a revoked grant", p);
-	mutex_unlock(&f->lend.lock);
+	mutex_unlock(&f->borrow.lock);
 }
 
 static int fake_fault(struct xenlend_borrow *l, unsigned long first, unsigned long n,
@@ -188,7 +188,7 @@ static void fake_fini(void *data)
 {
 	struct fake *f = data;
 
-	xenlend_borrow_fini(&f->lend);
+	xenlend_borrow_fini(&f->borrow);
 }
 
 static struct fake *fake_new(struct kunit *test, unsigned long nr_pages)
@@ -199,14 +199,14 @@ static struct fake *fake_new(struct kunit *test, unsigned long nr_pages)
 	f->test = test;
 	f->gref = kunit_kcalloc(test, nr_pages, sizeof(*f->gref), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f->gref);
-	KUNIT_ASSERT_EQ(test, xenlend_borrow_init(&f->lend, &fake_ops, NULL, nr_pages), 0);
+	KUNIT_ASSERT_EQ(test, xenlend_borrow_init(&f->borrow, &fake_ops, NULL, nr_pages), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_fini, f), 0);
 	return f;
 }
 
 static vm_fault_t touch(struct fake *f, unsigned long idx)
 {
-	return xenlend_borrow_fault(&f->lend, idx, true, f);
+	return xenlend_borrow_fault(&f->borrow, idx, true, f);
 }
 
 /* Pages mapped, after checking every one against the fake's page tables. */
@@ -214,8 +214,8 @@ static unsigned long nr_mapped(struct fake *f)
 {
 	unsigned long p, n = 0;
 
-	for (p = 0; p < f->lend.nr_pages; p++) {
-		bool mapped = xenlend_borrow_is_mapped(&f->lend, p);
+	for (p = 0; p < f->borrow.nr_pages; p++) {
+		bool mapped = xenlend_borrow_is_mapped(&f->borrow, p);
 
 		KUNIT_EXPECT_EQ_MSG(f->test, mapped, f->gref[p] != 0, "page %lu", p);
 		if (f->gref[p]) {
@@ -249,7 +249,7 @@ static void lend_fault_maps_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->calls, 2);
 	KUNIT_EXPECT_EQ(test, f->first, 512);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 1024);
-	KUNIT_EXPECT_EQ(test, f->lend.faults, 2);
+	KUNIT_EXPECT_EQ(test, f->borrow.faults, 2);
 }
 
 /* Touching every page of 64 MiB takes one FAULT per 2 MiB. */
@@ -270,7 +270,7 @@ static void lend_fault_window_stops_at_mapped(struct kunit *test)
 	struct fake *f = fake_new(test, 1024);
 
 	KUNIT_ASSERT_EQ(test, touch(f, 600), VM_FAULT_NOPAGE);
-	xenlend_borrow_revoke(&f->lend, 700ul << PAGE_SHIFT, 10ul << PAGE_SHIFT);
+	xenlend_borrow_revoke(&f->borrow, 700ul << PAGE_SHIFT, 10ul << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 512 - 10);
 	KUNIT_ASSERT_EQ(test, touch(f, 705), VM_FAULT_NOPAGE);
 	KUNIT_EXPECT_EQ(test, f->first, 700);
@@ -304,7 +304,7 @@ static void lend_revoke_racing_fault(struct kunit *test)
 	f->races = 1;
 	KUNIT_EXPECT_EQ(test, touch(f, 42), VM_FAULT_NOPAGE);
 	KUNIT_EXPECT_EQ(test, f->calls, 2);
-	KUNIT_EXPECT_EQ(test, f->lend.retries, 1);
+	KUNIT_EXPECT_EQ(test, f->borrow.retries, 1);
 	KUNIT_EXPECT_EQ(test, f->gen, 1);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 512);
 }
@@ -331,7 +331,7 @@ static void lend_fault_busy_retries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 16);
 
 	f->busy = UINT_MAX;
-	xenlend_borrow_revoke(&f->lend, 0, U64_MAX);
+	xenlend_borrow_revoke(&f->borrow, 0, U64_MAX);
 	KUNIT_EXPECT_EQ(test, touch(f, 0), VM_FAULT_SIGBUS);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 0);
 }
@@ -359,7 +359,7 @@ static void lend_fault_errors(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, f->calls, ARRAY_SIZE(cases));
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 0);
-	KUNIT_EXPECT_EQ(test, f->lend.faults, 0);
+	KUNIT_EXPECT_EQ(test, f->borrow.faults, 0);
 }
 
 /* A broker that lends more than asked (or nothing) is not believed. */
@@ -380,7 +380,7 @@ static void lend_fault_short_lend(struct kunit *test)
 	unsigned int rounds = 0;
 
 	f->lend_max = 16;
-	while (!xenlend_borrow_is_mapped(&f->lend, 100) && rounds++ < 100)
+	while (!xenlend_borrow_is_mapped(&f->borrow, 100) && rounds++ < 100)
 		KUNIT_ASSERT_EQ(test, touch(f, 100), VM_FAULT_NOPAGE);
 	/* [0,16) [16,32) ... [96,112): seven requests. */
 	KUNIT_EXPECT_EQ(test, f->calls, 7);
@@ -411,22 +411,22 @@ static void lend_revoke_range(struct kunit *test)
 	struct fake *f = fake_new(test, 512);
 
 	KUNIT_ASSERT_EQ(test, touch(f, 0), VM_FAULT_NOPAGE);
-	xenlend_borrow_revoke(&f->lend, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
+	xenlend_borrow_revoke(&f->borrow, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, f->zapped, 100);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 100);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 412);
-	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 100));
-	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 199));
-	KUNIT_EXPECT_TRUE(test, xenlend_borrow_is_mapped(&f->lend, 200));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->borrow, 100));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->borrow, 199));
+	KUNIT_EXPECT_TRUE(test, xenlend_borrow_is_mapped(&f->borrow, 200));
 
 	/* Unaligned: every page the bytes touch, here pages 299 and 300. */
-	xenlend_borrow_revoke(&f->lend, (300ul << PAGE_SHIFT) - 1, 2);
+	xenlend_borrow_revoke(&f->borrow, (300ul << PAGE_SHIFT) - 1, 2);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 102);
-	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 299));
-	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->lend, 300));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->borrow, 299));
+	KUNIT_EXPECT_FALSE(test, xenlend_borrow_is_mapped(&f->borrow, 300));
 
 	/* Revoking unmapped pages again zaps, but unmaps nothing. */
-	xenlend_borrow_revoke(&f->lend, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
+	xenlend_borrow_revoke(&f->borrow, 100ul << PAGE_SHIFT, 100ul << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 102);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 410);
 }
@@ -437,13 +437,13 @@ static void lend_revoke_clamped(struct kunit *test)
 	struct fake *f = fake_new(test, 64);
 
 	KUNIT_ASSERT_EQ(test, touch(f, 0), VM_FAULT_NOPAGE);
-	xenlend_borrow_revoke(&f->lend, 64ul << PAGE_SHIFT, PAGE_SIZE);
-	xenlend_borrow_revoke(&f->lend, U64_MAX, U64_MAX);
-	xenlend_borrow_revoke(&f->lend, 0, 0);
+	xenlend_borrow_revoke(&f->borrow, 64ul << PAGE_SHIFT, PAGE_SIZE);
+	xenlend_borrow_revoke(&f->borrow, U64_MAX, U64_MAX);
+	xenlend_borrow_revoke(&f->borrow, 0, 0);
 	KUNIT_EXPECT_EQ(test, f->zapped, 0);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 64);
 
-	xenlend_borrow_revoke(&f->lend, 60ul << PAGE_SHIFT, U64_MAX);
+	xenlend_borrow_revoke(&f->borrow, 60ul << PAGE_SHIFT, U64_MAX);
 	KUNIT_EXPECT_EQ(test, f->zapped, 4);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 60);
 }
@@ -455,7 +455,7 @@ static void lend_fini_unmaps(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, touch(f, 0), VM_FAULT_NOPAGE);
 	KUNIT_ASSERT_EQ(test, touch(f, 1000), VM_FAULT_NOPAGE);
-	xenlend_borrow_revoke(&f->lend, 10ul << PAGE_SHIFT, PAGE_SIZE);
+	xenlend_borrow_revoke(&f->borrow, 10ul << PAGE_SHIFT, PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, nr_mapped(f), 1023);
 	kunit_release_action(test, fake_fini, f);
 	KUNIT_EXPECT_EQ(test, f->unmapped, 1024);
@@ -500,9 +500,9 @@ static void lend_revoke_thread_vs_faults(struct kunit *test)
 	kthread_stop(thread);
 	fake_revoke_all(f);
 	KUNIT_EXPECT_EQ(test, nr_mapped(f), 0);
-	KUNIT_EXPECT_GT(test, f->lend.faults, 0);
+	KUNIT_EXPECT_GT(test, f->borrow.faults, 0);
 	kunit_info(test, "%llu faults installed, %llu replies dropped, %u SIGBUS, %u revocations\n",
-		   f->lend.faults, f->lend.retries, sigbus, f->gen);
+		   f->borrow.faults, f->borrow.retries, sigbus, f->gen);
 }
 
 static struct kunit_case xenlend_borrow_cases[] = {
