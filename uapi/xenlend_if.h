@@ -343,9 +343,10 @@ struct xenlend_fault_rsp {
  * The guest stops every access to the range, unmaps its grants and answers
  * with a REVOKE response (REVOKE_DONE) whose body echoes @seq. The broker
  * waits for it a bounded time (one second by default). Then it ends every
- * grant of the range that the guest no longer maps; a page the guest still
- * maps is quarantined, never reused until the guest lets go, and a guest
- * holding more quarantined memory than its quota is disconnected.
+ * grant of the range that the guest no longer maps, quarantines the pages
+ * the guest still maps (never reused until the guest lets go) and
+ * disconnects the guest; so does holding more quarantined memory than its
+ * quota.
  */
 struct xenlend_revoke {
 	uint32_t res_id;
