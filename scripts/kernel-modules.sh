@@ -5,7 +5,8 @@
 # repository's environment (a real dom0 or guest), built out of tree from
 # the layout of the kernel patch series (scripts/kernel-tree.sh).
 #   KDIR  the kernel's build tree (default /lib/modules/$(uname -r)/build)
-#   O     where to lay out and build (default dom0-broker/build/linux)
+#   XENLEND_MODULES_DIR  where to lay out and build (default
+#         dom0-broker/build/linux; its drivers/ and include/ are replaced)
 #   DEBUG=1  with the guest driver's test hooks (CONFIG_DRM_XENLEND_DEBUG)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -13,13 +14,15 @@ TOP=$(cd "$HERE/.." && pwd)
 . "$HERE/lib.sh"
 . "$HERE/kernel-tree.sh"
 KDIR=${KDIR:-/lib/modules/$(uname -r)/build}
-O=${O:-$TOP/dom0-broker/build/linux}
+L=${XENLEND_MODULES_DIR:-$TOP/dom0-broker/build/linux}
 [ -d "$KDIR" ] || die "no kernel build tree at $KDIR (set KDIR)"
-rm -rf "$O"
-kernel_tree_files "$TOP" "$O" 4
+case $L in *[[:space:]]*) die "XENLEND_MODULES_DIR must have no blanks" ;; esac
+rm -rf "$L/drivers" "$L/include"
+kernel_tree_files "$TOP" "$L" 3
 debug=
-[ "${DEBUG:-0}" = 1 ] && debug=CONFIG_DRM_XENLEND_DEBUG=y
-# shellcheck disable=SC2086 # empty or one assignment
-make -C "$KDIR" M="$O/drivers/gpu/drm/xenlend" CONFIG_DRM_XENLEND=m $debug modules
-make -C "$KDIR" M="$O/drivers/xen/xenlend" CONFIG_XEN_XENLEND_HOST=m modules
-ls "$O/drivers/gpu/drm/xenlend/xenlend.ko" "$O/drivers/xen/xenlend/xenlend-host.ko"
+[ "${DEBUG:-0}" = 1 ] && debug=debug
+# shellcheck disable=SC2046 # make's arguments, one word each
+make -C "$KDIR" M="$L/drivers/gpu/drm/xenlend" $(kernel_tree_kbuild "$L" $debug) modules
+# shellcheck disable=SC2046
+make -C "$KDIR" M="$L/drivers/xen/xenlend" $(kernel_tree_kbuild "$L") modules
+ls "$L/drivers/gpu/drm/xenlend/xenlend.ko" "$L/drivers/xen/xenlend/xenlend-host.ko"

@@ -6,9 +6,9 @@
 # tools root ships and the KUnit tier builds), in
 # $XENLEND_CACHE/kernel-patches/. The patches are made from the very files
 # every build uses (scripts/kernel-tree.sh): the guest driver as
-# drivers/gpu/drm/xenlend/ (DRM_XENLEND), its test hooks (DRM_XENLEND_DEBUG),
-# its KUnit suites (DRM_XENLEND_KUNIT_TEST), and dom0's lending engine as
-# drivers/xen/xenlend/ (XEN_XENLEND_HOST).
+# drivers/gpu/drm/xenlend/ (DRM_XENLEND, with its test hooks behind
+# DRM_XENLEND_DEBUG), its KUnit suites (DRM_XENLEND_KUNIT_TEST), and dom0's
+# lending engine as drivers/xen/xenlend/ (XEN_XENLEND_HOST).
 #
 # Only the Linux files the series changes are unpacked, as its base: a
 # patch made against them applies to the whole tree (scripts/kernel-tree.sh
@@ -71,20 +71,16 @@ memory granted to dom0; command streams, capability sets and fences go
 to dom0's renderer. The broker in dom0 is not trusted: every message
 is copied off the ring and checked before use, and every wait is
 bounded.
+
+With DRM_XENLEND_DEBUG and the module parameter test_hooks=1, each
+device's debugfs directory also gets the hooks that show dom0 survives
+a hostile guest: "inject" (send 64 raw bytes as a request, read back
+the answer), "flood" (keep the ring full without waiting for answers)
+and "ignore_revoke" (keep lent memory mapped after a REVOKE). Without
+the option none of it is built.
 EOF
 
 commit 2 <<'EOF'
-drm/xenlend: add test hooks behind DRM_XENLEND_DEBUG
-
-Showing that dom0 survives a hostile guest takes a guest that
-misbehaves on purpose. With DRM_XENLEND_DEBUG and the module parameter
-test_hooks=1, each device's debugfs directory gets "inject" (send 64
-raw bytes as a request, read back the answer), "flood" (keep the ring
-full without waiting for answers) and "ignore_revoke" (keep lent
-memory mapped after a REVOKE). Without the option none of it is built.
-EOF
-
-commit 3 <<'EOF'
 drm/xenlend: add KUnit tests
 
 Suites for the parts of the driver that know neither Xen nor DRM: the
@@ -101,7 +97,7 @@ them in UML:
   tools/testing/kunit/kunit.py run --kunitconfig=drivers/gpu/drm/xenlend
 EOF
 
-commit 4 <<'EOF'
+commit 3 <<'EOF'
 xen: add xenlend-host, dom0's lending engine
 
 The other half of xenlend: /dev/xenlend-host lets dom0's broker grant

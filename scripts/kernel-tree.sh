@@ -10,18 +10,32 @@
 #   dom0-broker/kernel/*                 drivers/xen/xenlend/
 #   uapi/xenlend_host.h                  include/uapi/xen/xenlend_host.h
 #
-# Steps are the patches of the series: 1 the guest driver, 2 its test
-# hooks, 3 its KUnit suites, 4 dom0's lending engine. kernel_tree_files
+# Steps are the patches of the series: 1 the guest driver (with its test
+# hooks option), 2 its KUnit suites, 3 dom0's lending engine. kernel_tree_files
 # lays out the files of steps 1..N; kernel_tree_wire hooks them into the
 # tree's own Kconfig and Makefiles.
+
+# kernel_tree_kbuild KTREE [DEBUG]: the make arguments that build both
+# modules out of tree from KTREE, a laid-out tree, against a kernel's build
+# tree that knows none of the options: the options, the define autoconf.h
+# would carry for the bool one, and the laid-out uAPI headers (KTREE must
+# have no blanks).
+# Usage: make -C KDIR M=KTREE/drivers/... $(kernel_tree_kbuild KTREE) modules
+kernel_tree_kbuild() {
+	if [ "${2:-}" = debug ]; then
+		echo "CONFIG_DRM_XENLEND=m CONFIG_XEN_XENLEND_HOST=m CONFIG_DRM_XENLEND_DEBUG=y" \
+			"KCFLAGS=-DCONFIG_DRM_XENLEND_DEBUG=1 KCPPFLAGS=-I$1/include/uapi"
+	else
+		echo "CONFIG_DRM_XENLEND=m CONFIG_XEN_XENLEND_HOST=m KCPPFLAGS=-I$1/include/uapi"
+	fi
+}
 
 # kernel_tree_keep STEP FILE: filter a Kconfig (config blocks) or Makefile
 # (paragraphs) of ours down to what steps 1..STEP have.
 kernel_tree_keep() {
 	awk -v step="$1" -v kind="$(basename "$2")" '
 	function level(s) {
-		if (s ~ /DRM_XENLEND_KUNIT_TEST/) return 3
-		if (s ~ /DRM_XENLEND_DEBUG/) return 2
+		if (s ~ /DRM_XENLEND_KUNIT_TEST/) return 2
 		return 1
 	}
 	function flush() {
@@ -41,17 +55,14 @@ kernel_tree_files() {
 	mkdir -p "$d"
 	for f in "$top"/guest-drm/*.c "$top"/guest-drm/*.h "$top"/uapi/xenlend_if.h \
 		"$top"/uapi/xenlend_wire.c "$top"/uapi/xenlend_wire.h; do
-		case $(basename "$f") in
-		xenlend_test_hooks.c) [ "$step" -ge 2 ] || continue ;;
-		esac
 		cp "$f" "$d/"
 	done
 	kernel_tree_keep "$step" "$top/guest-drm/Kconfig" >"$d/Kconfig"
 	kernel_tree_keep "$step" "$top/guest-drm/Makefile" >"$d/Makefile"
-	if [ "$step" -ge 3 ]; then
+	if [ "$step" -ge 2 ]; then
 		cp "$top"/kunit/*_test.c "$top/kunit/.kunitconfig" "$d/"
 	fi
-	if [ "$step" -ge 4 ]; then
+	if [ "$step" -ge 3 ]; then
 		mkdir -p "$dest/drivers/xen/xenlend" "$dest/include/uapi/xen"
 		cp "$top"/dom0-broker/kernel/xenlend_host.c "$top"/dom0-broker/kernel/Kconfig \
 			"$top"/dom0-broker/kernel/Makefile "$dest/drivers/xen/xenlend/"
@@ -93,11 +104,11 @@ kernel_tree_wire() {
 		'source "drivers/gpu/drm/xenlend/Kconfig"'
 	append_after "$k/drivers/gpu/drm/Makefile" 'obj-$(CONFIG_DRM_XEN) += xen/' \
 		'obj-$(CONFIG_DRM_XENLEND) += xenlend/'
-	if [ "$step" -ge 3 ]; then
+	if [ "$step" -ge 2 ]; then
 		append_after "$k/drivers/gpu/drm/Makefile" 'obj-$(CONFIG_DRM_XENLEND) += xenlend/' \
 			'obj-$(CONFIG_DRM_XENLEND_KUNIT_TEST) += xenlend/'
 	fi
-	if [ "$step" -ge 4 ]; then
+	if [ "$step" -ge 3 ]; then
 		insert_before "$k/drivers/xen/Kconfig" 'endmenu' 'source "drivers/xen/xenlend/Kconfig"'
 		append_after "$k/drivers/xen/Makefile" 'obj-$(CONFIG_XEN_GNTDEV)		+= xen-gntdev.o' \
 			'obj-$(CONFIG_XEN_XENLEND_HOST)	+= xenlend/'

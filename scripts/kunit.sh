@@ -30,21 +30,24 @@ if [ "$(cat "$K/src/.xenlend-stamp" 2>/dev/null)" != "$stamp" ]; then
 fi
 
 # The series, applied to clean copies of the files it changes, then copied
-# into the tree where it differs (and what it no longer has removed).
+# into the tree where it differs; what an earlier series had and this one
+# has not is removed.
 sh "$HERE/kernel-patches.sh" >/dev/null
 A=$K/applied
 kernel_series_apply "$XENLEND_CACHE/kernel-patches" "$XENLEND_CACHE/build/kernel-base" "$A"
-for d in drivers/gpu/drm/xenlend drivers/xen/xenlend; do
-	[ -d "$K/src/$d" ] || continue
-	(cd "$K/src/$d" && find . -type f -name '*.[ch]' -o -type f -name 'Kconfig' \
-		-o -type f -name Makefile -o -type f -name .kunitconfig) | while read -r f; do
-		[ -e "$A/$d/$f" ] || rm -f "$K/src/$d/$f"
+(cd "$A" && find . -type f | sort) >"$K/applied.list.new"
+# A file of ours an earlier series had and this one has not goes (Linux's
+# own files are never removed: the series only changes them).
+if [ -f "$K/applied.list" ]; then
+	comm -23 "$K/applied.list" "$K/applied.list.new" | grep xenlend | while read -r f; do
+		rm -f "$K/src/$f"
 	done
-done
-(cd "$A" && find . -type f) | while read -r f; do
+fi
+while read -r f; do
 	mkdir -p "$(dirname "$K/src/$f")"
 	cmp -s "$A/$f" "$K/src/$f" || cp "$A/$f" "$K/src/$f"
-done
+done <"$K/applied.list.new"
+mv "$K/applied.list.new" "$K/applied.list"
 
 log "KUnit: building and booting UML (log: $K/kunit.log)"
 # kunit.py parses the suites' KTAP output itself: it fails on a failed or

@@ -61,17 +61,22 @@ fi
 
 # The production build, without the test hooks, then the one the tests use.
 log "W=1 C=2 (sparse) builds against $KVER"
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G CONFIG_DRM_XENLEND=m \
-	W=1 C=2 modules >"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
+# shellcheck disable=SC2046 # make's arguments, one word each
+chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G \
+	$(kernel_tree_kbuild /build/static/tree) W=1 C=2 modules >"$S/build.log" 2>&1 ||
+	{ cat "$S/build.log"; die "build failed"; }
 if [ -e "$S/$G/xenlend_test_hooks.o" ]; then
 	cat "$S/build.log"
 	die "the production build has the test hooks"
 fi
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G CONFIG_DRM_XENLEND=m \
-	CONFIG_DRM_XENLEND_DEBUG=y W=1 C=2 modules >>"$S/build.log" 2>&1 ||
+# shellcheck disable=SC2046
+chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G \
+	$(kernel_tree_kbuild /build/static/tree debug) W=1 C=2 modules >>"$S/build.log" 2>&1 ||
 	{ cat "$S/build.log"; die "build failed"; }
+# shellcheck disable=SC2046
 chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$H \
-	CONFIG_XEN_XENLEND_HOST=m W=1 C=2 modules >>"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
+	$(kernel_tree_kbuild /build/static/tree) W=1 C=2 modules >>"$S/build.log" 2>&1 ||
+	{ cat "$S/build.log"; die "build failed"; }
 if grep -E 'warning|error|sparse:' "$S/build.log"; then
 	log "W=1/sparse: FAILED"
 	rc=1

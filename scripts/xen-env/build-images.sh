@@ -64,12 +64,12 @@ mkdir -p "$B/src"
 cp -r "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
 	"$B/src/"
 # The kernel modules build from the layout of the kernel patch series.
-kernel_tree_files "$TOP" "$B/src/linux" 4
+kernel_tree_files "$TOP" "$B/src/linux" 3
 chroot "$T" sh -ec "
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src/linux/drivers/gpu/drm/xenlend \
-		CONFIG_DRM_XENLEND=m CONFIG_DRM_XENLEND_DEBUG=y W=1 modules
+		$(kernel_tree_kbuild /build/src/linux debug) W=1 modules
 	make -s -C /usr/src/linux-headers-$KVER M=/build/src/linux/drivers/xen/xenlend \
-		CONFIG_XEN_XENLEND_HOST=m W=1 modules
+		$(kernel_tree_kbuild /build/src/linux) W=1 modules
 	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
 	make -s -C /build/src/dom0-broker O=/build/out render
 	for t in lend-test hostile-test stress-test bench; do
