@@ -13,6 +13,8 @@
 #                6.12 (Debian's source), in $(XENLEND_CACHE)/kernel-patches
 #   make modules [KDIR=...]   xenlend.ko and xenlend-host.ko for the
 #                running (or KDIR's) kernel, out of tree
+#   make deb     Debian packages xenlend-dkms and xenlend-broker, in
+#                $(XENLEND_CACHE)/packages
 #
 # Everything downloaded or built outside the tree is cached under
 # $(XENLEND_CACHE) (default /var/cache/xenlend). Needs root (debootstrap,
@@ -52,6 +54,9 @@ kernel-patches: env
 modules:
 	@sh scripts/kernel-modules.sh
 
+deb: env
+	@sh scripts/make-deb.sh
+
 e2e: images
 	@sh scripts/xen-env/run-vm.sh check $(SCENARIOS)
 
@@ -73,5 +78,5 @@ clean:
 	@$(MAKE) -s -C tests clean
 	@$(MAKE) -s -C dom0-broker clean
 
-.PHONY: all deps env images run unit replay static kunit kernel-patches modules e2e e2e-list check bench \
+.PHONY: all deps env images run unit replay static kunit kernel-patches modules deb e2e e2e-list check bench \
 	fuzz clean

@@ -15,21 +15,6 @@
 # lays out the files of steps 1..N; kernel_tree_wire hooks them into the
 # tree's own Kconfig and Makefiles.
 
-# kernel_tree_kbuild KTREE [DEBUG]: the make arguments that build both
-# modules out of tree from KTREE, a laid-out tree, against a kernel's build
-# tree that knows none of the options: the options, the define autoconf.h
-# would carry for the bool one, and the laid-out uAPI headers (KTREE must
-# have no blanks).
-# Usage: make -C KDIR M=KTREE/drivers/... $(kernel_tree_kbuild KTREE) modules
-kernel_tree_kbuild() {
-	if [ "${2:-}" = debug ]; then
-		echo "CONFIG_DRM_XENLEND=m CONFIG_XEN_XENLEND_HOST=m CONFIG_DRM_XENLEND_DEBUG=y" \
-			"KCFLAGS=-DCONFIG_DRM_XENLEND_DEBUG=1 KCPPFLAGS=-I$1/include/uapi"
-	else
-		echo "CONFIG_DRM_XENLEND=m CONFIG_XEN_XENLEND_HOST=m KCPPFLAGS=-I$1/include/uapi"
-	fi
-}
-
 # kernel_tree_keep STEP FILE: filter a Kconfig (config blocks) or Makefile
 # (paragraphs) of ours down to what steps 1..STEP have.
 kernel_tree_keep() {

@@ -61,22 +61,16 @@ fi
 
 # The production build, without the test hooks, then the one the tests use.
 log "W=1 C=2 (sparse) builds against $KVER"
-# shellcheck disable=SC2046 # make's arguments, one word each
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G \
-	$(kernel_tree_kbuild /build/static/tree) W=1 C=2 modules >"$S/build.log" 2>&1 ||
-	{ cat "$S/build.log"; die "build failed"; }
+# Built as DKMS and `make modules` build them (packaging/modules.mk).
+cp "$TOP/packaging/modules.mk" "$S/tree/modules.mk"
+chroot "$T" make -f /build/static/tree/modules.mk KDIR="/usr/src/linux-headers-$KVER" \
+	W=1 C=2 >"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
 if [ -e "$S/$G/xenlend_test_hooks.o" ]; then
 	cat "$S/build.log"
 	die "the production build has the test hooks"
 fi
-# shellcheck disable=SC2046
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$G \
-	$(kernel_tree_kbuild /build/static/tree debug) W=1 C=2 modules >>"$S/build.log" 2>&1 ||
-	{ cat "$S/build.log"; die "build failed"; }
-# shellcheck disable=SC2046
-chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static/$H \
-	$(kernel_tree_kbuild /build/static/tree) W=1 C=2 modules >>"$S/build.log" 2>&1 ||
-	{ cat "$S/build.log"; die "build failed"; }
+chroot "$T" make -f /build/static/tree/modules.mk KDIR="/usr/src/linux-headers-$KVER" \
+	DEBUG=1 W=1 C=2 >>"$S/build.log" 2>&1 || { cat "$S/build.log"; die "build failed"; }
 if grep -E 'warning|error|sparse:' "$S/build.log"; then
 	log "W=1/sparse: FAILED"
 	rc=1

@@ -28,10 +28,10 @@ mkdir -p "$O"
 sh "$HERE/../mesa-build.sh"
 inputs=$(cd "$TOP" && {
 	if git rev-parse --git-dir >/dev/null 2>&1; then
-		git ls-files -co --exclude-standard kunit guest-drm uapi dom0-broker tests \
+		git ls-files -co --exclude-standard kunit guest-drm uapi dom0-broker packaging tests \
 			igt-tests scripts
 	else
-		find kunit guest-drm uapi dom0-broker tests igt-tests scripts -type f \
+		find kunit guest-drm uapi dom0-broker packaging tests igt-tests scripts -type f \
 			! -path '*/build/*'
 	fi | LC_ALL=C sort | while read -r f; do [ -f "$f" ] && sha256sum "$f"; done
 	cat "$T/.xenlend-stamp" "$R/.xenlend-stamp" "$XENLEND_CACHE/igt/.xenlend-stamp" \
@@ -63,15 +63,17 @@ rm -rf "$B/src"
 mkdir -p "$B/src"
 cp -r "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
 	"$B/src/"
-# The kernel modules build from the layout of the kernel patch series.
-kernel_tree_files "$TOP" "$B/src/linux" 3
+# What a user installs: the packages of `make deb`. The kernel modules build
+# from xenlend-dkms's source with the Makefile DKMS runs (with the test
+# hooks, DEBUG=1); the broker's files come from xenlend-broker, but for the
+# broker itself, built again with its test hooks (TEST_HOOKS=1).
+sh "$HERE/../make-deb.sh" >/dev/null
+mkdir -p "$B/src/dkms"
+dpkg-deb -x "$XENLEND_CACHE"/packages/xenlend-dkms_*_all.deb "$B/src/dkms"
+K=$(cd "$B/src/dkms/usr/src" && ls -d xenlend-*)
 chroot "$T" sh -ec "
-	make -s -C /usr/src/linux-headers-$KVER M=/build/src/linux/drivers/gpu/drm/xenlend \
-		$(kernel_tree_kbuild /build/src/linux debug) W=1 modules
-	make -s -C /usr/src/linux-headers-$KVER M=/build/src/linux/drivers/xen/xenlend \
-		$(kernel_tree_kbuild /build/src/linux) W=1 modules
+	make -s -C /build/src/dkms/usr/src/$K KDIR=/usr/src/linux-headers-$KVER DEBUG=1 W=1
 	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
-	make -s -C /build/src/dom0-broker O=/build/out render
 	for t in lend-test hostile-test stress-test bench; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
 			-o /build/out/xenlend-\$t /build/src/tests/guest/\$t.c \
@@ -103,7 +105,7 @@ D=$O/domu-root
 rm -rf "$D"
 mkdir -p "$D/bin" "$D/proc" "$D/sys" "$D/dev"
 cp "$T/usr/bin/busybox" "$D/bin/busybox"
-cp "$B/src/linux/drivers/gpu/drm/xenlend/xenlend.ko" "$D/xenlend.ko"
+cp "$B/src/dkms/usr/src/$K/drivers/gpu/drm/xenlend/xenlend.ko" "$D/xenlend.ko"
 # xenlend.ko needs drm_shmem_helper, which needs drm_kms_helper; all need drm.
 for m in drm drm_kms_helper drm_shmem_helper; do
 	xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/$m.ko.xz" >"$D/$m.ko"
@@ -211,12 +213,27 @@ X=$O/dom0-extra
 rm -rf "$X"
 mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/usr/libexec" "$X/etc/xenlend" \
 	"$X/usr/lib/systemd/system" "$X/etc/xen"
-cp "$B/out/xenlend-broker" "$X/usr/sbin/"
-cp "$B/out/xenlend-render" "$X/usr/libexec/"
-cp "$B/out/xenlend-ctl" "$X/usr/bin/"
-cp "$B/src/linux/drivers/xen/xenlend/xenlend-host.ko" "$X/xenlend/"
-cp "$TOP/dom0-broker/xenlend-broker.service" "$X/usr/lib/systemd/system/"
-cp "$TOP/dom0-broker/broker.conf" "$X/etc/xenlend/broker.conf"
+# xenlend-broker is installed with dpkg into the dom0 root, on an overlay
+# that leaves the cached root as it is; what dpkg wrote (the package's files
+# and dpkg's database) goes into the image.
+V=$B/dom0-dpkg
+rm -rf "$V"
+mkdir -p "$V/upper" "$V/work" "$V/merged"
+mount -t overlay overlay -o "lowerdir=$R,upperdir=$V/upper,workdir=$V/work" "$V/merged"
+trap 'umount "$V/merged"' EXIT
+cp "$XENLEND_CACHE"/packages/xenlend-broker_*_amd64.deb "$V/merged/tmp/xenlend-broker.deb"
+chroot "$V/merged" dpkg -i /tmp/xenlend-broker.deb >"$O/dpkg.log" 2>&1 || {
+	cat "$O/dpkg.log" >&2
+	die "xenlend-broker does not install on the dom0 root"
+}
+rm "$V/merged/tmp/xenlend-broker.deb"
+umount "$V/merged"
+trap - EXIT
+# Whiteouts (files dpkg removed, e.g. its old status) are no files to add.
+(cd "$V/upper" && find . ! -type c ! -path './tmp*' ! -path './var/log*' \
+	! -path './var/cache*' | cpio -pdm --quiet "$X")
+cp "$B/out/xenlend-broker" "$X/usr/sbin/"	# with the test hooks
+cp "$B/src/dkms/usr/src/$K/drivers/xen/xenlend/xenlend-host.ko" "$X/xenlend/"
 # The test dom0's only DRM device is vgem, which renders nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"
