@@ -110,10 +110,16 @@ int render_worker_start(const char *path, const char *user, bool software, int d
 			gntdev_fd = fcntl(gntdev_fd, F_DUPFD_CLOEXEC, RENDER_GNTDEV_FD + 1);
 		if (sv[1] == RENDER_GNTDEV_FD)
 			sv[1] = fcntl(sv[1], F_DUPFD_CLOEXEC, RENDER_GNTDEV_FD + 1);
+		/*
+		 * dup2() onto its own number keeps close-on-exec: clear it, or
+		 * a descriptor already at its place would not reach the worker.
+		 */
 		if (gntdev_fd < 0 || sv[1] < 0 ||
 		    dup2(sv[1], RENDER_WORKER_FD) < 0 ||
 		    fcntl(RENDER_WORKER_FD, F_SETFL, 0) < 0 ||
-		    dup2(gntdev_fd, RENDER_GNTDEV_FD) < 0)
+		    fcntl(RENDER_WORKER_FD, F_SETFD, 0) < 0 ||
+		    dup2(gntdev_fd, RENDER_GNTDEV_FD) < 0 ||
+		    fcntl(RENDER_GNTDEV_FD, F_SETFD, 0) < 0)
 			_exit(127);
 		closefrom(RENDER_GNTDEV_FD + 1);
 		if (setgroups((size_t)ngroups, groups) || setgid(pw->pw_gid) ||
