@@ -63,16 +63,41 @@ rm -rf "$B/src"
 mkdir -p "$B/src"
 cp -r "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tests" \
 	"$B/src/"
-# What a user installs: the packages of `make deb`. The kernel modules build
-# from xenlend-dkms's source with the Makefile DKMS runs (with the test
-# hooks, DEBUG=1); the broker's files come from xenlend-broker, but for the
-# broker itself, built again with its test hooks (TEST_HOOKS=1).
+# What a user installs: the packages of `make deb`. xenlend-dkms is
+# installed with dpkg into the tools root (on an overlay that leaves the
+# cached root as it is) and DKMS builds and installs its modules for the
+# images' kernel: xenlend-host.ko is DKMS's. xenlend.ko is built once more
+# from the installed source with its test hooks (DEBUG=1), and the broker
+# with its own (TEST_HOOKS=1): the hostile-guest scenarios need them.
 sh "$HERE/../make-deb.sh" >/dev/null
-mkdir -p "$B/src/dkms"
-dpkg-deb -x "$XENLEND_CACHE"/packages/xenlend-dkms_*_all.deb "$B/src/dkms"
-K=$(cd "$B/src/dkms/usr/src" && ls -d xenlend-*)
+W=$XENLEND_CACHE/build/tools-dkms
+rm -rf "$W" "$B/modules"
+mkdir -p "$W/upper" "$W/work" "$W/m" "$B/modules"
+mount -t overlay overlay -o "lowerdir=$T,upperdir=$W/upper,workdir=$W/work" "$W/m"
+chroot_mounts "$W/m"
+trap 'chroot_umounts "$W/m"; umount "$W/m"' EXIT
+cp "$XENLEND_CACHE"/packages/xenlend-dkms_*_all.deb "$W/m/tmp/xenlend-dkms.deb"
+VER=$(dpkg-deb -f "$W/m/tmp/xenlend-dkms.deb" Version)
+chroot "$W/m" sh -ec "
+	dpkg -i /tmp/xenlend-dkms.deb
+	dkms install -m xenlend -v '$VER' -k $KVER
+	cp -r '/usr/src/xenlend-$VER' /tmp/debug
+	make -s -C /tmp/debug KDIR=/usr/src/linux-headers-$KVER DEBUG=1 W=1" >"$O/dkms.log" 2>&1 || {
+	cat "$O/dkms.log" >&2
+	die "xenlend-dkms did not install and build"
+}
+host=$(find "$W/m/usr/lib/modules/$KVER/updates/dkms" -name 'xenlend-host.ko*')
+case $host in
+*.xz) xz -dc "$host" >"$B/modules/xenlend-host.ko" ;;
+*.zst) zstd -qdc "$host" >"$B/modules/xenlend-host.ko" ;;
+*.ko) cp "$host" "$B/modules/" ;;
+*) die "DKMS installed no xenlend-host.ko" ;;
+esac
+cp "$W/m/tmp/debug/drivers/gpu/drm/xenlend/xenlend.ko" "$B/modules/"
+chroot_umounts "$W/m"
+umount "$W/m"
+trap - EXIT
 chroot "$T" sh -ec "
-	make -s -C /build/src/dkms/usr/src/$K KDIR=/usr/src/linux-headers-$KVER DEBUG=1 W=1
 	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
 	for t in lend-test hostile-test stress-test bench; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
@@ -105,7 +130,7 @@ D=$O/domu-root
 rm -rf "$D"
 mkdir -p "$D/bin" "$D/proc" "$D/sys" "$D/dev"
 cp "$T/usr/bin/busybox" "$D/bin/busybox"
-cp "$B/src/dkms/usr/src/$K/drivers/gpu/drm/xenlend/xenlend.ko" "$D/xenlend.ko"
+cp "$B/modules/xenlend.ko" "$D/xenlend.ko"
 # xenlend.ko needs drm_shmem_helper, which needs drm_kms_helper; all need drm.
 for m in drm drm_kms_helper drm_shmem_helper; do
 	xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/$m.ko.xz" >"$D/$m.ko"
@@ -233,7 +258,7 @@ trap - EXIT
 (cd "$V/upper" && find . ! -type c ! -path './tmp*' ! -path './var/log*' \
 	! -path './var/cache*' | cpio -pdm --quiet "$X")
 cp "$B/out/xenlend-broker" "$X/usr/sbin/"	# with the test hooks
-cp "$B/src/dkms/usr/src/$K/drivers/xen/xenlend/xenlend-host.ko" "$X/xenlend/"
+cp "$B/modules/xenlend-host.ko" "$X/xenlend/"
 # The test dom0's only DRM device is vgem, which renders nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"

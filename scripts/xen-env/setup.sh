@@ -32,7 +32,7 @@ libgbm1 mesa-vulkan-drivers libvulkan1"
 TOOLS_PKGS="qemu-system-x86 xen-hypervisor-4.20-amd64 linux-headers-amd64 \
 gcc make libc6-dev libxen-dev libdrm-dev libsystemd-dev pkg-config \
 busybox-static cpio perl sparse linux-source flex bison bc python3 \
-libvirglrenderer-dev $RENDER_PKGS"
+libvirglrenderer-dev dkms $RENDER_PKGS"
 DOM0_PKGS="xen-utils-4.20 xenstore-utils busybox kmod libdrm2 libsystemd0 \
 libvirglrenderer1 $RENDER_PKGS libgles2"
 
