@@ -387,6 +387,19 @@ int xenlend_cmd_res3d_create(struct xenlend_transport *t, u32 res_id, u32 ctx_id
 }
 
 /**
+ * xenlend_cmd_transfer_fits() - whether a box fits the protocol's fields
+ * @tr: virtio-gpu's box; both transfer ioctls share this layout.
+ *
+ * virtio-gpu's depth, layer and level are 32 bits wide, the protocol's 16.
+ *
+ * Return: true if xenlend_cmd_transfer() can carry @tr as it is.
+ */
+bool xenlend_cmd_transfer_fits(const struct drm_virtgpu_3d_transfer_to_host *tr)
+{
+	return tr->box.z <= U16_MAX && tr->box.d <= U16_MAX && tr->level <= U16_MAX;
+}
+
+/**
  * xenlend_cmd_transfer() - TRANSFER_TO_HOST or TRANSFER_FROM_HOST
  * @t: a connected transport.
  * @to_host: the direction.
@@ -402,7 +415,7 @@ int xenlend_cmd_transfer(struct xenlend_transport *t, bool to_host, u32 res_id, 
 {
 	struct xenlend_msg req, rsp;
 
-	if (tr->box.z > U16_MAX || tr->box.d > U16_MAX || tr->level > U16_MAX)
+	if (!xenlend_cmd_transfer_fits(tr))
 		return -EINVAL;
 	xenlend_msg_init(&req, to_host ? XENLEND_T_TRANSFER_TO_HOST :
 					 XENLEND_T_TRANSFER_FROM_HOST, 0);

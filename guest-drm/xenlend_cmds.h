@@ -36,6 +36,7 @@ int xenlend_cmd_submit(struct xenlend_transport *t, u32 ctx_id, u32 ring_idx, u6
 bool xenlend_cmd_res3d_valid(const struct drm_virtgpu_resource_create *rc);
 int xenlend_cmd_res3d_create(struct xenlend_transport *t, u32 res_id, u32 ctx_id,
 			     const struct drm_virtgpu_resource_create *rc);
+bool xenlend_cmd_transfer_fits(const struct drm_virtgpu_3d_transfer_to_host *tr);
 int xenlend_cmd_transfer(struct xenlend_transport *t, bool to_host, u32 res_id, u32 ctx_id,
 			 const struct drm_virtgpu_3d_transfer_to_host *tr);
 

@@ -243,8 +243,8 @@ static int xenlend_transfer(struct drm_device *dev,
 	u32 ctx_id;
 	int err, cookie;
 
-	/* Checked first, as virtio-gpu's fields are wider than the protocol's. */
-	if (tr->box.z > U16_MAX || tr->box.d > U16_MAX || tr->level > U16_MAX)
+	/* Checked first, before anything is looked up or created. */
+	if (!xenlend_cmd_transfer_fits(tr))
 		return -EINVAL;
 	obj = drm_gem_object_lookup(file, tr->bo_handle);
 	if (!obj)
