@@ -19,9 +19,7 @@ TOP=$(cd "$HERE/.." && pwd)
 . "$HERE/lib.sh"
 . "$HERE/kernel-tree.sh"
 
-T=$XENLEND_CACHE/tools
-tarball=$(ls "$T"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
-[ -n "$tarball" ] || die "run scripts/xen-env/setup.sh first"
+tarball=$(kernel_source_tarball)
 OUT=$XENLEND_CACHE/kernel-patches
 W=$XENLEND_CACHE/build/kernel-series
 

@@ -100,6 +100,13 @@ kernel_tree_wire() {
 	fi
 }
 
+# kernel_source_tarball: Debian's linux-source tarball in the tools root.
+kernel_source_tarball() {
+	t=$(ls "$XENLEND_CACHE"/tools/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
+	[ -n "$t" ] || die "no Linux source in the tools root: run scripts/xen-env/setup.sh first"
+	echo "$t"
+}
+
 # kernel_base_files TARBALL DIR: the tree's files the series changes,
 # unpacked from Debian's linux-source TARBALL into DIR/files (cached).
 kernel_base_files() {

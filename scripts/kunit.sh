@@ -17,8 +17,7 @@ TOP=$(cd "$HERE/.." && pwd)
 . "$HERE/kernel-tree.sh"
 T=$XENLEND_CACHE/tools
 K=$T/build/kunit
-tarball=$(ls "$T"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
-[ -n "$tarball" ] || die "run scripts/xen-env/setup.sh first"
+tarball=$(kernel_source_tarball)
 
 stamp="$(basename "$tarball") $(stat -c %s "$tarball") series"
 if [ "$(cat "$K/src/.xenlend-stamp" 2>/dev/null)" != "$stamp" ]; then
