@@ -47,6 +47,18 @@ chroot_mounts() {
 	mountpoint -q "$1/proc" || mount -t proc proc "$1/proc"
 	mountpoint -q "$1/dev" || mount --bind /dev "$1/dev"
 }
+# overlay_up LOWER DIR: DIR/m shows the root LOWER, every write going to
+# DIR/upper, so that LOWER stays as its inputs made it; overlay_down DIR
+# unmounts it (DIR/upper keeps what was written).
+overlay_up() {
+	rm -rf "$2"
+	mkdir -p "$2/upper" "$2/work" "$2/m"
+	mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$2/m"
+}
+overlay_down() {
+	chroot_umounts "$1/m"
+	! mountpoint -q "$1/m" || umount "$1/m"
+}
 chroot_umounts() {
 	for m in proc dev; do
 		mountpoint -q "$1/$m" && umount "$1/$m"

@@ -71,11 +71,11 @@ cp -r "$TOP/guest-drm" "$TOP/uapi" "$TOP/dom0-broker" "$TOP/tests" "$TOP/igt-tes
 # with its own (TEST_HOOKS=1): the hostile-guest scenarios need them.
 sh "$HERE/../make-deb.sh" >/dev/null
 W=$XENLEND_CACHE/build/tools-dkms
-rm -rf "$W" "$B/modules"
-mkdir -p "$W/upper" "$W/work" "$W/m" "$B/modules"
-mount -t overlay overlay -o "lowerdir=$T,upperdir=$W/upper,workdir=$W/work" "$W/m"
+rm -rf "$B/modules"
+mkdir -p "$B/modules"
+overlay_up "$T" "$W"
 chroot_mounts "$W/m"
-trap 'chroot_umounts "$W/m"; umount "$W/m"' EXIT
+trap 'overlay_down "$W"' EXIT
 cp "$XENLEND_CACHE"/packages/xenlend-dkms_*_all.deb "$W/m/tmp/xenlend-dkms.deb"
 VER=$(dpkg-deb -f "$W/m/tmp/xenlend-dkms.deb" Version)
 chroot "$W/m" sh -ec "
@@ -94,8 +94,7 @@ case $host in
 *) die "DKMS installed no xenlend-host.ko" ;;
 esac
 cp "$W/m/tmp/debug/drivers/gpu/drm/xenlend/xenlend.ko" "$B/modules/"
-chroot_umounts "$W/m"
-umount "$W/m"
+overlay_down "$W"
 trap - EXIT
 chroot "$T" sh -ec "
 	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
@@ -242,17 +241,15 @@ mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/usr/libexec" "$X/etc/xenlen
 # that leaves the cached root as it is; what dpkg wrote (the package's files
 # and dpkg's database) goes into the image.
 V=$B/dom0-dpkg
-rm -rf "$V"
-mkdir -p "$V/upper" "$V/work" "$V/merged"
-mount -t overlay overlay -o "lowerdir=$R,upperdir=$V/upper,workdir=$V/work" "$V/merged"
-trap 'umount "$V/merged"' EXIT
-cp "$XENLEND_CACHE"/packages/xenlend-broker_*_amd64.deb "$V/merged/tmp/xenlend-broker.deb"
-chroot "$V/merged" dpkg -i /tmp/xenlend-broker.deb >"$O/dpkg.log" 2>&1 || {
+overlay_up "$R" "$V"
+trap 'overlay_down "$V"' EXIT
+cp "$XENLEND_CACHE"/packages/xenlend-broker_*_amd64.deb "$V/m/tmp/xenlend-broker.deb"
+chroot "$V/m" dpkg -i /tmp/xenlend-broker.deb >"$O/dpkg.log" 2>&1 || {
 	cat "$O/dpkg.log" >&2
 	die "xenlend-broker does not install on the dom0 root"
 }
-rm "$V/merged/tmp/xenlend-broker.deb"
-umount "$V/merged"
+rm "$V/m/tmp/xenlend-broker.deb"
+overlay_down "$V"
 trap - EXIT
 # Whiteouts (files dpkg removed, e.g. its old status) are no files to add.
 (cd "$V/upper" && find . ! -type c ! -path './tmp*' ! -path './var/log*' \
