@@ -22,7 +22,9 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # benchmark's revocation, guest-count and object-size phases).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
-echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)s"
+xsave=no
+grep -qw xsave /proc/cpuinfo && xsave=yes
+echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), $(cat /sys/hypervisor/guest_type 2>/dev/null), xsave $xsave, uptime $(cut -d' ' -f1 /proc/uptime)s"
 if [ "$ROLE" = idle ]; then
 	# The emulator's failure-rate measurement (scenario pvh-starts): only
 	# early boot counts; say how the clocks were calibrated, power off.
@@ -94,14 +96,15 @@ upstream_igt() {
 		/tmp/igt-results/results.json
 	# Everything IGT kept of a test that did not pass or skip all its
 	# subtests (a crash, a failure, one that never finished): its output,
-	# the stack IGT's signal handler wrote, and the kernel log meanwhile,
-	# to tell a driver bug (a kernel splat, "incomplete") from the
-	# emulator's (a user-space signal, no splat).
+	# the stack IGT's signal handler wrote, the runner's journal (how the
+	# test ended: its exit code, or the signal that killed it) and the
+	# kernel log meanwhile, to tell a driver bug (a kernel splat,
+	# "incomplete") from the emulator's (a user-space signal, no splat).
 	for d in /tmp/igt-results/[0-9]*; do
 		grep -q 'Subtest .*: \(FAIL\|CRASH\)' "$d/out.txt" 2>/dev/null ||
 			! grep -q 'Subtest .*: \(SUCCESS\|SKIP\)' "$d/out.txt" 2>/dev/null ||
 			continue
-		for f in out.txt err.txt dmesg.txt; do
+		for f in journal.txt out.txt err.txt dmesg.txt; do
 			sed "s/^/IGT-OUT: $f: /" "$d/$f" 2>/dev/null
 		done
 	done
