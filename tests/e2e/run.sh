@@ -82,6 +82,12 @@ for s in "$@"; do
 		echo "XENLEND-E2E: SCENARIO $s KILLED (the emulator killed its guest on three starts, $secs s)"
 		continue
 	fi
+	# A scenario that ended early may leave a guest running (the stress
+	# guest lends until it is destroyed): not into the next scenario.
+	for g in $(xl list | awk 'NR > 2 { print $1 }'); do
+		echo "XENLEND-E2E: WARN $s left $g running: destroyed"
+		xl destroy "$g"
+	done
 	[ "$MODE" = bench ] || leftovers "$s"
 	if [ "$failed" = "$f0" ]; then
 		npass=$((npass + 1))
