@@ -31,7 +31,7 @@ wait_for() {
 		sleep 0.1
 		n=$((n - 1))
 		if [ "$(date +%s)" -ge "$t_say" ]; then
-			echo "XENLEND-E2E: still waiting for: $*"
+			echo "XENLEND-E2E: still waiting for: $*" >&2
 			t_say=$(($(date +%s) + 30))
 		fi
 	done
