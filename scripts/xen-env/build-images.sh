@@ -211,18 +211,35 @@ cp -L "$MR/usr/lib/x86_64-linux-gnu/libvulkan.so.1" "$DG/usr/lib/x86_64-linux-gn
 cat "$O/domU.cpio.gz" "$O/domU-gl-overlay.cpio.gz" >"$O/domU-gl.cpio.gz"
 
 # --- dom0: the base root (cached) plus what changes with every build
-# Left out of the base root: documentation, translations, apt's caches, and
-# Mesa's Vulkan drivers for real GPUs and its debugging layers (dom0 renders
-# with llvmpipe and lavapipe only; each driver is 10-20 MiB). venus's driver
+# Left out of the base root: documentation, translations, apt's caches,
+# Python (pygrub's, which boots no guest here), the kernel modules that
+# dom0-modules does not name (dom0 has no udev to load them), and Mesa's
+# Vulkan drivers for real GPUs and its debugging layers (dom0 renders with
+# llvmpipe and lavapipe only; each driver is 10-20 MiB). venus's driver
 # stays, without its manifest, for the Vulkan baseline over vtest.
 if [ ! -f "$O/dom0-base.cpio" ] || [ "$R/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] ||
-   [ "$T/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] || [ "$HERE/build-images.sh" -nt "$O/dom0-base.cpio" ]; then
+   [ "$T/.xenlend-stamp" -nt "$O/dom0-base.cpio" ] || [ "$HERE/build-images.sh" -nt "$O/dom0-base.cpio" ] ||
+   [ "$HERE/dom0-modules" -nt "$O/dom0-base.cpio" ]; then
 	log "packing the dom0 base root"
+	# Of the kernel's 108 MiB of modules, those dom0-modules names and
+	# what they depend on; the index files stay whole.
 	S=$O/dom0-modules
+	M=usr/lib/modules/$KVER
 	rm -rf "$S"
-	mkdir -p "$S/usr/lib/modules"
-	cp -a "$T/usr/lib/modules/$KVER" "$S/usr/lib/modules/"
+	mkdir -p "$S/$M"
+	cp -a "$T/$M"/modules.* "$S/$M/"
+	for m in $(grep -v '^#' "$HERE/dom0-modules"); do
+		chroot "$T" modprobe -S "$KVER" --show-depends "$m" >>"$S/deps" ||
+			die "dom0-modules: no module $m in Linux $KVER"
+	done
+	sed -n 's|^insmod /lib/modules/[^/]*/\([^ ]*\).*|\1|p' "$S/deps" | sort -u |
+	while read -r f; do
+		mkdir -p "$S/$M/${f%/*}"
+		cp -a "$T/$M/$f" "$S/$M/$f"
+	done
+	rm "$S/deps"
 	( cd "$R" && find . -xdev \( -path ./usr/share/doc -o -path ./usr/share/man \
+		-o -path './usr/lib/python3*' -o -path './usr/bin/python3*' \
 		-o -path ./usr/share/locale -o -path ./var/cache/apt -o -path ./var/lib/apt/lists \
 		-o \( -path './usr/lib/*/libvulkan_*.so' ! -name libvulkan_lvp.so \
 			! -name libvulkan_virtio.so \) \
