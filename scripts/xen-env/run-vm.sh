@@ -113,7 +113,7 @@ boot() {
 	: >"$BOOTLOG"
 	(timeout "$budget" chroot "$T" "$@" </dev/null 2>&1 |
 		python3 -u "$HERE/timestamp.py" "$t_boot" | tee "$BOOTLOG" |
-		grep --line-buffered -E 'XENLEND-(E2E|DOMU): (PASS|FAIL|RESULT|SCENARIO|STARTS|handshake|.* is dom)|HELLO: connected|Panic|panic') &
+		grep -a --line-buffered -E 'XENLEND-(E2E|DOMU): (PASS|FAIL|RESULT|SCENARIO|STARTS|handshake|.* is dom)|HELLO: connected|Panic|panic') &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 5
