@@ -68,8 +68,9 @@ trap 'umount "$T/img" "$T/proc" "$T/dev" 2>/dev/null || true' EXIT INT TERM
 # the LAPIC one-shot timer, which QEMU drives from its own clock.
 # No XSAVEOPT/XSAVEC/XSAVES: their init/modified optimisations look broken
 # under TCG: dom0's xl died in libc with a NULL it had just loaded through an
-# XMM register. And dom0 (only dom0: dom0-cpuid below) does not see XSAVE at
-# all, so that its kernel and glibc save vector state with FXSAVE: with it,
+# XMM register. And dom0 (dom0-cpuid below; the domUs through their xl
+# configuration, tests/e2e/lib.sh) does not see XSAVE at all, so that its
+# kernel and glibc save vector state with FXSAVE: with it,
 # the Vulkan guest's render server in dom0 broke its heap ("malloc():
 # corrupted top size") or stopped, and venus gave up on its ring, in 8 of 9
 # boots of one CI run (2026-12-01). Hiding XSAVE from the whole emulated CPU
