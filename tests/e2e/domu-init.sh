@@ -22,9 +22,10 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # benchmark's revocation, guest-count and object-size phases).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
 ROLE=${ROLE:-lend}
+GUEST_TYPE=$(cat /sys/hypervisor/guest_type 2>/dev/null)
 xsave=no
 grep -qw xsave /proc/cpuinfo && xsave=yes
-echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), $(cat /sys/hypervisor/guest_type 2>/dev/null), xsave $xsave, uptime $(cut -d' ' -f1 /proc/uptime)s"
+echo "XENLEND-DOMU: up, mode $MODE, role $ROLE, $(uname -r), $GUEST_TYPE, xsave $xsave, uptime $(cut -d' ' -f1 /proc/uptime)s"
 if [ "$ROLE" = idle ]; then
 	# The emulator's failure-rate measurement (scenario pvh-starts): only
 	# early boot counts; say how the clocks were calibrated, power off.
@@ -210,7 +211,7 @@ flood)
 		/xenlend_basic
 		# The renderer path maps no lent memory: it runs in the PV guest
 		# only, which the emulator's SVM bugs cannot hit (DECISIONS.md).
-		if [ "$(cat /sys/hypervisor/guest_type 2>/dev/null)" = PV ]; then
+		if [ "$GUEST_TYPE" = PV ]; then
 			echo "XENLEND-DOMU: igt xenlend_render"
 			/xenlend_render
 		fi
