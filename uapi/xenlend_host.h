@@ -33,6 +33,16 @@
  * the file is closed. /sys/class/misc/xenlend-host/pages_lent and
  * pages_quarantined count the pages the engine holds over all files: both
  * return to zero once every guest has let go.
+ *
+ * Memory a GPU driver manages cannot be kept from reuse by a page reference:
+ * TTM's page pools and VRAM ignore them. Such memory is lent only pinned:
+ * XENLEND_HOST_IOC_SET_BACKING names the dma-buf of the buffer mapped at a
+ * range of a region, and the engine holds the buffer pinned through a
+ * dma-buf attachment while any page of it is granted, revoked or
+ * quarantined; the driver cannot move or free it until then. Only pages of
+ * system RAM are granted that way. A PFN mapping (VM_PFNMAP, VM_IO) without
+ * a backing is refused with -EPERM: nothing would keep its pages.
+ * /sys/class/misc/xenlend-host/buffers_pinned counts the pinned buffers.
  */
 
 /**
@@ -81,6 +91,28 @@ struct xenlend_host_grant {
 };
 
 #define XENLEND_HOST_MAX_GRANT		(2u << 20)
+
+/**
+ * struct xenlend_host_backing - XENLEND_HOST_IOC_SET_BACKING argument
+ * @id: region.
+ * @dmabuf_fd: a dma-buf of the buffer the caller mapped at the range.
+ * @offset: page-aligned start of the range in the region.
+ * @length: page-aligned length, at most the dma-buf's size.
+ *
+ * From then on, granting a page of the range pins that buffer. A later call
+ * for an overlapping range replaces the backing there (the caller mapped
+ * another buffer over it); grants made before keep the old buffer pinned
+ * until they end. Errors: -EBADF or -EINVAL for an fd that is not a dma-buf,
+ * the exporter's error when it cannot be pinned (-ENOSYS: DRM drivers
+ * without an sg table, such as the VRAM helpers), -ENOSPC for more than 64
+ * backings in one region.
+ */
+struct xenlend_host_backing {
+	__u32 id;
+	__s32 dmabuf_fd;
+	__u64 offset;
+	__u64 length;
+};
 
 /* Release flags. */
 #define XENLEND_HOST_RELEASE_EARLIER	0x1	/* and every earlier seq (after OVERFLOW) */
@@ -154,5 +186,7 @@ struct xenlend_host_event {
 #define XENLEND_HOST_IOC_RELEASE \
 	_IOWR(XENLEND_HOST_IOC_MAGIC, 5, struct xenlend_host_release)
 #define XENLEND_HOST_IOC_STATS		_IOR(XENLEND_HOST_IOC_MAGIC, 6, struct xenlend_host_stats)
+#define XENLEND_HOST_IOC_SET_BACKING \
+	_IOW(XENLEND_HOST_IOC_MAGIC, 7, struct xenlend_host_backing)
 
 #endif /* XENLEND_HOST_H */

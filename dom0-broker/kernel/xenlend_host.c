@@ -11,11 +11,15 @@
  * being reused until the broker releases the grants - after the guest
  * acknowledged, or after the broker's deadline, in which case a page the
  * guest still maps stays quarantined, charged to that guest, until Xen
- * reports it unmapped. See include/uapi/xen/xenlend_host.h.
+ * reports it unmapped. Pages of a buffer a GPU driver manages are held by
+ * pinning the buffer instead (a dma-buf attachment), since TTM's page pools
+ * and VRAM ignore page references. See include/uapi/xen/xenlend_host.h.
  *
  * Copyright (c) 2026 The xenlend authors
  */
 
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -40,11 +44,50 @@ MODULE_PARM_DESC(max_granted_pages, "Most pages one file may have granted at onc
 
 #define XH_EVENTS	256	/* queued events per file before OVERFLOW */
 #define XH_QUARANTINE_POLL	(HZ / 2)	/* retry quarantined grants this often */
+#define XH_MAX_BACKINGS	64	/* backings of one region */
+
+/**
+ * struct xh_buf - a driver-managed buffer that backs pages of a region
+ * @ref: one per backing range, per page whose grant pins the buffer, per
+ *	queued unpin; each also holds a module reference through the first.
+ * @pins: pages granted, revoked or quarantined that need it pinned.
+ * @lock: serialises attaching and detaching.
+ * @dmabuf: the buffer, referenced.
+ * @attach: our attachment while the buffer is pinned, else NULL.
+ * @unpin_work: detaches once @pins dropped to zero.
+ *
+ * Grants of its pages hold no page reference: the pin alone keeps the pages
+ * where they are (TTM neither moves nor swaps nor frees a pinned buffer).
+ */
+struct xh_buf {
+	struct kref ref;
+	atomic_t pins;
+	struct mutex lock; /* attach, detach */
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *attach;
+	struct work_struct unpin_work;
+};
+
+/**
+ * struct xh_backing - a range of a region backed by a driver-managed buffer
+ * @link: entry in &xh_region.backings, newest first.
+ * @first: first page.
+ * @npages: length in pages.
+ * @buf: the buffer, referenced.
+ */
+struct xh_backing {
+	struct list_head link;
+	unsigned long first;
+	unsigned long npages;
+	struct xh_buf *buf;
+};
 
 /**
  * struct xh_qpage - a page released while its guest still mapped it
  * @link: entry in xh_quarantine.
  * @page: the page; our reference keeps it out of use.
+ * @buf: or, for a driver-managed buffer, the buffer our pin keeps in place
+ *	(then @page is not referenced).
  * @gref: its grant reference, ended once the guest unmaps.
  * @domid: the guest it is charged to.
  *
@@ -54,6 +97,7 @@ MODULE_PARM_DESC(max_granted_pages, "Most pages one file may have granted at onc
 struct xh_qpage {
 	struct list_head link;
 	struct page *page;
+	struct xh_buf *buf;
 	grant_ref_t gref;
 	int domid;
 };
@@ -64,6 +108,8 @@ static DEFINE_SPINLOCK(xh_quarantine_lock);
 static atomic64_t xh_pages_lent;
 /* Pages on xh_quarantine. */
 static atomic64_t xh_pages_quarantined;
+/* Driver-managed buffers pinned now. */
+static atomic64_t xh_bufs_pinned;
 
 static void xh_quarantine_poll(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xh_quarantine_work, xh_quarantine_poll);
@@ -72,13 +118,15 @@ enum xh_state { XH_EMPTY, XH_GRANTED, XH_REVOKED };
 
 /**
  * struct xh_entry - one page of a region
- * @page: the granted page, referenced; NULL when XH_EMPTY.
+ * @page: the granted page, referenced unless @buf; NULL when XH_EMPTY.
+ * @buf: the pinned buffer the page belongs to, or NULL.
  * @gref: its grant reference.
  * @state: enum xh_state.
  * @seq: for XH_REVOKED, the revocation's sequence number.
  */
 struct xh_entry {
 	struct page *page;
+	struct xh_buf *buf;
 	grant_ref_t gref;
 	u32 state;
 	u64 seq;
@@ -95,6 +143,8 @@ struct xh_file;
  * @npages: length in pages.
  * @id: broker-chosen id.
  * @readonly: grant read-only.
+ * @backings: list of &struct xh_backing, changed under &xh_file.ioctl_lock.
+ * @nbackings: its length.
  * @entries: @npages entries, protected by &xh_file.lock.
  */
 struct xh_region {
@@ -105,6 +155,8 @@ struct xh_region {
 	unsigned long npages;
 	u32 id;
 	bool readonly;
+	struct list_head backings;
+	unsigned int nbackings;
 	struct xh_entry *entries;
 };
 
@@ -142,6 +194,119 @@ struct xh_file {
 	u64 quarantined;
 	u64 events_lost;
 };
+
+static struct miscdevice xh_misc;
+/* Runs the unpins; destroyed at exit, after the last one returned. */
+static struct workqueue_struct *xh_wq;
+
+static void xh_buf_free(struct kref *ref)
+{
+	struct xh_buf *b = container_of(ref, struct xh_buf, ref);
+
+	dma_buf_put(b->dmabuf);
+	mutex_destroy(&b->lock);
+	kfree(b);
+	module_put(THIS_MODULE);
+}
+
+static void xh_buf_put(struct xh_buf *b)
+{
+	kref_put(&b->ref, xh_buf_free);
+}
+
+static void xh_move_notify(struct dma_buf_attachment *attach)
+{
+	/* Pinned by us whenever a page of it is lent: nothing to invalidate. */
+}
+
+static const struct dma_buf_attach_ops xh_importer_ops = {
+	.move_notify = xh_move_notify,
+};
+
+/*
+ * Pin @b: an exporter that cannot move its buffers itself (DRM's PRIME
+ * helpers) pins at attach; a dynamic one (amdgpu, xe) is asked to with
+ * dma_buf_pin(). The attachment is never mapped: the engine grants the pages
+ * the broker's own mapping shows, and mapping for our device could bounce.
+ */
+static int xh_buf_attach(struct xh_buf *b)
+{
+	struct dma_buf_attachment *a;
+	int err;
+
+	if (!dma_buf_is_dynamic(b->dmabuf)) {
+		a = dma_buf_attach(b->dmabuf, xh_misc.this_device);
+		if (IS_ERR(a))
+			return PTR_ERR(a);
+	} else {
+		a = dma_buf_dynamic_attach(b->dmabuf, xh_misc.this_device, &xh_importer_ops, b);
+		if (IS_ERR(a))
+			return PTR_ERR(a);
+		dma_resv_lock(b->dmabuf->resv, NULL);
+		err = dma_buf_pin(a);
+		dma_resv_unlock(b->dmabuf->resv);
+		if (err) {
+			dma_buf_detach(b->dmabuf, a);
+			return err;
+		}
+	}
+	b->attach = a;
+	atomic64_inc(&xh_bufs_pinned);
+	return 0;
+}
+
+static void xh_buf_detach(struct xh_buf *b)
+{
+	if (dma_buf_is_dynamic(b->dmabuf)) {
+		dma_resv_lock(b->dmabuf->resv, NULL);
+		dma_buf_unpin(b->attach);
+		dma_resv_unlock(b->dmabuf->resv);
+	}
+	dma_buf_detach(b->dmabuf, b->attach);
+	b->attach = NULL;
+	atomic64_dec(&xh_bufs_pinned);
+}
+
+/* Take one pin on @b for a page about to be granted; may sleep. */
+static int xh_buf_pin(struct xh_buf *b)
+{
+	int err = 0;
+
+	mutex_lock(&b->lock);
+	if (!b->attach)
+		err = xh_buf_attach(b);
+	if (!err) {
+		atomic_inc(&b->pins);
+		kref_get(&b->ref);
+	}
+	mutex_unlock(&b->lock);
+	return err;
+}
+
+/*
+ * Drop one pin; never sleeps. The last one unpins the buffer from a work
+ * item (detaching takes the buffer's reservation lock).
+ */
+static void xh_buf_unpin(struct xh_buf *b)
+{
+	if (atomic_dec_and_test(&b->pins)) {
+		kref_get(&b->ref);
+		if (!queue_work(xh_wq, &b->unpin_work))
+			xh_buf_put(b);	/* already queued, with its reference */
+	}
+	xh_buf_put(b);
+}
+
+static void xh_buf_unpin_work(struct work_struct *work)
+{
+	struct xh_buf *b = container_of(work, struct xh_buf, unpin_work);
+
+	mutex_lock(&b->lock);
+	if (!atomic_read(&b->pins) && b->attach)
+		xh_buf_detach(b);
+	mutex_unlock(&b->lock);
+	xh_buf_put(b);
+}
 
 /* Called with f->lock held; @t0 is when the notifier was called. */
 static void xh_queue_event(struct xh_file *f, u32 id, u64 offset, u64 length, u64 seq, u64 t0)
@@ -218,15 +383,21 @@ static const struct mmu_interval_notifier_ops xh_notifier_ops = {
  * deferred list takes the page: still never reused while mapped, only no
  * longer counted.
  */
-static void xh_quarantine_page(int domid, struct page *page, grant_ref_t gref)
+static void xh_quarantine_page(int domid, struct page *page, struct xh_buf *buf,
+			       grant_ref_t gref)
 {
 	struct xh_qpage *q = kmalloc(sizeof(*q), GFP_ATOMIC);
 
 	if (!q) {
-		gnttab_end_foreign_access(gref, page);
+		/* A pinned buffer then stays pinned for good: still safe. */
+		gnttab_end_foreign_access(gref, buf ? NULL : page);
+		if (buf)
+			pr_warn("dom%d: a pinned buffer stays pinned: no memory to track it\n",
+				domid);
 		return;
 	}
 	q->page = page;
+	q->buf = buf;
 	q->gref = gref;
 	q->domid = domid;
 	spin_lock(&xh_quarantine_lock);
@@ -251,7 +422,10 @@ static void xh_quarantine_poll(struct work_struct *work)
 	spin_unlock(&xh_quarantine_lock);
 
 	list_for_each_entry_safe(q, tmp, &unmapped, link) {
-		put_page(q->page);
+		if (q->buf)
+			xh_buf_unpin(q->buf);
+		else
+			put_page(q->page);
 		atomic64_dec(&xh_pages_quarantined);
 		kfree(q);
 	}
@@ -280,13 +454,17 @@ static void xh_end_entry(struct xh_file *f, struct xh_entry *e)
 		f->revoked--;
 	atomic64_dec(&xh_pages_lent);
 	if (gnttab_try_end_foreign_access(e->gref)) {
-		put_page(e->page);
+		if (e->buf)
+			xh_buf_unpin(e->buf);
+		else
+			put_page(e->page);
 	} else {
 		/* Still mapped by the guest: dom0 must not reuse the page. */
-		xh_quarantine_page(f->domid, e->page, e->gref);
+		xh_quarantine_page(f->domid, e->page, e->buf, e->gref);
 		f->quarantined++;
 	}
 	e->page = NULL;
+	e->buf = NULL;
 	e->state = XH_EMPTY;
 }
 
@@ -339,6 +517,7 @@ static long xh_add_region(struct xh_file *f, void __user *arg)
 	r->npages = a.size >> PAGE_SHIFT;
 	r->id = a.id;
 	r->readonly = a.flags & XENLEND_HOST_REGION_READONLY;
+	INIT_LIST_HEAD(&r->backings);
 	r->entries = kvcalloc(r->npages, sizeof(*r->entries), GFP_KERNEL);
 	if (!r->entries) {
 		kfree(r);
@@ -355,8 +534,17 @@ static long xh_add_region(struct xh_file *f, void __user *arg)
 	return 0;
 }
 
+static void xh_free_backing(struct xh_region *r, struct xh_backing *bk)
+{
+	list_del(&bk->link);
+	r->nbackings--;
+	xh_buf_put(bk->buf);
+	kfree(bk);
+}
+
 static void xh_free_region(struct xh_file *f, struct xh_region *r)
 {
+	struct xh_backing *bk, *tmp;
 	unsigned long i;
 
 	mmu_interval_notifier_remove(&r->notifier);
@@ -365,6 +553,8 @@ static void xh_free_region(struct xh_file *f, struct xh_region *r)
 		if (r->entries[i].state != XH_EMPTY)
 			xh_end_entry(f, &r->entries[i]);
 	spin_unlock(&f->lock);
+	list_for_each_entry_safe(bk, tmp, &r->backings, link)
+		xh_free_backing(r, bk);
 	list_del(&r->link);
 	kvfree(r->entries);
 	kfree(r);
@@ -384,31 +574,115 @@ static long xh_remove_region(struct xh_file *f, u32 __user *arg)
 	return 0;
 }
 
+/* The buffer backing page @idx of @r, or NULL. */
+static struct xh_buf *xh_backing_at(struct xh_region *r, unsigned long idx)
+{
+	struct xh_backing *bk;
+
+	list_for_each_entry(bk, &r->backings, link)
+		if (idx >= bk->first && idx - bk->first < bk->npages)
+			return bk->buf;
+	return NULL;
+}
+
+static long xh_set_backing(struct xh_file *f, void __user *arg)
+{
+	struct xenlend_host_backing a;
+	struct xh_backing *bk, *old, *next;
+	struct dma_buf *dmabuf;
+	struct xh_region *r;
+	struct xh_buf *b;
+	int err;
+
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	r = xh_find_region(f, a.id);
+	if (!r)
+		return -ENOENT;
+	if (!a.length || !PAGE_ALIGNED(a.offset) || !PAGE_ALIGNED(a.length) ||
+	    a.offset >= (u64)r->npages << PAGE_SHIFT ||
+	    a.length > ((u64)r->npages << PAGE_SHIFT) - a.offset)
+		return -EINVAL;
+	dmabuf = dma_buf_get(a.dmabuf_fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	if (dmabuf->size < a.length) {
+		dma_buf_put(dmabuf);
+		return -EINVAL;
+	}
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	bk = kzalloc(sizeof(*bk), GFP_KERNEL);
+	if (!b || !bk) {
+		kfree(b);
+		kfree(bk);
+		dma_buf_put(dmabuf);
+		return -ENOMEM;
+	}
+	__module_get(THIS_MODULE);
+	kref_init(&b->ref);
+	mutex_init(&b->lock);
+	INIT_WORK(&b->unpin_work, xh_buf_unpin_work);
+	b->dmabuf = dmabuf;
+	/* Refuse a buffer that cannot be pinned now, not at the guest's fault. */
+	err = xh_buf_pin(b);
+	if (err) {
+		kfree(bk);
+		xh_buf_put(b);
+		return err;
+	}
+	xh_buf_unpin(b);
+
+	bk->first = a.offset >> PAGE_SHIFT;
+	bk->npages = a.length >> PAGE_SHIFT;
+	bk->buf = b;
+	/* What the new range covers whole is backed by nothing else any more. */
+	list_for_each_entry_safe(old, next, &r->backings, link)
+		if (old->first >= bk->first && old->first + old->npages <= bk->first + bk->npages)
+			xh_free_backing(r, old);
+	if (r->nbackings >= XH_MAX_BACKINGS) {
+		kfree(bk);
+		xh_buf_put(b);
+		return -ENOSPC;
+	}
+	list_add(&bk->link, &r->backings);
+	r->nbackings++;
+	return 0;
+}
+
 /*
- * Take references on the pages behind a VM_PFNMAP or VM_IO mapping, which
- * have no GUP path: GPU buffer mappings (the DRM shmem helpers, TTM) insert
- * PFNs. Like KVM, read each PFN from the page tables, faulting it in first
- * when needed. A PFN without a struct page we can reference (device memory,
- * a PCI BAR) cannot be granted: -EFAULT. Returns 0 with all @n pages
- * referenced, or an error with none.
+ * Find the pages behind the broker's mapping of pinned buffers. GPU buffer
+ * mappings (the DRM shmem helpers, TTM) are VM_PFNMAP or VM_IO and have no
+ * GUP path: like KVM, read each PFN from the page tables, faulting it in
+ * first when needed. No page reference is taken: the buffers' pins keep the
+ * pages (and a reference would not, in TTM's pools). Only system RAM is lent
+ * this way: a PFN without a struct page (VRAM, a PCI BAR) gets -EFAULT.
+ * Returns 0 with all @n pages found, or an error.
  */
-static int xh_get_pfnmap_pages(struct mm_struct *mm, unsigned long addr, unsigned long n,
+static int xh_get_backed_pages(struct mm_struct *mm, unsigned long addr, unsigned long n,
 			       bool write, struct page **pages)
 {
 	unsigned long i;
 	int err = 0;
 
 	mmap_read_lock(mm);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !err; i++) {
 		unsigned long a = addr + (i << PAGE_SHIFT);
 		struct vm_area_struct *vma = vma_lookup(mm, a);
 		struct follow_pfnmap_args args = { .vma = vma, .address = a };
-		struct page *page = NULL;
 		bool found;
 
-		if (!vma || !(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+		if (!vma) {
 			err = -EFAULT;
 			break;
+		}
+		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+			/* A buffer mapped with struct pages: the pin holds them. */
+			if (get_user_pages(a, 1, write ? FOLL_WRITE : 0, &pages[i]) != 1) {
+				err = -EFAULT;
+				break;
+			}
+			put_page(pages[i]);
+			continue;
 		}
 		found = !follow_pfnmap_start(&args);
 		if (found && write && !args.writable) {
@@ -425,19 +699,73 @@ static int xh_get_pfnmap_pages(struct mm_struct *mm, unsigned long addr, unsigne
 				break;
 			}
 		}
-		if (pfn_valid(args.pfn))
-			page = pfn_to_page(args.pfn);
-		if (!page || !get_page_unless_zero(page))
+		if (pfn_valid(args.pfn) && page_is_ram(args.pfn))
+			pages[i] = pfn_to_page(args.pfn);
+		else
 			err = -EFAULT;
 		follow_pfnmap_end(&args);
-		if (err)
-			break;
-		pages[i] = page;
 	}
 	mmap_read_unlock(mm);
-	if (err)
-		release_pages(pages, i);
 	return err;
+}
+
+/*
+ * Pin what backs pages @first..@first + @n - 1 of @r into @bufs, one pin per
+ * page. The range must be backed whole or not at all. Returns whether it is
+ * backed, or an error with nothing pinned.
+ */
+static int xh_pin_range(struct xh_region *r, unsigned long first, unsigned long n,
+			struct xh_buf **bufs)
+{
+	bool backed = xh_backing_at(r, first);
+	unsigned long i;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		bufs[i] = xh_backing_at(r, first + i);
+		if (!bufs[i] != !backed) {
+			err = -EINVAL;
+			break;
+		}
+		if (bufs[i]) {
+			err = xh_buf_pin(bufs[i]);
+			if (err)
+				break;
+		}
+	}
+	if (err) {
+		while (i--)
+			if (bufs[i])
+				xh_buf_unpin(bufs[i]);
+		return err;
+	}
+	return backed;
+}
+
+/* Whether @addr is in a PFN mapping (which nothing pinned, if we ask). */
+static bool xh_unpinned_pfnmap(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	bool ret;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	ret = vma && (vma->vm_flags & (VM_IO | VM_PFNMAP));
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/* Drop what xh_grant() took for pages it did not grant. */
+static void xh_put_pages(struct page **pages, struct xh_buf **bufs, bool backed, unsigned long n)
+{
+	unsigned long i;
+
+	if (!backed) {
+		release_pages(pages, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		xh_buf_unpin(bufs[i]);
 }
 
 static long xh_grant(struct xh_file *f, void __user *arg)
@@ -445,8 +773,10 @@ static long xh_grant(struct xh_file *f, void __user *arg)
 	struct xenlend_host_grant g;
 	unsigned long first, n, i, done = 0, seq;
 	struct page **pages = NULL;
+	struct xh_buf **bufs = NULL;
 	u32 *grefs = NULL;
 	struct xh_region *r;
+	bool backed;
 	long err = 0;
 	int got;
 
@@ -468,28 +798,50 @@ static long xh_grant(struct xh_file *f, void __user *arg)
 	first = g.offset >> PAGE_SHIFT;
 	n = g.length >> PAGE_SHIFT;
 	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	bufs = kvmalloc_array(n, sizeof(*bufs), GFP_KERNEL);
 	grefs = kvmalloc_array(n, sizeof(*grefs), GFP_KERNEL);
-	if (!pages || !grefs) {
+	if (!pages || !bufs || !grefs) {
 		err = -ENOMEM;
 		goto out;
 	}
+	/* Pinned before its PFNs are read: the driver cannot move it after. */
+	err = xh_pin_range(r, first, n, bufs);
+	if (err < 0)
+		goto out;
+	backed = err;
+	err = 0;
 
 again:
 	seq = mmu_interval_read_begin(&r->notifier);
-	got = get_user_pages_fast(r->uaddr + g.offset, n, r->readonly ? 0 : FOLL_WRITE, pages);
-	if (got < 0 || got < n) {
-		if (got > 0)
-			release_pages(pages, got);
-		err = xh_get_pfnmap_pages(current->mm, r->uaddr + g.offset, n, !r->readonly,
+	if (backed) {
+		err = xh_get_backed_pages(current->mm, r->uaddr + g.offset, n, !r->readonly,
 					  pages);
-		if (err)
+		if (err) {
+			xh_put_pages(pages, bufs, true, n);
 			goto out;
+		}
+	} else {
+		got = get_user_pages_fast(r->uaddr + g.offset, n,
+					  r->readonly ? 0 : FOLL_WRITE, pages);
+		if (got < 0 || got < n) {
+			/*
+			 * A PFN mapping nobody pinned: its driver may reuse the
+			 * pages whatever references we hold.
+			 */
+			if (got > 0)
+				release_pages(pages, got);
+			err = xh_unpinned_pfnmap(current->mm, r->uaddr + g.offset +
+						 ((unsigned long)max(got, 0) << PAGE_SHIFT)) ?
+				-EPERM : -EFAULT;
+			goto out;
+		}
 	}
 
 	spin_lock(&f->lock);
 	if (mmu_interval_read_retry(&r->notifier, seq)) {
 		spin_unlock(&f->lock);
-		release_pages(pages, n);
+		if (!backed)
+			release_pages(pages, n);
 		goto again;
 	}
 	for (i = 0; i < n; i++) {
@@ -498,7 +850,7 @@ again:
 
 		if (e->state == XH_GRANTED && e->page == pages[i]) {
 			grefs[i] = e->gref;
-			put_page(pages[i]);
+			xh_put_pages(&pages[i], &bufs[i], backed, 1);
 			continue;
 		}
 		if (e->state != XH_EMPTY || f->granted >= max_granted_pages) {
@@ -513,6 +865,7 @@ again:
 			break;
 		}
 		e->page = pages[i];
+		e->buf = backed ? bufs[i] : NULL;
 		e->gref = ref;
 		e->state = XH_GRANTED;
 		f->granted++;
@@ -523,7 +876,7 @@ again:
 	g.seq = f->seq;
 	spin_unlock(&f->lock);
 	if (done < n)
-		release_pages(pages + done, n - done);
+		xh_put_pages(pages + done, bufs + done, backed, n - done);
 	if (err)
 		goto out;
 
@@ -532,6 +885,7 @@ again:
 		err = -EFAULT;
 out:
 	kvfree(pages);
+	kvfree(bufs);
 	kvfree(grefs);
 	return err;
 }
@@ -607,6 +961,9 @@ static long xh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case XENLEND_HOST_IOC_STATS:
 		ret = xh_stats(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_SET_BACKING:
+		ret = xh_set_backing(f, uarg);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -719,9 +1076,16 @@ static ssize_t pages_quarantined_show(struct device *dev, struct device_attribut
 }
 static DEVICE_ATTR_RO(pages_quarantined);
 
+static ssize_t buffers_pinned_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&xh_bufs_pinned));
+}
+static DEVICE_ATTR_RO(buffers_pinned);
+
 static struct attribute *xh_attrs[] = {
 	&dev_attr_pages_lent.attr,
 	&dev_attr_pages_quarantined.attr,
+	&dev_attr_buffers_pinned.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(xh);
@@ -736,9 +1100,17 @@ static struct miscdevice xh_misc = {
 
 static int __init xh_init(void)
 {
+	int err;
+
 	if (!xen_domain())
 		return -ENODEV;
-	return misc_register(&xh_misc);
+	xh_wq = alloc_workqueue("xenlend-host", 0, 0);
+	if (!xh_wq)
+		return -ENOMEM;
+	err = misc_register(&xh_misc);
+	if (err)
+		destroy_workqueue(xh_wq);
+	return err;
 }
 module_init(xh_init);
 
@@ -748,7 +1120,11 @@ static void __exit xh_exit(void)
 
 	misc_deregister(&xh_misc);
 	cancel_delayed_work_sync(&xh_quarantine_work);
-	/* What guests still map goes to the grant table's deferred list. */
+	destroy_workqueue(xh_wq);
+	/*
+	 * What guests still map goes to the grant table's deferred list. No
+	 * pinned buffer is among it: each holds a reference on this module.
+	 */
 	list_for_each_entry_safe(q, tmp, &xh_quarantine, link) {
 		gnttab_end_foreign_access(q->gref, q->page);
 		kfree(q);
@@ -758,3 +1134,4 @@ module_exit(xh_exit);
 
 MODULE_DESCRIPTION("xenlend: dom0 lending engine");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);
