@@ -37,6 +37,7 @@
 #include "broker.h"
 #include "control.h"
 #include "conn.h"
+#include "engine.h"
 #include "guests.h"
 #include "host_mem.h"
 #include "log.h"
@@ -170,6 +171,26 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
  * buffer; for a GPU buffer that is its last mapping, so it is freed), and
  * "refill DOMID RES" writes the next generation of the pattern.
  */
+/* Put fresh memory at @off..@off + @n of @r: 0, or -1 with errno set. */
+static int migrate(struct conn *c, struct guest_resource *r, uint64_t off, uint64_t n)
+{
+	int dmabuf_fd, err = 0;
+
+	if (host_mem_map(c->gpu_fd, n, (char *)r->map + off, "xenlend-migrated", NULL,
+			 &dmabuf_fd) == MAP_FAILED)
+		return -1;
+	/* The new buffer is lent pinned like the old. */
+	if (dmabuf_fd >= 0) {
+		err = engine_set_backing(c, r, off, n, dmabuf_fd);
+		close(dmabuf_fd);
+	}
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return 0;
+}
+
 static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_t len)
 {
 	struct conn *c = guests_find(b, atoi(argv[1]));
@@ -201,8 +222,7 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 		err = fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
 				(off_t)n);
 	else if (!strcmp(argv[0], "migrate"))
-		err = host_mem_map(c->gpu_fd, n, (char *)r->map + off, "xenlend-migrated",
-				   NULL) == MAP_FAILED;
+		err = migrate(c, r, off, n);
 	else if (r->fd >= 0)
 		err = madvise((char *)r->map + off, n, MADV_DONTNEED);
 	else	/* a GPU buffer's mapping: madvise() refuses VM_PFNMAP */

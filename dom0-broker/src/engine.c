@@ -64,12 +64,48 @@ static void drop_memory(struct guest_resource *r)
 	r->fd = -1;
 }
 
+/**
+ * engine_set_backing() - tell the engine which GPU buffer backs a range
+ * @c: the connection.
+ * @r: a host resource.
+ * @offset: page-aligned start of the range in @r.
+ * @length: its page-aligned length.
+ * @dmabuf_fd: a dma-buf of the buffer mapped there; stays the caller's.
+ *
+ * The engine pins the buffer while any page of it is lent (page references
+ * would not keep a GPU driver from reusing the pages), and refuses a buffer
+ * it cannot pin.
+ *
+ * Return: 0, or a negative errno (logged with the reason).
+ */
+int engine_set_backing(struct conn *c, struct guest_resource *r, uint64_t offset,
+		       uint64_t length, int dmabuf_fd)
+{
+	struct xenlend_host_backing b = {
+		.id = r->res_id,
+		.dmabuf_fd = dmabuf_fd,
+		.offset = offset,
+		.length = length,
+	};
+	int err;
+
+	if (!ioctl(c->host_fd, XENLEND_HOST_IOC_SET_BACKING, &b))
+		return 0;
+	err = -errno;
+	log_msg(LOG_ERR, "dom%d: resource %u: the lending engine cannot pin its buffer (%s)%s",
+		c->domid, r->res_id, strerror(errno),
+		err == -ENOSYS ? ": this driver's buffers cannot be pinned from outside; "
+				 "not lending them" : "");
+	return err;
+}
+
 static int engine_create(void *ctx, struct guest_resource *r)
 {
 	struct conn *c = ctx;
 	struct xenlend_host_region reg = { 0 };
+	int dmabuf_fd = -1;
 	char name[48];
-	int err;
+	int err = 0;
 
 	if (r->kind != XENLEND_RES_HOST)
 		return 0;
@@ -80,7 +116,7 @@ static int engine_create(void *ctx, struct guest_resource *r)
 	if (r->fd >= 0)
 		r->map = host_mem_map_fd(r->fd, r->fd_offset, r->size);
 	else
-		r->map = host_mem_map(c->gpu_fd, r->size, NULL, name, &r->fd);
+		r->map = host_mem_map(c->gpu_fd, r->size, NULL, name, &r->fd, &dmabuf_fd);
 	if (r->map == MAP_FAILED) {
 		err = -errno;
 		r->map = NULL;
@@ -91,12 +127,28 @@ static int engine_create(void *ctx, struct guest_resource *r)
 	reg.id = r->res_id;
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_ADD_REGION, &reg)) {
 		err = -errno;
-		drop_memory(r);
-		return err;
+		goto fail;
 	}
+	/* A GPU buffer, ours or a blob the renderer exported, is lent pinned. */
+	if (dmabuf_fd < 0 && r->fd >= 0 && host_mem_is_dmabuf(r->fd))
+		err = engine_set_backing(c, r, 0, r->size, r->fd);
+	else if (dmabuf_fd >= 0)
+		err = engine_set_backing(c, r, 0, r->size, dmabuf_fd);
+	if (err)
+		goto fail_region;
+	if (dmabuf_fd >= 0)
+		close(dmabuf_fd);
 	if (c->test_hooks && !r->in_renderer)	/* a blob is the renderer's */
 		host_mem_fill(r->map, r->size, r->res_id, r->generation);
 	return 0;
+
+fail_region:
+	ioctl(c->host_fd, XENLEND_HOST_IOC_REMOVE_REGION, &reg.id);
+fail:
+	if (dmabuf_fd >= 0)
+		close(dmabuf_fd);
+	drop_memory(r);
+	return err;
 }
 
 static void engine_destroy(void *ctx, struct guest_resource *r)

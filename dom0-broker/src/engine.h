@@ -19,6 +19,8 @@ struct xenlend_host_event;
 
 extern const struct engine_ops engine_ops;
 int engine_open(struct conn *c);
+int engine_set_backing(struct conn *c, struct guest_resource *r, uint64_t offset,
+		       uint64_t length, int dmabuf_fd);
 void engine_close(struct conn *c);
 void engine_check_quarantine(struct conn *c);
 int engine_release(struct conn *c, uint64_t seq, bool earlier, uint64_t *released,

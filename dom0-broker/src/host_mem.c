@@ -9,8 +9,11 @@
  * the pages behind the mapping, and whatever dom0 does to that mapping (hole
  * punch, the GPU driver moving or freeing the buffer, munmap) revokes them.
  *
- * A GPU buffer's GEM handle is closed as soon as it is mapped: the mapping
- * alone keeps the buffer alive, so unmapping it frees it.
+ * A GPU buffer's GEM handle is closed as soon as it is mapped and exported
+ * as a dma-buf: the mapping and the lending engine's hold on the dma-buf
+ * keep the buffer alive. The engine pins the buffer through that dma-buf
+ * while any page of it is lent: page references do not keep a GPU driver
+ * (TTM's page pools, VRAM) from reusing its pages.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -75,7 +78,7 @@ static void *map_memfd(uint64_t size, void *at, const char *name, int *fd_out)
 	return p;
 }
 
-static void *map_gpu(int gpu_fd, uint64_t size, void *at)
+static void *map_gpu(int gpu_fd, uint64_t size, void *at, int *dmabuf_out)
 {
 	/* Rows of one page: any page-aligned size is a whole number of rows. */
 	struct drm_mode_create_dumb c = {
@@ -97,10 +100,16 @@ static void *map_gpu(int gpu_fd, uint64_t size, void *at)
 	m.handle = c.handle;
 	if (c.size < size)
 		errno = ENOSPC;
+	else if (drmPrimeHandleToFD(gpu_fd, c.handle, DRM_CLOEXEC | DRM_RDWR, dmabuf_out))
+		*dmabuf_out = -1;
 	else if (!drmIoctl(gpu_fd, DRM_IOCTL_MODE_MAP_DUMB, &m))
 		p = mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | (at ? MAP_FIXED : 0),
 			 gpu_fd, (off_t)m.offset);
 	err = errno;
+	if (p == MAP_FAILED && *dmabuf_out >= 0) {
+		close(*dmabuf_out);
+		*dmabuf_out = -1;
+	}
 	d.handle = c.handle;
 	drmIoctl(gpu_fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);	/* the mapping keeps it */
 	errno = err;
@@ -115,16 +124,39 @@ static void *map_gpu(int gpu_fd, uint64_t size, void *at)
  *	to dom0's MM this is the old memory being unmapped).
  * @name: memfd name.
  * @fd_out: for a memfd, receives its descriptor (caller closes); may be NULL.
+ * @dmabuf_out: for a GPU buffer, receives a dma-buf of it (caller closes,
+ *	after handing it to the lending engine), else -1.
  *
  * Return: the mapping, or MAP_FAILED with errno set.
  */
-void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out)
+void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out,
+		   int *dmabuf_out)
 {
 	if (fd_out)
 		*fd_out = -1;
+	*dmabuf_out = -1;
 	if (gpu_fd >= 0)
-		return map_gpu(gpu_fd, size, at);
+		return map_gpu(gpu_fd, size, at, dmabuf_out);
 	return map_memfd(size, at, name, fd_out);
+}
+
+/**
+ * host_mem_is_dmabuf() - whether a descriptor is a dma-buf
+ * @fd: a renderer blob's descriptor (a memfd or a dma-buf).
+ *
+ * Return: true for a dma-buf, which the lending engine must pin.
+ */
+bool host_mem_is_dmabuf(int fd)
+{
+	char path[32], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strncmp(target, "/dmabuf:", 8) || !strncmp(target, "anon_inode:dmabuf", 17);
 }
 
 /**
