@@ -130,6 +130,13 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 		ret = parse_u64(val, 0, UINT64_MAX, &x);
 		if (!ret)
 			c->max_quarantined_bytes = x;
+	} else if (!strcmp(key, "on_missed_deadline")) {
+		if (!strcmp(val, "disconnect"))
+			c->on_missed_deadline = MISSED_DEADLINE_DISCONNECT;
+		else if (!strcmp(val, "destroy"))
+			c->on_missed_deadline = MISSED_DEADLINE_DESTROY;
+		else
+			ret = -EINVAL;
 	} else if (!strcmp(key, "host_memory")) {
 		if (!strcmp(val, "memfd")) {
 			c->host_memory = HOST_MEM_MEMFD;
@@ -219,4 +226,22 @@ bool config_serves(const struct broker_config *c, const char *domain_name)
 		p += n;
 	}
 	return false;
+}
+
+/**
+ * config_destroys_late_guests() - whether a missed deadline stops the guest
+ * @c: the configuration.
+ *
+ * A GPU driver's buffer stays pinned while a guest maps any of it, and the
+ * driver needs it back: by default a guest late on such memory is paused
+ * and destroyed. memfd memory only stays quarantined, charged to the guest:
+ * by default it is only disconnected.
+ *
+ * Return: true if a guest that misses a revocation deadline is destroyed.
+ */
+bool config_destroys_late_guests(const struct broker_config *c)
+{
+	if (c->on_missed_deadline == MISSED_DEADLINE_DEFAULT)
+		return c->host_memory == HOST_MEM_GPU;
+	return c->on_missed_deadline == MISSED_DEADLINE_DESTROY;
 }

@@ -14,6 +14,13 @@
 
 enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
 
+/* What a guest that misses a revocation deadline gets. */
+enum missed_deadline_action {
+	MISSED_DEADLINE_DEFAULT,	/* destroy for gpu: memory, else disconnect */
+	MISSED_DEADLINE_DISCONNECT,	/* disconnect; what it maps stays quarantined */
+	MISSED_DEADLINE_DESTROY,	/* pause at once, crash, then disconnect */
+};
+
 /**
  * struct broker_config - settings from the config file
  * @guests_all: serve every guest.
@@ -25,6 +32,8 @@ enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
  *	it is disconnected.
  * @max_quarantined_bytes: a guest whose quarantined memory (released while
  *	it still mapped it) exceeds this is disconnected.
+ * @on_missed_deadline: what a guest that misses @revoke_timeout_ms gets
+ *	besides the disconnect; see config_destroys_late_guests().
  * @host_memory: what backs host resources.
  * @host_memory_node: for HOST_MEM_GPU, the DRM node buffers come from.
  * @render_node: the dom0 GPU render node.
@@ -41,6 +50,7 @@ struct broker_config {
 	uint32_t max_bulk_pages;
 	uint32_t revoke_timeout_ms;
 	uint64_t max_quarantined_bytes;
+	enum missed_deadline_action on_missed_deadline;
 	enum host_memory_kind host_memory;
 	char host_memory_node[256];
 	char render_node[256];
@@ -54,5 +64,6 @@ void config_defaults(struct broker_config *c);
 int config_parse_line(struct broker_config *c, const char *line, char *err, size_t errlen);
 int config_load(struct broker_config *c, const char *path);
 bool config_serves(const struct broker_config *c, const char *domain_name);
+bool config_destroys_late_guests(const struct broker_config *c);
 
 #endif /* XENLEND_BROKER_CONFIG_H */

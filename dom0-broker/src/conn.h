@@ -61,6 +61,7 @@ struct broker_config;
  * @evict_why: set when the guest broke the lending contract; the event loop
  *	then disconnects it for good (guests_evict()).
  * @banned: disconnected by guests_evict(); never served again.
+ * @stopped: paused and crashed for missing a deadline (domain_stop()).
  * @render_pid: the guest's render worker, or 0.
  * @gntdev_fd: grant device file guest resources are mapped through for the
  *	guest's render worker, or -1.
@@ -99,6 +100,7 @@ struct conn {
 	uint64_t late_revokes;
 	char evict_why[128];
 	bool banned;
+	bool stopped;
 	int render_pid;
 	int gntdev_fd;
 	int epfd;

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "domain.h"
 #include "engine.h"
 #include "log.h"
 #include "resources.h"
@@ -120,7 +121,8 @@ bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
  * @now: current time in ms.
  *
  * A guest that missed a deadline gets @c->evict_why set: the event loop
- * disconnects it.
+ * disconnects it. With driver memory (config_destroys_late_guests()) it is
+ * paused at once and crashed first, for its toolstack to destroy.
  *
  * Return: the earliest remaining deadline, or UINT64_MAX.
  */
@@ -132,6 +134,11 @@ uint64_t revoke_expire(struct conn *c, uint64_t now)
 		struct pending_revoke *p = &c->revokes[i];
 
 		if (p->deadline <= now) {
+			/* Its access stops before its memory goes to quarantine. */
+			if (config_destroys_late_guests(c->cfg) && !c->stopped) {
+				c->stopped = true;
+				domain_stop(c->domid, "revocation deadline missed");
+			}
 			release(c, p, "not acknowledged in time");
 			c->late_revokes++;
 			if (!c->evict_why[0])
