@@ -4,8 +4,9 @@
 # Static tier for the kernel code: checkpatch.pl --strict on every kernel and
 # protocol source file; W=1 + sparse (C=2) builds of xenlend.ko (without and
 # with the test hooks) and xenlend-host.ko against the Debian trixie kernel
-# headers, which must print no warning; and no file-level call cycle among
-# the guest driver's objects (scripts/file-cycles.py).
+# headers, which must print no warning; the same for the test-only TTM
+# driver of scenario gpu-ttm; and no file-level call cycle among the guest
+# driver's objects (scripts/file-cycles.py).
 # Runs inside the tools root that scripts/xen-env/setup.sh builds.
 # CAMELCASE is ignored because checkpatch runs without a kernel tree here and
 # so cannot know that Xen's XenbusState* enums come from the kernel itself.
@@ -77,6 +78,22 @@ if grep -E 'warning|error|sparse:' "$S/build.log"; then
 else
 	log "W=1/sparse: clean"
 fi
+# The test-only TTM driver of scenario gpu-ttm: checkpatch, W=1 and sparse.
+log "the test TTM driver: checkpatch --strict, W=1 C=2"
+rm -rf "$T/build/static-ttm"
+cp -r "$TOP/tests/ttm-driver" "$T/build/static-ttm"
+if chroot "$T" sh -c "cd /build/static-ttm && /opt/checkpatch/scripts/checkpatch.pl --strict \
+	--no-tree --terse --show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
+	-f xenlend_ttm_test.c xenlend_ttm_test.h" >"$S/ttm.log" 2>&1 &&
+   chroot "$T" make -C "/usr/src/linux-headers-$KVER" M=/build/static-ttm W=1 C=2 modules \
+	>>"$S/ttm.log" 2>&1 && ! grep -E 'warning|error|sparse:' "$S/ttm.log"; then
+	log "the test TTM driver: clean"
+else
+	cat "$S/ttm.log"
+	log "the test TTM driver: FAILED"
+	rc=1
+fi
+
 # No two files call each other in a circle (symbols between the objects):
 # the guest driver's, and the broker's and render worker's (built here for
 # it, in the tools root that has their libraries).
@@ -93,5 +110,5 @@ else
 	log "file cycles: FAILED"
 	rc=1
 fi
-[ $rc = 0 ] && echo "static: 3 passed, 0 failed" || echo "static: FAILED"
+[ $rc = 0 ] && echo "static: 4 passed, 0 failed" || echo "static: FAILED"
 exit $rc

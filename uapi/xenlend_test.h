@@ -25,4 +25,11 @@ static inline __u64 xenlend_test_pattern(__u32 res_id, __u32 generation, __u64 o
 	return x ^ (x >> 29);
 }
 
+/*
+ * What dom0's memory pressure writes into every word of the buffers it
+ * allocates while a guest may still map memory it was lent (the bytes
+ * "CANARY!!"): a guest that reads it reads memory that is no longer its own.
+ */
+#define XENLEND_TEST_CANARY	0x21215952414e4143ull
+
 #endif /* XENLEND_TEST_H */
