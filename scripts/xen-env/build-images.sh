@@ -77,12 +77,15 @@ overlay_up "$T" "$W"
 chroot_mounts "$W/m"
 trap 'overlay_down "$W"' EXIT
 cp "$XENLEND_CACHE"/packages/xenlend-dkms_*_all.deb "$W/m/tmp/xenlend-dkms.deb"
+rm -rf "$W/m/tmp/ttm-driver"
+cp -r "$TOP/tests/ttm-driver" "$W/m/tmp/"
 VER=$(dpkg-deb -f "$W/m/tmp/xenlend-dkms.deb" Version)
 chroot "$W/m" sh -ec "
 	dpkg -i /tmp/xenlend-dkms.deb
 	dkms install -m xenlend -v '$VER' -k $KVER
 	cp -r '/usr/src/xenlend-$VER' /tmp/debug
-	make -s -C /tmp/debug KDIR=/usr/src/linux-headers-$KVER DEBUG=1 W=1" >"$O/dkms.log" 2>&1 || {
+	make -s -C /tmp/debug KDIR=/usr/src/linux-headers-$KVER DEBUG=1 W=1
+	make -s -C /usr/src/linux-headers-$KVER M=/tmp/ttm-driver W=1 modules" >"$O/dkms.log" 2>&1 || {
 	cat "$O/dkms.log" >&2
 	die "xenlend-dkms did not install and build"
 }
@@ -94,6 +97,7 @@ case $host in
 *) die "DKMS installed no xenlend-host.ko" ;;
 esac
 cp "$W/m/tmp/debug/drivers/gpu/drm/xenlend/xenlend.ko" "$B/modules/"
+cp "$W/m/tmp/ttm-driver/xenlend-ttm-test.ko" "$B/modules/"	# test only
 overlay_down "$W"
 trap - EXIT
 chroot "$T" sh -ec "
@@ -103,6 +107,10 @@ chroot "$T" sh -ec "
 			-o /build/out/xenlend-\$t /build/src/tests/guest/\$t.c \
 			/build/src/tests/guest/guest-util.c
 	done
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \
+		-o /build/out/ttm-pressure /build/src/tests/ttm-driver/ttm-pressure.c
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \
+		-o /build/out/xenlend-engine-refusals /build/src/tests/dom0/engine-refusals.c
 	for t in xenlend_basic xenlend_render; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
 			-I/build/src/tests/guest -o /build/out/\$t /build/src/igt-tests/\$t.c \
@@ -273,7 +281,11 @@ trap - EXIT
 	! -path './var/cache*' | cpio -pdm --quiet "$X")
 cp "$B/out/xenlend-broker" "$X/usr/sbin/"	# with the test hooks
 cp "$B/modules/xenlend-host.ko" "$X/xenlend/"
-# The test dom0's only DRM device is vgem, which renders nothing.
+# Scenario gpu-ttm's test-only TTM driver and dom0 tools.
+cp "$B/modules/xenlend-ttm-test.ko" "$X/xenlend/"
+cp "$B/out/ttm-pressure" "$B/out/xenlend-engine-refusals" "$X/usr/bin/"
+# The test dom0's DRM devices (vgem; bochs and the test TTM driver in
+# scenario gpu-ttm) render nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
 cp "$HERE/dom0-init.sh" "$X/init"
 cp "$HERE/run-unit.sh" "$B/out/vectors.txt" "$DI/igt/upstream.testlist" "$X/xenlend/"

@@ -15,7 +15,9 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # What this guest plays: demo (the lending test, a GL frame and a Vulkan
 # program: make run), idle (nothing: scenario pvh-starts), lend (the lending test, then the protocol tests in
 # check mode), lend-only (just the lending test), flood (FAULT requests
-# back to back), hostile (a guest that never gives memory back), stress
+# back to back), hostile (a guest that never gives memory back; hostile-scan:
+# one that scans what it keeps until dom0 destroys it; well: one that gives
+# it back and checks it after dom0 moved the buffer), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
 # GL program on the patched Mesa), vk (Vulkan programs on it), bench (the
 # benchmark figures), bench-revoke, bench-scale or bench-size (the
@@ -153,6 +155,15 @@ vk)
 	;;
 hostile)
 	/xenlend-hostile-test 16
+	echo "XENLEND-DOMU: hostile-test exit $?"
+	;;
+hostile-scan)
+	# Until dom0 destroys us (scenario gpu-ttm).
+	/xenlend-hostile-test 16 scan
+	echo "XENLEND-DOMU: hostile-test exit $?"
+	;;
+well)
+	/xenlend-hostile-test 16 well
 	echo "XENLEND-DOMU: hostile-test exit $?"
 	;;
 stress)

@@ -269,7 +269,11 @@ killed_now() {
 # Pages the lending engine holds over all guests: lent (granted or revoked,
 # not yet released) and quarantined (released while a guest still mapped them).
 engine() { cat /sys/class/misc/xenlend-host/pages_$1; }
-at_baseline() { [ "$(engine lent)" = 0 ] && [ "$(engine quarantined)" = 0 ]; }
+# pinned: GPU buffers the engine holds pinned (lent, revoked or quarantined)
+pinned() { cat /sys/class/misc/xenlend-host/buffers_pinned; }
+at_baseline() {
+	[ "$(engine lent)" = 0 ] && [ "$(engine quarantined)" = 0 ] && [ "$(pinned)" = 0 ]
+}
 # lending_now: pages are lent at this moment; sets lent to their number
 lending_now() { lent=$(engine lent); [ "$lent" -gt 0 ]; }
 # count PATTERN FILE
@@ -277,7 +281,11 @@ count() { grep -c "$1" "$2"; }
 # rounds_past N: the stress guest finished more than N good rounds
 rounds_past() { [ "$(count 'STRESS: ok' "$log")" -gt "$1" ]; }
 # use_broker KIND [HOOKS]: make sure the broker runs with host memory KIND
-# (memfd: memfds; gpu: GPU buffers of vgem, dom0's stand-in GPU; big: memfds
+# (memfd: memfds; gpu: GPU buffers of vgem, dom0's stand-in GPU, loaded
+# first: card0; a guest that misses a deadline is only disconnected, as
+# scenario hostile checks; ttm: buffers of the test-only TTM driver, card
+# $TTM_CARD, with the default for GPU memory: a late guest is destroyed, at
+# a 30 s deadline that leaves dom0 time to press while it maps; big: memfds
 # with 1 GiB per guest, for the object-size benchmark) and with the test
 # hooks (HOOKS "hooks", the default: they fill lent memory with a known
 # pattern, "what dom0 wrote", and let the scenarios punch holes into it) or
@@ -289,13 +297,18 @@ use_broker() {
 	broker_up && stop_broker
 	case $1 in
 	memfd) cp /etc/xenlend/broker.conf /run/broker-memfd.conf ;;
-	gpu) sed 's|^host_memory *=.*|host_memory = gpu:/dev/dri/card0|' \
+	gpu) sed -e 's|^host_memory *=.*|host_memory = gpu:/dev/dri/card0|' \
+		-e 's|^#on_missed_deadline *=.*|on_missed_deadline = disconnect|' \
 		/etc/xenlend/broker.conf >/run/broker-gpu.conf ;;
+	ttm) sed -e "s|^host_memory *=.*|host_memory = gpu:$TTM_CARD|" \
+		-e 's|^revoke_timeout_ms *=.*|revoke_timeout_ms = 30000|' \
+		/etc/xenlend/broker.conf >/run/broker-ttm.conf ;;
 	big) sed 's/^max_lent_bytes *=.*/max_lent_bytes = 1073741824/' \
 		/etc/xenlend/broker.conf >/run/broker-big.conf ;;
 	esac
 	HOSTMEM=$1
 	[ "$1" = big ] && HOSTMEM=memfd
+	[ "$1" = ttm ] && HOSTMEM=gpu
 	hooks=--test-hooks
 	[ "${2:-hooks}" = nohooks ] && hooks=
 	start_broker $hooks --config "/run/broker-$1.conf"

@@ -15,7 +15,17 @@
  * dom0 says "go" on our console when its memory pressure is over.
  * Progress lines start with "HOSTILE:". Exit status 0 iff every check passed.
  *
- * usage: xenlend-hostile-test SIZE_MIB
+ * With "scan" (scenario gpu-ttm: memory a GPU driver manages, whose guest
+ * dom0 destroys at the deadline), it asks for a revocation it then ignores
+ * and scans what it still maps over and over, while dom0 forces buffers out
+ * and fills new ones with XENLEND_TEST_CANARY, until dom0 destroys it. Each
+ * pass prints "HOSTILE: scan N clean" or a FAIL line with what it found.
+ *
+ * With "well" it plays the well-behaved guest beside it: it answers the
+ * revocation, waits for dom0 to move the buffer ("go"), and checks that the
+ * refaulted mapping holds the same contents. Its lines start with "WELL:".
+ *
+ * usage: xenlend-hostile-test SIZE_MIB [scan|well]
  */
 
 #include <stdint.h>
@@ -25,6 +35,7 @@
 #include <unistd.h>
 
 #include "guest-util.h"
+#include "xenlend_test.h"
 
 #define TAG "HOSTILE"
 
@@ -59,6 +70,71 @@ static int wait_disconnected(const char *status, int seconds)
 	return -1;
 }
 
+/* Words of @b that are not the pattern dom0 filled it with, and canaries. */
+static uint64_t scan(const struct lent_blob *b, uint64_t *canaries)
+{
+	uint64_t bad = 0;
+
+	const volatile uint64_t *w = b->w;
+
+	*canaries = 0;
+	for (uint64_t off = 0; off < b->size; off += 8) {
+		uint64_t v = w[off / 8];
+
+		if (v == xenlend_test_pattern(b->res, 0, off))
+			continue;
+		bad++;
+		*canaries += v == XENLEND_TEST_CANARY;
+	}
+	return bad;
+}
+
+/* Ignore revocations and scan until dom0 destroys us. */
+static int scan_forever(const struct lent_blob *b, const char *knob)
+{
+	uint64_t bad, canaries;
+	int failed = 0;
+
+	if (write_file(knob, "1\n")) {
+		printf("HOSTILE: FAIL cannot set %s\n", knob);
+		return 1;
+	}
+	printf("HOSTILE: ignoring revocations from now on; ready-for-revoke res=%u\n", b->res);
+	for (unsigned long pass = 1; pass <= 100000; pass++) {
+		bad = scan(b, &canaries);
+		if (bad) {
+			printf("HOSTILE: FAIL scan %lu: %llu words not ours, %llu of them dom0's "
+			       "canary\n", pass, (unsigned long long)bad,
+			       (unsigned long long)canaries);
+			failed = 1;
+		} else {
+			printf("HOSTILE: scan %lu clean\n", pass);
+		}
+		usleep(200000);
+	}
+	printf("HOSTILE: FAIL dom0 never destroyed us\n");
+	return 1 + failed;
+}
+
+/* Answer revocations; after dom0 moved the buffer, the contents are intact. */
+static int well_behaved(int fd, struct lent_blob *b)
+{
+	uint64_t bad, canaries;
+
+	printf("WELL: ready-for-move res=%u\n", b->res);
+	if (wait_go(300)) {
+		printf("WELL: FAIL dom0 never said go\n");
+		return 1;
+	}
+	bad = scan(b, &canaries);
+	printf("WELL: %s the buffer dom0 moved refaulted with its contents intact "
+	       "(%llu words not ours, %llu canaries)\n", bad ? "FAIL" : "PASS",
+	       (unsigned long long)bad, (unsigned long long)canaries);
+	blob_unmap_close(fd, b);
+	close(fd);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 16) << 20;
@@ -86,6 +162,10 @@ int main(int argc, char **argv)
 	       bad ? "FAIL" : "PASS", (unsigned long long)(size >> 20), (unsigned long long)bad);
 	if (bad)
 		return 1;
+	if (argc > 2 && !strcmp(argv[2], "scan"))
+		return scan_forever(&b, knob);
+	if (argc > 2 && !strcmp(argv[2], "well"))
+		return well_behaved(fd, &b);
 
 	if (write_file(knob, "1\n")) {
 		printf("HOSTILE: FAIL cannot set %s\n", knob);
