@@ -40,8 +40,10 @@
  * range of a region, and the engine holds the buffer pinned through a
  * dma-buf attachment while any page of it is granted, revoked or
  * quarantined; the driver cannot move or free it until then. Only pages of
- * system RAM are granted that way. A PFN mapping (VM_PFNMAP, VM_IO) without
- * a backing is refused with -EPERM: nothing would keep its pages.
+ * system RAM are granted that way, and only from a mapping of the buffer
+ * itself (its dma-buf's, or the exporting DRM device's): a page of a backed
+ * range that maps anything else is refused with -EPERM, and so is a PFN
+ * mapping (VM_PFNMAP, VM_IO) without a backing: nothing would keep its pages.
  * /sys/class/misc/xenlend-host/buffers_pinned counts the pinned buffers.
  */
 

@@ -650,16 +650,29 @@ static long xh_set_backing(struct xh_file *f, void __user *arg)
 }
 
 /*
+ * Whether @vma maps @b's buffer: through its dma-buf, or through the
+ * exporting DRM device, whose mappings carry the GEM object (DRM's mmap,
+ * TTM's) that PRIME made the dma-buf's private data. The pin holds only
+ * that buffer's pages: what else the broker mapped there is refused.
+ */
+static bool xh_maps_buf(struct vm_area_struct *vma, struct xh_buf *b)
+{
+	return vma->vm_file == b->dmabuf->file ||
+	       (vma->vm_private_data && vma->vm_private_data == b->dmabuf->priv);
+}
+
+/*
  * Find the pages behind the broker's mapping of pinned buffers. GPU buffer
  * mappings (the DRM shmem helpers, TTM) are VM_PFNMAP or VM_IO and have no
  * GUP path: like KVM, read each PFN from the page tables, faulting it in
- * first when needed. No page reference is taken: the buffers' pins keep the
- * pages (and a reference would not, in TTM's pools). Only system RAM is lent
- * this way: a PFN without a struct page (VRAM, a PCI BAR) gets -EFAULT.
- * Returns 0 with all @n pages found, or an error.
+ * first when needed. No page reference is taken: the buffers' pins (@bufs,
+ * one per page) keep the pages, and a reference would not, in TTM's pools.
+ * A page mapped from anything but its pinned buffer gets -EPERM. Only
+ * system RAM is lent this way: a PFN without a struct page (VRAM, a PCI
+ * BAR) gets -EFAULT. Returns 0 with all @n pages found, or an error.
  */
 static int xh_get_backed_pages(struct mm_struct *mm, unsigned long addr, unsigned long n,
-			       bool write, struct page **pages)
+			       bool write, struct xh_buf **bufs, struct page **pages)
 {
 	unsigned long i;
 	int err = 0;
@@ -673,6 +686,10 @@ static int xh_get_backed_pages(struct mm_struct *mm, unsigned long addr, unsigne
 
 		if (!vma) {
 			err = -EFAULT;
+			break;
+		}
+		if (!xh_maps_buf(vma, bufs[i])) {
+			err = -EPERM;
 			break;
 		}
 		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
@@ -815,7 +832,7 @@ again:
 	seq = mmu_interval_read_begin(&r->notifier);
 	if (backed) {
 		err = xh_get_backed_pages(current->mm, r->uaddr + g.offset, n, !r->readonly,
-					  pages);
+					  bufs, pages);
 		if (err) {
 			xh_put_pages(pages, bufs, true, n);
 			goto out;
