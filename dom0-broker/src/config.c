@@ -231,6 +231,8 @@ bool config_serves(const struct broker_config *c, const char *domain_name)
 /**
  * config_destroys_late_guests() - whether a missed deadline stops the guest
  * @c: the configuration.
+ * @gpu_memory: the guest was lent GPU buffers (gpu: host memory, or
+ *	renderer blobs that are dma-bufs), which the engine pins.
  *
  * A GPU driver's buffer stays pinned while a guest maps any of it, and the
  * driver needs it back: by default a guest late on such memory is paused
@@ -239,9 +241,9 @@ bool config_serves(const struct broker_config *c, const char *domain_name)
  *
  * Return: true if a guest that misses a revocation deadline is destroyed.
  */
-bool config_destroys_late_guests(const struct broker_config *c)
+bool config_destroys_late_guests(const struct broker_config *c, bool gpu_memory)
 {
 	if (c->on_missed_deadline == MISSED_DEADLINE_DEFAULT)
-		return c->host_memory == HOST_MEM_GPU;
+		return gpu_memory;
 	return c->on_missed_deadline == MISSED_DEADLINE_DESTROY;
 }

@@ -64,6 +64,6 @@ void config_defaults(struct broker_config *c);
 int config_parse_line(struct broker_config *c, const char *line, char *err, size_t errlen);
 int config_load(struct broker_config *c, const char *path);
 bool config_serves(const struct broker_config *c, const char *domain_name);
-bool config_destroys_late_guests(const struct broker_config *c);
+bool config_destroys_late_guests(const struct broker_config *c, bool gpu_memory);
 
 #endif /* XENLEND_BROKER_CONFIG_H */

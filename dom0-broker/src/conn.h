@@ -62,6 +62,7 @@ struct broker_config;
  *	then disconnects it for good (guests_evict()).
  * @banned: disconnected by guests_evict(); never served again.
  * @stopped: paused and crashed for missing a deadline (domain_stop()).
+ * @lent_gpu_memory: a GPU buffer (pinned by the engine) was lent to it.
  * @render_pid: the guest's render worker, or 0.
  * @gntdev_fd: grant device file guest resources are mapped through for the
  *	guest's render worker, or -1.
@@ -101,6 +102,7 @@ struct conn {
 	char evict_why[128];
 	bool banned;
 	bool stopped;
+	bool lent_gpu_memory;
 	int render_pid;
 	int gntdev_fd;
 	int epfd;

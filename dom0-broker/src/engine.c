@@ -89,8 +89,10 @@ int engine_set_backing(struct conn *c, struct guest_resource *r, uint64_t offset
 	};
 	int err;
 
-	if (!ioctl(c->host_fd, XENLEND_HOST_IOC_SET_BACKING, &b))
+	if (!ioctl(c->host_fd, XENLEND_HOST_IOC_SET_BACKING, &b)) {
+		c->lent_gpu_memory = true;
 		return 0;
+	}
 	err = -errno;
 	log_msg(LOG_ERR, "dom%d: resource %u: the lending engine cannot pin its buffer (%s)%s",
 		c->domid, r->res_id, strerror(errno),

@@ -135,10 +135,9 @@ uint64_t revoke_expire(struct conn *c, uint64_t now)
 
 		if (p->deadline <= now) {
 			/* Its access stops before its memory goes to quarantine. */
-			if (config_destroys_late_guests(c->cfg) && !c->stopped) {
-				c->stopped = true;
-				domain_stop(c->domid, "revocation deadline missed");
-			}
+			if (config_destroys_late_guests(c->cfg, c->lent_gpu_memory) &&
+			    !c->stopped)
+				c->stopped = !domain_stop(c->domid, "revocation deadline missed");
 			release(c, p, "not acknowledged in time");
 			c->late_revokes++;
 			if (!c->evict_why[0])
