@@ -97,10 +97,12 @@ boot() {
 	[ -n "${XENLEND_CANDIDATES:-}" ] &&
 		dom0_args="$dom0_args xenlend.candidates=$XENLEND_CANDIDATES"
 	[ "${XENLEND_SHELL:-0}" = 1 ] && dom0_args="$dom0_args e2e_shell"
+	# Besides the standard VGA (bochs in dom0), a qxl device: scenario
+	# gpu-ttm lends buffers of both TTM drivers.
 	set -- qemu-system-x86_64 -machine pc,accel=tcg \
 		-cpu max,-rdtscp,-avx,-avx2,-tsc-deadline,-xsaveopt,-xsavec,-xsaves \
 		-m 4G -smp "${XENLEND_SMP:-2}" \
-		-display none -serial stdio -nic none -no-reboot \
+		-display none -device qxl -serial stdio -nic none -no-reboot \
 		-monitor unix:/run/xenlend-qemu-monitor.sock,server,nowait \
 		-kernel /img/xen \
 		-append "console=com1 com1=115200,8n1 dom0_mem=2G,max:2G dom0_max_vcpus=2 dom0-cpuid=no-xsave gnttab_max_frames=1024 loglvl=all guest_loglvl=all console_timestamps=boot${XENLEND_XEN_ARGS:+ $XENLEND_XEN_ARGS}" \

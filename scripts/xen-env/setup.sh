@@ -29,7 +29,9 @@ SUITE=trixie
 # libGL.so.1) on llvmpipe, GBM, and Vulkan with lavapipe.
 RENDER_PKGS="virgl-server libegl1 libegl-mesa0 libgl1 libglx-mesa0 libgl1-mesa-dri \
 libgbm1 mesa-vulkan-drivers libvulkan1"
-TOOLS_PKGS="qemu-system-x86 xen-hypervisor-4.20-amd64 linux-headers-amd64 \
+# qemu-system-modules-spice: QEMU's qxl device (scenario gpu-ttm lends
+# buffers of dom0's qxl driver, a TTM driver with VRAM).
+TOOLS_PKGS="qemu-system-x86 qemu-system-modules-spice xen-hypervisor-4.20-amd64 linux-headers-amd64 \
 gcc make libc6-dev libxen-dev libdrm-dev libsystemd-dev pkg-config \
 busybox-static cpio perl sparse linux-source flex bison bc python3 \
 libvirglrenderer-dev dkms $RENDER_PKGS"

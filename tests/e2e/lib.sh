@@ -285,7 +285,8 @@ rounds_past() { [ "$(count 'STRESS: ok' "$log")" -gt "$1" ]; }
 # first: card0; a guest that misses a deadline is only disconnected, as
 # scenario hostile checks; ttm: buffers of the test-only TTM driver, card
 # $TTM_CARD, with the default for GPU memory: a late guest is destroyed, at
-# a 30 s deadline that leaves dom0 time to press while it maps; big: memfds
+# a 30 s deadline that leaves dom0 time to press while it maps; qxl: the
+# same with buffers of qxl, card $QXL_CARD; big: memfds
 # with 1 GiB per guest, for the object-size benchmark) and with the test
 # hooks (HOOKS "hooks", the default: they fill lent memory with a known
 # pattern, "what dom0 wrote", and let the scenarios punch holes into it) or
@@ -300,15 +301,17 @@ use_broker() {
 	gpu) sed -e 's|^host_memory *=.*|host_memory = gpu:/dev/dri/card0|' \
 		-e 's|^#on_missed_deadline *=.*|on_missed_deadline = disconnect|' \
 		/etc/xenlend/broker.conf >/run/broker-gpu.conf ;;
-	ttm) sed -e "s|^host_memory *=.*|host_memory = gpu:$TTM_CARD|" \
+	ttm|qxl) card=$TTM_CARD
+		[ "$1" = qxl ] && card=$QXL_CARD
+		sed -e "s|^host_memory *=.*|host_memory = gpu:$card|" \
 		-e 's|^revoke_timeout_ms *=.*|revoke_timeout_ms = 30000|' \
-		/etc/xenlend/broker.conf >/run/broker-ttm.conf ;;
+		/etc/xenlend/broker.conf >/run/broker-$1.conf ;;
 	big) sed 's/^max_lent_bytes *=.*/max_lent_bytes = 1073741824/' \
 		/etc/xenlend/broker.conf >/run/broker-big.conf ;;
 	esac
 	HOSTMEM=$1
 	[ "$1" = big ] && HOSTMEM=memfd
-	[ "$1" = ttm ] && HOSTMEM=gpu
+	case $1 in ttm|qxl) HOSTMEM=gpu ;; esac
 	hooks=--test-hooks
 	[ "${2:-hooks}" = nohooks ] && hooks=
 	start_broker $hooks --config "/run/broker-$1.conf"

@@ -9,7 +9,7 @@
  *	DRM_IOCTL_XENLEND_TTM_TEST_SWAPOUT (root): swap out every unpinned,
  *	populated buffer of the device, so that its pages go back to the
  *	device's TTM page pool.
- *   ttm-pressure fill MIB [--hold SECONDS] [--chunk KIB]
+ *   ttm-pressure fill MIB [--hold SECONDS] [--chunk KIB] [--card PATH]
  *	create dumb buffers of KIB KiB each (default 1024) until MIB MiB are
  *	covered, map each through the DRM file and write the canary into
  *	every 8-byte word; print a line, keep the buffers for SECONDS
@@ -54,7 +54,7 @@
 #define CHUNK_MAX_KIB	(1024ULL * 1024)
 
 static const char usage[] =
-	"usage: " PROG " node | swapout | fill MIB [--hold SECONDS] [--chunk KIB]\n"
+	"usage: " PROG " node | swapout | fill MIB [--hold SECONDS] [--chunk KIB] [--card PATH]\n"
 	"  node     print the /dev/dri/cardN of the xenlend_ttm_test driver\n"
 	"  swapout  swap out every unpinned buffer of the device (root); prints\n"
 	"           \"swapped out N pages\" and \"P of B buffers pinned\"\n"
@@ -63,7 +63,8 @@ static const char usage[] =
 	"           word: the ASCII bytes \"CANARY!!\" (43 41 4e 41 52 59 21 21,\n"
 	"           little-endian u64 0x21215952414e4143); prints \"filled N MiB\n"
 	"           with the canary\", holds the buffers SECONDS (default 0),\n"
-	"           then exits, freeing them\n"
+	"           then exits, freeing them; on the test driver's node, or on\n"
+	"           the card at PATH (any driver with dumb buffers)\n"
 	"exit status: 0 done, 1 error\n";
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -220,6 +221,7 @@ static int cmd_fill(int argc, char **argv)
 	unsigned long long chunk, total, done;
 	uint64_t canary;
 	char path[64];
+	const char *card = NULL;
 	int have_mib = 0;
 	unsigned int left;
 	int fd, i;
@@ -233,6 +235,10 @@ static int cmd_fill(int argc, char **argv)
 			if (chunk_kib % 4)
 				die("--chunk: %llu KiB is not a multiple of 4",
 				    chunk_kib);
+		} else if (!strcmp(argv[i], "--card")) {
+			card = argv[++i];
+			if (!card)
+				die("--card: a path is needed");
 		} else if (!have_mib) {
 			mib = parse_num(argv[i], "MIB", 1, 1ULL << 20);
 			have_mib = 1;
@@ -247,7 +253,14 @@ static int cmd_fill(int argc, char **argv)
 	canary = XENLEND_TEST_CANARY;
 	chunk = chunk_kib * 1024;
 	total = mib * MIB;
-	fd = open_node(path, sizeof(path));
+	if (card) {
+		snprintf(path, sizeof(path), "%s", card);
+		fd = open(card, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			die("%s: %s", card, strerror(errno));
+	} else {
+		fd = open_node(path, sizeof(path));
+	}
 	for (done = 0; done < total; done += chunk)
 		fill_one(fd, path, chunk, canary);
 	/* Drain the write-combining buffers before anyone is told. */
