@@ -111,6 +111,8 @@ chroot "$T" sh -ec "
 		-o /build/out/ttm-pressure /build/src/tests/ttm-driver/ttm-pressure.c
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \
 		-o /build/out/xenlend-engine-refusals /build/src/tests/dom0/engine-refusals.c
+	gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+		-o /build/out/xenlend-vram-probe /build/src/tests/dom0/vram-probe.c -lxenctrl
 	for t in xenlend_basic xenlend_render; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
 			-I/build/src/tests/guest -o /build/out/\$t /build/src/igt-tests/\$t.c \
@@ -281,9 +283,10 @@ trap - EXIT
 	! -path './var/cache*' | cpio -pdm --quiet "$X")
 cp "$B/out/xenlend-broker" "$X/usr/sbin/"	# with the test hooks
 cp "$B/modules/xenlend-host.ko" "$X/xenlend/"
-# Scenario gpu-ttm's test-only TTM driver and dom0 tools.
+# Scenario gpu-ttm's test-only TTM driver and dom0 tools, and vram-map's.
 cp "$B/modules/xenlend-ttm-test.ko" "$X/xenlend/"
-cp "$B/out/ttm-pressure" "$B/out/xenlend-engine-refusals" "$X/usr/bin/"
+cp "$B/out/ttm-pressure" "$B/out/xenlend-engine-refusals" "$B/out/xenlend-vram-probe" \
+	"$X/usr/bin/"
 # The test dom0's DRM devices (vgem; bochs and the test TTM driver in
 # scenario gpu-ttm) render nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"

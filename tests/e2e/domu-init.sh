@@ -17,7 +17,8 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # check mode), lend-only (just the lending test), flood (FAULT requests
 # back to back), hostile (a guest that never gives memory back; hostile-scan:
 # one that scans what it keeps until dom0 destroys it; well: one that gives
-# it back and checks it after dom0 moved the buffer), stress
+# it back and checks it after dom0 moved the buffer; vram-probe: reads and
+# writes physical addresses dom0 maps VRAM at), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
 # GL program on the patched Mesa), vk (Vulkan programs on it), bench (the
 # benchmark figures), bench-revoke, bench-scale or bench-size (the
@@ -165,6 +166,20 @@ hostile-scan)
 well)
 	/xenlend-hostile-test 16 well
 	echo "XENLEND-DOMU: hostile-test exit $?"
+	;;
+vram-probe)
+	# dom0 maps a frame of VRAM into our physical address space and takes
+	# it away (scenario vram-map): read and write what it asks, where it
+	# says, through /dev/mem; each answer carries the request's number.
+	echo "VRAM: ready"
+	while read -r op id addr val; do
+		case $op in
+		read) echo "VRAM: $id read $addr $(devmem "$addr" 32)" ;;
+		write) devmem "$addr" 32 "$val" && echo "VRAM: $id wrote $addr" ;;
+		done) break ;;
+		esac
+	done
+	echo "XENLEND-DOMU: vram-probe done"
 	;;
 stress)
 	# Until dom0 destroys us (scenario broker-restart).
