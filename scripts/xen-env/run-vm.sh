@@ -91,7 +91,9 @@ boot() {
 	done
 	left=$((deadline - $(date +%s)))
 	[ "$budget" -le "$left" ] || budget=$left
-	dom0_args="console=hvc0 earlyprintk=xen clocksource=xen xenlend.scenarios=$(echo "$*" | tr ' ' ':')"
+	# iomem=relaxed: scenario vram-map reads and writes VRAM through the
+	# BAR's sysfs file while bochs may own it (CONFIG_IO_STRICT_DEVMEM).
+	dom0_args="console=hvc0 earlyprintk=xen clocksource=xen iomem=relaxed xenlend.scenarios=$(echo "$*" | tr ' ' ':')"
 	[ -n "${XENLEND_GUEST:-}" ] && dom0_args="$dom0_args xenlend.guest=$XENLEND_GUEST"
 	[ -n "${XENLEND_STARTS:-}" ] && dom0_args="$dom0_args xenlend.starts=$XENLEND_STARTS"
 	[ -n "${XENLEND_CANDIDATES:-}" ] &&
