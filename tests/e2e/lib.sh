@@ -197,6 +197,22 @@ create_guest() {
 	return 1
 }
 
+# guest_ready PATTERN [WHAT]: wait (90 s) until the guest just created
+# ($name, $log) prints PATTERN on its console, or ends. Return: 0 when it
+# printed it and runs; 3 when the emulator killed it (its checks skipped);
+# 1 after a failed check "$name: never WHAT" (default "got ready"), with its
+# console shown and the guest destroyed.
+guest_ready() {
+	ready_pattern=$1
+	wait_for 90 eval 'grep -q "$ready_pattern" "$log" || gone "$name"' &&
+		! gone "$name" && return 0
+	killed_now && return 3
+	ko "$name: never ${2:-got ready}"
+	show_console "$name"
+	xl destroy "$name" 2>/dev/null
+	return 1
+}
+
 # show_console NAME: the guest's console, once it is gone
 show_console() {
 	echo "----- $1 console -----"

@@ -46,14 +46,7 @@ card_of() {
 # hostile_ready: the hostile guest ($name) started scanning; sets res.
 # Return: 0, 3 when the emulator killed it, 1 for a failed check.
 hostile_ready() {
-	if ! wait_for 90 eval 'grep -q "HOSTILE: scan 1 clean" "$log" || gone "$name"' ||
-	   gone "$name"; then
-		killed_now && return 3
-		ko "$name: never scanned"
-		show_console "$name"
-		xl destroy "$name"
-		return 1
-	fi
+	guest_ready "HOSTILE: scan 1 clean" scanned || return
 	res=$(sed -n 's/.*ready-for-revoke res=\([0-9]*\).*/\1/p' "$log")
 }
 
@@ -125,14 +118,8 @@ scenario() {
 
 	use_broker ttm
 	create_guest domu-well pvh well || return 0
+	guest_ready "WELL: ready-for-move" || return $(($? == 3 ? 3 : 0))
 	wname=$name wlog=$log wdom=$domid
-	if ! wait_for 90 eval 'grep -q "WELL: ready-for-move" "$wlog" || gone "$wname"' ||
-	   gone "$wname"; then
-		killed_now && return 3
-		ko "$wname: never got ready"
-		show_console "$wname"
-		return 0
-	fi
 	wres=$(sed -n 's/.*WELL: ready-for-move res=\([0-9]*\).*/\1/p' "$wlog")
 	create_guest domu-ttm pvh hostile-scan || { xl destroy "$wname"; return 0; }
 	hostile_ready || { r=$?; xl destroy "$wname"; return $((r == 3 ? 3 : 0)); }

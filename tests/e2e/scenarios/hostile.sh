@@ -13,14 +13,7 @@
 scenario() {
 	use_broker gpu
 	create_guest domu-hostile pvh hostile || return 0
-	if ! wait_for 90 eval 'grep -q "HOSTILE: .*ready-for-punch" "$log" || gone "$name"' ||
-			gone "$name"; then
-		killed_now && return 3
-		ko "$name: never got ready"
-		show_console "$name"
-		xl destroy "$name"
-		return 0
-	fi
+	guest_ready "HOSTILE: .*ready-for-punch" || return $(($? == 3 ? 3 : 0))
 	res=$(sed -n 's/.*ready-for-punch res=\([0-9]*\).*/\1/p' "$log")
 	lent=$(engine lent)
 	t0=$(up)

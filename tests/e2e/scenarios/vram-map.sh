@@ -46,12 +46,7 @@ scenario() {
 		{ ko "vram-map: dom0 cannot write VRAM"; return 0; }
 
 	create_guest domu-vram pvh vram-probe || return 0
-	if ! wait_for 90 eval 'grep -q "VRAM: ready" "$log" || gone "$name"' || gone "$name"; then
-		killed_now && return 3
-		ko "$name: never got ready"
-		show_console "$name"
-		return 0
-	fi
+	guest_ready "VRAM: ready" || return $(($? == 3 ? 3 : 0))
 	tty=$(xenstore-read "/local/domain/$domid/console/tty")
 	req=0
 
