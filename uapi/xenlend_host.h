@@ -45,6 +45,17 @@
  * range that maps anything else is refused with -EPERM, and so is a PFN
  * mapping (VM_PFNMAP, VM_IO) without a backing: nothing would keep its pages.
  * /sys/class/misc/xenlend-host/buffers_pinned counts the pinned buffers.
+ *
+ * Device memory (VRAM, a PCI BAR) has no struct page and cannot be granted.
+ * XENLEND_HOST_IOC_LEND_FRAMES lends a backed range of it instead: it pins
+ * the buffer and returns the machine frames the broker's mapping shows,
+ * which the broker maps into the guest's physical address space itself
+ * (XEN_DOMCTL_memory_mapping). Those pages are revoked and released like
+ * grants, and the engine takes the broker's word that it removed the
+ * guest's mapping before it releases them (RELEASE, REMOVE_REGION). When
+ * the file closes with such pages still lent, nobody can say whether the
+ * guest still maps them: the buffer stays pinned for good and the pages
+ * are counted in pages_quarantined.
  */
 
 /**
@@ -114,6 +125,30 @@ struct xenlend_host_backing {
 	__s32 dmabuf_fd;
 	__u64 offset;
 	__u64 length;
+};
+
+/**
+ * struct xenlend_host_frames - XENLEND_HOST_IOC_LEND_FRAMES argument
+ * @id: region.
+ * @write: non-zero if the guest needs write access.
+ * @offset: page-aligned offset in the region; the range must be backed.
+ * @length: page-aligned length, at most XENLEND_HOST_MAX_GRANT bytes.
+ * @frames: user pointer to length / 4096 __u64, filled with the machine
+ *	frame numbers of the device memory mapped there.
+ * @seq: out: the file's revocation sequence number at the time.
+ *
+ * Errors: -EINVAL for a range that is not backed whole, -EFAULT when a page
+ * of it is system RAM (XENLEND_HOST_IOC_GRANT lends that) or not mapped,
+ * -EPERM when it maps anything but its backing buffer, -EAGAIN while a page
+ * of it is revoked and not yet released, -EDQUOT over max_granted_pages.
+ */
+struct xenlend_host_frames {
+	__u32 id;
+	__u32 write;
+	__u64 offset;
+	__u64 length;
+	__u64 frames;
+	__u64 seq;
 };
 
 /* Release flags. */
@@ -190,5 +225,7 @@ struct xenlend_host_event {
 #define XENLEND_HOST_IOC_STATS		_IOR(XENLEND_HOST_IOC_MAGIC, 6, struct xenlend_host_stats)
 #define XENLEND_HOST_IOC_SET_BACKING \
 	_IOW(XENLEND_HOST_IOC_MAGIC, 7, struct xenlend_host_backing)
+#define XENLEND_HOST_IOC_LEND_FRAMES \
+	_IOWR(XENLEND_HOST_IOC_MAGIC, 8, struct xenlend_host_frames)
 
 #endif /* XENLEND_HOST_H */

@@ -90,6 +90,8 @@ struct xh_backing {
  *	(then @page is not referenced).
  * @gref: its grant reference, ended once the guest unmaps.
  * @domid: the guest it is charged to.
+ * @frame: device memory the broker mapped into the guest itself: no grant
+ *	says when the guest let go, so @buf stays pinned for good.
  *
  * The quarantine outlives the file that lent the page: a guest keeps its
  * mapping however the broker fares.
@@ -100,6 +102,7 @@ struct xh_qpage {
 	struct xh_buf *buf;
 	grant_ref_t gref;
 	int domid;
+	bool frame;
 };
 
 static LIST_HEAD(xh_quarantine);
@@ -122,13 +125,16 @@ enum xh_state { XH_EMPTY, XH_GRANTED, XH_REVOKED };
  * @buf: the pinned buffer the page belongs to, or NULL.
  * @gref: its grant reference.
  * @state: enum xh_state.
+ * @frame: lent as a device memory frame (XENLEND_HOST_IOC_LEND_FRAMES):
+ *	no @page, no @gref, only @buf.
  * @seq: for XH_REVOKED, the revocation's sequence number.
  */
 struct xh_entry {
 	struct page *page;
 	struct xh_buf *buf;
 	grant_ref_t gref;
-	u32 state;
+	u16 state;
+	bool frame;
 	u64 seq;
 };
 
@@ -384,13 +390,14 @@ static const struct mmu_interval_notifier_ops xh_notifier_ops = {
  * longer counted.
  */
 static void xh_quarantine_page(int domid, struct page *page, struct xh_buf *buf,
-			       grant_ref_t gref)
+			       grant_ref_t gref, bool frame)
 {
 	struct xh_qpage *q = kmalloc(sizeof(*q), GFP_ATOMIC);
 
 	if (!q) {
 		/* A pinned buffer then stays pinned for good: still safe. */
-		gnttab_end_foreign_access(gref, buf ? NULL : page);
+		if (!frame)
+			gnttab_end_foreign_access(gref, buf ? NULL : page);
 		if (buf)
 			pr_warn("dom%d: a pinned buffer stays pinned: no memory to track it\n",
 				domid);
@@ -400,11 +407,13 @@ static void xh_quarantine_page(int domid, struct page *page, struct xh_buf *buf,
 	q->buf = buf;
 	q->gref = gref;
 	q->domid = domid;
+	q->frame = frame;
 	spin_lock(&xh_quarantine_lock);
 	list_add_tail(&q->link, &xh_quarantine);
 	spin_unlock(&xh_quarantine_lock);
 	atomic64_inc(&xh_pages_quarantined);
-	queue_delayed_work(system_wq, &xh_quarantine_work, XH_QUARANTINE_POLL);
+	if (!frame)
+		queue_delayed_work(system_wq, &xh_quarantine_work, XH_QUARANTINE_POLL);
 }
 
 /* Free what the guests have unmapped since the last poll. */
@@ -412,13 +421,17 @@ static void xh_quarantine_poll(struct work_struct *work)
 {
 	struct xh_qpage *q, *tmp;
 	LIST_HEAD(unmapped);
-	bool more;
+	bool more = false;
 
 	spin_lock(&xh_quarantine_lock);
-	list_for_each_entry_safe(q, tmp, &xh_quarantine, link)
+	list_for_each_entry_safe(q, tmp, &xh_quarantine, link) {
+		if (q->frame)
+			continue;	/* pinned for good */
 		if (gnttab_try_end_foreign_access(q->gref))
 			list_move(&q->link, &unmapped);
-	more = !list_empty(&xh_quarantine);
+		else
+			more = true;
+	}
 	spin_unlock(&xh_quarantine_lock);
 
 	list_for_each_entry_safe(q, tmp, &unmapped, link) {
@@ -445,26 +458,31 @@ static u64 xh_quarantine_held(int domid)
 	return n;
 }
 
-/* End a grant and drop our page reference. Called with f->lock held. */
-static void xh_end_entry(struct xh_file *f, struct xh_entry *e)
+/*
+ * End a grant and drop our page reference. Called with f->lock held. A
+ * device memory frame is unpinned on the broker's word that the guest no
+ * longer maps it, unless @closing: then nobody knows and it stays pinned.
+ */
+static void xh_end_entry(struct xh_file *f, struct xh_entry *e, bool closing)
 {
 	if (e->state == XH_GRANTED)
 		f->granted--;
 	else
 		f->revoked--;
 	atomic64_dec(&xh_pages_lent);
-	if (gnttab_try_end_foreign_access(e->gref)) {
+	if (e->frame ? !closing : gnttab_try_end_foreign_access(e->gref)) {
 		if (e->buf)
 			xh_buf_unpin(e->buf);
 		else
 			put_page(e->page);
 	} else {
 		/* Still mapped by the guest: dom0 must not reuse the page. */
-		xh_quarantine_page(f->domid, e->page, e->buf, e->gref);
+		xh_quarantine_page(f->domid, e->page, e->buf, e->gref, e->frame);
 		f->quarantined++;
 	}
 	e->page = NULL;
 	e->buf = NULL;
+	e->frame = false;
 	e->state = XH_EMPTY;
 }
 
@@ -542,7 +560,7 @@ static void xh_free_backing(struct xh_region *r, struct xh_backing *bk)
 	kfree(bk);
 }
 
-static void xh_free_region(struct xh_file *f, struct xh_region *r)
+static void xh_free_region(struct xh_file *f, struct xh_region *r, bool closing)
 {
 	struct xh_backing *bk, *tmp;
 	unsigned long i;
@@ -551,7 +569,7 @@ static void xh_free_region(struct xh_file *f, struct xh_region *r)
 	spin_lock(&f->lock);
 	for (i = 0; i < r->npages; i++)
 		if (r->entries[i].state != XH_EMPTY)
-			xh_end_entry(f, &r->entries[i]);
+			xh_end_entry(f, &r->entries[i], closing);
 	spin_unlock(&f->lock);
 	list_for_each_entry_safe(bk, tmp, &r->backings, link)
 		xh_free_backing(r, bk);
@@ -570,7 +588,7 @@ static long xh_remove_region(struct xh_file *f, u32 __user *arg)
 	r = xh_find_region(f, id);
 	if (!r)
 		return -ENOENT;
-	xh_free_region(f, r);
+	xh_free_region(f, r, false);
 	return 0;
 }
 
@@ -667,12 +685,14 @@ static bool xh_maps_buf(struct vm_area_struct *vma, struct xh_buf *b)
  * GUP path: like KVM, read each PFN from the page tables, faulting it in
  * first when needed. No page reference is taken: the buffers' pins (@bufs,
  * one per page) keep the pages, and a reference would not, in TTM's pools.
- * A page mapped from anything but its pinned buffer gets -EPERM. Only
- * system RAM is lent this way: a PFN without a struct page (VRAM, a PCI
- * BAR) gets -EFAULT. Returns 0 with all @n pages found, or an error.
+ * A page mapped from anything but its pinned buffer gets -EPERM. With
+ * @pages, only system RAM is found; with @frames instead, only device
+ * memory (no struct page: VRAM, a PCI BAR), as machine frame numbers; the
+ * other kind gets -EFAULT. Returns 0 with all @n pages found, or an error.
  */
 static int xh_get_backed_pages(struct mm_struct *mm, unsigned long addr, unsigned long n,
-			       bool write, struct xh_buf **bufs, struct page **pages)
+			       bool write, struct xh_buf **bufs, struct page **pages,
+			       u64 *frames)
 {
 	unsigned long i;
 	int err = 0;
@@ -694,7 +714,8 @@ static int xh_get_backed_pages(struct mm_struct *mm, unsigned long addr, unsigne
 		}
 		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
 			/* A buffer mapped with struct pages: the pin holds them. */
-			if (get_user_pages(a, 1, write ? FOLL_WRITE : 0, &pages[i]) != 1) {
+			if (!pages ||
+			    get_user_pages(a, 1, write ? FOLL_WRITE : 0, &pages[i]) != 1) {
 				err = -EFAULT;
 				break;
 			}
@@ -716,8 +737,10 @@ static int xh_get_backed_pages(struct mm_struct *mm, unsigned long addr, unsigne
 				break;
 			}
 		}
-		if (pfn_valid(args.pfn) && page_is_ram(args.pfn))
+		if (pfn_valid(args.pfn) && page_is_ram(args.pfn) && pages)
 			pages[i] = pfn_to_page(args.pfn);
+		else if (!(pfn_valid(args.pfn) && page_is_ram(args.pfn)) && frames)
+			frames[i] = pfn_to_bfn(args.pfn);
 		else
 			err = -EFAULT;
 		follow_pfnmap_end(&args);
@@ -832,7 +855,7 @@ again:
 	seq = mmu_interval_read_begin(&r->notifier);
 	if (backed) {
 		err = xh_get_backed_pages(current->mm, r->uaddr + g.offset, n, !r->readonly,
-					  bufs, pages);
+					  bufs, pages, NULL);
 		if (err) {
 			xh_put_pages(pages, bufs, true, n);
 			goto out;
@@ -907,6 +930,97 @@ out:
 	return err;
 }
 
+/*
+ * Lend device memory: pin the buffers behind a backed range and return its
+ * machine frames for the broker to map into the guest. Pages already lent
+ * this way are returned again.
+ */
+static long xh_lend_frames(struct xh_file *f, void __user *arg)
+{
+	struct xenlend_host_frames a;
+	unsigned long first, n, i, done = 0, seq;
+	struct xh_buf **bufs = NULL;
+	u64 *frames = NULL;
+	struct xh_region *r;
+	long err;
+
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	r = xh_find_region(f, a.id);
+	if (!r)
+		return -ENOENT;
+	if (!a.length || a.length > XENLEND_HOST_MAX_GRANT ||
+	    !PAGE_ALIGNED(a.offset) || !PAGE_ALIGNED(a.length) ||
+	    a.offset >= (u64)r->npages << PAGE_SHIFT ||
+	    a.length > ((u64)r->npages << PAGE_SHIFT) - a.offset)
+		return -EINVAL;
+	if (current->mm != r->notifier.mm)
+		return -EPERM;
+	if (a.write && r->readonly)
+		return -EACCES;
+
+	first = a.offset >> PAGE_SHIFT;
+	n = a.length >> PAGE_SHIFT;
+	bufs = kvmalloc_array(n, sizeof(*bufs), GFP_KERNEL);
+	frames = kvmalloc_array(n, sizeof(*frames), GFP_KERNEL);
+	if (!bufs || !frames) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = xh_pin_range(r, first, n, bufs);
+	if (err < 0)
+		goto out;
+	if (!err) {
+		err = -EINVAL;	/* not backed: nothing could pin it */
+		goto out;
+	}
+
+again:
+	seq = mmu_interval_read_begin(&r->notifier);
+	err = xh_get_backed_pages(current->mm, r->uaddr + a.offset, n, !r->readonly, bufs,
+				  NULL, frames);
+	if (err) {
+		xh_put_pages(NULL, bufs, true, n);
+		goto out;
+	}
+	spin_lock(&f->lock);
+	if (mmu_interval_read_retry(&r->notifier, seq)) {
+		spin_unlock(&f->lock);
+		goto again;
+	}
+	for (i = 0; i < n; i++) {
+		struct xh_entry *e = &r->entries[first + i];
+
+		if (e->state == XH_GRANTED && e->frame) {
+			xh_buf_unpin(bufs[i]);	/* lent already: one pin */
+			continue;
+		}
+		if (e->state != XH_EMPTY || f->granted >= max_granted_pages) {
+			err = e->state != XH_EMPTY ? -EAGAIN : -EDQUOT;
+			break;
+		}
+		e->buf = bufs[i];
+		e->frame = true;
+		e->state = XH_GRANTED;
+		f->granted++;
+		atomic64_inc(&xh_pages_lent);
+	}
+	done = i;
+	a.seq = f->seq;
+	spin_unlock(&f->lock);
+	if (done < n)
+		xh_put_pages(NULL, bufs + done, true, n - done);
+	if (err)
+		goto out;
+	if (copy_to_user(u64_to_user_ptr(a.frames), frames, n * sizeof(*frames)) ||
+	    copy_to_user(arg, &a, sizeof(a)))
+		err = -EFAULT;
+out:
+	kvfree(bufs);
+	kvfree(frames);
+	return err;
+}
+
 static long xh_release(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_release a;
@@ -929,7 +1043,7 @@ static long xh_release(struct xh_file *f, void __user *arg)
 
 			if (e->state == XH_REVOKED &&
 			    (e->seq == a.seq || (earlier && e->seq < a.seq))) {
-				xh_end_entry(f, e);
+				xh_end_entry(f, e, false);
 				a.released++;
 			}
 		}
@@ -981,6 +1095,9 @@ static long xh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case XENLEND_HOST_IOC_SET_BACKING:
 		ret = xh_set_backing(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_LEND_FRAMES:
+		ret = xh_lend_frames(f, uarg);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -1061,7 +1178,7 @@ static int xh_release_file(struct inode *inode, struct file *file)
 	struct xh_region *r, *tmp;
 
 	list_for_each_entry_safe(r, tmp, &f->regions, link)
-		xh_free_region(f, r);
+		xh_free_region(f, r, true);
 	if (f->quarantined)
 		pr_info("dom%d: %llu pages were released while the guest still mapped them\n",
 			f->domid, f->quarantined);
