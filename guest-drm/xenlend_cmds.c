@@ -141,14 +141,18 @@ int xenlend_cmd_resource_attach(struct xenlend_transport *t, u32 res_id, const u
  * @write: the guest needs write access.
  * @grefs: receives length / XENLEND_PAGE_SIZE grant references.
  * @lent: receives the length lent, from one page up to @length.
+ * @window_pfn: receives 0 for grants, or the guest frame in the VRAM window
+ *	where dom0 mapped the first lent page of device memory (the others
+ *	follow it; @grefs is left alone).
  *
  * The reply is checked against the request: same offset, no more than asked,
- * and exactly one grant reference per page, read once from the bulk page.
+ * and exactly one grant reference per page, read once from the bulk page, or
+ * a range that lies inside this guest's VRAM window.
  *
  * Return: 0, -EBUSY when the broker asks to retry, or a negative errno.
  */
 int xenlend_cmd_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
-		      bool write, u32 *grefs, u64 *lent)
+		      bool write, u32 *grefs, u64 *lent, unsigned long *window_pfn)
 {
 	struct xenlend_msg req, rsp;
 	const u32 *src;
@@ -177,9 +181,28 @@ int xenlend_cmd_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 l
 		err = -EPROTO;
 		goto out;
 	}
+	*window_pfn = 0;
+	if (!nr) {
+		*window_pfn = xenlend_window_pfn(t, rsp.u.fault_rsp.window_page,
+						 rsp.u.fault_rsp.length >> XENLEND_PAGE_SHIFT);
+		if (!*window_pfn) {
+			dev_warn_ratelimited(&t->xbdev->dev,
+					     "rejected FAULT response: device memory outside the VRAM window\n");
+			err = -EPROTO;
+			goto out;
+		}
+	}
 	src = xenlend_bulk_page(t, page);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		grefs[i] = READ_ONCE(src[i]);
+		if (!grefs[i]) {
+			/* Reserved by Xen: never a grant of the broker's. */
+			dev_warn_ratelimited(&t->xbdev->dev,
+					     "rejected FAULT response: grant reference 0\n");
+			err = -EPROTO;
+			goto out;
+		}
+	}
 	*lent = rsp.u.fault_rsp.length;
 out:
 	xenlend_bulk_put(t, idx);

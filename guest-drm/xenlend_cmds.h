@@ -24,7 +24,7 @@ int xenlend_cmd_resource_destroy(struct xenlend_transport *t, u32 res_id);
 int xenlend_cmd_resource_attach(struct xenlend_transport *t, u32 res_id, const u32 *refs,
 				unsigned long nr_pages);
 int xenlend_cmd_fault(struct xenlend_transport *t, u32 res_id, u64 offset, u64 length,
-		      bool write, u32 *grefs, u64 *lent);
+		      bool write, u32 *grefs, u64 *lent, unsigned long *window_pfn);
 int xenlend_cmd_capset_info(struct xenlend_transport *t, u32 index,
 			    struct xenlend_capset_info_rsp *info);
 int xenlend_cmd_capset(struct xenlend_transport *t, u32 id, u32 version, void *buf, u32 size);

@@ -92,10 +92,13 @@ struct xenlend_fpriv {
  * struct xenlend_bo_page - one page of a lent buffer object
  * @page: guest frame the grant is mapped into (from gnttab_alloc_pages()).
  * @handle: grant handle while mapped (see &xenlend_borrow.mapped).
+ * @window: while mapped, it is device memory dom0 mapped into the VRAM
+ *	window (at &xenlend_bo.window_base + its index), not a grant.
  */
 struct xenlend_bo_page {
 	struct page *page;
 	grant_handle_t handle;
+	bool window;
 };
 
 /**
@@ -105,6 +108,8 @@ struct xenlend_bo_page {
  * @res_id: the broker's resource id.
  * @borrow: which pages map lent memory; its lock also protects @pages.
  * @pages: one entry per page of the object (&xenlend_borrow.nr_pages of them).
+ * @window_base: once dom0 placed the object's device memory in the VRAM
+ *	window, the guest frame its page 0 is at; it never moves there.
  */
 struct xenlend_bo {
 	struct drm_gem_object base;
@@ -112,6 +117,7 @@ struct xenlend_bo {
 	u32 res_id;
 	struct xenlend_borrow borrow;
 	struct xenlend_bo_page *pages;
+	unsigned long window_base;
 };
 
 #define to_xenlend_bo(obj) container_of(obj, struct xenlend_bo, base)

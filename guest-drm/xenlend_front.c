@@ -105,6 +105,7 @@ static int xenlend_probe(struct xenbus_device *dev,
 	xenlend_transport_init(t);
 	INIT_WORK(&t->hello_work, xenlend_hello_work);
 	dev_set_drvdata(&dev->dev, t);
+	xenlend_window_reserve(t);
 	xenlend_debugfs_init(t);
 	return 0;
 }
@@ -118,6 +119,7 @@ static void xenlend_remove(struct xenbus_device *dev)
 	xenlend_drm_unregister(t);
 	xenlend_front_reset(t);
 	xenlend_transport_fini(t);
+	xenlend_window_release(t);
 }
 
 /*

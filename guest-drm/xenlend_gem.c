@@ -68,7 +68,19 @@ static void xenlend_bo_unmap_grants(struct xenlend_bo *bo, unsigned long first,
 
 static void xenlend_bo_unmap(struct xenlend_borrow *l, unsigned long first, unsigned long last)
 {
-	xenlend_bo_unmap_grants(borrow_to_bo(l), first, last, NULL);
+	struct xenlend_bo *bo = borrow_to_bo(l);
+	unsigned long p, a;
+
+	/* Device memory in the window: dom0 removes it once we answer. */
+	for (p = first; p < last; p = a) {
+		for (a = p; a < last && bo->pages[a].window; a++)
+			bo->pages[a].window = false;
+		if (a == p) {
+			while (a < last && !bo->pages[a].window)
+				a++;
+			xenlend_bo_unmap_grants(bo, p, a, NULL);
+		}
+	}
 }
 
 static void xenlend_bo_zap(struct xenlend_borrow *l, unsigned long first, unsigned long last)
@@ -93,6 +105,14 @@ static int xenlend_bo_map(struct xenlend_borrow *l, unsigned long first, unsigne
 	bool *ok;
 	int err;
 
+	/* xenlend_bo_request() marks device memory with reference 0. */
+	if (!grefs[0]) {
+		if (!bo->window_base)
+			return -EPROTO;
+		for (i = 0; i < n; i++)
+			bo->pages[first + i].window = true;
+		return 0;
+	}
 	ops = kvcalloc(n, sizeof(*ops), GFP_KERNEL);
 	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
 	ok = kvcalloc(n, sizeof(*ok), GFP_KERNEL);
@@ -142,14 +162,31 @@ static int xenlend_bo_request(struct xenlend_borrow *l, unsigned long first, uns
 			      bool write, u32 *grefs, unsigned long *lent)
 {
 	struct xenlend_bo *bo = borrow_to_bo(l);
+	unsigned long pfn, base, old;
 	u64 bytes;
 	int err;
 
 	err = xenlend_cmd_fault(bo->xdev->t, bo->res_id, (u64)first << PAGE_SHIFT,
-				(u64)n << PAGE_SHIFT, write, grefs, &bytes);
-	if (!err)
-		*lent = bytes >> PAGE_SHIFT;
-	return err;
+				(u64)n << PAGE_SHIFT, write, grefs, &bytes, &pfn);
+	if (err)
+		return err;
+	*lent = bytes >> PAGE_SHIFT;
+	if (!pfn)
+		return 0;
+	/*
+	 * Device memory, mapped by dom0 into the VRAM window: the object has
+	 * one place there for good. Grant reference 0 (never a real one, see
+	 * xenlend_cmd_fault()) tells xenlend_bo_map() which kind it got.
+	 */
+	base = pfn - first;
+	old = cmpxchg(&bo->window_base, 0, base);
+	if (old && old != base) {
+		drm_err_ratelimited(bo->base.dev, "resource %u moved in the VRAM window\n",
+				    bo->res_id);
+		return -EPROTO;
+	}
+	memset(grefs, 0, min(*lent, n) * sizeof(*grefs));
+	return 0;
 }
 
 /* Insert the pages of [first, first + n) that the faulting VMA covers. */
@@ -169,7 +206,11 @@ static vm_fault_t xenlend_bo_insert(struct xenlend_borrow *l, void *arg, unsigne
 
 		if (p < base || addr >= vma->vm_end)
 			continue;
-		r = vmf_insert_pfn(vma, addr, page_to_pfn(bo->pages[p].page));
+		if (bo->pages[p].window)
+			r = vmf_insert_pfn_prot(vma, addr, bo->window_base + p,
+						pgprot_writecombine(vma->vm_page_prot));
+		else
+			r = vmf_insert_pfn(vma, addr, page_to_pfn(bo->pages[p].page));
 		if (p == idx)
 			ret = r;
 	}

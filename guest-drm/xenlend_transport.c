@@ -639,6 +639,8 @@ again:
 		snprintf(key, sizeof(key), XENLEND_XS_BULK_REF_FMT, i);
 		err = xenbus_printf(xbt, dev->nodename, key, "%u", t->bulk_refs[i]);
 	}
+	if (!err)
+		err = xenlend_window_publish(t, xbt);
 	if (err) {
 		xenbus_transaction_end(xbt, 1);
 		return err;

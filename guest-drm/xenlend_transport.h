@@ -10,6 +10,7 @@
 #define XENLEND_TRANSPORT_H
 
 #include <linux/completion.h>
+#include <linux/ioport.h>
 #include <linux/mutex.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -19,6 +20,7 @@
 
 #include <xen/grant_table.h>
 #include <xen/interface/event_channel.h>
+#include <xen/xenbus.h>
 
 #include "xenlend_pending.h"
 #include "xenlend_wire.h"
@@ -101,6 +103,10 @@ struct xenlend_test_hooks {
  * @ops: the driver's handlers of the broker's events, once attached.
  * @drv: their argument.
  * @pdev: the platform device carrying the DRM device.
+ * @window: the VRAM window's reservation in iomem_resource.
+ * @window_gfn: its first guest frame.
+ * @window_pages: its size in pages; 0 without a window.
+ * @window_unreserved: a test hook published it without @window.
  */
 struct xenlend_transport {
 	struct xenbus_device *xbdev;
@@ -137,6 +143,10 @@ struct xenlend_transport {
 	const struct xenlend_transport_ops *ops;
 	void *drv;
 	struct platform_device *pdev;
+	struct resource window;
+	unsigned long window_gfn;
+	unsigned long window_pages;
+	bool window_unreserved;
 };
 
 /* Bound of every wait for the broker; past it a request fails. */
@@ -161,6 +171,11 @@ void xenlend_transport_attach(struct xenlend_transport *t,
 			      const struct xenlend_transport_ops *ops, void *drv);
 void xenlend_transport_detach(struct xenlend_transport *t);
 void xenlend_transport_connected(struct xenlend_transport *t, const struct xenlend_hello_rsp *h);
+
+void xenlend_window_reserve(struct xenlend_transport *t);
+void xenlend_window_release(struct xenlend_transport *t);
+int xenlend_window_publish(struct xenlend_transport *t, struct xenbus_transaction xbt);
+unsigned long xenlend_window_pfn(struct xenlend_transport *t, u64 page, u64 n);
 
 void xenlend_debugfs_init(struct xenlend_transport *t);
 void xenlend_debugfs_fini(struct xenlend_transport *t);

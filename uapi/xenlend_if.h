@@ -74,6 +74,12 @@
  * * ``evt-ring-ref`` - grant reference of the event ring page.
  * * ``event-channel`` - the unbound event channel port for both rings.
  * * ``nr-bulk-pages`` and ``bulk-ref-<n>`` - the bulk pages.
+ * * ``vram-window-gfn`` and ``vram-window-pages`` - optional, auto-translated
+ *   (PVH, HVM) guests only: a range of guest frame numbers the guest reserved
+ *   and nothing populates, 2 MiB aligned, where dom0 may map device memory
+ *   (VRAM) it lends, the way a passthrough BAR is mapped. The broker checks it
+ *   (above the guest's memory, aligned, within its VRAM quota's reach) and
+ *   lends no device memory to a guest without a valid one.
  *
  * States: the backend starts in InitWait. The frontend publishes the keys and
  * goes to Initialised. The backend maps the rings, binds the event channel and
@@ -91,6 +97,11 @@
 #define XENLEND_XS_EVENT_CHANNEL	"event-channel"
 #define XENLEND_XS_NR_BULK_PAGES	"nr-bulk-pages"
 #define XENLEND_XS_BULK_REF_FMT		"bulk-ref-%u"
+#define XENLEND_XS_VRAM_WINDOW_GFN	"vram-window-gfn"
+#define XENLEND_XS_VRAM_WINDOW_PAGES	"vram-window-pages"
+
+/** @XENLEND_WINDOW_ALIGN: alignment of the VRAM window, in pages (2 MiB). */
+#define XENLEND_WINDOW_ALIGN		512
 
 /** @XENLEND_PROTOCOL_VERSION: the version this header describes. */
 #define XENLEND_PROTOCOL_VERSION	1
@@ -321,8 +332,17 @@ struct xenlend_fault {
  *	grants were made. A REVOKE with a higher @seq covering the range
  *	invalidates them.
  * @nr_grefs: number of grant references written at the start of bulk page
- *	@bulk_idx: exactly @length / XENLEND_PAGE_SIZE.
+ *	@bulk_idx: exactly @length / XENLEND_PAGE_SIZE; or 0 when the range is
+ *	device memory dom0 mapped into the guest's VRAM window.
  * @bulk_idx: the request's bulk page.
+ * @window_page: with @nr_grefs 0, the page of the VRAM window where the
+ *	range's first page is mapped (the rest follow it); else zero.
+ * @reserved: must be zero.
+ *
+ * Device memory in the window is revoked like grants: the guest removes
+ * its mappings and answers REVOKE; dom0 then removes the range from the
+ * guest's physical address space (until then it stays there; a guest that
+ * does not answer in time is paused first).
  */
 struct xenlend_fault_rsp {
 	uint64_t offset;
@@ -330,6 +350,8 @@ struct xenlend_fault_rsp {
 	uint64_t seq;
 	uint32_t nr_grefs;
 	uint32_t bulk_idx;
+	uint32_t window_page;
+	uint32_t reserved;
 };
 
 /**

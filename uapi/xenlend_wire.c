@@ -18,7 +18,7 @@ static_assert(sizeof(struct xenlend_hello_rsp) == 32, "hello_rsp layout");
 static_assert(sizeof(struct xenlend_resource_create) == 32, "create layout");
 static_assert(sizeof(struct xenlend_resource_destroy) == 8, "destroy layout");
 static_assert(sizeof(struct xenlend_fault) == 32, "fault layout");
-static_assert(sizeof(struct xenlend_fault_rsp) == 32, "fault_rsp layout");
+static_assert(sizeof(struct xenlend_fault_rsp) == 40, "fault_rsp layout");
 static_assert(sizeof(struct xenlend_revoke) == 32, "revoke layout");
 static_assert(sizeof(struct xenlend_revoke_done) == 8, "revoke_done layout");
 static_assert(sizeof(struct xenlend_fence) == 24, "fence layout");
@@ -322,8 +322,12 @@ static const char *check_fault_rsp(const struct xenlend_msg *m)
 	why = check_range(f->offset, len, XENLEND_FAULT_MAX_BYTES);
 	if (why)
 		return why;
-	if (f->nr_grefs != len >> XENLEND_PAGE_SHIFT)
+	if (f->reserved)
+		return "nonzero reserved field";
+	if (f->nr_grefs && f->nr_grefs != len >> XENLEND_PAGE_SHIFT)
 		return "grant count does not match length";
+	if (f->nr_grefs && f->window_page)
+		return "window page with grant references";
 	if (f->bulk_idx >= XENLEND_MAX_BULK_PAGES)
 		return "bulk page index out of range";
 	return NULL;
