@@ -32,6 +32,7 @@ void config_defaults(struct broker_config *c)
 	c->max_bulk_pages = XENLEND_MAX_BULK_PAGES;
 	c->revoke_timeout_ms = 1000;
 	c->max_quarantined_bytes = 64ull << 20;
+	c->max_vram_bytes = 64ull << 20;
 	snprintf(c->render_node, sizeof(c->render_node), "/dev/dri/renderD128");
 	snprintf(c->render_user, sizeof(c->render_user), "nobody");
 	snprintf(c->control_socket, sizeof(c->control_socket), "/run/xenlend/control");
@@ -130,6 +131,10 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 		ret = parse_u64(val, 0, UINT64_MAX, &x);
 		if (!ret)
 			c->max_quarantined_bytes = x;
+	} else if (!strcmp(key, "max_vram_bytes")) {
+		ret = parse_u64(val, 0, UINT64_MAX, &x);
+		if (!ret)
+			c->max_vram_bytes = x;
 	} else if (!strcmp(key, "on_missed_deadline")) {
 		if (!strcmp(val, "disconnect"))
 			c->on_missed_deadline = MISSED_DEADLINE_DISCONNECT;
@@ -143,6 +148,9 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 		} else if (!strncmp(val, "gpu:/", 5)) {
 			c->host_memory = HOST_MEM_GPU;
 			ret = set_string(c->host_memory_node, sizeof(c->host_memory_node), val + 4);
+		} else if (!strncmp(val, "vram:/", 6)) {
+			c->host_memory = HOST_MEM_VRAM;
+			ret = set_string(c->host_memory_node, sizeof(c->host_memory_node), val + 5);
 		} else {
 			ret = -EINVAL;
 		}

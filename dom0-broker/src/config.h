@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU };
+/*
+ * HOST_MEM_VRAM: a GPU node as HOST_MEM_GPU, whose VRAM backs the host
+ * resources of guests that published a VRAM window (qxl's, in the test
+ * machine); buffers moved out of VRAM come from the same node.
+ */
+enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU, HOST_MEM_VRAM };
 
 /* What a guest that misses a revocation deadline gets. */
 enum missed_deadline_action {
@@ -32,10 +37,12 @@ enum missed_deadline_action {
  *	it is disconnected.
  * @max_quarantined_bytes: a guest whose quarantined memory (released while
  *	it still mapped it) exceeds this is disconnected.
+ * @max_vram_bytes: most device memory (VRAM) lent to one guest at once.
  * @on_missed_deadline: what a guest that misses @revoke_timeout_ms gets
  *	besides the disconnect; see config_destroys_late_guests().
  * @host_memory: what backs host resources.
- * @host_memory_node: for HOST_MEM_GPU, the DRM node buffers come from.
+ * @host_memory_node: for HOST_MEM_GPU and HOST_MEM_VRAM, the DRM node
+ *	buffers come from.
  * @render_node: the dom0 GPU render node.
  * @renderer: the render worker program; empty: guests get no renderer.
  * @render_user: the user render workers run as.
@@ -50,6 +57,7 @@ struct broker_config {
 	uint32_t max_bulk_pages;
 	uint32_t revoke_timeout_ms;
 	uint64_t max_quarantined_bytes;
+	uint64_t max_vram_bytes;
 	enum missed_deadline_action on_missed_deadline;
 	enum host_memory_kind host_memory;
 	char host_memory_node[256];

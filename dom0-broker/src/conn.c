@@ -31,6 +31,7 @@
 #include "render.h"
 #include "render_worker.h"
 #include "revoke.h"
+#include "vram.h"
 #include "ring_put.h"
 #include "xenlend_wire.h"
 
@@ -160,6 +161,7 @@ int conn_connect(struct conn *c)
 	if (err)
 		return err;
 	engine_open(c);	/* without the engine, host resources are refused */
+	vram_window_read(c);
 	c->gs.engine = &engine_ops;
 	c->gs.engine_ctx = c;
 	if (c->cfg->renderer[0] && access(c->cfg->renderer, X_OK))

@@ -63,6 +63,10 @@ struct broker_config;
  * @banned: disconnected by guests_evict(); never served again.
  * @stopped: paused and crashed for missing a deadline (domain_stop()).
  * @lent_gpu_memory: a GPU buffer (pinned by the engine) was lent to it.
+ * @win_gfn: first guest frame of its VRAM window (vram.c).
+ * @win_pages: size of the window; 0: no device memory for this guest.
+ * @vram_bytes: device memory placed in the window.
+ * @vram_mapped_pages: pages of it mapped there now.
  * @render_pid: the guest's render worker, or 0.
  * @gntdev_fd: grant device file guest resources are mapped through for the
  *	guest's render worker, or -1.
@@ -103,6 +107,10 @@ struct conn {
 	bool banned;
 	bool stopped;
 	bool lent_gpu_memory;
+	uint64_t win_gfn;
+	uint64_t win_pages;
+	uint64_t vram_bytes;
+	uint64_t vram_mapped_pages;
 	int render_pid;
 	int gntdev_fd;
 	int epfd;

@@ -98,13 +98,15 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 			" fault_pages=%" PRIu64 " revoked_pages=%" PRIu64
 			" quarantined_pages=%" PRIu64 " late_revokes=%" PRIu64 " banned=%d"
 			" render_worker=%d render_failed=%d contexts=%u submits=%" PRIu64
-			" fences=%" PRIu64 "\n",
+			" fences=%" PRIu64 " vram_window=%" PRIu64 " vram_bytes=%" PRIu64
+			" vram_mapped_pages=%" PRIu64 "\n",
 			c->domid, c->name, c->connected, c->gs.hello_done,
 			c->gs.stats_requests, c->gs.stats_rejected, c->gs.stats_refused,
 			c->gs.nr_resources, c->gs.stats_faults, c->gs.stats_fault_pages,
 			c->revoked_pages, c->quarantined_pages, c->late_revokes, c->banned,
 			c->render_pid, c->gs.render.failed, c->gs.render.nr_ctxs,
-			c->gs.render.stats_submits, c->gs.render.stats_fences);
+			c->gs.render.stats_submits, c->gs.render.stats_fences, c->win_pages,
+			c->vram_bytes, c->vram_mapped_pages);
 	if (!b->conns)
 		snprintf(out, len, "no guests\n");
 }
@@ -176,6 +178,11 @@ static int migrate(struct conn *c, struct guest_resource *r, uint64_t off, uint6
 {
 	int dmabuf_fd, err = 0;
 
+	/* Out of VRAM it goes whole: its place in the window stays its own. */
+	if (r->vram && (off || n != r->size)) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (host_mem_map(c->gpu_fd, n, (char *)r->map + off, "xenlend-migrated", NULL,
 			 &dmabuf_fd) == MAP_FAILED)
 		return -1;
@@ -188,6 +195,7 @@ static int migrate(struct conn *c, struct guest_resource *r, uint64_t off, uint6
 		errno = -err;
 		return -1;
 	}
+	r->vram = false;	/* from now on it is granted, as system memory */
 	return 0;
 }
 

@@ -167,6 +167,7 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 	uint64_t off = f->offset, len = f->length, seq = 0;
 	uint32_t bulk_idx = f->bulk_idx, nr = (uint32_t)(len >> XENLEND_PAGE_SHIFT);
 	uint32_t grefs[XENLEND_FAULT_MAX_BYTES / XENLEND_PAGE_SIZE];
+	int64_t window_page = -1;
 	uint32_t *slot;
 	uint32_t i;
 	int err;
@@ -182,14 +183,18 @@ static uint32_t do_fault(struct guest_state *g, const struct xenlend_msg *req,
 	if (!g->engine || !g->bulk)
 		return XENLEND_S_NOTSUP;
 	err = g->engine->grant(g->engine_ctx, r, off, len,
-			       f->access & XENLEND_ACCESS_WRITE, grefs, &seq);
+			       f->access & XENLEND_ACCESS_WRITE, grefs, &seq, &window_page);
 	if (err)
 		return xenlend_errno_to_status(err);
 
-	slot = (uint32_t *)((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE);
-	for (i = 0; i < nr; i++)
-		slot[i] = grefs[i];
-	msg_fault_rsp(rsp, req, len, seq);
+	if (window_page >= 0) {
+		msg_fault_rsp(rsp, req, len, seq, window_page);
+	} else {
+		slot = (uint32_t *)((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE);
+		for (i = 0; i < nr; i++)
+			slot[i] = grefs[i];
+		msg_fault_rsp(rsp, req, len, seq, -1);
+	}
 	g->stats_faults++;
 	g->stats_fault_pages += nr;
 	return XENLEND_S_OK;

@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xenlend-broker: stopping a guest that keeps memory a GPU driver needs.
+ * xenlend-broker: what the broker does to a guest's domain through
+ * libxenctrl, which every toolstack's dom0 has: stop it, and map device
+ * memory into its physical address space.
  *
+ * Stopping a guest that keeps memory a GPU driver needs:
  * A guest that misses a revocation deadline on driver-managed memory holds
  * a buffer its driver needs back: the engine keeps it pinned (and so
  * unusable to the driver) for as long as the guest maps any of it. The
  * broker therefore pauses such a guest at once - its access stops there,
  * whatever it is doing - and crashes it, so that the toolstack (xl, xapi,
  * libvirt) destroys it with its usual cleanup; destroying its domain is
- * what unmaps the grants and lets the engine unpin the buffer. Through
- * libxenctrl, which every toolstack's dom0 has.
+ * what unmaps the grants and lets the engine unpin the buffer.
+ *
+ * Device memory (VRAM) is lent by mapping its machine frames at guest frames
+ * of the guest's VRAM window, as a toolstack maps a passthrough device's
+ * BAR (iomem permission, then XEN_DOMCTL_memory_mapping), and taken back by
+ * removing the mapping: the guest's access ends there without its help.
  *
  * Copyright (c) 2026 The xenlend authors
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <xenctrl.h>
@@ -54,4 +62,90 @@ int domain_stop(int domid, const char *why)
 	}
 	xc_interface_close(xch);
 	return err;
+}
+
+/* One handle for the frequent calls (each FAULT of device memory). */
+static xc_interface *xc_handle(void)
+{
+	static xc_interface *xch;
+
+	if (!xch)
+		xch = xc_interface_open(NULL, NULL, 0);
+	return xch;
+}
+
+/**
+ * domain_max_gpfn() - the highest guest frame a domain has populated
+ * @domid: the domain.
+ * @gpfn: receives it.
+ *
+ * Return: 0, or a negative errno.
+ */
+int domain_max_gpfn(int domid, uint64_t *gpfn)
+{
+	xc_interface *xch = xc_handle();
+	xen_pfn_t max = 0;
+
+	if (!xch)
+		return -errno;
+	if (xc_domain_maximum_gpfn(xch, (uint32_t)domid, &max) < 0)
+		return -errno;
+	*gpfn = max;
+	return 0;
+}
+
+/**
+ * domain_map_frames() - map device memory into a guest's physical space
+ * @domid: the guest (auto-translated: PVH or HVM).
+ * @gfn: first guest frame.
+ * @mfn: first machine frame; @nr contiguous frames follow.
+ * @nr: number of frames.
+ *
+ * Return: 0, or a negative errno with nothing mapped or permitted.
+ */
+int domain_map_frames(int domid, uint64_t gfn, uint64_t mfn, uint64_t nr)
+{
+	xc_interface *xch = xc_handle();
+	int err;
+
+	if (!xch)
+		return -errno;
+	if (xc_domain_iomem_permission(xch, (uint32_t)domid, mfn, nr, 1))
+		return -errno;
+	if (xc_domain_memory_mapping(xch, (uint32_t)domid, gfn, mfn, nr, DPCI_ADD_MAPPING)) {
+		err = -errno;
+		xc_domain_iomem_permission(xch, (uint32_t)domid, mfn, nr, 0);
+		return err;
+	}
+	return 0;
+}
+
+/**
+ * domain_unmap_frames() - remove device memory from a guest's physical space
+ * @domid: the guest.
+ * @gfn: first guest frame.
+ * @mfn: the first machine frame mapped there; @nr contiguous frames follow.
+ * @nr: number of frames.
+ *
+ * Once this returns 0 the guest reads all-ones and its writes are dropped
+ * there (no ioreq server claims the range), whatever its page tables say.
+ * A domain that no longer exists has nothing mapped: that is success too.
+ *
+ * Return: 0, or a negative errno (logged): the frames may still be mapped.
+ */
+int domain_unmap_frames(int domid, uint64_t gfn, uint64_t mfn, uint64_t nr)
+{
+	xc_interface *xch = xc_handle();
+
+	if (!xch)
+		return -errno;
+	if (!xc_domain_memory_mapping(xch, (uint32_t)domid, gfn, mfn, nr, DPCI_REMOVE_MAPPING)) {
+		xc_domain_iomem_permission(xch, (uint32_t)domid, mfn, nr, 0);
+		return 0;
+	}
+	if (errno == ESRCH)
+		return 0;	/* gone with its whole physical address space */
+	log_msg(LOG_ERR, "dom%d: cannot unmap %" PRIu64 " frames at gfn %#" PRIx64 ": %s",
+		domid, nr, gfn, strerror(errno));
+	return -EIO;
 }

@@ -5,7 +5,9 @@
  *
  * Host resources are backed by memory the broker maps (a memfd or a GPU
  * buffer, see host_mem.c) and registered with the lending engine
- * (/dev/xenlend-host), one file per guest. FAULT grants come from the engine.
+ * (/dev/xenlend-host), one file per guest. FAULT grants come from the engine;
+ * so do the pinned frames of device memory, which vram.c maps into the
+ * guest's VRAM window instead.
  * Its revocation events are read, and the grants they revoked released,
  * for the revocation queue (revoke.c).
  *
@@ -28,6 +30,7 @@
 #include "host_mem.h"
 #include "log.h"
 #include "resources.h"
+#include "vram.h"
 #include "xenlend_host.h"
 
 #define HOST_DEVICE "/dev/xenlend-host"
@@ -114,14 +117,30 @@ static int engine_create(void *ctx, struct guest_resource *r)
 	if (c->host_fd < 0)
 		return -EOPNOTSUPP;
 	snprintf(name, sizeof(name), "xenlend-dom%d-res%u", c->domid, r->res_id);
+	/* Device memory needs a place in the guest's window first. */
+	if (r->fd < 0 && c->cfg->host_memory == HOST_MEM_VRAM) {
+		err = vram_place(c, r);
+		if (err == -EOPNOTSUPP)
+			log_guest(c->domid, LOG_WARN,
+				  "resource %u: host memory is VRAM, and the guest has no VRAM window",
+				  r->res_id);
+		if (err)
+			return err;
+	}
 	/* A renderer blob comes with its memory; the rest is ours to make. */
 	if (r->fd >= 0)
 		r->map = host_mem_map_fd(r->fd, r->fd_offset, r->size);
+	else if (r->vram)
+		r->map = host_mem_map_vram(c->gpu_fd, r->size, &dmabuf_fd);
 	else
 		r->map = host_mem_map(c->gpu_fd, r->size, NULL, name, &r->fd, &dmabuf_fd);
 	if (r->map == MAP_FAILED) {
 		err = -errno;
 		r->map = NULL;
+		if (r->vram)
+			log_guest(c->domid, LOG_WARN, "resource %u: no %" PRIu64 " KiB of VRAM: %s",
+				  r->res_id, r->size >> 10, strerror(-err));
+		vram_release(c, r);
 		return err;
 	}
 	reg.uaddr = (uintptr_t)r->map;
@@ -150,6 +169,7 @@ fail:
 	if (dmabuf_fd >= 0)
 		close(dmabuf_fd);
 	drop_memory(r);
+	vram_release(c, r);
 	return err;
 }
 
@@ -160,6 +180,17 @@ static void engine_destroy(void *ctx, struct guest_resource *r)
 
 	if (r->kind != XENLEND_RES_HOST || !r->map)
 		return;
+	/*
+	 * Device memory leaves the guest's window first: the engine unpins it
+	 * on our word. If it cannot, the region stays (pinned) until the
+	 * engine file closes, which keeps it pinned for good.
+	 */
+	if (vram_release(c, r)) {
+		log_guest(c->domid, LOG_ERR, "resource %u: device memory kept pinned: it may "
+			  "still be mapped", id);
+		drop_memory(r);
+		return;
+	}
 	/* Ends every grant; pages the guest still maps stay quarantined. */
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_REMOVE_REGION, &id))
 		log_msg(LOG_WARN, "dom%d: remove region %u: %s", c->domid, id, strerror(errno));
@@ -168,8 +199,32 @@ static void engine_destroy(void *ctx, struct guest_resource *r)
 	drop_memory(r);
 }
 
+/* Lend device memory: the engine pins it and names its frames; we map them. */
+static int lend_frames(struct conn *c, struct guest_resource *r, uint64_t offset,
+		       uint64_t length, bool write, uint64_t *seq, int64_t *window_page)
+{
+	uint64_t frames[XENLEND_HOST_MAX_GRANT / XENLEND_PAGE_SIZE];
+	struct xenlend_host_frames f = {
+		.id = r->res_id,
+		.write = write,
+		.offset = offset,
+		.length = length,
+		.frames = (uintptr_t)frames,
+	};
+	int err;
+
+	if (ioctl(c->host_fd, XENLEND_HOST_IOC_LEND_FRAMES, &f))
+		return -errno;
+	err = vram_map(c, r, offset / XENLEND_PAGE_SIZE, length / XENLEND_PAGE_SIZE, frames);
+	if (err)
+		return err == -EEXIST ? -EIO : err;
+	*seq = f.seq;
+	*window_page = r->win_page + (int64_t)(offset / XENLEND_PAGE_SIZE);
+	return 0;
+}
+
 static int engine_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
-		      bool write, uint32_t *grefs, uint64_t *seq)
+		      bool write, uint32_t *grefs, uint64_t *seq, int64_t *window_page)
 {
 	struct conn *c = ctx;
 	struct xenlend_host_grant g = {
@@ -180,6 +235,9 @@ static int engine_grant(void *ctx, struct guest_resource *r, uint64_t offset, ui
 		.grefs = (uintptr_t)grefs,
 	};
 
+	*window_page = -1;
+	if (r->vram)
+		return lend_frames(c, r, offset, length, write, seq, window_page);
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_GRANT, &g))
 		return -errno;
 	*seq = g.seq;

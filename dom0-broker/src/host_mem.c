@@ -9,6 +9,14 @@
  * the pages behind the mapping, and whatever dom0 does to that mapping (hole
  * punch, the GPU driver moving or freeing the buffer, munmap) revokes them.
  *
+ * "host_memory = vram:/dev/dri/cardN" is a GPU node too, whose device memory
+ * (VRAM) backs the host resources of guests with a VRAM window (vram.c);
+ * what moves out of VRAM gets the node's system-memory buffers. The broker
+ * can allocate VRAM only where the driver has a uAPI for it: qxl (QEMU's
+ * paravirtual display, the test machine's stand-in for a discrete GPU). On
+ * real hardware device memory comes from the renderer (venus's device-local
+ * memory), exported by the render worker.
+ *
  * A GPU buffer's GEM handle is closed as soon as it is mapped and exported
  * as a dma-buf: the mapping and the lending engine's hold on the dma-buf
  * keep the buffer alive. The engine pins the buffer through that dma-buf
@@ -26,6 +34,7 @@
 #include <unistd.h>
 
 #include <xf86drm.h>
+#include <qxl_drm.h>
 
 #include "config.h"
 #include "host_mem.h"
@@ -42,8 +51,11 @@
  */
 int host_mem_open(const struct broker_config *cfg, int *gpu_fd)
 {
+	drmVersionPtr v;
+	bool qxl;
+
 	*gpu_fd = -1;
-	if (cfg->host_memory != HOST_MEM_GPU)
+	if (cfg->host_memory == HOST_MEM_MEMFD)
 		return 0;
 	*gpu_fd = open(cfg->host_memory_node, O_RDWR | O_CLOEXEC);
 	if (*gpu_fd < 0) {
@@ -51,6 +63,19 @@ int host_mem_open(const struct broker_config *cfg, int *gpu_fd)
 
 		log_msg(LOG_ERR, "host memory %s: %s", cfg->host_memory_node, strerror(errno));
 		return err;
+	}
+	if (cfg->host_memory != HOST_MEM_VRAM)
+		return 0;
+	v = drmGetVersion(*gpu_fd);
+	qxl = v && !strcmp(v->name, "qxl");
+	if (!qxl)
+		log_msg(LOG_ERR, "host memory vram:%s: driver %s has no VRAM allocation the broker "
+			"knows (qxl only)", cfg->host_memory_node, v ? v->name : "?");
+	drmFreeVersion(v);
+	if (!qxl) {
+		close(*gpu_fd);
+		*gpu_fd = -1;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -138,6 +163,46 @@ void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *f
 	if (gpu_fd >= 0)
 		return map_gpu(gpu_fd, size, at, dmabuf_out);
 	return map_memfd(size, at, name, fd_out);
+}
+
+/**
+ * host_mem_map_vram() - map a fresh buffer in device memory
+ * @gpu_fd: from host_mem_open() with host_memory = vram:.
+ * @size: page-aligned size.
+ * @dmabuf_out: receives a dma-buf of it (caller closes, after handing it to
+ *	the lending engine, whose pin keeps it in VRAM).
+ *
+ * Return: the mapping, or MAP_FAILED with errno set (ENOMEM: VRAM is full).
+ */
+void *host_mem_map_vram(int gpu_fd, uint64_t size, int *dmabuf_out)
+{
+	struct drm_qxl_alloc a = { .size = (uint32_t)size };
+	struct drm_qxl_map m = { 0 };
+	struct drm_gem_close cl = { 0 };
+	void *p = MAP_FAILED;
+	int err;
+
+	*dmabuf_out = -1;
+	if (size > UINT32_MAX) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if (drmIoctl(gpu_fd, DRM_IOCTL_QXL_ALLOC, &a))
+		return MAP_FAILED;
+	m.handle = a.handle;
+	if (drmPrimeHandleToFD(gpu_fd, a.handle, DRM_CLOEXEC | DRM_RDWR, dmabuf_out))
+		*dmabuf_out = -1;
+	else if (!drmIoctl(gpu_fd, DRM_IOCTL_QXL_MAP, &m))
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, gpu_fd, (off_t)m.offset);
+	err = errno;
+	if (p == MAP_FAILED && *dmabuf_out >= 0) {
+		close(*dmabuf_out);
+		*dmabuf_out = -1;
+	}
+	cl.handle = a.handle;
+	drmIoctl(gpu_fd, DRM_IOCTL_GEM_CLOSE, &cl);	/* the mapping keeps it */
+	errno = err;
+	return p;
 }
 
 /**

@@ -16,6 +16,7 @@ struct broker_config;
 int host_mem_open(const struct broker_config *cfg, int *gpu_fd);
 void *host_mem_map(int gpu_fd, uint64_t size, void *at, const char *name, int *fd_out,
 		   int *dmabuf_out);
+void *host_mem_map_vram(int gpu_fd, uint64_t size, int *dmabuf_out);
 bool host_mem_is_dmabuf(int fd);
 void *host_mem_map_fd(int fd, uint64_t offset, uint64_t size);
 void host_mem_fill(void *map, uint64_t size, uint32_t res_id, uint32_t generation);

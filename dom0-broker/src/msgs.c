@@ -85,16 +85,22 @@ void msg_hello_rsp(struct xenlend_msg *rsp, const struct xenlend_msg *req, uint3
  * @rsp: the message to fill.
  * @req: the FAULT.
  * @length: bytes lent from the request's offset, at most the request's
- *	length; one grant reference per page is on the request's bulk page.
+ *	length.
  * @seq: the guest's revocation sequence number when the grants were made.
+ * @window_page: -1 when one grant reference per page is on the request's
+ *	bulk page; else the page of the guest's VRAM window where the range
+ *	is mapped.
  */
 void msg_fault_rsp(struct xenlend_msg *rsp, const struct xenlend_msg *req, uint64_t length,
-		   uint64_t seq)
+		   uint64_t seq, int64_t window_page)
 {
 	xenlend_msg_init_rsp(rsp, req, XENLEND_S_OK);
 	rsp->u.fault_rsp.offset = req->u.fault.offset;
 	rsp->u.fault_rsp.length = length;
 	rsp->u.fault_rsp.seq = seq;
-	rsp->u.fault_rsp.nr_grefs = (uint32_t)(length / XENLEND_PAGE_SIZE);
 	rsp->u.fault_rsp.bulk_idx = req->u.fault.bulk_idx;
+	if (window_page >= 0)
+		rsp->u.fault_rsp.window_page = (uint32_t)window_page;
+	else
+		rsp->u.fault_rsp.nr_grefs = (uint32_t)(length / XENLEND_PAGE_SIZE);
 }

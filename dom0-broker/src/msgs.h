@@ -21,6 +21,6 @@ void msg_resource_destroy(struct xenlend_msg *m, uint32_t res_id);
 void msg_hello_rsp(struct xenlend_msg *rsp, const struct xenlend_msg *req, uint32_t version,
 		   uint64_t features, uint64_t max_lent_bytes, uint32_t max_resources);
 void msg_fault_rsp(struct xenlend_msg *rsp, const struct xenlend_msg *req, uint64_t length,
-		   uint64_t seq);
+		   uint64_t seq, int64_t window_page);
 
 #endif /* XENLEND_BROKER_MSGS_H */

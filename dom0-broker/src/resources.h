@@ -36,6 +36,11 @@ struct guest_state;
  * @map_offset: where the worker maps them (guest_mem.c).
  * @in_renderer: the render worker has it (RES3D_CREATE went there, or it
  *	made the blob) and holds it until told the resource is gone.
+ * @vram: its memory is device memory now: a FAULT maps it into the guest's
+ *	VRAM window instead of granting it.
+ * @win_page: with @frames, its place in the guest's VRAM window (vram.c).
+ * @frames: for a resource placed in the window, the machine frame mapped
+ *	at each of its pages there (0: none); NULL otherwise.
  */
 struct guest_resource {
 	uint32_t res_id;
@@ -52,6 +57,9 @@ struct guest_resource {
 	bool mapped;
 	uint64_t map_offset;
 	bool in_renderer;
+	bool vram;
+	uint32_t win_page;
+	uint64_t *frames;
 };
 
 /**
@@ -72,14 +80,17 @@ struct guest_mem_ops {
  * resources their grants (the lending engine, engine.c, or a fake)
  * @create: back a new resource; 0 or a negative errno.
  * @destroy: release what @create made; everything lent is ended.
- * @grant: grant a page-aligned range of a host resource and write its grant
- *	references to @grefs; 0, or a negative errno (-EAGAIN: retry later).
+ * @grant: lend a page-aligned range of a host resource: write its grant
+ *	references to @grefs and set *@window_page to -1, or, for device
+ *	memory, map it into the guest's VRAM window and set *@window_page to
+ *	the window page of its first page; 0, or a negative errno (-EAGAIN:
+ *	retry later).
  */
 struct engine_ops {
 	int (*create)(void *ctx, struct guest_resource *r);
 	void (*destroy)(void *ctx, struct guest_resource *r);
 	int (*grant)(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
-		     bool write, uint32_t *grefs, uint64_t *seq);
+		     bool write, uint32_t *grefs, uint64_t *seq, int64_t *window_page);
 };
 
 /* Told that a resource the renderer has is about to be released. */

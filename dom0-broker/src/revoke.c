@@ -21,15 +21,26 @@
 #include "resources.h"
 #include "revoke.h"
 #include "ring_put.h"
+#include "vram.h"
 #include "xenlend_host.h"
 #include "msgs.h"
 
-/* End the grants of @p in the engine, count and log what that released. */
+/*
+ * End the grants of @p in the engine, count and log what that released.
+ * Device memory in the guest's window is removed from there first: the
+ * engine unpins it on that word.
+ */
 static void release(struct conn *c, const struct pending_revoke *p, const char *why)
 {
+	struct guest_resource *r = guest_find_resource(&c->gs, p->res_id);
 	uint64_t released, quarantined;
 	char timing[80] = "";
 
+	if (r && vram_unmap(c, r, p->offset, p->length)) {
+		log_guest(c->domid, LOG_ERR, "revoke seq %" PRIu64 ": device memory of resource "
+			  "%u kept pinned: it may still be mapped", p->seq, p->res_id);
+		return;
+	}
 	if (engine_release(c, p->seq, p->earlier, &released, &quarantined))
 		return;
 	c->revoked_pages += released;

@@ -87,13 +87,18 @@ static void fake_destroy(void *ctx, struct guest_resource *r)
 }
 
 static int fake_grant(void *ctx, struct guest_resource *r, uint64_t offset, uint64_t length,
-		      bool write, uint32_t *grefs, uint64_t *seq)
+		      bool write, uint32_t *grefs, uint64_t *seq, int64_t *window_page)
 {
 	(void)ctx;
-	(void)r;
 	(void)write;
 	if (fake_err)
 		return fake_err;
+	*window_page = -1;
+	if (r->vram) {	/* device memory: in the window, no grants */
+		*window_page = r->win_page + (int64_t)(offset / XENLEND_PAGE_SIZE);
+		*seq = 43;
+		return 0;
+	}
 	for (uint64_t i = 0; i < length / XENLEND_PAGE_SIZE; i++)
 		grefs[i] = (uint32_t)(1000 + offset / XENLEND_PAGE_SIZE + i);
 	*seq = 42;
@@ -243,6 +248,46 @@ static void test_fault_on_guest_resource(void)
 }
 
 
+/* Device memory is answered with its place in the window, not grants. */
+static void test_fault_device_memory_in_window(void)
+{
+	uint32_t (*bulk)[XENLEND_GREFS_PER_BULK_PAGE] = fake_bulk;
+	struct guest_state g;
+	struct xenlend_msg req, rsp;
+	struct xenlend_fault f;
+	struct guest_resource *r;
+
+	memset(fake_bulk, 0, sizeof(fake_bulk));
+	guest_connect_lending(&g);
+	create_msg(&req, 5, XENLEND_RES_HOST, 4 << 20);
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
+	r = guest_find_resource(&g, 5);
+	CHECK(r != NULL);
+	r->vram = true;
+	r->win_page = 1024;
+
+	xenlend_msg_init(&req, XENLEND_T_FAULT, 78);
+	req.u.fault.res_id = 5;
+	req.u.fault.access = XENLEND_ACCESS_READ | XENLEND_ACCESS_WRITE;
+	req.u.fault.offset = 1 << 20;
+	req.u.fault.length = 2 << 20;
+	req.u.fault.bulk_idx = 2;
+	f = req.u.fault;
+	CHECK_EQ(send(&g, &req, &rsp), XENLEND_S_OK);
+	CHECK_EQ(rsp.u.fault_rsp.nr_grefs, 0);
+	CHECK_EQ(rsp.u.fault_rsp.window_page, 1024 + 256);
+	CHECK_EQ(rsp.u.fault_rsp.seq, 43);
+	CHECK_EQ(rsp.u.fault_rsp.length, 2 << 20);
+	CHECK_EQ(bulk[2][0], 0);	/* no grant references written */
+	/* The guest's codec takes it, and it answers the request. */
+	CHECK_EQ(xenlend_msg_check(&rsp, XENLEND_Q_CTRL_RSP).status, XENLEND_S_OK);
+	CHECK(xenlend_fault_rsp_mismatch(&f, &rsp.u.fault_rsp) == NULL);
+	/* A window page beside grant references is refused. */
+	rsp.u.fault_rsp.nr_grefs = 512;
+	CHECK_EQ(xenlend_msg_check(&rsp, XENLEND_Q_CTRL_RSP).status, XENLEND_S_INVAL);
+	guest_state_fini(&g);
+}
+
 static void test_fault_grants_into_bulk_page(void)
 {
 	uint32_t (*bulk)[XENLEND_GREFS_PER_BULK_PAGE] = fake_bulk;
@@ -368,6 +413,7 @@ int main(void)
 		TEST(test_guests_are_isolated),
 		TEST(test_fault_on_guest_resource),
 		TEST(test_fault_grants_into_bulk_page),
+		TEST(test_fault_device_memory_in_window),
 		TEST(test_config),
 	};
 
