@@ -32,4 +32,11 @@ static inline __u64 xenlend_test_pattern(__u32 res_id, __u32 generation, __u64 o
  */
 #define XENLEND_TEST_CANARY	0x21215952414e4143ull
 
+/*
+ * The generation a guest test program writes back with
+ * xenlend_test_pattern() ("GUES"): one the broker's refills never reach, so
+ * dom0 can tell the guest's writes from its own.
+ */
+#define XENLEND_TEST_GUEST_GEN	0x47554553u
+
 #endif /* XENLEND_TEST_H */

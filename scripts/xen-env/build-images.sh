@@ -102,7 +102,7 @@ overlay_down "$W"
 trap - EXIT
 chroot "$T" sh -ec "
 	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
-	for t in lend-test hostile-test stress-test bench; do
+	for t in lend-test hostile-test stress-test bench vram-test; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
 			-o /build/out/xenlend-\$t /build/src/tests/guest/\$t.c \
 			/build/src/tests/guest/guest-util.c
@@ -111,7 +111,7 @@ chroot "$T" sh -ec "
 		-o /build/out/ttm-pressure /build/src/tests/ttm-driver/ttm-pressure.c
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \
 		-o /build/out/xenlend-engine-refusals /build/src/tests/dom0/engine-refusals.c
-	gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+	gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \
 		-o /build/out/xenlend-vram-probe /build/src/tests/dom0/vram-probe.c -lxenctrl
 	for t in xenlend_basic xenlend_render; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
@@ -145,7 +145,8 @@ for m in drm drm_kms_helper drm_shmem_helper; do
 	xz -dc "$T/usr/lib/modules/$KVER/kernel/drivers/gpu/drm/$m.ko.xz" >"$D/$m.ko"
 done
 cp "$B/out/xenlend-lend-test" "$B/out/xenlend-hostile-test" "$B/out/xenlend-stress-test" \
-	"$B/out/xenlend-bench" "$B/out/xenlend_basic" "$B/out/xenlend_render" "$D/"
+	"$B/out/xenlend-bench" "$B/out/xenlend-vram-test" "$B/out/xenlend_basic" \
+	"$B/out/xenlend_render" "$D/"
 cp "$TOP/tests/e2e/domu-init.sh" "$D/init"
 cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"
 cp "$B/out/vectors.txt" "$D/vectors.txt"
@@ -294,7 +295,8 @@ cp "$HERE/dom0-init.sh" "$X/init"
 cp "$HERE/run-unit.sh" "$B/out/vectors.txt" "$DI/igt/upstream.testlist" "$X/xenlend/"
 mkdir -p "$X/xenlend/e2e"
 cp -r "$TOP/tests/e2e/run.sh" "$TOP/tests/e2e/lib.sh" "$TOP/tests/e2e/lend-guest.sh" \
-	"$TOP/tests/e2e/bench-lib.sh" "$TOP/tests/e2e/scenarios" "$X/xenlend/e2e/"
+	"$TOP/tests/e2e/bench-lib.sh" "$TOP/tests/e2e/vram-lib.sh" "$TOP/tests/e2e/scenarios" \
+	"$X/xenlend/e2e/"
 cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
 # The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
 # own Mesa), and the benchmark program, for its first touch in dom0.

@@ -11,6 +11,13 @@
  *                                                how long the domctl took
  *   xenlend-vram-probe peek RESOURCE OFFSET      a 32-bit word of a BAR
  *   xenlend-vram-probe poke RESOURCE OFFSET VAL  write one
+ *   xenlend-vram-probe expect RESOURCE OFFSET LEN RES GEN
+ *	every 64-bit word of LEN bytes at OFFSET of a BAR holds
+ *	xenlend_test_pattern(RES, GEN, its offset from OFFSET)
+ *   xenlend-vram-probe fill CARD MIB SECONDS
+ *	take up to MIB of qxl's VRAM in 1 MiB buffers (as much as it has
+ *	free), fill every word with XENLEND_TEST_CANARY, hold them SECONDS
+ *	and count the words that changed meanwhile
  *
  * RESOURCE is a BAR's sysfs file (/sys/bus/pci/devices/.../resourceN),
  * numbers are decimal or 0x-hex. Exit status 0 on success, 1 with the
@@ -27,7 +34,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/ioctl.h>
+
+#include <drm/drm.h>
+#include <drm/qxl_drm.h>
 #include <xenctrl.h>
+
+#include "xenlend_test.h"
 
 static int fail(const char *what)
 {
@@ -106,6 +119,76 @@ static int bar_word(const char *res, uint64_t off, int write, uint32_t val)
 	return 0;
 }
 
+/* Map @len bytes of a BAR from @off (page aligned) for reading. */
+static volatile uint64_t *map_bar(const char *res, uint64_t off, uint64_t len)
+{
+	int fd = open(res, O_RDWR | O_SYNC | O_CLOEXEC);
+	void *map;
+
+	if (fd < 0)
+		return NULL;
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
+	close(fd);
+	return map == MAP_FAILED ? NULL : map;
+}
+
+static int expect(char **argv)
+{
+	uint64_t off = num(argv[1]), len = num(argv[2]), bad = 0;
+	uint32_t res = (uint32_t)num(argv[3]), gen = (uint32_t)num(argv[4]);
+	volatile uint64_t *w;
+
+	if (off % 4096 || !len || len % 4096)
+		return fail("OFFSET and LEN must be whole pages");
+	w = map_bar(argv[0], off, len);
+	if (!w)
+		return fail(argv[0]);
+	for (uint64_t o = 0; o < len; o += 8) {
+		uint64_t v = w[o / 8];
+
+		if (v != xenlend_test_pattern(res, gen, o) && bad++ < 3)
+			printf("word at %#" PRIx64 " is %#" PRIx64 "\n", off + o, v);
+	}
+	munmap((void *)w, len);
+	printf("%" PRIu64 " of %" PRIu64 " words differ\n", bad, len / 8);
+	return bad ? 1 : 0;
+}
+
+static int fill(char **argv)
+{
+	uint64_t mib = num(argv[1]), secs = num(argv[2]), n = 0, bad = 0;
+	volatile uint64_t *maps[4096];
+	int fd = open(argv[0], O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(argv[0]);
+	for (; n < mib && n < 4096; n++) {
+		struct drm_qxl_alloc a = { .size = 1 << 20 };
+		struct drm_qxl_map m = { 0 };
+		void *p;
+
+		if (ioctl(fd, DRM_IOCTL_QXL_ALLOC, &a))
+			break;	/* VRAM is full */
+		m.handle = a.handle;
+		if (ioctl(fd, DRM_IOCTL_QXL_MAP, &m))
+			return fail("DRM_IOCTL_QXL_MAP");
+		p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
+		if (p == MAP_FAILED)
+			return fail("mmap of a VRAM buffer");
+		maps[n] = p;
+		for (uint64_t o = 0; o < (1 << 20); o += 8)
+			maps[n][o / 8] = XENLEND_TEST_CANARY;
+	}
+	sleep((unsigned int)secs);
+	for (uint64_t i = 0; i < n; i++)
+		for (uint64_t o = 0; o < (1 << 20); o += 8)
+			bad += maps[i][o / 8] != XENLEND_TEST_CANARY;
+	printf("filled %" PRIu64 " MiB of VRAM with the canary, held %" PRIu64 " s: %" PRIu64
+	       " words changed\n", n, secs, bad);
+	close(fd);	/* frees them */
+	return n && !bad ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -117,7 +200,12 @@ int main(int argc, char **argv)
 		return bar_word(argv[2], num(argv[3]), 0, 0);
 	if (argc == 5 && !strcmp(argv[1], "poke"))
 		return bar_word(argv[2], num(argv[3]), 1, (uint32_t)num(argv[4]));
+	if (argc == 7 && !strcmp(argv[1], "expect"))
+		return expect(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "fill"))
+		return fill(argv + 2);
 	fprintf(stderr, "usage: %s map|unmap DOMID GFN MFN NR | peek RESOURCE OFFSET | "
-		"poke RESOURCE OFFSET VALUE\n", argv[0]);
+		"poke RESOURCE OFFSET VALUE | expect RESOURCE OFFSET LEN RES GEN | "
+		"fill CARD MIB SECONDS\n", argv[0]);
 	return 2;
 }

@@ -18,7 +18,8 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # back to back), hostile (a guest that never gives memory back; hostile-scan:
 # one that scans what it keeps until dom0 destroys it; well: one that gives
 # it back and checks it after dom0 moved the buffer; vram-probe: reads and
-# writes physical addresses dom0 maps VRAM at), stress
+# writes physical addresses dom0 maps VRAM at; vram-well, vram-hostile,
+# vram-bad: device memory lent into our VRAM window), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
 # GL program on the patched Mesa), vk (Vulkan programs on it), bench (the
 # benchmark figures), bench-revoke, bench-scale or bench-size (the
@@ -166,6 +167,40 @@ hostile-scan)
 well)
 	/xenlend-hostile-test 16 well
 	echo "XENLEND-DOMU: hostile-test exit $?"
+	;;
+vram-well)
+	# Device memory lent through our VRAM window (scenario gpu-vram).
+	/xenlend-vram-test 4 well 5
+	echo "XENLEND-DOMU: vram-test exit $?"
+	;;
+vram-hostile)
+	# Until dom0 destroys us (scenario gpu-vram).
+	/xenlend-vram-test 4 hostile
+	echo "XENLEND-DOMU: vram-test exit $?"
+	;;
+vram-bad)
+	# Bad input (scenario gpu-vram): windows the broker must refuse, one
+	# reload of the driver each, then a good window and blobs past the
+	# VRAM quota and past the BAR. dom0 judges.
+	reload() {
+		# A bound xenbus device holds a reference on its driver's module.
+		echo xenlend-0 >/sys/bus/xen/drivers/xenlend/unbind || fail "unbind xenlend-0"
+		rmmod xenlend || fail "rmmod xenlend"
+		insmod /xenlend.ko test_hooks=1 "$@" || fail "insmod xenlend.ko $*"
+		for i in $(seq 100); do
+			grep -q 'connected: 1' /sys/kernel/debug/xenlend/*/status 2>/dev/null && break
+			sleep 0.1
+		done
+	}
+	for w in 4096:512 1048832:512 268435456:512; do
+		reload test_vram_window=$w
+		echo "XENLEND-DOMU: vram-bad window $w"
+		/xenlend-vram-test sizes 4
+	done
+	reload vram_window_mib=256
+	echo "XENLEND-DOMU: vram-bad window good"
+	/xenlend-vram-test sizes 128 80 32
+	echo "XENLEND-DOMU: vram-bad done"
 	;;
 vram-probe)
 	# dom0 maps a frame of VRAM into our physical address space and takes

@@ -296,13 +296,23 @@ lending_now() { lent=$(engine lent); [ "$lent" -gt 0 ]; }
 count() { grep -c "$1" "$2"; }
 # rounds_past N: the stress guest finished more than N good rounds
 rounds_past() { [ "$(count 'STRESS: ok' "$log")" -gt "$1" ]; }
+# card_of DRIVER: the /dev/dri/cardN of the device DRIVER drives, or nothing
+card_of() {
+	for c in /sys/class/drm/card[0-9]*; do
+		[ "$(basename "$(readlink "$c/device/driver")")" = "$1" ] &&
+			echo "/dev/dri/$(basename "$c")"
+	done
+}
+
 # use_broker KIND [HOOKS]: make sure the broker runs with host memory KIND
 # (memfd: memfds; gpu: GPU buffers of vgem, dom0's stand-in GPU, loaded
 # first: card0; a guest that misses a deadline is only disconnected, as
 # scenario hostile checks; ttm: buffers of the test-only TTM driver, card
 # $TTM_CARD, with the default for GPU memory: a late guest is destroyed, at
 # a 30 s deadline that leaves dom0 time to press while it maps; qxl: the
-# same with buffers of qxl, card $QXL_CARD; big: memfds
+# same with buffers of qxl, card $QXL_CARD; vram: qxl's VRAM, lent into
+# the guests' VRAM windows, a 5 s deadline and 96 MiB of VRAM per guest;
+# big: memfds
 # with 1 GiB per guest, for the object-size benchmark) and with the test
 # hooks (HOOKS "hooks", the default: they fill lent memory with a known
 # pattern, "what dom0 wrote", and let the scenarios punch holes into it) or
@@ -322,12 +332,16 @@ use_broker() {
 		sed -e "s|^host_memory *=.*|host_memory = gpu:$card|" \
 		-e 's|^revoke_timeout_ms *=.*|revoke_timeout_ms = 30000|' \
 		/etc/xenlend/broker.conf >/run/broker-$1.conf ;;
+	vram) sed -e "s|^host_memory *=.*|host_memory = vram:$QXL_CARD|" \
+		-e 's|^revoke_timeout_ms *=.*|revoke_timeout_ms = 5000|' \
+		/etc/xenlend/broker.conf >/run/broker-vram.conf
+		echo 'max_vram_bytes = 100663296' >>/run/broker-vram.conf ;;
 	big) sed 's/^max_lent_bytes *=.*/max_lent_bytes = 1073741824/' \
 		/etc/xenlend/broker.conf >/run/broker-big.conf ;;
 	esac
 	HOSTMEM=$1
 	[ "$1" = big ] && HOSTMEM=memfd
-	case $1 in ttm|qxl) HOSTMEM=gpu ;; esac
+	case $1 in ttm|qxl) HOSTMEM=gpu ;; vram) HOSTMEM=vram ;; esac
 	hooks=--test-hooks
 	[ "${2:-hooks}" = nohooks ] && hooks=
 	start_broker $hooks --config "/run/broker-$1.conf"

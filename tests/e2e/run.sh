@@ -20,6 +20,7 @@
 . /xenlend/e2e/lib.sh
 . /xenlend/e2e/lend-guest.sh
 . /xenlend/e2e/bench-lib.sh
+. /xenlend/e2e/vram-lib.sh
 
 # The guest settings the emulator's failure-rate table adopted (pinned
 # vCPUs, docs/DECISIONS.md), unless the kernel command line names others

@@ -35,14 +35,6 @@ ttm_press() {
 # last_scan LOG: the number of the hostile guest's last clean scan
 last_scan() { sed -n 's/.*HOSTILE: scan \([0-9]*\) clean.*/\1/p' "$1" | tail -n 1; }
 
-# card_of DRIVER: the /dev/dri/cardN of the device DRIVER drives, or nothing
-card_of() {
-	for c in /sys/class/drm/card[0-9]*; do
-		[ "$(basename "$(readlink "$c/device/driver")")" = "$1" ] &&
-			echo "/dev/dri/$(basename "$c")"
-	done
-}
-
 # hostile_ready: the hostile guest ($name) started scanning; sets res.
 # Return: 0, 3 when the emulator killed it, 1 for a failed check.
 hostile_ready() {
