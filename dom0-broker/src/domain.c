@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <xenctrl.h>
@@ -120,6 +121,19 @@ int domain_map_frames(int domid, uint64_t gfn, uint64_t mfn, uint64_t nr)
 	return 0;
 }
 
+/* Whether @domid exists and is not being destroyed (it can run again). */
+static bool domain_alive(xc_interface *xch, int domid)
+{
+	xc_domaininfo_t info;
+	int err = errno;
+	bool alive;
+
+	alive = xc_domain_getinfolist(xch, (uint32_t)domid, 1, &info) == 1 &&
+		info.domain == (domid_t)domid && !(info.flags & XEN_DOMINF_dying);
+	errno = err;
+	return alive;
+}
+
 /**
  * domain_unmap_frames() - remove device memory from a guest's physical space
  * @domid: the guest.
@@ -129,7 +143,8 @@ int domain_map_frames(int domid, uint64_t gfn, uint64_t mfn, uint64_t nr)
  *
  * Once this returns 0 the guest reads all-ones and its writes are dropped
  * there (no ioreq server claims the range), whatever its page tables say.
- * A domain that no longer exists has nothing mapped: that is success too.
+ * A domain that no longer exists, or is being destroyed (it never runs
+ * again), has nothing mapped that anyone can reach: that is success too.
  *
  * Return: 0, or a negative errno (logged): the frames may still be mapped.
  */
@@ -143,8 +158,8 @@ int domain_unmap_frames(int domid, uint64_t gfn, uint64_t mfn, uint64_t nr)
 		xc_domain_iomem_permission(xch, (uint32_t)domid, mfn, nr, 0);
 		return 0;
 	}
-	if (errno == ESRCH)
-		return 0;	/* gone with its whole physical address space */
+	if (!domain_alive(xch, domid))
+		return 0;	/* its physical address space goes with it */
 	log_msg(LOG_ERR, "dom%d: cannot unmap %" PRIu64 " frames at gfn %#" PRIx64 ": %s",
 		domid, nr, gfn, strerror(errno));
 	return -EIO;
