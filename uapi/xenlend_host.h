@@ -55,7 +55,10 @@
  * guest's mapping before it releases them (RELEASE, REMOVE_REGION). When
  * the file closes with such pages still lent, nobody can say whether the
  * guest still maps them: the buffer stays pinned for good and the pages
- * are counted in pages_quarantined.
+ * are counted in pages_quarantined (charged to no domain). So does
+ * XENLEND_HOST_IOC_ABANDON_REGION: it removes a region whose frames the
+ * caller could not take out of the guest. Read-only regions lend no
+ * frames (-EACCES): the guest's mapping of them would be writable.
  */
 
 /**
@@ -158,7 +161,8 @@ struct xenlend_host_frames {
  * struct xenlend_host_release - XENLEND_HOST_IOC_RELEASE argument
  * @seq: release the grants revoked by the event with this sequence number.
  * @flags: XENLEND_HOST_RELEASE_*.
- * @pad: must be zero.
+ * @id: only in this region; 0: in every region. Device memory frames are
+ *	released only where the caller took them out of the guest first.
  * @released: out: pages whose grants ended.
  * @quarantined: out: of those, pages the guest still maps; they stay out of
  *	use until it unmaps them.
@@ -166,7 +170,7 @@ struct xenlend_host_frames {
 struct xenlend_host_release {
 	__u64 seq;
 	__u32 flags;
-	__u32 pad;
+	__u32 id;
 	__u64 released;
 	__u64 quarantined;
 };
@@ -227,5 +231,6 @@ struct xenlend_host_event {
 	_IOW(XENLEND_HOST_IOC_MAGIC, 7, struct xenlend_host_backing)
 #define XENLEND_HOST_IOC_LEND_FRAMES \
 	_IOWR(XENLEND_HOST_IOC_MAGIC, 8, struct xenlend_host_frames)
+#define XENLEND_HOST_IOC_ABANDON_REGION	_IOW(XENLEND_HOST_IOC_MAGIC, 9, __u32)
 
 #endif /* XENLEND_HOST_H */

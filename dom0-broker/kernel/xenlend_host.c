@@ -452,8 +452,9 @@ static u64 xh_quarantine_held(int domid)
 	u64 n = 0;
 
 	spin_lock(&xh_quarantine_lock);
+	/* Frames kept for good are nobody's fault after the file closed. */
 	list_for_each_entry(q, &xh_quarantine, link)
-		n += q->domid == domid;
+		n += q->domid == domid && !q->frame;
 	spin_unlock(&xh_quarantine_lock);
 	return n;
 }
@@ -465,12 +466,18 @@ static u64 xh_quarantine_held(int domid)
  */
 static void xh_end_entry(struct xh_file *f, struct xh_entry *e, bool closing)
 {
+	bool done;
+
 	if (e->state == XH_GRANTED)
 		f->granted--;
 	else
 		f->revoked--;
 	atomic64_dec(&xh_pages_lent);
-	if (e->frame ? !closing : gnttab_try_end_foreign_access(e->gref)) {
+	if (e->frame)
+		done = !closing;
+	else
+		done = gnttab_try_end_foreign_access(e->gref);
+	if (done) {
 		if (e->buf)
 			xh_buf_unpin(e->buf);
 		else
@@ -482,6 +489,7 @@ static void xh_end_entry(struct xh_file *f, struct xh_entry *e, bool closing)
 	}
 	e->page = NULL;
 	e->buf = NULL;
+	e->gref = INVALID_GRANT_REF;
 	e->frame = false;
 	e->state = XH_EMPTY;
 }
@@ -578,7 +586,8 @@ static void xh_free_region(struct xh_file *f, struct xh_region *r, bool closing)
 	kfree(r);
 }
 
-static long xh_remove_region(struct xh_file *f, u32 __user *arg)
+/* @abandon: frames still lent may still be mapped: keep them pinned. */
+static long xh_remove_region(struct xh_file *f, u32 __user *arg, bool abandon)
 {
 	struct xh_region *r;
 	u32 id;
@@ -588,7 +597,7 @@ static long xh_remove_region(struct xh_file *f, u32 __user *arg)
 	r = xh_find_region(f, id);
 	if (!r)
 		return -ENOENT;
-	xh_free_region(f, r, false);
+	xh_free_region(f, r, abandon);
 	return 0;
 }
 
@@ -956,8 +965,8 @@ static long xh_lend_frames(struct xh_file *f, void __user *arg)
 		return -EINVAL;
 	if (current->mm != r->notifier.mm)
 		return -EPERM;
-	if (a.write && r->readonly)
-		return -EACCES;
+	if (r->readonly)
+		return -EACCES;	/* the guest's mapping would be writable */
 
 	first = a.offset >> PAGE_SHIFT;
 	n = a.length >> PAGE_SHIFT;
@@ -993,6 +1002,7 @@ again:
 
 		if (e->state == XH_GRANTED && e->frame) {
 			xh_buf_unpin(bufs[i]);	/* lent already: one pin */
+			bufs[i] = NULL;
 			continue;
 		}
 		if (e->state != XH_EMPTY || f->granted >= max_granted_pages) {
@@ -1006,6 +1016,17 @@ again:
 		atomic64_inc(&xh_pages_lent);
 	}
 	done = i;
+	/* All or nothing: the caller learns no frame of a failed call. */
+	for (i = 0; err && i < done; i++) {
+		if (bufs[i]) {
+			r->entries[first + i].state = XH_EMPTY;
+			r->entries[first + i].buf = NULL;
+			r->entries[first + i].frame = false;
+			f->granted--;
+			atomic64_dec(&xh_pages_lent);
+			xh_buf_unpin(bufs[i]);
+		}
+	}
 	a.seq = f->seq;
 	spin_unlock(&f->lock);
 	if (done < n)
@@ -1031,13 +1052,15 @@ static long xh_release(struct xh_file *f, void __user *arg)
 
 	if (copy_from_user(&a, arg, sizeof(a)))
 		return -EFAULT;
-	if ((a.flags & ~XENLEND_HOST_RELEASE_EARLIER) || a.pad)
+	if (a.flags & ~XENLEND_HOST_RELEASE_EARLIER)
 		return -EINVAL;
 	earlier = a.flags & XENLEND_HOST_RELEASE_EARLIER;
 	a.released = 0;
 	spin_lock(&f->lock);
 	before = f->quarantined;
 	list_for_each_entry(r, &f->regions, link) {
+		if (a.id && r->id != a.id)
+			continue;
 		for (i = 0; i < r->npages; i++) {
 			struct xh_entry *e = &r->entries[i];
 
@@ -1082,7 +1105,10 @@ static long xh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = xh_add_region(f, uarg);
 		break;
 	case XENLEND_HOST_IOC_REMOVE_REGION:
-		ret = xh_remove_region(f, uarg);
+		ret = xh_remove_region(f, uarg, false);
+		break;
+	case XENLEND_HOST_IOC_ABANDON_REGION:
+		ret = xh_remove_region(f, uarg, true);
 		break;
 	case XENLEND_HOST_IOC_GRANT:
 		ret = xh_grant(f, uarg);
