@@ -67,6 +67,7 @@ struct broker_config;
  * @win_pages: size of the window; 0: no device memory for this guest.
  * @vram_bytes: device memory placed in the window.
  * @vram_mapped_pages: pages of it mapped there now.
+ * @vram_stamps: placements in the window so far.
  * @render_pid: the guest's render worker, or 0.
  * @gntdev_fd: grant device file guest resources are mapped through for the
  *	guest's render worker, or -1.
@@ -111,6 +112,7 @@ struct conn {
 	uint64_t win_pages;
 	uint64_t vram_bytes;
 	uint64_t vram_mapped_pages;
+	uint64_t vram_stamps;
 	int render_pid;
 	int gntdev_fd;
 	int epfd;

@@ -121,17 +121,40 @@ int domain_map_frames(int domid, uint64_t gfn, uint64_t mfn, uint64_t nr)
 	return 0;
 }
 
-/* Whether @domid exists and is not being destroyed (it can run again). */
+/*
+ * Whether @domid may still reach what is mapped into it: true unless Xen
+ * says it is gone or being destroyed (its vCPUs never run again; a device
+ * assigned to it is released as it dies), and true when Xen cannot say.
+ */
 static bool domain_alive(xc_interface *xch, int domid)
 {
 	xc_domaininfo_t info;
-	int err = errno;
-	bool alive;
+	int err = errno, n;
 
-	alive = xc_domain_getinfolist(xch, (uint32_t)domid, 1, &info) == 1 &&
-		info.domain == (domid_t)domid && !(info.flags & XEN_DOMINF_dying);
+	n = xc_domain_getinfolist(xch, (uint32_t)domid, 1, &info);
 	errno = err;
-	return alive;
+	if (n < 0)
+		return true;
+	return n == 1 && info.domain == (domid_t)domid && !(info.flags & XEN_DOMINF_dying);
+}
+
+/**
+ * domain_translated() - whether a domain has a physical address space of
+ * its own that dom0 maps into (PVH, HVM), unlike a PV domain's page tables
+ * @domid: the domain.
+ *
+ * Return: true for PVH and HVM domains; false for PV ones, and when Xen
+ * cannot say.
+ */
+bool domain_translated(int domid)
+{
+	xc_interface *xch = xc_handle();
+	xc_domaininfo_t info;
+
+	if (!xch || xc_domain_getinfolist(xch, (uint32_t)domid, 1, &info) != 1 ||
+	    info.domain != (domid_t)domid)
+		return false;
+	return info.flags & XEN_DOMINF_hvm_guest;
 }
 
 /**

@@ -182,13 +182,15 @@ static void engine_destroy(void *ctx, struct guest_resource *r)
 		return;
 	/*
 	 * Device memory leaves the guest's window first: the engine unpins it
-	 * on our word. If it cannot, the region stays (pinned) until the
-	 * engine file closes, which keeps it pinned for good.
+	 * on our word. If it cannot, the engine keeps it pinned for good.
 	 */
 	if (vram_release(c, r)) {
 		log_guest(c->domid, LOG_ERR, "resource %u: device memory kept pinned: it may "
 			  "still be mapped", id);
-		drop_memory(r);
+		if (ioctl(c->host_fd, XENLEND_HOST_IOC_ABANDON_REGION, &id))
+			log_guest(c->domid, LOG_ERR, "abandon region %u: %s", id, strerror(errno));
+		else
+			drop_memory(r);	/* the engine no longer watches it */
 		return;
 	}
 	/* Ends every grant; pages the guest still maps stay quarantined. */
@@ -306,18 +308,21 @@ void engine_close(struct conn *c)
  * @c: the connection.
  * @seq: the engine's sequence number of the revocation.
  * @earlier: also release every earlier sequence number (after lost events).
+ * @res_id: of this resource only (its device memory left the guest's window
+ *	first, other resources' may not have).
  * @released: receives the pages whose grants ended.
  * @quarantined: receives how many of those the guest still mapped; they
  *	stay out of use until it unmaps them.
  *
  * Return: 0, or a negative errno (logged).
  */
-int engine_release(struct conn *c, uint64_t seq, bool earlier, uint64_t *released,
-		   uint64_t *quarantined)
+int engine_release(struct conn *c, uint64_t seq, bool earlier, uint32_t res_id,
+		   uint64_t *released, uint64_t *quarantined)
 {
 	struct xenlend_host_release rel = {
 		.seq = seq,
 		.flags = earlier ? XENLEND_HOST_RELEASE_EARLIER : 0,
+		.id = res_id,
 	};
 
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_RELEASE, &rel)) {

@@ -41,6 +41,7 @@ struct guest_state;
  * @win_page: with @frames, its place in the guest's VRAM window (vram.c).
  * @frames: for a resource placed in the window, the machine frame mapped
  *	at each of its pages there (0: none); NULL otherwise.
+ * @win_stamp: with @frames, which placement of the connection it is.
  */
 struct guest_resource {
 	uint32_t res_id;
@@ -60,6 +61,7 @@ struct guest_resource {
 	bool vram;
 	uint32_t win_page;
 	uint64_t *frames;
+	uint64_t win_stamp;
 };
 
 /**

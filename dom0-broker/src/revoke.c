@@ -36,12 +36,14 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 	uint64_t released, quarantined;
 	char timing[80] = "";
 
-	if (r && vram_unmap(c, r, p->offset, p->length)) {
+	/* Destroying it took its frames out already (or kept them pinned). */
+	if (r && p->win_stamp && r->win_stamp == p->win_stamp &&
+	    vram_unmap(c, r, p->offset, p->length)) {
 		log_guest(c->domid, LOG_ERR, "revoke seq %" PRIu64 ": device memory of resource "
 			  "%u kept pinned: it may still be mapped", p->seq, p->res_id);
 		return;
 	}
-	if (engine_release(c, p->seq, p->earlier, &released, &quarantined))
+	if (engine_release(c, p->seq, p->earlier, p->res_id, &released, &quarantined))
 		return;
 	c->revoked_pages += released;
 	c->quarantined_pages += quarantined;
@@ -60,6 +62,7 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 static void queue(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t length,
 		  uint64_t seq, const struct xenlend_host_event *ev)
 {
+	const struct guest_resource *r = guest_find_resource(&c->gs, res_id);
 	uint64_t now = now_ms();
 	struct pending_revoke p = {
 		.res_id = res_id,
@@ -71,6 +74,7 @@ static void queue(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t len
 		.deadline = now + c->cfg->revoke_timeout_ms,
 		.invalidated_ns = ev ? ev->time_ns : 0,
 		.notifier_ns = ev ? ev->notifier_ns : 0,
+		.win_stamp = r && r->frames ? r->win_stamp : 0,
 	};
 
 	if (c->nr_revokes == REVOKE_MAX_PENDING) {

@@ -29,6 +29,9 @@ struct conn;
  * @invalidated_ns: when dom0's MMU notifier revoked the range (ns,
  *	monotonic); 0 when unknown (after lost events).
  * @notifier_ns: what that notifier callback cost (ns).
+ * @win_stamp: the resource's &guest_resource.win_stamp when queued (0: it
+ *	had no place in the VRAM window): a resource created since under the
+ *	same id is not this one.
  */
 struct pending_revoke {
 	uint32_t res_id;
@@ -41,6 +44,7 @@ struct pending_revoke {
 	uint64_t deadline;
 	uint64_t invalidated_ns;
 	uint64_t notifier_ns;
+	uint64_t win_stamp;
 };
 
 void revoke_read_events(struct conn *c);

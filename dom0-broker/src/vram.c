@@ -94,6 +94,16 @@ void vram_window_read(struct conn *c)
 	if (read_u64(c, XENLEND_XS_VRAM_WINDOW_GFN, &gfn) ||
 	    read_u64(c, XENLEND_XS_VRAM_WINDOW_PAGES, &pages))
 		return;
+	/*
+	 * A PV guest has no physical address space to map into, and the iomem
+	 * permission that goes with a mapping would let it map the frames in
+	 * its own page tables, for good.
+	 */
+	if (!domain_translated(c->domid)) {
+		log_guest(c->domid, LOG_WARN,
+			  "VRAM window refused: not a PVH or HVM guest: no device memory lent");
+		return;
+	}
 	err = domain_max_gpfn(c->domid, &max_gpfn);
 	if (err) {
 		log_guest(c->domid, LOG_WARN, "VRAM window: cannot read the guest's size: %s",
@@ -166,6 +176,7 @@ int vram_place(struct conn *c, struct guest_resource *r)
 	if (!r->frames)
 		return -ENOMEM;
 	r->win_page = (uint32_t)page;
+	r->win_stamp = ++c->vram_stamps;
 	r->vram = true;
 	c->vram_bytes += r->size;
 	return 0;
@@ -224,7 +235,9 @@ int vram_map(struct conn *c, struct guest_resource *r, uint64_t first, uint64_t 
  * @length: its length; clamped to @r.
  *
  * Return: 0 when nothing of the range is mapped any more; a negative errno
- * when something may still be (logged): its frames must then stay pinned.
+ * when something may still be (logged): its frames must then stay pinned,
+ * and the guest is paused and crashed (it may have changed its physical
+ * address space under the mapping to keep it).
  */
 int vram_unmap(struct conn *c, struct guest_resource *r, uint64_t offset, uint64_t length)
 {
@@ -242,6 +255,10 @@ int vram_unmap(struct conn *c, struct guest_resource *r, uint64_t offset, uint64
 		while (p + run < last && r->frames[p + run] == r->frames[p] + run)
 			run++;
 		if (domain_unmap_frames(c->domid, c->win_gfn + r->win_page + p, r->frames[p], run)) {
+			/* Its frames stay pinned; it does not run on with them. */
+			if (!c->stopped)
+				c->stopped = !domain_stop(c->domid,
+							  "device memory could not be taken back");
 			ret = -EIO;
 			continue;
 		}
