@@ -107,7 +107,7 @@ static int xenlend_bo_map(struct xenlend_borrow *l, unsigned long first, unsigne
 
 	/* xenlend_bo_request() marks device memory with reference 0. */
 	if (!grefs[0]) {
-		if (!bo->window_base)
+		if (!READ_ONCE(bo->window_base))
 			return -EPROTO;
 		for (i = 0; i < n; i++)
 			bo->pages[first + i].window = true;
@@ -207,7 +207,7 @@ static vm_fault_t xenlend_bo_insert(struct xenlend_borrow *l, void *arg, unsigne
 		if (p < base || addr >= vma->vm_end)
 			continue;
 		if (bo->pages[p].window)
-			r = vmf_insert_pfn_prot(vma, addr, bo->window_base + p,
+			r = vmf_insert_pfn_prot(vma, addr, READ_ONCE(bo->window_base) + p,
 						pgprot_writecombine(vma->vm_page_prot));
 		else
 			r = vmf_insert_pfn(vma, addr, page_to_pfn(bo->pages[p].page));

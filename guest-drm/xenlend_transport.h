@@ -107,6 +107,7 @@ struct xenlend_test_hooks {
  * @window_gfn: its first guest frame.
  * @window_pages: its size in pages; 0 without a window.
  * @window_unreserved: a test hook published it without @window.
+ * @window_wc: @window's memory type is reserved write-combined.
  */
 struct xenlend_transport {
 	struct xenbus_device *xbdev;
@@ -147,6 +148,7 @@ struct xenlend_transport {
 	unsigned long window_gfn;
 	unsigned long window_pages;
 	bool window_unreserved;
+	bool window_wc;
 };
 
 /* Bound of every wait for the broker; past it a request fails. */

@@ -13,6 +13,7 @@
  * Copyright (c) 2026 The xenlend authors
  */
 
+#include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
@@ -90,9 +91,12 @@ void xenlend_window_reserve(struct xenlend_transport *t)
 		dev_warn(&t->xbdev->dev, "no VRAM window (%d): device memory not used\n", err);
 		return;
 	}
+	/* Else PAT makes the write-combined mappings of it uncached. */
+	t->window_wc = !arch_io_reserve_memtype_wc(res->start, size);
 	t->window_gfn = PHYS_PFN(res->start);
 	t->window_pages = size >> PAGE_SHIFT;
-	dev_info(&t->xbdev->dev, "VRAM window %pR\n", res);
+	dev_info(&t->xbdev->dev, "VRAM window %pR%s\n", res,
+		 t->window_wc ? "" : ", uncached");
 }
 
 /**
@@ -104,6 +108,9 @@ void xenlend_window_release(struct xenlend_transport *t)
 {
 	if (!t->window_pages)
 		return;
+	if (t->window_wc)
+		arch_io_free_memtype_wc(t->window.start, resource_size(&t->window));
+	t->window_wc = false;
 	if (!t->window_unreserved)
 		release_resource(&t->window);
 	t->window_pages = 0;
