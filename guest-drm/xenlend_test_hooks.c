@@ -11,7 +11,10 @@
  * without waiting for the responses, keeping the ring full, to show that the
  * broker stays fair to other guests. "ignore_revoke": the driver behaves like
  * a guest that never gives lent memory back, to show that dom0 does not
- * depend on it.
+ * depend on it. "reconnect": writing anything closes the connection from the
+ * guest's side and lets it come back, the render node and what it maps
+ * staying as they are (with ignore_revoke: a guest that collects what dom0
+ * quarantines, one connection after another).
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -23,6 +26,8 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
+
+#include <xen/xenbus.h>
 
 #include "xenlend_transport.h"
 
@@ -79,6 +84,23 @@ static ssize_t flood_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
+/* Close the connection from our side; the backend's answer brings it back. */
+static ssize_t reconnect_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct xenlend_transport *t = file->private_data;
+
+	xenbus_switch_state(t->xbdev, XenbusStateClosing);
+	return count;
+}
+
+static const struct file_operations reconnect_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = reconnect_write,
+	.llseek = default_llseek,
+};
+
 static const struct file_operations flood_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -122,4 +144,5 @@ void xenlend_test_hooks_init(struct xenlend_transport *t, struct dentry *dir)
 	debugfs_create_file("inject", 0600, dir, t, &inject_fops);
 	debugfs_create_bool("ignore_revoke", 0600, dir, &t->hooks.ignore_revoke);
 	debugfs_create_file("flood", 0200, dir, t, &flood_fops);
+	debugfs_create_file("reconnect", 0200, dir, t, &reconnect_fops);
 }
