@@ -164,6 +164,11 @@ hostile-scan)
 	/xenlend-hostile-test 16 scan
 	echo "XENLEND-DOMU: hostile-test exit $?"
 	;;
+hostile-reconnect)
+	# Collects quarantine by reconnecting (scenario hostile-reconnect).
+	/xenlend-hostile-test 16 reconnect 50
+	echo "XENLEND-DOMU: hostile-test exit $?"
+	;;
 well)
 	/xenlend-hostile-test 16 well
 	echo "XENLEND-DOMU: hostile-test exit $?"

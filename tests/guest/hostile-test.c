@@ -25,9 +25,19 @@
  * revocation, waits for dom0 to move the buffer ("go"), and checks that the
  * refaulted mapping holds the same contents. Its lines start with "WELL:".
  *
- * usage: xenlend-hostile-test SIZE_MIB [scan|well]
+ * With "reconnect N" (scenario hostile-reconnect) it collects quarantine:
+ * N times it maps SIZE_MIB of lent memory, touches it all, ignores
+ * revocations and keeps the mapping while it makes the driver reconnect
+ * (the driver's "reconnect" test hook: the broker then releases what it
+ * lent, and the guest still maps it). It stops when the broker no longer
+ * serves it, says "HOSTILE: reconnect-done" and waits for "go" before it
+ * lets go of everything.
+ *
+ * usage: xenlend-hostile-test SIZE_MIB [scan|well|reconnect N]
  */
 
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +145,94 @@ static int well_behaved(int fd, struct lent_blob *b)
 	return bad ? 1 : 0;
 }
 
+static sigjmp_buf on_sigbus;
+
+static void sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(on_sigbus, 1);
+}
+
+/* Wait until the (re)bound device says it is connected. */
+static int wait_connected(int seconds)
+{
+	char line[128];
+
+	for (int i = 0; i < seconds * 10; i++) {
+		char *status = xenlend_debugfs_file("status");
+		FILE *f = status ? fopen(status, "r") : NULL;
+		int up = 0;
+
+		while (f && fgets(line, sizeof(line), f))
+			up |= !strcmp(line, "connected: 1\n");
+		if (f)
+			fclose(f);
+		free(status);
+		if (up)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* Map, keep and reconnect, @cycles times; see the top of the file. */
+static int reconnect(uint64_t size, int cycles)
+{
+	char *status = xenlend_debugfs_file("status");
+	char *again = xenlend_debugfs_file("reconnect");
+	volatile int i;
+
+	if (!status || !again) {
+		printf("HOSTILE: FAIL no xenlend debugfs files (test_hooks=1?)\n");
+		return 1;
+	}
+	signal(SIGBUS, sigbus);
+	for (i = 1; i <= cycles; i++) {
+		struct lent_blob b;
+		char *knob;
+		uint64_t bad;
+		int fd = open_xenlend(NULL);
+
+		if (fd < 0) {
+			printf("HOSTILE: cycle %d: no render node: not served any more\n", i);
+			break;
+		}
+		if (blob_create_map(fd, size, &b, TAG)) {
+			printf("HOSTILE: cycle %d: no lent memory: not served any more\n", i);
+			close(fd);
+			break;
+		}
+		if (sigsetjmp(on_sigbus, 1)) {
+			printf("HOSTILE: cycle %d: FAULT refused (SIGBUS): not served any more\n", i);
+			close(fd);
+			break;
+		}
+		bad = check_pattern(b.w, b.res, 0, 0, size, TAG);
+		knob = xenlend_debugfs_file("ignore_revoke");
+		if (!knob || write_file(knob, "1\n")) {
+			printf("HOSTILE: FAIL cannot set ignore_revoke\n");
+			return 1;
+		}
+		free(knob);
+		printf("HOSTILE: cycle %d: mapped %llu MiB (%llu bad words), keeping it; reconnecting\n",
+		       i, (unsigned long long)(size >> 20), (unsigned long long)bad);
+		close(fd);	/* the mapping keeps the object */
+		if (write_file(again, "1\n") || wait_disconnected(status, 30)) {
+			printf("HOSTILE: FAIL cycle %d: the reconnect hook did not disconnect\n", i);
+			return 1;
+		}
+		if (wait_connected(30)) {
+			printf("HOSTILE: cycle %d: not reconnected: not served any more\n", i);
+			break;
+		}
+	}
+	signal(SIGBUS, SIG_DFL);
+	printf("HOSTILE: reconnect-done after %d cycles\n", i - 1);
+	if (wait_go(600))
+		printf("HOSTILE: dom0 never said go\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 16) << 20;
@@ -145,6 +243,8 @@ int main(int argc, char **argv)
 	uint64_t bad;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 3 && !strcmp(argv[2], "reconnect"))
+		return reconnect(size, atoi(argv[3]));
 	if (!knob || !status) {
 		printf("HOSTILE: FAIL no xenlend debugfs files (test_hooks=1?)\n");
 		return 1;
