@@ -40,7 +40,8 @@
 
 static unsigned int max_granted_pages = 1u << 18;	/* 1 GiB */
 module_param(max_granted_pages, uint, 0644);
-MODULE_PARM_DESC(max_granted_pages, "Most pages one file may have granted at once");
+MODULE_PARM_DESC(max_granted_pages,
+		 "Most pages one file may have granted, plus what its domain has quarantined");
 
 #define XH_EVENTS	256	/* queued events per file before OVERFLOW */
 #define XH_QUARANTINE_POLL	(HZ / 2)	/* retry quarantined grants this often */
@@ -111,6 +112,11 @@ static DEFINE_SPINLOCK(xh_quarantine_lock);
 static atomic64_t xh_pages_lent;
 /* Pages on xh_quarantine. */
 static atomic64_t xh_pages_quarantined;
+/*
+ * Of those, the ones charged to each domain: what it kept mapped after
+ * dom0 took it back, whichever file lent it (it outlives reconnects).
+ */
+static atomic_t xh_dom_quarantined[DOMID_FIRST_RESERVED];
 /* Driver-managed buffers pinned now. */
 static atomic64_t xh_bufs_pinned;
 
@@ -408,6 +414,8 @@ static void xh_quarantine_page(int domid, struct page *page, struct xh_buf *buf,
 	q->gref = gref;
 	q->domid = domid;
 	q->frame = frame;
+	if (!frame)
+		atomic_inc(&xh_dom_quarantined[domid]);
 	spin_lock(&xh_quarantine_lock);
 	list_add_tail(&q->link, &xh_quarantine);
 	spin_unlock(&xh_quarantine_lock);
@@ -440,6 +448,7 @@ static void xh_quarantine_poll(struct work_struct *work)
 		else
 			put_page(q->page);
 		atomic64_dec(&xh_pages_quarantined);
+		atomic_dec(&xh_dom_quarantined[q->domid]);
 		kfree(q);
 	}
 	if (more)
@@ -448,15 +457,14 @@ static void xh_quarantine_poll(struct work_struct *work)
 
 static u64 xh_quarantine_held(int domid)
 {
-	struct xh_qpage *q;
-	u64 n = 0;
-
-	spin_lock(&xh_quarantine_lock);
 	/* Frames kept for good are nobody's fault after the file closed. */
-	list_for_each_entry(q, &xh_quarantine, link)
-		n += q->domid == domid && !q->frame;
-	spin_unlock(&xh_quarantine_lock);
-	return n;
+	return domid > 0 ? atomic_read(&xh_dom_quarantined[domid]) : 0;
+}
+
+/* Whether @f may lend one more page: its own, plus its domain's quarantine. */
+static bool xh_over_quota(struct xh_file *f)
+{
+	return f->granted + xh_quarantine_held(f->domid) >= max_granted_pages;
 }
 
 /*
@@ -902,7 +910,7 @@ again:
 			xh_put_pages(&pages[i], &bufs[i], backed, 1);
 			continue;
 		}
-		if (e->state != XH_EMPTY || f->granted >= max_granted_pages) {
+		if (e->state != XH_EMPTY || xh_over_quota(f)) {
 			/* Revoked, not yet released: the broker retries later. */
 			err = e->state != XH_EMPTY ? -EAGAIN : -EDQUOT;
 			break;
@@ -1005,7 +1013,7 @@ again:
 			bufs[i] = NULL;
 			continue;
 		}
-		if (e->state != XH_EMPTY || f->granted >= max_granted_pages) {
+		if (e->state != XH_EMPTY || xh_over_quota(f)) {
 			err = e->state != XH_EMPTY ? -EAGAIN : -EDQUOT;
 			break;
 		}
