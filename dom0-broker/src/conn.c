@@ -161,6 +161,8 @@ int conn_connect(struct conn *c)
 	if (err)
 		return err;
 	engine_open(c);	/* without the engine, host resources are refused */
+	/* What it kept mapped through earlier connections counts: */
+	engine_check_quarantine(c);
 	vram_window_read(c);
 	c->gs.engine = &engine_ops;
 	c->gs.engine_ctx = c;

@@ -35,22 +35,29 @@
 
 #define HOST_DEVICE "/dev/xenlend-host"
 
+/* Pages of the guest's domain quarantined now, over every engine file. */
+static uint64_t quarantine_held(struct conn *c)
+{
+	struct xenlend_host_stats s;
+
+	if (c->host_fd < 0 || ioctl(c->host_fd, XENLEND_HOST_IOC_STATS, &s))
+		return 0;
+	return s.quarantine_held;
+}
+
 /**
  * engine_check_quarantine() - mark a guest over its quarantine quota for eviction
  * @c: the connection.
  *
  * Sets @c->evict_why when the memory the engine holds quarantined for the
  * guest (released while the guest still mapped it) exceeds
- * max_quarantined_bytes: the event loop then disconnects it.
+ * max_quarantined_bytes: the event loop then disconnects it for good. The
+ * quarantine outlives the guest's connections, so each connect checks too.
  */
 void engine_check_quarantine(struct conn *c)
 {
-	struct xenlend_host_stats s;
-	uint64_t bytes;
+	uint64_t bytes = quarantine_held(c) * XENLEND_PAGE_SIZE;
 
-	if (c->host_fd < 0 || ioctl(c->host_fd, XENLEND_HOST_IOC_STATS, &s))
-		return;
-	bytes = s.quarantine_held * XENLEND_PAGE_SIZE;
 	if (bytes > c->cfg->max_quarantined_bytes && !c->evict_why[0])
 		snprintf(c->evict_why, sizeof(c->evict_why),
 			 "%" PRIu64 " KiB quarantined, quota %" PRIu64 " KiB", bytes >> 10,
@@ -109,6 +116,7 @@ static int engine_create(void *ctx, struct guest_resource *r)
 	struct conn *c = ctx;
 	struct xenlend_host_region reg = { 0 };
 	int dmabuf_fd = -1;
+	uint64_t held;
 	char name[48];
 	int err = 0;
 
@@ -116,6 +124,18 @@ static int engine_create(void *ctx, struct guest_resource *r)
 		return 0;
 	if (c->host_fd < 0)
 		return -EOPNOTSUPP;
+	/*
+	 * What the domain still maps of what it was lent before (a reconnect
+	 * does not make it dom0's again) counts against what it may be lent.
+	 */
+	held = quarantine_held(c) * XENLEND_PAGE_SIZE;
+	if (held && (held > c->cfg->max_lent_bytes ||
+		     c->gs.host_bytes + r->size > c->cfg->max_lent_bytes - held)) {
+		log_guest(c->domid, LOG_WARN,
+			  "resource %u: %" PRIu64 " KiB would exceed its quota with the %" PRIu64
+			  " KiB it keeps quarantined", r->res_id, r->size >> 10, held >> 10);
+		return -EDQUOT;
+	}
 	snprintf(name, sizeof(name), "xenlend-dom%d-res%u", c->domid, r->res_id);
 	/* Device memory needs a place in the guest's window first. */
 	if (r->fd < 0 && c->cfg->host_memory == HOST_MEM_VRAM) {
