@@ -825,6 +825,27 @@ static void xh_put_pages(struct page **pages, struct xh_buf **bufs, bool backed,
 		xh_buf_unpin(bufs[i]);
 }
 
+/*
+ * The region a GRANT or LEND_FRAMES may lend from: @id's, with @offset and
+ * @length a page-aligned range of it of at most XENLEND_HOST_MAX_GRANT
+ * bytes, mapped in the caller's own address space. Else an ERR_PTR().
+ */
+static struct xh_region *xh_lend_region(struct xh_file *f, u32 id, u64 offset, u64 length)
+{
+	struct xh_region *r = xh_find_region(f, id);
+
+	if (!r)
+		return ERR_PTR(-ENOENT);
+	if (!length || length > XENLEND_HOST_MAX_GRANT ||
+	    !PAGE_ALIGNED(offset) || !PAGE_ALIGNED(length) ||
+	    offset >= (u64)r->npages << PAGE_SHIFT ||
+	    length > ((u64)r->npages << PAGE_SHIFT) - offset)
+		return ERR_PTR(-EINVAL);
+	if (current->mm != r->notifier.mm)
+		return ERR_PTR(-EPERM);
+	return r;
+}
+
 static long xh_grant(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_grant g;
@@ -839,16 +860,9 @@ static long xh_grant(struct xh_file *f, void __user *arg)
 
 	if (copy_from_user(&g, arg, sizeof(g)))
 		return -EFAULT;
-	r = xh_find_region(f, g.id);
-	if (!r)
-		return -ENOENT;
-	if (!g.length || g.length > XENLEND_HOST_MAX_GRANT ||
-	    !PAGE_ALIGNED(g.offset) || !PAGE_ALIGNED(g.length) ||
-	    g.offset >= (u64)r->npages << PAGE_SHIFT ||
-	    g.length > ((u64)r->npages << PAGE_SHIFT) - g.offset)
-		return -EINVAL;
-	if (current->mm != r->notifier.mm)
-		return -EPERM;
+	r = xh_lend_region(f, g.id, g.offset, g.length);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
 	if (g.write && r->readonly)
 		return -EACCES;
 
@@ -963,16 +977,9 @@ static long xh_lend_frames(struct xh_file *f, void __user *arg)
 
 	if (copy_from_user(&a, arg, sizeof(a)))
 		return -EFAULT;
-	r = xh_find_region(f, a.id);
-	if (!r)
-		return -ENOENT;
-	if (!a.length || a.length > XENLEND_HOST_MAX_GRANT ||
-	    !PAGE_ALIGNED(a.offset) || !PAGE_ALIGNED(a.length) ||
-	    a.offset >= (u64)r->npages << PAGE_SHIFT ||
-	    a.length > ((u64)r->npages << PAGE_SHIFT) - a.offset)
-		return -EINVAL;
-	if (current->mm != r->notifier.mm)
-		return -EPERM;
+	r = xh_lend_region(f, a.id, a.offset, a.length);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
 	if (r->readonly)
 		return -EACCES;	/* the guest's mapping would be writable */
 
