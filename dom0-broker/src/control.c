@@ -15,8 +15,11 @@
  *   refill|punch|revoke|migrate DOMID RES [OFF LEN]
  *                               with --test-hooks: act on a host resource's
  *                               memory as dom0 would (see cmd_memory())
- *   revoke-all DOMID            with --test-hooks: the explicit revoke of
- *                               every host resource of the guest, whole
+ *   revoke-all DOMID [STEP]     with --test-hooks: the explicit revoke of
+ *                               every host resource of the guest, whole or
+ *                               STEP bytes at a time
+ *   protect DOMID TIMES         with --test-hooks: mprotect() storm on every
+ *                               host resource of the guest
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -123,7 +126,8 @@ static bool is_test_hook(int argc, char **argv)
 	return (argc == 3 && !strcmp(argv[0], "inject-evt")) ||
 	       (argc >= 3 && (!strcmp(argv[0], "punch") || !strcmp(argv[0], "revoke") ||
 			      !strcmp(argv[0], "refill") || !strcmp(argv[0], "migrate"))) ||
-	       (argc == 2 && !strcmp(argv[0], "revoke-all")) ||
+	       ((argc == 2 || argc == 3) && !strcmp(argv[0], "revoke-all")) ||
+	       (argc == 3 && !strcmp(argv[0], "protect")) ||
 	       (argc == 5 && !strcmp(argv[0], "fence"));
 }
 
@@ -243,28 +247,71 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 }
 
 /*
- * "revoke-all DOMID": zap the broker's mapping of every host resource of
- * the guest, whatever allocated it (the renderer's blobs too): as if dom0
- * needed all of it back at once. Mappings that cannot be zapped this way
- * (a dma-buf's PFN mapping) are left alone and not counted.
+ * "revoke-all DOMID [STEP]": zap the broker's mapping of every host
+ * resource of the guest, whatever allocated it (the renderer's blobs too):
+ * as if dom0 needed all of it back at once; with STEP, in pieces of STEP
+ * bytes, one invalidation each. Mappings that cannot be zapped this way (a
+ * dma-buf's PFN mapping) are left alone and not counted.
  */
-static void cmd_revoke_all(struct broker *b, int domid, char *out, size_t len)
+static void cmd_revoke_all(struct broker *b, int domid, uint64_t step, char *out, size_t len)
 {
 	struct conn *c = guests_find(b, domid);
 	struct guest_resource *r;
 	unsigned int i, n = 0;
+	uint64_t off;
 
 	if (!c || !c->gs.resources) {
 		snprintf(out, len, "error: no connected guest dom%d\n", domid);
 		return;
 	}
+	if (step % XENLEND_PAGE_SIZE) {
+		snprintf(out, len, "error: STEP is not a multiple of %u\n", XENLEND_PAGE_SIZE);
+		return;
+	}
 	for (i = 0; i < c->cfg->max_resources; i++) {
+		int err = 0;
+
 		r = &c->gs.resources[i];
-		if (r->res_id && r->kind == XENLEND_RES_HOST && r->map &&
-		    !madvise(r->map, r->size, MADV_DONTNEED))
-			n++;
+		if (!r->res_id || r->kind != XENLEND_RES_HOST || !r->map)
+			continue;
+		for (off = 0; off < r->size && !err; off += step ? step : r->size)
+			err = madvise((char *)r->map + off,
+				      step && step < r->size - off ? step : r->size - off,
+				      MADV_DONTNEED);
+		n += !err;
 	}
 	snprintf(out, len, "ok %u revoked\n", n);
+}
+
+/*
+ * "protect DOMID TIMES": TIMES times, make the broker's mapping of every
+ * host resource of the guest read-only, then writable again: what
+ * mprotect() does takes nothing away, and the guest keeps what it maps.
+ */
+static void cmd_protect(struct broker *b, int domid, unsigned long times, char *out, size_t len)
+{
+	struct conn *c = guests_find(b, domid);
+	struct guest_resource *r;
+	unsigned long n = 0;
+
+	if (!c || !c->gs.resources) {
+		snprintf(out, len, "error: no connected guest dom%d\n", domid);
+		return;
+	}
+	while (times--) {
+		for (unsigned int i = 0; i < c->cfg->max_resources; i++) {
+			r = &c->gs.resources[i];
+			if (!r->res_id || r->kind != XENLEND_RES_HOST || !r->map)
+				continue;
+			if (mprotect(r->map, r->size, PROT_READ) ||
+			    mprotect(r->map, r->size, PROT_READ | PROT_WRITE)) {
+				snprintf(out, len, "error: %s\n", strerror(errno));
+				return;
+			}
+			n++;
+		}
+	}
+	snprintf(out, len, "ok %lu changes\n", 2 * n);
 }
 
 /* A command is_test_hook() accepted. */
@@ -287,7 +334,14 @@ static void run_test_hook(struct broker *b, int argc, char **argv, char *out, si
 			snprintf(out, len, "error: revoke-all needs --test-hooks\n");
 			return;
 		}
-		cmd_revoke_all(b, atoi(argv[1]), out, len);
+		cmd_revoke_all(b, atoi(argv[1]), argc == 3 ? strtoull(argv[2], NULL, 0) : 0, out,
+			       len);
+	} else if (!strcmp(argv[0], "protect")) {
+		if (!b->test_hooks) {
+			snprintf(out, len, "error: protect needs --test-hooks\n");
+			return;
+		}
+		cmd_protect(b, atoi(argv[1]), strtoul(argv[2], NULL, 0), out, len);
 	} else if (!strcmp(argv[0], "fence")) {
 		msg_fence(&m, (uint32_t)strtoul(argv[2], NULL, 0),
 			  (uint32_t)strtoul(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),

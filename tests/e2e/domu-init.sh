@@ -169,6 +169,11 @@ hostile-reconnect)
 	/xenlend-hostile-test 16 reconnect 50
 	echo "XENLEND-DOMU: hostile-test exit $?"
 	;;
+storm)
+	# Many lent blobs while dom0 storms them (scenario spurious-invalidate).
+	/xenlend-storm-test 80 256
+	echo "XENLEND-DOMU: storm-test exit $?"
+	;;
 well)
 	/xenlend-hostile-test 16 well
 	echo "XENLEND-DOMU: hostile-test exit $?"

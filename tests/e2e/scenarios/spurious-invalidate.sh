@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+# description: dom0 storms a well-behaved guest's 80 lent blobs: mprotect(), soft-dirty tracking and NUMA balancing take nothing away and revoke nothing; 5120 real invalidations at once (events lost) are all told to the guest before anything is released; then new pages in place of all: it is never disconnected and never reads a stale page
+# suite: check
+# budget: 420
+# order: 48
+
+# Issue 18, item 5. The engine revoked on every invalidation, protection
+# changes included, and with more than 64 revocations waiting (or lost
+# events and more than 64 resources) the broker released grants without
+# telling the guest: it went on reading pages dom0 had taken back.
+
+BLOBS=80
+BLOB_BYTES=262144
+
+# st FIELD: the guest's FIELD in the broker's status line (empty if none)
+st() { xenlend-ctl status | sed -n "s/^dom$domid .* $1=\([0-9-]*\).*/\1/p"; }
+# same A B: A and B are the same number
+same() { [ -n "$1" ] && [ "$1" -eq "$2" ] 2>/dev/null; }
+settled() { same "$(st revokes_pending)" 0; }
+checked() { grep -q "STORM: check $1:" "$log"; }
+# each CMD [ARGS...]: xenlend-ctl CMD DOMID RES ARGS... for every blob
+each() {
+	cmd=$1
+	shift
+	for r in $res; do
+		xenlend-ctl "$cmd" "$domid" "$r" "$@" >/dev/null || return 1
+	done
+}
+lost() { grep -c "dom$domid: revocation events lost" "$BLOG"; }
+
+scenario() {
+	use_broker memfd
+	create_guest domu-storm pvh storm || return 0
+	guest_ready "STORM: ready" || return $(($? == 3 ? 3 : 0))
+	res=$(sed -n 's/.*STORM: ready res \([0-9 ]*\).*/\1/p' "$log" | tr -d '\r')
+	tty=$(xenstore-read "/local/domain/$domid/console/tty")
+	# shellcheck disable=SC2086
+	check "spurious-invalidate: $name mapped $BLOBS blobs" test "$(echo $res | wc -w)" = $BLOBS
+	sleep 2
+	rel0=$(st revoked_pages) sent0=$(st revokes_sent) faults0=$(st faults)
+
+	# 1. Protection changes: the same pages stay under every address.
+	echo "XENLEND-E2E: spurious-invalidate: mprotect storm: $(xenlend-ctl protect "$domid" 20)"
+	for _ in $(seq 50); do echo 4 >"/proc/$BPID/clear_refs"; done
+	echo "XENLEND-E2E: spurious-invalidate: soft-dirty cleared 50 times in the broker"
+	numa=/proc/sys/kernel/numa_balancing
+	u0=$(sed -n 's/^numa_pte_updates //p' /proc/vmstat)
+	if [ -w $numa ] && [ -n "$u0" ]; then
+		d=/sys/kernel/debug/sched/numa_balancing
+		[ -d $d ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+		echo 0 >$d/scan_delay_ms 2>/dev/null
+		echo 10 >$d/scan_period_min_ms 2>/dev/null
+		echo 1 >$numa
+		# The scanner runs as the broker returns to user space: keep it busy.
+		for _ in 1 2 3; do xenlend-ctl protect "$domid" 20 >/dev/null; done
+		echo 0 >$numa
+		u1=$(sed -n 's/^numa_pte_updates //p' /proc/vmstat)
+		echo "XENLEND-E2E: spurious-invalidate: NUMA balancing changed $((u1 - u0)) PTEs to hinting faults"
+	else
+		echo "XENLEND-E2E: spurious-invalidate: no NUMA balancing in this kernel"
+	fi
+	sleep 2
+	rel1=$(st revoked_pages) sent1=$(st revokes_sent) faults1=$(st faults)
+	check "spurious-invalidate: protection changes revoked nothing (pages released $rel0 -> $rel1, REVOKEs $sent0 -> ${sent1:-?}, FAULTs $faults0 -> $faults1)" \
+		eval 'same "$rel1" "$rel0" && same "$sent1" "$sent0" && same "$faults1" "$faults0"'
+
+	# 2. Real invalidations, one page at a time: more than the engine
+	# queues (events lost), more resources than the broker used to track.
+	lost0=$(lost)
+	echo "XENLEND-E2E: spurious-invalidate: revoke-all page by page: $(xenlend-ctl revoke-all "$domid" 4096)"
+	wait_for 120 settled
+	echo "XENLEND-E2E: spurious-invalidate: $(xenlend-ctl status | grep "^dom$domid ")"
+	check "spurious-invalidate: the engine lost events and the broker revoked everything ($(($(lost) - lost0)) losses)" \
+		test "$(lost)" -gt "$lost0"
+	check "spurious-invalidate: every revocation answered before its release, none pending" settled
+	check "spurious-invalidate: nothing released while $name mapped it (quarantined_pages $(st quarantined_pages), late $(st late_revokes))" \
+		eval 'same "$(st quarantined_pages)" 0 && same "$(st late_revokes)" 0'
+
+	# 3. New pages in place of all the old ones, and a new generation in
+	# them: a page the guest was not told about still holds the old one.
+	each punch 0 $BLOB_BYTES || ko "spurious-invalidate: punch"
+	each refill || ko "spurious-invalidate: refill"
+	echo "check 1" >"$tty"
+	wait_for 120 checked 1
+	grep "STORM: check 1:" "$log"
+	check "spurious-invalidate: $name reads dom0's new pages, no stale one" \
+		grep -q "STORM: check 1: 0 bad words" "$log"
+	check "spurious-invalidate: $name never disconnected" \
+		sh -c "xenlend-ctl status | grep -q '^dom$domid .* connected=1 .* banned=0'"
+	grep "dom$domid: \(disconnected\|evicted\|.*quarantined\)" "$BLOG" | tail -n 3
+
+	echo "done" >"$tty"
+	wait_for 60 gone "$name" || xl destroy "$name"
+	show_console "$name"
+	check "spurious-invalidate: $name exits 0, still connected" \
+		grep -q "XENLEND-DOMU: storm-test exit 0" "$log"
+	check "spurious-invalidate: pages, quarantine and pins back to zero" wait_for 30 at_baseline
+	return 0
+}
