@@ -26,8 +26,10 @@
  * reclaim), the engine's MMU notifier marks those grants revoked, queues a
  * &struct xenlend_host_event and returns at once: it never waits for the
  * guest, and the pages cannot be reused because the engine still holds them.
- * The broker reads the event, sends REVOKE to the guest, and after
- * REVOKE_DONE, or after its deadline, calls XENLEND_HOST_IOC_RELEASE. Release
+ * The broker takes a range back by itself with XENLEND_HOST_IOC_REVOKE, with
+ * the same event. The broker reads the event, sends REVOKE to the guest,
+ * and after REVOKE_DONE, or after its deadline, calls
+ * XENLEND_HOST_IOC_RELEASE. Release
  * ends foreign access; a page the guest still maps stays out of use
  * (quarantined, charged to its domain) until the guest unmaps it, even after
  * the file is closed. /sys/class/misc/xenlend-host/pages_lent and
@@ -176,6 +178,26 @@ struct xenlend_host_release {
 };
 
 /**
+ * struct xenlend_host_revoke - XENLEND_HOST_IOC_REVOKE argument
+ * @id: region.
+ * @flags: must be zero.
+ * @offset: page-aligned offset in the region.
+ * @length: page-aligned length.
+ * @seq: out: the revocation's sequence number; 0 when nothing in the range
+ *	was granted (no event then).
+ *
+ * Revokes what is granted in the range as an invalidation would, with the
+ * same &struct xenlend_host_event: the broker taking memory back by itself.
+ */
+struct xenlend_host_revoke {
+	__u32 id;
+	__u32 flags;
+	__u64 offset;
+	__u64 length;
+	__u64 seq;
+};
+
+/**
  * struct xenlend_host_stats - XENLEND_HOST_IOC_STATS argument (out)
  * @granted: pages granted to the guest now.
  * @revoked: pages revoked, waiting for XENLEND_HOST_IOC_RELEASE.
@@ -232,5 +254,7 @@ struct xenlend_host_event {
 #define XENLEND_HOST_IOC_LEND_FRAMES \
 	_IOWR(XENLEND_HOST_IOC_MAGIC, 8, struct xenlend_host_frames)
 #define XENLEND_HOST_IOC_ABANDON_REGION	_IOW(XENLEND_HOST_IOC_MAGIC, 9, __u32)
+#define XENLEND_HOST_IOC_REVOKE \
+	_IOWR(XENLEND_HOST_IOC_MAGIC, 10, struct xenlend_host_revoke)
 
 #endif /* XENLEND_HOST_H */

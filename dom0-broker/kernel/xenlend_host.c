@@ -340,29 +340,17 @@ static void xh_queue_event(struct xh_file *f, u32 id, u64 offset, u64 length, u6
 	ev->notifier_ns = ktime_get_ns() - t0;
 }
 
-static bool xh_invalidate(struct mmu_interval_notifier *mni,
-			  const struct mmu_notifier_range *range,
-			  unsigned long cur_seq)
+/*
+ * Revoke what is granted in pages @first..@last - 1 of @r and queue one event
+ * for it. Called with f->lock held. Returns the revocation's sequence number,
+ * or 0 when nothing there was granted.
+ */
+static u64 xh_revoke_pages(struct xh_region *r, unsigned long first, unsigned long last, u64 t0)
 {
-	struct xh_region *r = container_of(mni, struct xh_region, notifier);
 	struct xh_file *f = r->file;
-	unsigned long start = max(range->start, r->uaddr);
-	unsigned long end = min(range->end, r->uaddr + (r->npages << PAGE_SHIFT));
-	unsigned long i, first, last, lo = ULONG_MAX, hi = 0;
-	u64 seq, t0 = ktime_get_ns();
+	unsigned long i, lo = ULONG_MAX, hi = 0;
+	u64 seq = f->seq + 1;
 
-	if (start >= end)
-		return true;
-	first = (start - r->uaddr) >> PAGE_SHIFT;
-	last = DIV_ROUND_UP(end - r->uaddr, PAGE_SIZE);
-
-	/*
-	 * Never sleeps and never waits for the guest: the references held on
-	 * the pages keep them from reuse until the broker releases the grants.
-	 */
-	spin_lock(&f->lock);
-	mmu_interval_set_seq(mni, cur_seq);
-	seq = f->seq + 1;
 	for (i = first; i < last; i++) {
 		struct xh_entry *e = &r->entries[i];
 
@@ -375,12 +363,34 @@ static bool xh_invalidate(struct mmu_interval_notifier *mni,
 		lo = min(lo, i);
 		hi = i;
 	}
-	if (lo != ULONG_MAX) {
-		f->seq = seq;
-		xh_queue_event(f, r->id, (u64)lo << PAGE_SHIFT,
-			       (u64)(hi - lo + 1) << PAGE_SHIFT, seq, t0);
-		wake_up_interruptible(&f->wq);
-	}
+	if (lo == ULONG_MAX)
+		return 0;
+	f->seq = seq;
+	xh_queue_event(f, r->id, (u64)lo << PAGE_SHIFT, (u64)(hi - lo + 1) << PAGE_SHIFT, seq, t0);
+	wake_up_interruptible(&f->wq);
+	return seq;
+}
+
+static bool xh_invalidate(struct mmu_interval_notifier *mni,
+			  const struct mmu_notifier_range *range,
+			  unsigned long cur_seq)
+{
+	struct xh_region *r = container_of(mni, struct xh_region, notifier);
+	struct xh_file *f = r->file;
+	unsigned long start = max(range->start, r->uaddr);
+	unsigned long end = min(range->end, r->uaddr + (r->npages << PAGE_SHIFT));
+	u64 t0 = ktime_get_ns();
+
+	if (start >= end)
+		return true;
+	/*
+	 * Never sleeps and never waits for the guest: the references held on
+	 * the pages keep them from reuse until the broker releases the grants.
+	 */
+	spin_lock(&f->lock);
+	mmu_interval_set_seq(mni, cur_seq);
+	xh_revoke_pages(r, (start - r->uaddr) >> PAGE_SHIFT,
+			DIV_ROUND_UP(end - r->uaddr, PAGE_SIZE), t0);
 	spin_unlock(&f->lock);
 	return true;
 }
@@ -1057,6 +1067,23 @@ out:
 	return err;
 }
 
+/*
+ * The pages @offset, @length name in @r: the whole region for length 0.
+ * Returns false for a range outside it.
+ */
+static bool xh_range_pages(struct xh_region *r, u64 offset, u64 length,
+			   unsigned long *first, unsigned long *last)
+{
+	u64 size = (u64)r->npages << PAGE_SHIFT;
+
+	if (!PAGE_ALIGNED(offset) || !PAGE_ALIGNED(length) || offset >= size ||
+	    length > size - offset)
+		return false;
+	*first = offset >> PAGE_SHIFT;
+	*last = length ? (offset + length) >> PAGE_SHIFT : r->npages;
+	return true;
+}
+
 static long xh_release(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_release a;
@@ -1087,6 +1114,25 @@ static long xh_release(struct xh_file *f, void __user *arg)
 		}
 	}
 	a.quarantined = f->quarantined - before;
+	spin_unlock(&f->lock);
+	return copy_to_user(arg, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+static long xh_revoke(struct xh_file *f, void __user *arg)
+{
+	struct xenlend_host_revoke a;
+	unsigned long first, last;
+	struct xh_region *r;
+
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	r = xh_find_region(f, a.id);
+	if (!r)
+		return -ENOENT;
+	if (a.flags || !a.length || !xh_range_pages(r, a.offset, a.length, &first, &last))
+		return -EINVAL;
+	spin_lock(&f->lock);
+	a.seq = xh_revoke_pages(r, first, last, ktime_get_ns());
 	spin_unlock(&f->lock);
 	return copy_to_user(arg, &a, sizeof(a)) ? -EFAULT : 0;
 }
@@ -1139,6 +1185,9 @@ static long xh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case XENLEND_HOST_IOC_LEND_FRAMES:
 		ret = xh_lend_frames(f, uarg);
+		break;
+	case XENLEND_HOST_IOC_REVOKE:
+		ret = xh_revoke(f, uarg);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -171,11 +171,12 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
  * Test hooks that act on a host resource's memory the way dom0's MM or GPU
  * driver would: "punch DOMID RES OFF LEN" frees pages of a memfd (hole
  * punch), "revoke DOMID RES OFF LEN" zaps the broker's mapping of them (the
- * explicit revoke; of a GPU buffer by taking its access away and giving it
- * back, which invalidates it the same way), "migrate DOMID RES OFF LEN" puts fresh zeroed memory of
- * the same kind in their place, unmapping the old (a GPU driver moving a
- * buffer; for a GPU buffer that is its last mapping, so it is freed), and
- * "refill DOMID RES" writes the next generation of the pattern.
+ * explicit revoke; a GPU buffer's mapping cannot be zapped from here, so the
+ * broker takes the range back itself, XENLEND_HOST_IOC_REVOKE), "migrate
+ * DOMID RES OFF LEN" puts fresh zeroed memory of the same kind in their
+ * place, unmapping the old (a GPU driver moving a buffer; for a GPU buffer
+ * that is its last mapping, so it is freed), and "refill DOMID RES" writes
+ * the next generation of the pattern.
  */
 /* Put fresh memory at @off..@off + @n of @r: 0, or -1 with errno set. */
 static int migrate(struct conn *c, struct guest_resource *r, uint64_t off, uint64_t n)
@@ -237,9 +238,8 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 		err = migrate(c, r, off, n);
 	else if (r->fd >= 0)
 		err = madvise((char *)r->map + off, n, MADV_DONTNEED);
-	else	/* a GPU buffer's mapping: madvise() refuses VM_PFNMAP */
-		err = mprotect((char *)r->map + off, n, PROT_NONE) ||
-		      mprotect((char *)r->map + off, n, PROT_READ | PROT_WRITE);
+	else	/* madvise() refuses a GPU buffer's VM_PFNMAP; errno is set */
+		err = engine_revoke(c, r, off, n);
 	if (err)
 		snprintf(out, len, "error: %s\n", strerror(errno));
 	else

@@ -358,6 +358,30 @@ int engine_release(struct conn *c, uint64_t seq, bool earlier, uint32_t res_id,
 }
 
 /**
+ * engine_revoke() - take back what a resource lent in a range, by our choice
+ * @c: the connection.
+ * @r: a host resource.
+ * @offset: page-aligned start.
+ * @length: page-aligned length.
+ *
+ * The engine revokes it as an invalidation would: the event it queues goes
+ * the way of the others (revoke.c).
+ *
+ * Return: 0, or a negative errno (and errno set).
+ */
+int engine_revoke(struct conn *c, const struct guest_resource *r, uint64_t offset,
+		  uint64_t length)
+{
+	struct xenlend_host_revoke rv = {
+		.id = r->res_id,
+		.offset = offset,
+		.length = length,
+	};
+
+	return ioctl(c->host_fd, XENLEND_HOST_IOC_REVOKE, &rv) ? -errno : 0;
+}
+
+/**
  * engine_read_events() - take revocation events the engine has for a guest
  * @c: the connection.
  * @ev: receives them.
