@@ -26,15 +26,17 @@
  * reclaim), the engine's MMU notifier marks those grants revoked, queues a
  * &struct xenlend_host_event and returns at once: it never waits for the
  * guest, and the pages cannot be reused because the engine still holds them.
- * The broker takes a range back by itself with XENLEND_HOST_IOC_REVOKE, with
- * the same event. The broker reads the event, sends REVOKE to the guest,
- * and after REVOKE_DONE, or after its deadline, calls
- * XENLEND_HOST_IOC_RELEASE. Release
- * ends foreign access; a page the guest still maps stays out of use
- * (quarantined, charged to its domain) until the guest unmaps it, even after
- * the file is closed. /sys/class/misc/xenlend-host/pages_lent and
- * pages_quarantined count the pages the engine holds over all files: both
- * return to zero once every guest has let go.
+ * A change of protection alone (mprotect(), NUMA balancing's hinting faults,
+ * soft-dirty tracking) leaves the same held page under the address and
+ * revokes nothing. The broker takes a range back by itself with
+ * XENLEND_HOST_IOC_REVOKE, with the same event. The broker reads the event,
+ * sends REVOKE to the guest, and after REVOKE_DONE, or after its deadline,
+ * calls XENLEND_HOST_IOC_RELEASE. Release ends foreign access; a page the
+ * guest still maps stays out of use (quarantined, charged to its domain)
+ * until the guest unmaps it, even after the file is closed.
+ * /sys/class/misc/xenlend-host/pages_lent and pages_quarantined count the
+ * pages the engine holds over all files: both return to zero once every
+ * guest has let go.
  *
  * Memory a GPU driver manages cannot be kept from reuse by a page reference:
  * TTM's page pools and VRAM ignore them. Such memory is lent only pinned:

@@ -384,6 +384,16 @@ static bool xh_invalidate(struct mmu_interval_notifier *mni,
 	if (start >= end)
 		return true;
 	/*
+	 * A change of protection (mprotect(), NUMA balancing's hinting,
+	 * soft-dirty tracking) leaves the same page under the address, and a
+	 * lent page is held by its reference or its buffer's pin: what the
+	 * guest maps is still what the broker maps. Like nouveau's notifier
+	 * for its own exclusive-access events, no retry is forced either.
+	 */
+	if (range->event == MMU_NOTIFY_PROTECTION_VMA || range->event == MMU_NOTIFY_SOFT_DIRTY)
+		return true;
+
+	/*
 	 * Never sleeps and never waits for the guest: the references held on
 	 * the pages keep them from reuse until the broker releases the grants.
 	 */
