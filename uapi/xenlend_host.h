@@ -167,14 +167,23 @@ struct xenlend_host_frames {
  * @flags: XENLEND_HOST_RELEASE_*.
  * @id: only in this region; 0: in every region. Device memory frames are
  *	released only where the caller took them out of the guest first.
+ * @offset: with @id, only from this page-aligned offset of the region.
+ * @length: with @id, only this many bytes from @offset; 0: to the region's
+ *	end. Both 0 without @id.
  * @released: out: pages whose grants ended.
  * @quarantined: out: of those, pages the guest still maps; they stay out of
  *	use until it unmaps them.
+ *
+ * A caller that told the guest about several revocations of one range at
+ * once releases them with the latest @seq, XENLEND_HOST_RELEASE_EARLIER and
+ * that range: grants revoked by other events, outside it, stay revoked.
  */
 struct xenlend_host_release {
 	__u64 seq;
 	__u32 flags;
 	__u32 id;
+	__u64 offset;
+	__u64 length;
 	__u64 released;
 	__u64 quarantined;
 };

@@ -1097,23 +1097,32 @@ static bool xh_range_pages(struct xh_region *r, u64 offset, u64 length,
 static long xh_release(struct xh_file *f, void __user *arg)
 {
 	struct xenlend_host_release a;
+	unsigned long i, first = 0, last = 0;
+	struct xh_region *r, *only = NULL;
 	bool earlier;
 	u64 before;
-	struct xh_region *r;
-	unsigned long i;
 
 	if (copy_from_user(&a, arg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags & ~XENLEND_HOST_RELEASE_EARLIER)
 		return -EINVAL;
+	if (a.id) {
+		only = xh_find_region(f, a.id);
+		if (!only)
+			return -ENOENT;
+		if (!xh_range_pages(only, a.offset, a.length, &first, &last))
+			return -EINVAL;
+	} else if (a.offset || a.length) {
+		return -EINVAL;
+	}
 	earlier = a.flags & XENLEND_HOST_RELEASE_EARLIER;
 	a.released = 0;
 	spin_lock(&f->lock);
 	before = f->quarantined;
 	list_for_each_entry(r, &f->regions, link) {
-		if (a.id && r->id != a.id)
+		if (only && r != only)
 			continue;
-		for (i = 0; i < r->npages; i++) {
+		for (i = only ? first : 0; i < (only ? last : r->npages); i++) {
 			struct xh_entry *e = &r->entries[i];
 
 			if (e->state == XH_REVOKED &&

@@ -53,8 +53,10 @@ struct broker_config;
  * @test_hooks: fill host resources with the test pattern.
  * @host_fd: lending engine file bound to @domid, or -1.
  * @gpu_fd: the GPU node host memory comes from, or -1 for memfds.
- * @revokes: revocations not yet acknowledged.
+ * @revokes: revocations not yet acknowledged (revoke_init()).
  * @nr_revokes: entries in @revokes.
+ * @sent_revokes: REVOKE requests put on the event ring.
+ * @joined_revokes: revocations sent together with an earlier one.
  * @revoked_pages: pages released after revocation.
  * @quarantined_pages: of those, pages the guest still mapped.
  * @late_revokes: revocations released at their deadline.
@@ -99,8 +101,10 @@ struct conn {
 	bool test_hooks;
 	int host_fd;
 	int gpu_fd;
-	struct pending_revoke revokes[REVOKE_MAX_PENDING];
+	struct pending_revoke *revokes;
 	unsigned int nr_revokes;
+	uint64_t sent_revokes;
+	uint64_t joined_revokes;
 	uint64_t revoked_pages;
 	uint64_t quarantined_pages;
 	uint64_t late_revokes;

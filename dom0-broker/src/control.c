@@ -99,14 +99,16 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 			"dom%d name=%s connected=%d hello=%d requests=%" PRIu64
 			" rejected=%" PRIu64 " refused=%" PRIu64 " resources=%u faults=%" PRIu64
 			" fault_pages=%" PRIu64 " revoked_pages=%" PRIu64
-			" quarantined_pages=%" PRIu64 " late_revokes=%" PRIu64 " banned=%d"
+			" quarantined_pages=%" PRIu64 " late_revokes=%" PRIu64 " revokes_sent=%"
+			PRIu64 " revokes_joined=%" PRIu64 " revokes_pending=%u banned=%d"
 			" render_worker=%d render_failed=%d contexts=%u submits=%" PRIu64
 			" fences=%" PRIu64 " vram_window=%" PRIu64 " vram_bytes=%" PRIu64
 			" vram_mapped_pages=%" PRIu64 "\n",
 			c->domid, c->name, c->connected, c->gs.hello_done,
 			c->gs.stats_requests, c->gs.stats_rejected, c->gs.stats_refused,
 			c->gs.nr_resources, c->gs.stats_faults, c->gs.stats_fault_pages,
-			c->revoked_pages, c->quarantined_pages, c->late_revokes, c->banned,
+			c->revoked_pages, c->quarantined_pages, c->late_revokes, c->sent_revokes,
+			c->joined_revokes, c->nr_revokes, c->banned,
 			c->render_pid, c->gs.render.failed, c->gs.render.nr_ctxs,
 			c->gs.render.stats_submits, c->gs.render.stats_fences, c->win_pages,
 			c->vram_bytes, c->vram_mapped_pages);

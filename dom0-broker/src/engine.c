@@ -326,30 +326,30 @@ void engine_close(struct conn *c)
 /**
  * engine_release() - end the grants a revocation took back
  * @c: the connection.
- * @seq: the engine's sequence number of the revocation.
- * @earlier: also release every earlier sequence number (after lost events).
- * @res_id: of this resource only (its device memory left the guest's window
- *	first, other resources' may not have).
+ * @p: the revocation; only grants in its range are released, those revoked
+ *	by its event (and with @p->earlier, by every earlier one).
  * @released: receives the pages whose grants ended.
  * @quarantined: receives how many of those the guest still mapped; they
  *	stay out of use until it unmaps them.
  *
  * Return: 0, or a negative errno (logged).
  */
-int engine_release(struct conn *c, uint64_t seq, bool earlier, uint32_t res_id,
-		   uint64_t *released, uint64_t *quarantined)
+int engine_release(struct conn *c, const struct pending_revoke *p, uint64_t *released,
+		   uint64_t *quarantined)
 {
 	struct xenlend_host_release rel = {
-		.seq = seq,
-		.flags = earlier ? XENLEND_HOST_RELEASE_EARLIER : 0,
-		.id = res_id,
+		.seq = p->seq,
+		.flags = p->earlier ? XENLEND_HOST_RELEASE_EARLIER : 0,
+		.id = p->res_id,
+		.offset = p->offset,
+		.length = p->length,
 	};
 
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_RELEASE, &rel)) {
 		int err = -errno;
 
-		log_msg(LOG_ERR, "dom%d: release seq %" PRIu64 ": %s", c->domid, seq,
-			strerror(errno));
+		log_msg(LOG_ERR, "dom%d: release seq %" PRIu64 " of resource %u: %s", c->domid,
+			p->seq, p->res_id, strerror(errno));
 		return err;
 	}
 	*released = rel.released;

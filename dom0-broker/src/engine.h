@@ -15,6 +15,7 @@
 #include "resources.h"
 
 struct conn;
+struct pending_revoke;
 struct xenlend_host_event;
 
 extern const struct engine_ops engine_ops;
@@ -23,8 +24,8 @@ int engine_set_backing(struct conn *c, struct guest_resource *r, uint64_t offset
 		       uint64_t length, int dmabuf_fd);
 void engine_close(struct conn *c);
 void engine_check_quarantine(struct conn *c);
-int engine_release(struct conn *c, uint64_t seq, bool earlier, uint32_t res_id,
-		   uint64_t *released, uint64_t *quarantined);
+int engine_release(struct conn *c, const struct pending_revoke *p, uint64_t *released,
+		   uint64_t *quarantined);
 int engine_revoke(struct conn *c, const struct guest_resource *r, uint64_t offset,
 		  uint64_t length);
 size_t engine_read_events(struct conn *c, struct xenlend_host_event *ev, size_t max);

@@ -27,6 +27,7 @@
 #include "conn.h"
 #include "guests.h"
 #include "log.h"
+#include "revoke.h"
 
 #define TOKEN_DOMAINS	"domains"
 #define TOKEN_FE_PREFIX	"fe:"
@@ -206,6 +207,12 @@ static void drop_conn(struct broker *b, struct conn *c)
 	conn_disconnect(c);
 }
 
+static void free_conn(struct conn *c)
+{
+	revoke_fini(c);
+	free(c);
+}
+
 static void add_guest(struct broker *b, int domid)
 {
 	char path[64], *name, token[32], fe_state[192];
@@ -231,6 +238,11 @@ static void add_guest(struct broker *b, int domid)
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	free(name);
 	c->cfg = &b->cfg;
+	if (revoke_init(c)) {
+		log_msg(LOG_ERR, "dom%d: out of memory", domid);
+		free(c);
+		return;
+	}
 	c->epfd = b->epfd;
 	c->xs = b->xs;
 	c->host_fd = -1;
@@ -244,7 +256,7 @@ static void add_guest(struct broker *b, int domid)
 	err = create_device(b, c);
 	if (err) {
 		log_msg(LOG_ERR, "dom%d: cannot create xenlend device: %s", domid, strerror(-err));
-		free(c);
+		free_conn(c);
 		return;
 	}
 	watch_token(c, token, sizeof(token));
@@ -252,7 +264,7 @@ static void add_guest(struct broker *b, int domid)
 	if (!xs_watch(b->xs, fe_state, token)) {
 		log_msg(LOG_ERR, "dom%d: cannot watch %s: %s", domid, fe_state, strerror(errno));
 		xs_rm(b->xs, XBT_NULL, c->be_path);
-		free(c);
+		free_conn(c);
 		return;
 	}
 	c->next = b->conns;
@@ -286,7 +298,7 @@ static void remove_guest(struct broker *b, struct conn *c)
 			*pp = c->next;
 			break;
 		}
-	free(c);
+	free_conn(c);
 }
 
 /**
@@ -449,7 +461,7 @@ void guests_close(struct broker *b)
 		drop_conn(b, c);
 		set_be_state(b, c, XenbusStateClosed);
 		b->conns = c->next;
-		free(c);
+		free_conn(c);
 	}
 	if (b->xs)
 		xs_close(b->xs);

@@ -5,13 +5,24 @@
  * The lending engine's revocation events (dom0 took back memory it lent)
  * become REVOKE requests on the guest's event ring, sent as the ring has
  * room. The guest's REVOKE_DONE, or the configured deadline, releases the
- * grants in the engine; a guest that misses the deadline is evicted.
+ * grants in the engine; a guest that misses the deadline is evicted. The
+ * deadline runs from when the REVOKE went on the ring; one still waiting
+ * for room has it too, pushed back each time the guest answers one: a guest
+ * slow with many is not punished for dom0's burst, one that answers none
+ * is not waited for.
+ *
+ * Nothing is released before the guest answered or its deadline passed:
+ * revocations of one resource that are not on the ring yet are sent as one
+ * (their ranges joined), so what waits is bounded by the guest's resources
+ * plus the requests its ring holds, whatever dom0's invalidations do.
  *
  * Copyright (c) 2026 The xenlend authors
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "config.h"
 #include "conn.h"
@@ -43,7 +54,7 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 			  "%u kept pinned: it may still be mapped", p->seq, p->res_id);
 		return;
 	}
-	if (engine_release(c, p->seq, p->earlier, p->res_id, &released, &quarantined))
+	if (engine_release(c, p, &released, &quarantined))
 		return;
 	c->revoked_pages += released;
 	c->quarantined_pages += quarantined;
@@ -56,6 +67,33 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 		  (unsigned long long)quarantined);
 	if (quarantined)
 		engine_check_quarantine(c);
+}
+
+/* What c->revokes holds: one unsent per resource, and what the ring holds. */
+static unsigned int capacity(const struct conn *c)
+{
+	return c->cfg->max_resources + CONN_MAX_EVT_PENDING;
+}
+
+/* Join @p into @q, a revocation of the same resource not sent yet. */
+static void join(struct pending_revoke *q, const struct pending_revoke *p)
+{
+	uint64_t end = q->offset + q->length;
+
+	if (p->offset + p->length > end)
+		end = p->offset + p->length;
+	if (p->offset < q->offset)
+		q->offset = p->offset;
+	q->length = end - q->offset;
+	/*
+	 * The guest unmaps the whole joined range before it answers: every
+	 * grant revoked there until now may go, whichever event revoked it.
+	 */
+	if (p->seq != q->seq)
+		q->earlier = true;
+	if (p->seq > q->seq)
+		q->seq = p->seq;
+	q->earlier |= p->earlier;
 }
 
 /* @ev: a REVOKE event, or NULL for an OVERFLOW's revocation of everything. */
@@ -77,9 +115,24 @@ static void queue(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t len
 		.win_stamp = r && r->frames ? r->win_stamp : 0,
 	};
 
-	if (c->nr_revokes == REVOKE_MAX_PENDING) {
-		/* Cannot track it: release now; what is mapped is quarantined. */
-		release(c, &p, "untracked");
+	for (unsigned int i = 0; i < c->nr_revokes; i++) {
+		struct pending_revoke *q = &c->revokes[i];
+
+		if (q->res_id == res_id && !q->evt_id && q->win_stamp == p.win_stamp) {
+			join(q, &p);
+			c->joined_revokes++;
+			return;
+		}
+	}
+	if (c->nr_revokes == capacity(c)) {
+		/*
+		 * Only a guest that leaves its event ring full gets here. What
+		 * it was not told about stays revoked: disconnecting it ends
+		 * those grants with the rest.
+		 */
+		if (!c->evict_why[0])
+			snprintf(c->evict_why, sizeof(c->evict_why),
+				 "%u revocations waiting: it does not take them", c->nr_revokes);
 		return;
 	}
 	c->revokes[c->nr_revokes++] = p;
@@ -105,6 +158,8 @@ void revoke_send(struct conn *c)
 		msg_revoke(&m, p->res_id, p->offset, p->length, p->seq);
 		if (ring_put_evt(c, &m, false, &p->evt_id))
 			return;	/* ring full: retried on the next turn */
+		c->sent_revokes++;
+		p->deadline = now_ms() + c->cfg->revoke_timeout_ms;
 	}
 }
 
@@ -118,6 +173,8 @@ void revoke_send(struct conn *c)
  */
 bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
 {
+	uint64_t deadline;
+
 	for (unsigned int i = 0; i < c->nr_revokes; i++) {
 		struct pending_revoke *p = &c->revokes[i];
 
@@ -125,6 +182,11 @@ bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
 			continue;
 		release(c, p, status == XENLEND_S_OK ? "acknowledged" : "refused");
 		drop(c, i);
+		/* It makes progress: what waits for room waits on. */
+		deadline = now_ms() + c->cfg->revoke_timeout_ms;
+		for (i = 0; i < c->nr_revokes; i++)
+			if (!c->revokes[i].evt_id && c->revokes[i].deadline < deadline)
+				c->revokes[i].deadline = deadline;
 		return true;
 	}
 	return false;
@@ -206,5 +268,28 @@ void revoke_read_events(struct conn *c)
  */
 void revoke_clear(struct conn *c)
 {
+	c->nr_revokes = 0;
+}
+
+/**
+ * revoke_init() - make room for a connection's pending revocations
+ * @c: a new connection, its configuration set.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int revoke_init(struct conn *c)
+{
+	c->revokes = calloc(capacity(c), sizeof(*c->revokes));
+	return c->revokes ? 0 : -ENOMEM;
+}
+
+/**
+ * revoke_fini() - free what revoke_init() allocated
+ * @c: the connection.
+ */
+void revoke_fini(struct conn *c)
+{
+	free(c->revokes);
+	c->revokes = NULL;
 	c->nr_revokes = 0;
 }

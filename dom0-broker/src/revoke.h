@@ -13,19 +13,17 @@
 
 struct conn;
 
-/* Revocations tracked at once per guest. */
-#define REVOKE_MAX_PENDING	64
-
 /**
  * struct pending_revoke - a revocation the guest has not acknowledged yet
  * @res_id: resource.
  * @offset: start of the range.
  * @length: length of the range.
  * @seq: the lending engine's sequence number.
- * @earlier: also release every earlier sequence number (after lost events).
+ * @earlier: also release every earlier sequence number in the range (after
+ *	lost events, or revocations joined before they were sent).
  * @evt_id: id of the REVOKE on the event ring; 0 while not sent yet.
  * @started: when the engine reported it (ms, monotonic).
- * @deadline: when it is released whether acknowledged or not.
+ * @deadline: when it is released whether acknowledged or not (revoke.c).
  * @invalidated_ns: when dom0's MMU notifier revoked the range (ns,
  *	monotonic); 0 when unknown (after lost events).
  * @notifier_ns: what that notifier callback cost (ns).
@@ -52,5 +50,7 @@ void revoke_send(struct conn *c);
 bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status);
 uint64_t revoke_expire(struct conn *c, uint64_t now);
 void revoke_clear(struct conn *c);
+int revoke_init(struct conn *c);
+void revoke_fini(struct conn *c);
 
 #endif /* XENLEND_BROKER_REVOKE_H */
