@@ -9,7 +9,10 @@
  *
  * The fault path follows the KVM/HMM pattern: it snapshots @seq, drops the
  * lock for the round trip, and installs the reply only if no revocation ran
- * meanwhile; otherwise it retries, a bounded number of times. A revocation
+ * meanwhile; otherwise it retries, a bounded number of times. When the
+ * broker answers that pages of the window are being revoked (busy), it
+ * waits for this guest to answer that revocation, for a bounded time: in
+ * a burst of them the answer may come long after the fault. A revocation
  * bumps @seq, zaps the user mappings of its range and unmaps the grants
  * before it returns, so the broker, told only afterwards, never releases a
  * page still mapped here.
@@ -22,8 +25,8 @@
  */
 
 #include <linux/bitmap.h>
-#include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -50,6 +53,8 @@ int xenlend_borrow_init(struct xenlend_borrow *l, const struct xenlend_borrow_op
 	l->dev = dev;
 	l->nr_pages = nr_pages;
 	mutex_init(&l->lock);
+	init_waitqueue_head(&l->revoked);
+	l->busy_ms = XENLEND_LEND_BUSY_MS;
 	return 0;
 }
 
@@ -118,7 +123,7 @@ static vm_fault_t xenlend_borrow_errno(int err)
 vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, bool write,
 				void *arg)
 {
-	unsigned long lo, hi, start, end, n;
+	unsigned long lo, hi, start, end, n, busy_until = 0;
 	vm_fault_t ret;
 	u32 *grefs;
 	int tries, err;
@@ -130,7 +135,7 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 	if (!grefs)
 		return VM_FAULT_OOM;
 
-	for (tries = 0; tries < XENLEND_LEND_TRIES; tries++) {
+	for (tries = 0; tries < XENLEND_LEND_TRIES;) {
 		mutex_lock(&l->lock);
 		if (test_bit(idx, l->mapped)) {
 			ret = l->ops->insert(l, arg, idx, 1, idx);
@@ -152,8 +157,20 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 		n = 0;
 		err = l->ops->fault(l, lo, hi - lo, write, grefs, &n);
 		if (err == -EBUSY) {
-			/* Pages being revoked: the broker lends them again shortly. */
-			usleep_range(500, 1000);
+			/*
+			 * Pages being revoked: the broker lends them again once
+			 * this guest answered the revocation, which bumps @seq
+			 * (or already did, and the release is on its way).
+			 */
+			if (!busy_until)
+				busy_until = jiffies + msecs_to_jiffies(l->busy_ms);
+			if (time_after(jiffies, busy_until)) {
+				dev_err_ratelimited(l->dev, "page %lu: still being revoked after %u ms\n",
+						    idx, l->busy_ms);
+				ret = VM_FAULT_SIGBUS;
+				goto out;
+			}
+			wait_event_timeout(l->revoked, READ_ONCE(l->seq) != seq, HZ / 10);
 			continue;
 		}
 		if (!err && (!n || n > hi - lo)) {
@@ -172,6 +189,7 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 			/* A revocation ran meanwhile: these grants may be stale. */
 			l->retries++;
 			mutex_unlock(&l->lock);
+			tries++;
 			continue;
 		}
 		err = l->ops->map(l, lo, n, grefs);
@@ -214,8 +232,9 @@ void xenlend_borrow_revoke(struct xenlend_borrow *l, u64 offset, u64 length)
 	last = DIV_ROUND_UP_ULL(offset + length, PAGE_SIZE);
 
 	mutex_lock(&l->lock);
-	l->seq++;
+	WRITE_ONCE(l->seq, l->seq + 1);
 	l->ops->zap(l, first, last);
 	xenlend_borrow_unmap(l, first, last);
 	mutex_unlock(&l->lock);
+	wake_up_all(&l->revoked);
 }

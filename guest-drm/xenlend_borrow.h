@@ -12,6 +12,7 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "xenlend_if.h"
 
@@ -22,13 +23,19 @@ struct xenlend_borrow;
 #define XENLEND_LEND_WINDOW	(XENLEND_FAULT_MAX_BYTES / XENLEND_PAGE_SIZE)
 /* A fault gives up (SIGBUS) after this many revocations raced it. */
 #define XENLEND_LEND_TRIES	16
+/*
+ * By default, a fault whose pages are being revoked waits for this guest's
+ * answer to that revocation (and the broker's release after it) this long.
+ */
+#define XENLEND_LEND_BUSY_MS	10000
 
 /**
  * struct xenlend_borrow_ops - what the core needs from the driver
  * @fault: ask the broker to lend pages [@first, @first + @n). On success,
  *	store the pages lent (a prefix of the range, at least one) in *@lent
  *	and one grant reference per lent page in @grefs. Called without the
- *	lock. -EBUSY means the range is being revoked; the core retries.
+ *	lock. -EBUSY means the range is being revoked; the core waits for
+ *	the revocation and retries.
  * @map: map @n grants @grefs at page @first. Either every page is mapped
  *	and 0 returned, or none and a negative errno.
  * @unmap: unmap the grants of pages [@first, @last), all of them mapped.
@@ -55,6 +62,9 @@ struct xenlend_borrow_ops {
  * @dev: device messages are printed for (may be NULL).
  * @lock: protects @seq, @mapped and the driver's grant mappings.
  * @seq: bumped by every revocation; a fault whose reply raced one retries.
+ * @revoked: woken after each revocation, for faults the broker answered
+ *	"busy" (their pages were being revoked).
+ * @busy_ms: how long such a fault waits at most (XENLEND_LEND_BUSY_MS).
  * @mapped: bitmap, one bit per page that currently maps a broker grant.
  * @nr_pages: size of the object in pages.
  * @faults: FAULT round trips whose pages were installed.
@@ -65,6 +75,8 @@ struct xenlend_borrow {
 	struct device *dev;
 	struct mutex lock; /* see above */
 	u64 seq;
+	wait_queue_head_t revoked;
+	unsigned int busy_ms;
 	unsigned long *mapped;
 	unsigned long nr_pages;
 	u64 faults;
