@@ -20,7 +20,9 @@
  * through it). A *region* is a range of the caller's own address space (a
  * memfd or GPU buffer mapping) that may be lent. XENLEND_HOST_IOC_GRANT
  * faults a part of a region in, grants its pages to the guest and returns the
- * grant references; the engine keeps its own reference on every granted page.
+ * grant references; the engine holds every granted page with a long-term pin
+ * (FOLL_LONGTERM: moved out of movable memory first; file pages that need
+ * dirty tracking are refused). Opening the engine takes CAP_SYS_ADMIN.
  *
  * When the kernel invalidates a granted range (hole punch, munmap, migration,
  * reclaim), the engine's MMU notifier marks those grants revoked, queues a
@@ -81,7 +83,7 @@ struct xenlend_host_bind {
 /**
  * struct xenlend_host_region - XENLEND_HOST_IOC_ADD_REGION argument
  * @uaddr: page-aligned start in the caller's address space.
- * @size: page-aligned length.
+ * @size: page-aligned length, at most XENLEND_HOST_MAX_REGION bytes.
  * @id: caller-chosen region id, unique in this file, non-zero.
  * @flags: XENLEND_HOST_REGION_*.
  */
@@ -111,6 +113,7 @@ struct xenlend_host_grant {
 };
 
 #define XENLEND_HOST_MAX_GRANT		(2u << 20)
+#define XENLEND_HOST_MAX_REGION		(64ull << 30)
 
 /**
  * struct xenlend_host_backing - XENLEND_HOST_IOC_SET_BACKING argument

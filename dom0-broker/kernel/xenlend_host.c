@@ -127,7 +127,8 @@ enum xh_state { XH_EMPTY, XH_GRANTED, XH_REVOKED };
 
 /**
  * struct xh_entry - one page of a region
- * @page: the granted page, referenced unless @buf; NULL when XH_EMPTY.
+ * @page: the granted page, pinned (FOLL_LONGTERM) unless @buf; NULL when
+ *	XH_EMPTY.
  * @buf: the pinned buffer the page belongs to, or NULL.
  * @gref: its grant reference.
  * @state: enum xh_state.
@@ -143,6 +144,9 @@ struct xh_entry {
 	bool frame;
 	u64 seq;
 };
+
+/* A region's entries stay within what kvcalloc() allocates without a WARN. */
+static_assert((XENLEND_HOST_MAX_REGION >> PAGE_SHIFT) * sizeof(struct xh_entry) <= INT_MAX);
 
 struct xh_file;
 
@@ -386,7 +390,7 @@ static bool xh_invalidate(struct mmu_interval_notifier *mni,
 	/*
 	 * A change of protection (mprotect(), NUMA balancing's hinting,
 	 * soft-dirty tracking) leaves the same page under the address, and a
-	 * lent page is held by its reference or its buffer's pin: what the
+	 * lent page is held by the engine's pin (or its buffer's): what the
 	 * guest maps is still what the broker maps. Like nouveau's notifier
 	 * for its own exclusive-access events, no retry is forced either.
 	 */
@@ -410,6 +414,17 @@ static const struct mmu_interval_notifier_ops xh_notifier_ops = {
 };
 
 /*
+ * Turn our long-term pin of @page into a plain reference, the kind the grant
+ * table's deferred list drops once the guest unmapped the page.
+ */
+static struct page *xh_pin_to_ref(struct page *page)
+{
+	get_page(page);
+	unpin_user_page(page);
+	return page;
+}
+
+/*
  * Keep a page the guest still maps until it unmaps it. Called with f->lock
  * held. If even the bookkeeping cannot be allocated, the grant table's own
  * deferred list takes the page: still never reused while mapped, only no
@@ -423,7 +438,7 @@ static void xh_quarantine_page(int domid, struct page *page, struct xh_buf *buf,
 	if (!q) {
 		/* A pinned buffer then stays pinned for good: still safe. */
 		if (!frame)
-			gnttab_end_foreign_access(gref, buf ? NULL : page);
+			gnttab_end_foreign_access(gref, buf ? NULL : xh_pin_to_ref(page));
 		if (buf)
 			pr_warn("dom%d: a pinned buffer stays pinned: no memory to track it\n",
 				domid);
@@ -466,7 +481,7 @@ static void xh_quarantine_poll(struct work_struct *work)
 		if (q->buf)
 			xh_buf_unpin(q->buf);
 		else
-			put_page(q->page);
+			unpin_user_page(q->page);
 		atomic64_dec(&xh_pages_quarantined);
 		atomic_dec(&xh_dom_quarantined[q->domid]);
 		kfree(q);
@@ -509,7 +524,7 @@ static void xh_end_entry(struct xh_file *f, struct xh_entry *e, bool closing)
 		if (e->buf)
 			xh_buf_unpin(e->buf);
 		else
-			put_page(e->page);
+			unpin_user_page(e->page);
 	} else {
 		/* Still mapped by the guest: dom0 must not reuse the page. */
 		xh_quarantine_page(f->domid, e->page, e->buf, e->gref, e->frame);
@@ -558,6 +573,7 @@ static long xh_add_region(struct xh_file *f, void __user *arg)
 		return -ENOTCONN;
 	if (!a.id || (a.flags & ~XENLEND_HOST_REGION_READONLY) ||
 	    !PAGE_ALIGNED(a.uaddr) || !a.size || !PAGE_ALIGNED(a.size) ||
+	    a.size > XENLEND_HOST_MAX_REGION ||
 	    a.uaddr + a.size < a.uaddr || a.uaddr + a.size > TASK_SIZE)
 		return -EINVAL;
 	if (xh_find_region(f, a.id))
@@ -572,7 +588,7 @@ static long xh_add_region(struct xh_file *f, void __user *arg)
 	r->id = a.id;
 	r->readonly = a.flags & XENLEND_HOST_REGION_READONLY;
 	INIT_LIST_HEAD(&r->backings);
-	r->entries = kvcalloc(r->npages, sizeof(*r->entries), GFP_KERNEL);
+	r->entries = kvcalloc(r->npages, sizeof(*r->entries), GFP_KERNEL_ACCOUNT);
 	if (!r->entries) {
 		kfree(r);
 		return -ENOMEM;
@@ -838,7 +854,7 @@ static void xh_put_pages(struct page **pages, struct xh_buf **bufs, bool backed,
 	unsigned long i;
 
 	if (!backed) {
-		release_pages(pages, n);
+		unpin_user_pages(pages, n);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -912,15 +928,21 @@ again:
 			goto out;
 		}
 	} else {
-		got = get_user_pages_fast(r->uaddr + g.offset, n,
-					  r->readonly ? 0 : FOLL_WRITE, pages);
+		/*
+		 * Lent for as long as the guest keeps them: a long-term pin
+		 * moves them out of movable memory first and refuses file
+		 * pages that need dirty tracking (whose writeback would not see
+		 * the guest's writes).
+		 */
+		got = pin_user_pages_fast(r->uaddr + g.offset, n,
+					  FOLL_LONGTERM | (r->readonly ? 0 : FOLL_WRITE), pages);
 		if (got < 0 || got < n) {
 			/*
 			 * A PFN mapping nobody pinned: its driver may reuse the
 			 * pages whatever references we hold.
 			 */
 			if (got > 0)
-				release_pages(pages, got);
+				unpin_user_pages(pages, got);
 			err = xh_unpinned_pfnmap(current->mm, r->uaddr + g.offset +
 						 ((unsigned long)max(got, 0) << PAGE_SHIFT)) ?
 				-EPERM : -EFAULT;
@@ -932,7 +954,7 @@ again:
 	if (mmu_interval_read_retry(&r->notifier, seq)) {
 		spin_unlock(&f->lock);
 		if (!backed)
-			release_pages(pages, n);
+			unpin_user_pages(pages, n);
 		goto again;
 	}
 	for (i = 0; i < n; i++) {
@@ -1268,8 +1290,12 @@ static __poll_t xh_poll(struct file *file, poll_table *wait)
 
 static int xh_open(struct inode *inode, struct file *file)
 {
-	struct xh_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct xh_file *f;
 
+	/* It grants dom0's memory to other domains: more than 0600 says. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	mutex_init(&f->ioctl_lock);
@@ -1369,7 +1395,7 @@ static void __exit xh_exit(void)
 	 * pinned buffer is among it: each holds a reference on this module.
 	 */
 	list_for_each_entry_safe(q, tmp, &xh_quarantine, link) {
-		gnttab_end_foreign_access(q->gref, q->page);
+		gnttab_end_foreign_access(q->gref, xh_pin_to_ref(q->page));
 		kfree(q);
 	}
 }

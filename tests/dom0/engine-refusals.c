@@ -13,6 +13,12 @@
  * (the engine's buffers_pinned count). The grants go to DOMID, a domain
  * that need not exist: nothing maps them.
  *
+ * First, on a memfd region: a region over XENLEND_HOST_MAX_REGION, bad
+ * REVOKE and RELEASE ranges are refused; mprotect() and soft-dirty
+ * clearing revoke nothing, REVOKE and MADV_DONTNEED do, with the event that
+ * names the granted range; RELEASE ends only the grants of its range; the
+ * engine cannot be opened without CAP_SYS_ADMIN.
+ *
  * Lines start with "ENGINE:". Exit status 0 iff every check passed.
  *
  * usage: xenlend-engine-refusals DOMID CARD:EXPECT...
@@ -26,7 +32,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include <drm/drm.h>
 #include <drm/drm_mode.h>
@@ -72,6 +82,142 @@ static int pinned_becomes(long want)
 static int err_of(int ret)
 {
 	return ret ? errno : 0;
+}
+
+/* The one event queued now, or -1 (errno EAGAIN: none). */
+static int one_event(int host, struct xenlend_host_event *ev)
+{
+	struct xenlend_host_event more[2];
+	ssize_t n = read(host, more, sizeof(more));
+
+	if (n < 0)
+		return -1;
+	*ev = more[0];
+	errno = EBADMSG;
+	return n == sizeof(more[0]) ? 0 : -1;
+}
+
+/* Opening the engine without CAP_SYS_ADMIN, as root: its errno (0: opened). */
+static int open_without_admin(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	int status;
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (syscall(SYS_capget, &h, d))
+			_exit(255);
+		d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+		if (syscall(SYS_capset, &h, d))
+			_exit(255);
+		_exit(open("/dev/xenlend-host", O_RDWR | O_CLOEXEC) < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 255;
+	return WEXITSTATUS(status);
+}
+
+static void memfd_checks(uint32_t domid)
+{
+	const char *m = "memfd";
+	struct xenlend_host_bind b = { .domid = domid };
+	struct xenlend_host_region r = { .size = MIB, .id = 1 };
+	struct xenlend_host_region big = { .size = XENLEND_HOST_MAX_REGION + 4096, .id = 2 };
+	uint32_t grefs[2];
+	struct xenlend_host_grant g = {
+		.id = 1, .write = 1, .offset = 4096, .length = 8192, .grefs = (uintptr_t)grefs,
+	};
+	struct xenlend_host_revoke rv;
+	struct xenlend_host_release rel;
+	struct xenlend_host_stats st;
+	struct xenlend_host_event ev;
+	int memfd = memfd_create("engine-refusals", MFD_CLOEXEC), host = -1, err, cd;
+	void *map = MAP_FAILED;
+
+	if (memfd >= 0 && !ftruncate(memfd, MIB))
+		map = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	host = open("/dev/xenlend-host", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	r.uaddr = big.uaddr = (uintptr_t)map;
+	if (map == MAP_FAILED || host < 0 || ioctl(host, XENLEND_HOST_IOC_BIND, &b) ||
+	    ioctl(host, XENLEND_HOST_IOC_ADD_REGION, &r)) {
+		check(0, m, "a memfd region", errno);
+		goto out;
+	}
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_ADD_REGION, &big));
+	check(err == EINVAL, m, "a region over XENLEND_HOST_MAX_REGION is refused", err);
+
+	rv = (struct xenlend_host_revoke){ .id = 9, .length = MIB };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_REVOKE, &rv));
+	check(err == ENOENT, m, "REVOKE of no region is refused", err);
+	rv = (struct xenlend_host_revoke){ .id = 1, .flags = 1, .length = MIB };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_REVOKE, &rv));
+	check(err == EINVAL, m, "REVOKE with unknown flags is refused", err);
+	rv = (struct xenlend_host_revoke){ .id = 1 };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_REVOKE, &rv));
+	check(err == EINVAL, m, "REVOKE of nothing is refused", err);
+	rv = (struct xenlend_host_revoke){ .id = 1, .offset = 4096, .length = MIB };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_REVOKE, &rv));
+	check(err == EINVAL, m, "REVOKE past the region's end is refused", err);
+	rv = (struct xenlend_host_revoke){ .id = 1, .offset = 100, .length = 4096 };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_REVOKE, &rv));
+	check(err == EINVAL, m, "an unaligned REVOKE is refused", err);
+	rv = (struct xenlend_host_revoke){ .id = 1, .length = MIB };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_REVOKE, &rv));
+	check(!err && !rv.seq, m, "REVOKE where nothing is granted revokes nothing", err);
+
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_GRANT, &g));
+	check(!err, m, "two pages granted", err);
+	err = err_of(mprotect(map, MIB, PROT_READ) || mprotect(map, MIB, PROT_READ | PROT_WRITE));
+	cd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	err = err ? err : err_of(cd < 0 || write(cd, "4", 1) != 1);
+	if (cd >= 0)
+		close(cd);
+	check(!err && one_event(host, &ev) && errno == EAGAIN, m,
+	      "mprotect() and clearing soft-dirty bits revoke nothing", err);
+
+	rv = (struct xenlend_host_revoke){ .id = 1, .length = MIB };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_REVOKE, &rv));
+	check(!err && rv.seq, m, "REVOKE takes back what is granted", err);
+	err = err_of(one_event(host, &ev));
+	check(!err && ev.type == XENLEND_HOST_EV_REVOKE && ev.id == 1 && ev.offset == 4096 &&
+	      ev.length == 8192 && ev.seq == rv.seq, m,
+	      "with one event naming the granted pages and its seq", err);
+
+	rel = (struct xenlend_host_release){ .seq = rv.seq, .offset = 4096 };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_RELEASE, &rel));
+	check(err == EINVAL, m, "RELEASE of a range of no region is refused", err);
+	rel = (struct xenlend_host_release){ .seq = rv.seq, .id = 1, .offset = MIB, .length = 4096 };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_RELEASE, &rel));
+	check(err == EINVAL, m, "RELEASE past the region's end is refused", err);
+	rel = (struct xenlend_host_release){ .seq = rv.seq, .id = 1, .length = 8192 };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_RELEASE, &rel));
+	check(!err && rel.released == 1, m, "RELEASE ends only the grants of its range (1)", err);
+	rel = (struct xenlend_host_release){ .seq = rv.seq, .id = 1 };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_RELEASE, &rel));
+	check(!err && rel.released == 1 && !rel.quarantined, m,
+	      "RELEASE of the whole region ends the other one", err);
+
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_GRANT, &g));
+	err = err ? err : err_of(madvise(map, MIB, MADV_DONTNEED));
+	err = err ? err : err_of(one_event(host, &ev));
+	check(!err && ev.type == XENLEND_HOST_EV_REVOKE && ev.offset == 4096 && ev.length == 8192,
+	      m, "MADV_DONTNEED revokes the granted pages", err);
+	rel = (struct xenlend_host_release){ .seq = ev.seq, .id = 1 };
+	err = err_of(ioctl(host, XENLEND_HOST_IOC_RELEASE, &rel) ||
+		     ioctl(host, XENLEND_HOST_IOC_STATS, &st));
+	check(!err && rel.released == 2 && !st.granted && !st.revoked, m,
+	      "and they are released, nothing left lent", err);
+
+	err = open_without_admin();
+	check(err == EPERM, m, "the engine cannot be opened without CAP_SYS_ADMIN", err);
+out:
+	if (host >= 0)
+		close(host);
+	if (map != MAP_FAILED)
+		munmap(map, MIB);
+	if (memfd >= 0)
+		close(memfd);
 }
 
 static void one_card(uint32_t domid, const char *card, const char *expect)
@@ -153,6 +299,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DOMID CARD:EXPECT...\n", argv[0]);
 		return 2;
 	}
+	memfd_checks((uint32_t)strtoul(argv[1], NULL, 0));
 	for (int i = 2; i < argc; i++) {
 		char *colon = strrchr(argv[i], ':');
 
