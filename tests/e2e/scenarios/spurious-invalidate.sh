@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
-# description: dom0 storms a well-behaved guest's 80 lent blobs: mprotect(), soft-dirty tracking and NUMA balancing take nothing away and revoke nothing; 5120 real invalidations at once (events lost) are all told to the guest before anything is released; then new pages in place of all: it is never disconnected and never reads a stale page
+# description: dom0 storms a well-behaved guest's 80 lent blobs: mprotect() and NUMA balancing take nothing away and revoke nothing, and it is still served; 5120 real invalidations at once (events lost) are all told to the guest before anything is released; then new pages in place of all: it is never disconnected and never reads a stale page
 # suite: check
 # budget: 420
 # order: 48
@@ -28,13 +28,22 @@ each() {
 	done
 }
 lost() { grep -c "dom$domid: revocation events lost" "$BLOG"; }
-# unchanged WHAT: check that WHAT revoked nothing since the last call
+# unchanged WHAT: check that WHAT revoked nothing, then that the guest is
+# still served: one page revoked, told (event ring), answered and faulted
+# back (control ring); sets the counts for the next call
 unchanged() {
 	rel1=$(st revoked_pages) sent1=$(st revokes_sent) faults1=$(st faults)
 	check "spurious-invalidate: $1 revoked nothing (pages released $rel0 -> ${rel1:-?}, REVOKEs $sent0 -> ${sent1:-?}, FAULTs $faults0 -> ${faults1:-?})" \
 		eval 'same "$rel1" "$rel0" && same "$sent1" "$sent0" && same "$faults1" "$faults0"'
-	rel0=$rel1 sent0=$sent1 faults0=$faults1
+	xenlend-ctl revoke "$domid" "${res%% *}" 0 4096 >/dev/null
+	wait_for 30 eval 'back "$faults1" || ! broker_up'
+	check "spurious-invalidate: $name still served after $1 (a page revoked and faulted back)" \
+		back "$faults1"
+	broker_up || { tail -n 30 "$BLOG"; dmesg | tail -n 10; }
+	rel0=$(st revoked_pages) sent0=$(st revokes_sent) faults0=$(st faults)
 }
+# back FAULTS: the guest faulted since FAULTS, after a release
+back() { f=$(st faults); r=$(st revoked_pages); [ "${f:-0}" -gt "$1" ] && [ "${r:-0}" -gt "$rel1" ]; }
 
 scenario() {
 	use_broker memfd
@@ -69,17 +78,17 @@ scenario() {
 	else
 		echo "XENLEND-E2E: spurious-invalidate: no NUMA balancing in this kernel"
 	fi
-	for _ in $(seq 20); do echo 4 >"/proc/$BPID/clear_refs"; done
-	sleep 2
-	check "spurious-invalidate: the broker survives its soft-dirty bits cleared 20 times" broker_up
-	broker_up || { tail -n 30 "$BLOG"; dmesg | tail -n 20; }
-	unchanged "clearing the broker's soft-dirty bits"
+	# Not soft-dirty clearing on the broker: its grant mappings of the
+	# guests' rings would go with it (gntdev; docs/DECISIONS.md). The
+	# engine's own soft-dirty check is in xenlend-engine-refusals.
 
 	# 2. Real invalidations, one page at a time: more than the engine
 	# queues (events lost), more resources than the broker used to track.
 	lost0=$(lost)
 	echo "XENLEND-E2E: spurious-invalidate: revoke-all page by page: $(xenlend-ctl revoke-all "$domid" 4096)"
-	wait_for 120 settled
+	wait_for 120 eval 'settled || ! broker_up'
+	check "spurious-invalidate: the broker survives the storm" broker_up
+	broker_up || { tail -n 40 "$BLOG"; dmesg | tail -n 20; return 0; }
 	echo "XENLEND-E2E: spurious-invalidate: $(xenlend-ctl status | grep "^dom$domid ")"
 	check "spurious-invalidate: the engine lost events and the broker revoked everything ($(($(lost) - lost0)) losses)" \
 		test "$(lost)" -gt "$lost0"
