@@ -40,6 +40,14 @@
  * pages the engine holds over all files: both return to zero once every
  * guest has let go.
  *
+ * Grants take entries of dom0's grant table, which dom0's other backends
+ * (netback, blkback) need too: the engine holds at most grants_max of them
+ * (the table's size, gnttab_max_frames on Xen's command line, less the
+ * module parameter grant_reserve), counted in grants_used with quarantined
+ * pages. Past three quarters of it, only a domain under its fair share
+ * (grants_max over the files bound now) is granted more; GRANT fails with
+ * -ENOSPC otherwise.
+ *
  * Memory a GPU driver manages cannot be kept from reuse by a page reference:
  * TTM's page pools and VRAM ignore them. Such memory is lent only pinned:
  * XENLEND_HOST_IOC_SET_BACKING names the dma-buf of the buffer mapped at a

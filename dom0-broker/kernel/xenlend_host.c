@@ -43,7 +43,14 @@ module_param(max_granted_pages, uint, 0644);
 MODULE_PARM_DESC(max_granted_pages,
 		 "Most pages one file may have granted, plus what its domain has quarantined");
 
+static unsigned int grant_reserve = 4096;
+module_param(grant_reserve, uint, 0644);
+MODULE_PARM_DESC(grant_reserve,
+		 "Entries of dom0's grant table the engine leaves to dom0's other users");
+
 #define XH_EVENTS	256	/* queued events per file before OVERFLOW */
+/* Linux uses grant table v1 unless a guest's memory needs v2's wider frames. */
+#define XH_GREFS_PER_FRAME	(XEN_PAGE_SIZE / sizeof(struct grant_entry_v1))
 #define XH_QUARANTINE_POLL	(HZ / 2)	/* retry quarantined grants this often */
 #define XH_MAX_BACKINGS	64	/* backings of one region */
 
@@ -119,6 +126,10 @@ static atomic64_t xh_pages_quarantined;
 static atomic_t xh_dom_quarantined[DOMID_FIRST_RESERVED];
 /* Driver-managed buffers pinned now. */
 static atomic64_t xh_bufs_pinned;
+/* Entries of dom0's grant table our grants hold, quarantined ones included. */
+static atomic_t xh_grants_used;
+/* Files bound to a domain: the grant budget's fair share divides by it. */
+static atomic_t xh_files_bound;
 
 static void xh_quarantine_poll(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xh_quarantine_work, xh_quarantine_poll);
@@ -191,6 +202,8 @@ struct xh_region {
  * @seq: last revocation sequence number.
  * @granted: pages in XH_GRANTED.
  * @revoked: pages in XH_REVOKED.
+ * @grants: of those, the ones that hold an entry of dom0's grant table (all
+ *	but device memory frames).
  * @quarantined: pages released while still mapped (total).
  * @events_lost: revocations folded into an OVERFLOW event.
  */
@@ -207,6 +220,7 @@ struct xh_file {
 	u64 seq;
 	u64 granted;
 	u64 revoked;
+	u64 grants;
 	u64 quarantined;
 	u64 events_lost;
 };
@@ -437,8 +451,10 @@ static void xh_quarantine_page(int domid, struct page *page, struct xh_buf *buf,
 
 	if (!q) {
 		/* A pinned buffer then stays pinned for good: still safe. */
-		if (!frame)
+		if (!frame) {
 			gnttab_end_foreign_access(gref, buf ? NULL : xh_pin_to_ref(page));
+			atomic_dec(&xh_grants_used);	/* the table's to end now */
+		}
 		if (buf)
 			pr_warn("dom%d: a pinned buffer stays pinned: no memory to track it\n",
 				domid);
@@ -484,6 +500,7 @@ static void xh_quarantine_poll(struct work_struct *work)
 			unpin_user_page(q->page);
 		atomic64_dec(&xh_pages_quarantined);
 		atomic_dec(&xh_dom_quarantined[q->domid]);
+		atomic_dec(&xh_grants_used);
 		kfree(q);
 	}
 	if (more)
@@ -502,6 +519,36 @@ static bool xh_over_quota(struct xh_file *f)
 	return f->granted + xh_quarantine_held(f->domid) >= max_granted_pages;
 }
 
+/* Entries of dom0's grant table the engine may hold: all but grant_reserve. */
+static unsigned int xh_grant_budget(void)
+{
+	unsigned long entries = (unsigned long)gnttab_max_grant_frames() * XH_GREFS_PER_FRAME;
+	unsigned int reserve = READ_ONCE(grant_reserve);
+
+	return entries > reserve ? min_t(unsigned long, entries - reserve, INT_MAX) : 0;
+}
+
+/*
+ * Take one entry of the grant budget for @f, or return false. Never past
+ * the budget; past three quarters of it, only a domain under its fair share
+ * (the budget over the files bound now) grows, so one that filled the pool
+ * cannot keep the others out. Called with f->lock held.
+ */
+static bool xh_take_grant(struct xh_file *f)
+{
+	unsigned int budget = xh_grant_budget();
+	unsigned int files = max(atomic_read(&xh_files_bound), 1);
+	unsigned int used = atomic_inc_return(&xh_grants_used);
+
+	if (used > budget ||
+	    (used > budget - budget / 4 &&
+	     f->grants + xh_quarantine_held(f->domid) >= budget / files)) {
+		atomic_dec(&xh_grants_used);
+		return false;
+	}
+	return true;
+}
+
 /*
  * End a grant and drop our page reference. Called with f->lock held. A
  * device memory frame is unpinned on the broker's word that the guest no
@@ -516,10 +563,14 @@ static void xh_end_entry(struct xh_file *f, struct xh_entry *e, bool closing)
 	else
 		f->revoked--;
 	atomic64_dec(&xh_pages_lent);
-	if (e->frame)
+	if (e->frame) {
 		done = !closing;
-	else
+	} else {
+		f->grants--;
 		done = gnttab_try_end_foreign_access(e->gref);
+		if (done)
+			atomic_dec(&xh_grants_used);
+	}
 	if (done) {
 		if (e->buf)
 			xh_buf_unpin(e->buf);
@@ -558,6 +609,7 @@ static long xh_bind(struct xh_file *f, void __user *arg)
 	if (f->domid >= 0)
 		return -EBUSY;
 	f->domid = b.domid;
+	atomic_inc(&xh_files_bound);
 	return 0;
 }
 
@@ -971,9 +1023,14 @@ again:
 			err = e->state != XH_EMPTY ? -EAGAIN : -EDQUOT;
 			break;
 		}
+		if (!xh_take_grant(f)) {
+			err = -ENOSPC;	/* dom0's grant table is as full as it may be */
+			break;
+		}
 		ref = gnttab_grant_foreign_access(f->domid, xen_page_to_gfn(pages[i]),
 						  r->readonly);
 		if (ref < 0) {
+			atomic_dec(&xh_grants_used);
 			err = ref;
 			break;
 		}
@@ -982,6 +1039,7 @@ again:
 		e->gref = ref;
 		e->state = XH_GRANTED;
 		f->granted++;
+		f->grants++;
 		atomic64_inc(&xh_pages_lent);
 		grefs[i] = ref;
 	}
@@ -1317,6 +1375,8 @@ static int xh_release_file(struct inode *inode, struct file *file)
 	if (f->quarantined)
 		pr_info("dom%d: %llu pages were released while the guest still mapped them\n",
 			f->domid, f->quarantined);
+	if (f->domid >= 0)
+		atomic_dec(&xh_files_bound);
 	mutex_destroy(&f->ioctl_lock);
 	kfree(f);
 	return 0;
@@ -1351,7 +1411,21 @@ static ssize_t buffers_pinned_show(struct device *dev, struct device_attribute *
 }
 static DEVICE_ATTR_RO(buffers_pinned);
 
+static ssize_t grants_used_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&xh_grants_used));
+}
+static DEVICE_ATTR_RO(grants_used);
+
+static ssize_t grants_max_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", xh_grant_budget());
+}
+static DEVICE_ATTR_RO(grants_max);
+
 static struct attribute *xh_attrs[] = {
+	&dev_attr_grants_used.attr,
+	&dev_attr_grants_max.attr,
 	&dev_attr_pages_lent.attr,
 	&dev_attr_pages_quarantined.attr,
 	&dev_attr_buffers_pinned.attr,

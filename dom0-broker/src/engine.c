@@ -34,6 +34,7 @@
 #include "xenlend_host.h"
 
 #define HOST_DEVICE "/dev/xenlend-host"
+#define HOST_SYSFS "/sys/class/misc/xenlend-host"
 
 /* Pages of the guest's domain quarantined now, over every engine file. */
 static uint64_t quarantine_held(struct conn *c)
@@ -271,6 +272,35 @@ const struct engine_ops engine_ops = {
 	.destroy = engine_destroy,
 	.grant = engine_grant,
 };
+
+/**
+ * engine_check_config() - refuse a configuration the engine cannot honour
+ * @cfg: the broker's configuration.
+ *
+ * One guest may be lent max_lent_bytes of system memory, a grant each page:
+ * more than the engine may hold of dom0's grant table (grants_max) is a
+ * promise no guest would see kept. Without the engine loaded nothing is
+ * lent, and nothing is checked.
+ *
+ * Return: 0, or -ENOSPC (logged, with what to change).
+ */
+int engine_check_config(const struct broker_config *cfg)
+{
+	FILE *f = fopen(HOST_SYSFS "/grants_max", "re");
+	unsigned long long max = 0;
+	uint64_t want = cfg->max_lent_bytes / XENLEND_PAGE_SIZE;
+	int n = f ? fscanf(f, "%llu", &max) : 0;
+
+	if (f)
+		fclose(f);
+	if (n != 1 || want <= max)
+		return 0;
+	log_msg(LOG_ERR, "max_lent_bytes = %" PRIu64 " needs %" PRIu64 " grant entries per "
+		"guest; dom0's grant table leaves %llu to lend (raise gnttab_max_frames on Xen's "
+		"command line, or lower grant_reserve of xenlend-host or max_lent_bytes)",
+		cfg->max_lent_bytes, want, max);
+	return -ENOSPC;
+}
 
 /**
  * engine_open() - open and bind the lending engine for a guest

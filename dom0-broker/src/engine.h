@@ -14,11 +14,13 @@
 
 #include "resources.h"
 
+struct broker_config;
 struct conn;
 struct pending_revoke;
 struct xenlend_host_event;
 
 extern const struct engine_ops engine_ops;
+int engine_check_config(const struct broker_config *cfg);
 int engine_open(struct conn *c);
 int engine_set_backing(struct conn *c, struct guest_resource *r, uint64_t offset,
 		       uint64_t length, int dmabuf_fd);

@@ -36,6 +36,7 @@ static int sd_notify(int unset, const char *state)
 #include "config.h"
 #include "conn.h"
 #include "control.h"
+#include "engine.h"
 #include "guests.h"
 #include "log.h"
 #include "render_worker.h"
@@ -164,6 +165,8 @@ int main(int argc, char **argv)
 	catch_fatal_signals();
 	config_defaults(&b.cfg);
 	if (access(config, F_OK) == 0 && config_load(&b.cfg, config))
+		return 1;
+	if (engine_check_config(&b.cfg))
 		return 1;
 
 	sigemptyset(&mask);
