@@ -174,6 +174,16 @@ storm)
 	/xenlend-storm-test 80 256
 	echo "XENLEND-DOMU: storm-test exit $?"
 	;;
+budget-well)
+	# Holds 8 MiB beside a greedy guest (scenario grant-budget).
+	/xenlend-storm-test 8 1024
+	echo "XENLEND-DOMU: storm-test exit $?"
+	;;
+budget-greedy)
+	# Asks for 32 MiB at a time until dom0 destroys us (scenario grant-budget).
+	/xenlend-stress-test 0 32
+	echo "XENLEND-DOMU: stress-test exit $?"
+	;;
 well)
 	/xenlend-hostile-test 16 well
 	echo "XENLEND-DOMU: hostile-test exit $?"
