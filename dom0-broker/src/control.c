@@ -229,16 +229,15 @@ static void cmd_memory(struct broker *b, int argc, char **argv, char *out, size_
 		snprintf(out, len, "error: bad range\n");
 		return;
 	}
-	if (!strcmp(argv[0], "punch") && r->fd < 0) {
+	if (!strcmp(argv[0], "punch") && !r->shmem) {
 		snprintf(out, len, "error: not a memfd: use migrate\n");
 		return;
 	}
-	if (!strcmp(argv[0], "punch"))
-		err = fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
-				(off_t)n);
+	if (!strcmp(argv[0], "punch"))	/* a hole punched through the mapping */
+		err = madvise((char *)r->map + off, n, MADV_REMOVE);
 	else if (!strcmp(argv[0], "migrate"))
 		err = migrate(c, r, off, n);
-	else if (r->fd >= 0)
+	else if (r->shmem)
 		err = madvise((char *)r->map + off, n, MADV_DONTNEED);
 	else	/* madvise() refuses a GPU buffer's VM_PFNMAP; errno is set */
 		err = engine_revoke(c, r, off, n);

@@ -180,6 +180,17 @@ static int engine_create(void *ctx, struct guest_resource *r)
 		goto fail_region;
 	if (dmabuf_fd >= 0)
 		close(dmabuf_fd);
+	/*
+	 * The mapping keeps the memory, and the engine's backing the buffer:
+	 * no descriptor per resource, so a guest's thousand resources cost
+	 * dom0 none (the shmem of a memfd is still punched and zapped
+	 * through the mapping).
+	 */
+	if (r->fd >= 0) {
+		r->shmem = !host_mem_is_dmabuf(r->fd);
+		close(r->fd);
+		r->fd = -1;
+	}
 	if (c->test_hooks && !r->in_renderer)	/* a blob is the renderer's */
 		host_mem_fill(r->map, r->size, r->res_id, r->generation);
 	return 0;

@@ -36,6 +36,8 @@ struct guest_state;
  * @map_offset: where the worker maps them (guest_mem.c).
  * @in_renderer: the render worker has it (RES3D_CREATE went there, or it
  *	made the blob) and holds it until told the resource is gone.
+ * @shmem: host resources: the memory behind @map is a memfd's (shmem),
+ *	which madvise() can zap (MADV_DONTNEED) and free (MADV_REMOVE).
  * @vram: its memory is device memory now: a FAULT maps it into the guest's
  *	VRAM window instead of granting it.
  * @win_page: with @frames, its place in the guest's VRAM window (vram.c).
@@ -58,6 +60,7 @@ struct guest_resource {
 	bool mapped;
 	uint64_t map_offset;
 	bool in_renderer;
+	bool shmem;
 	bool vram;
 	uint32_t win_page;
 	uint64_t *frames;
