@@ -174,8 +174,13 @@ storm)
 	/xenlend-storm-test 80 256
 	echo "XENLEND-DOMU: storm-test exit $?"
 	;;
+fd-many)
+	# A thousand small resources (scenario fd-budget).
+	/xenlend-storm-test 1000 4
+	echo "XENLEND-DOMU: storm-test exit $?"
+	;;
 budget-well)
-	# Holds 8 MiB beside a greedy guest (scenario grant-budget).
+	# Holds 8 MiB beside a greedy guest (scenarios grant-budget, fd-budget).
 	/xenlend-storm-test 8 1024
 	echo "XENLEND-DOMU: storm-test exit $?"
 	;;

@@ -35,7 +35,7 @@
 #include "xenlend_test.h"
 
 #define TAG "STORM"
-#define MAX_BLOBS 512
+#define MAX_BLOBS 1024
 
 static sigjmp_buf on_sigbus;
 
