@@ -162,7 +162,7 @@ set +e
 # The suite's time budget, retries included: no boot starts with less
 # than 300 s of it left, and a boot stops when it is used up.
 case $SUITE in
-check) secs=1500 ;; demo) secs=600 ;; *) secs=5400 ;;
+check) secs=2400 ;; demo) secs=600 ;; *) secs=5400 ;;
 esac
 deadline=$((t_start + ${XENLEND_E2E_SECONDS:-$secs}))
 while [ -n "$todo" ] && [ "$nboot" -lt "${XENLEND_BOOTS:-3}" ] &&
