@@ -7,9 +7,10 @@
  * room. The guest's REVOKE_DONE, or the configured deadline, releases the
  * grants in the engine; a guest that misses the deadline is evicted. The
  * deadline runs from when the REVOKE went on the ring; one still waiting
- * for room has it too, pushed back each time the guest answers one: a guest
- * slow with many is not punished for dom0's burst, one that answers none
- * is not waited for.
+ * for room has it too, pushed back each time the guest answers one, up to
+ * REVOKE_WAIT_TIMEOUTS deadlines from when dom0 took the memory: a guest
+ * slow with many is not punished for dom0's burst, one that answers none,
+ * or keeps its ring full with other events, is not waited for.
  *
  * Nothing is released before the guest answered or its deadline passed:
  * revocations of one resource that are not on the ring yet are sent as one
@@ -23,6 +24,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "conn.h"
@@ -47,8 +49,10 @@ static void release(struct conn *c, const struct pending_revoke *p, const char *
 	uint64_t released, quarantined;
 	char timing[80] = "";
 
-	/* Destroying it took its frames out already (or kept them pinned). */
-	if (r && p->win_stamp && r->win_stamp == p->win_stamp &&
+	/* Gone: destroying it ended its grants (and took its frames out). */
+	if (!r)
+		return;
+	if (p->win_stamp && r->win_stamp == p->win_stamp &&
 	    vram_unmap(c, r, p->offset, p->length)) {
 		log_guest(c->domid, LOG_ERR, "revoke seq %" PRIu64 ": device memory of resource "
 			  "%u kept pinned: it may still be mapped", p->seq, p->res_id);
@@ -138,9 +142,11 @@ static void queue(struct conn *c, uint32_t res_id, uint64_t offset, uint64_t len
 	c->revokes[c->nr_revokes++] = p;
 }
 
+/* Keeps the queue in order: the oldest waiting revocation is sent first. */
 static void drop(struct conn *c, unsigned int i)
 {
-	c->revokes[i] = c->revokes[--c->nr_revokes];
+	memmove(&c->revokes[i], &c->revokes[i + 1],
+		(--c->nr_revokes - i) * sizeof(c->revokes[0]));
 }
 
 /**
@@ -182,11 +188,19 @@ bool revoke_done(struct conn *c, uint64_t evt_id, uint32_t status)
 			continue;
 		release(c, p, status == XENLEND_S_OK ? "acknowledged" : "refused");
 		drop(c, i);
-		/* It makes progress: what waits for room waits on. */
+		/*
+		 * It makes progress: what waits for room waits on, but never
+		 * more than REVOKE_WAIT_TIMEOUTS deadlines in all.
+		 */
 		deadline = now_ms() + c->cfg->revoke_timeout_ms;
-		for (i = 0; i < c->nr_revokes; i++)
-			if (!c->revokes[i].evt_id && c->revokes[i].deadline < deadline)
-				c->revokes[i].deadline = deadline;
+		for (i = 0; i < c->nr_revokes; i++) {
+			struct pending_revoke *q = &c->revokes[i];
+			uint64_t most = q->started +
+					(uint64_t)REVOKE_WAIT_TIMEOUTS * c->cfg->revoke_timeout_ms;
+
+			if (!q->evt_id && q->deadline < deadline)
+				q->deadline = deadline < most ? deadline : most;
+		}
 		return true;
 	}
 	return false;

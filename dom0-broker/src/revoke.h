@@ -13,6 +13,9 @@
 
 struct conn;
 
+/* A revocation waiting for room on the ring waits this many deadlines at most. */
+#define REVOKE_WAIT_TIMEOUTS	10
+
 /**
  * struct pending_revoke - a revocation the guest has not acknowledged yet
  * @res_id: resource.
