@@ -129,7 +129,6 @@ __u32 xenlend_errno_to_status(int err)
 	case ENOMEM:
 		return XENLEND_S_NOMEM;
 	case EDQUOT:
-	case ENOSPC:	/* dom0's grant budget: the guest is over its share */
 		return XENLEND_S_QUOTA;
 	case ERANGE:
 		return XENLEND_S_RANGE;

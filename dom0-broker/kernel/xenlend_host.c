@@ -450,11 +450,13 @@ static void xh_quarantine_page(int domid, struct page *page, struct xh_buf *buf,
 	struct xh_qpage *q = kmalloc(sizeof(*q), GFP_ATOMIC);
 
 	if (!q) {
-		/* A pinned buffer then stays pinned for good: still safe. */
-		if (!frame) {
+		/*
+		 * A pinned buffer then stays pinned for good: still safe. The
+		 * grant's entry stays counted in xh_grants_used for good too:
+		 * the table holds it until the guest unmaps, unseen by us.
+		 */
+		if (!frame)
 			gnttab_end_foreign_access(gref, buf ? NULL : xh_pin_to_ref(page));
-			atomic_dec(&xh_grants_used);	/* the table's to end now */
-		}
 		if (buf)
 			pr_warn("dom%d: a pinned buffer stays pinned: no memory to track it\n",
 				domid);

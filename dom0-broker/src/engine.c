@@ -273,7 +273,8 @@ static int engine_grant(void *ctx, struct guest_resource *r, uint64_t offset, ui
 	if (r->vram)
 		return lend_frames(c, r, offset, length, write, seq, window_page);
 	if (ioctl(c->host_fd, XENLEND_HOST_IOC_GRANT, &g))
-		return -errno;
+		/* Past its share of dom0's grant table: the guest's quota. */
+		return errno == ENOSPC ? -EDQUOT : -errno;
 	*seq = g.seq;
 	return 0;
 }
