@@ -11,8 +11,9 @@
  * lock for the round trip, and installs the reply only if no revocation ran
  * meanwhile; otherwise it retries, a bounded number of times. When the
  * broker answers that pages of the window are being revoked (busy), it
- * waits for this guest to answer that revocation, for a bounded time: in
- * a burst of them the answer may come long after the fault. A revocation
+ * waits for this guest to answer that revocation (killable, backing off
+ * from 1 to 100 ms, up to @busy_ms): in a burst of them the answer may
+ * come long after the fault. A revocation
  * bumps @seq, zaps the user mappings of its range and unmaps the grants
  * before it returns, so the broker, told only afterwards, never releases a
  * page still mapped here.
@@ -124,6 +125,7 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 				void *arg)
 {
 	unsigned long lo, hi, start, end, n, busy_until = 0;
+	unsigned int backoff_ms = 1;
 	vm_fault_t ret;
 	u32 *grefs;
 	int tries, err;
@@ -170,7 +172,17 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 				ret = VM_FAULT_SIGBUS;
 				goto out;
 			}
-			wait_event_timeout(l->revoked, READ_ONCE(l->seq) != seq, HZ / 10);
+			/*
+			 * The bump comes before this guest's answer and the
+			 * broker's release after it: ask again after a short
+			 * wait, growing to 100 ms, or at the next revocation.
+			 */
+			if (wait_event_killable_timeout(l->revoked, READ_ONCE(l->seq) != seq,
+							msecs_to_jiffies(backoff_ms)) < 0) {
+				ret = VM_FAULT_SIGBUS;	/* killed meanwhile */
+				goto out;
+			}
+			backoff_ms = min(2 * backoff_ms, 100u);
 			continue;
 		}
 		if (!err && (!n || n > hi - lo)) {
