@@ -52,25 +52,32 @@ static void usage(FILE *f)
 
 /*
  * A crash says how in the log before the default action (a core dump for
- * systemd-coredump) is taken: which signal, and where, as addresses in the
- * binary (addr2line -e xenlend-broker). Only async-signal-safe calls.
+ * systemd-coredump) is taken: which signal, the address it concerns where
+ * there is one, and the return addresses of the stack as offsets in the
+ * binary (addr2line -e xenlend-broker). It runs on its own stack, so that
+ * an overflow is reported too; backtrace() was loaded at start, the rest
+ * is async-signal-safe.
  */
 static void fatal_signal(int sig, siginfo_t *si, void *uc)
 {
 	static const char hex[] = "0123456789abcdef";
-	char msg[] = "xenlend-broker: fatal signal 00 at 0x0000000000000000\n";
+	char msg[64] = "xenlend-broker: fatal signal ";
+	size_t len = strlen(msg);
 	uintptr_t addr = (uintptr_t)si->si_addr;
 	void *frames[32];
-	int i;
 
 	(void)uc;
-	msg[29] = (char)('0' + sig / 10 % 10);
-	msg[30] = (char)('0' + sig % 10);
-	for (i = 0; i < 16; i++)
-		msg[37 + 15 - i] = hex[(addr >> (4 * i)) & 0xf];
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(128 + sig);
-	backtrace_symbols_fd(frames, backtrace(frames, 32), STDERR_FILENO);
+	msg[len++] = (char)('0' + sig / 10 % 10);
+	msg[len++] = (char)('0' + sig % 10);
+	if (sig != SIGABRT) {
+		memcpy(msg + len, " at 0x", 6);
+		len += 6;
+		for (int i = 2 * (int)sizeof(addr) - 1; i >= 0; i--)
+			msg[len++] = hex[(addr >> (4 * i)) & 0xf];
+	}
+	msg[len++] = '\n';
+	if (write(STDERR_FILENO, msg, len) == (ssize_t)len)
+		backtrace_symbols_fd(frames, backtrace(frames, 32), STDERR_FILENO);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -78,10 +85,16 @@ static void fatal_signal(int sig, siginfo_t *si, void *uc)
 static void catch_fatal_signals(void)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
-	struct sigaction sa = { .sa_sigaction = fatal_signal, .sa_flags = SA_SIGINFO };
+	static char alt[64 * 1024];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
+	struct sigaction sa = {
+		.sa_sigaction = fatal_signal,
+		.sa_flags = SA_SIGINFO | SA_ONSTACK,
+	};
 	void *frame;
 
 	backtrace(&frame, 1);	/* loads libgcc's unwinder now, not in the handler */
+	sigaltstack(&ss, NULL);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
 }
