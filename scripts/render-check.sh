@@ -70,6 +70,7 @@ chroot "$T" sh -ec "
 		-I/build/render-check/src/dom0-broker/src \
 		-o /build/render-check/out/render-smoke \
 		/build/render-check/src/tests/render/render-smoke.c \
+		/build/render-check/src/dom0-broker/src/render_sandbox.c \
 		/build/render-check/src/uapi/xenlend_wire.c" >"$B/build.log" 2>&1 || {
 	cat "$B/build.log" >&2
 	die "build failed"

@@ -8,6 +8,8 @@
  * what virglrenderer should do. Prints one "ok"/"FAIL"/"skip" line per check
  * and a summary; exits 0 only when nothing failed.
  *
+ * The worker runs under the broker's seccomp filter (render_sandbox.c).
+ *
  * Usage: render-smoke WORKER [WORKER-ARGS...]
  *
  * Copyright (c) 2026 The xenlend authors
@@ -22,12 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "render_ipc.h"
+#include "render_sandbox.h"
 
 /* The worker's fence deadline in this test, in seconds. */
 #define FENCE_TIMEOUT_S		2
@@ -333,6 +337,11 @@ static void start_worker(char **argv)
 		if (s < 0 || b < 0 || dup2(s, RENDER_WORKER_FD) < 0 ||
 		    dup2(b, RENDER_GNTDEV_FD) < 0)
 			_exit(127);
+		/* Under the broker's seccomp filter, as in dom0. */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || render_sandbox_apply()) {
+			perror("render-smoke: seccomp");
+			_exit(127);
+		}
 		execv(argv[0], argv);
 		perror("render-smoke: exec");
 		_exit(127);
