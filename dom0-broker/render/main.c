@@ -17,6 +17,7 @@
  * Copyright (c) 2026 The xenlend authors
  */
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,16 @@ int main(int argc, char **argv)
 	}
 	/* The broker may be killed without closing anything. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/*
+	 * execve() made this process dumpable again: it holds its guest's
+	 * memory and files, so even its own user may not trace it or open
+	 * its /proc files (the render server it starts does the same or not:
+	 * it runs as the same user only).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+		rw_log("cannot make myself non-dumpable: %s", strerror(errno));
+		return 1;
+	}
 	if (getsockopt(RENDER_WORKER_FD, SOL_SOCKET, SO_TYPE, &type, &tlen) ||
 	    type != SOCK_SEQPACKET) {
 		rw_log("file descriptor %d is not a SOCK_SEQPACKET socket", RENDER_WORKER_FD);

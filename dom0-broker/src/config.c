@@ -35,6 +35,12 @@ void config_defaults(struct broker_config *c)
 	c->max_vram_bytes = 64ull << 20;
 	snprintf(c->render_node, sizeof(c->render_node), "/dev/dri/renderD128");
 	snprintf(c->render_user, sizeof(c->render_user), "nobody");
+	c->render_uid_base = RENDER_UID_BASE_DEFAULT;
+	c->render_memory_max = 2ull << 30;
+	c->render_address_space_max = 16ull << 30;
+	c->render_tasks_max = 256;
+	c->render_files_max = 4096;
+	snprintf(c->render_cgroup, sizeof(c->render_cgroup), "auto");
 	snprintf(c->control_socket, sizeof(c->control_socket), "/run/xenlend/control");
 }
 
@@ -168,6 +174,31 @@ int config_parse_line(struct broker_config *c, const char *line, char *err, size
 			ret = -EINVAL;
 	} else if (!strcmp(key, "render_user")) {
 		ret = set_string(c->render_user, sizeof(c->render_user), val);
+	} else if (!strcmp(key, "render_uid_base")) {
+		ret = parse_u64(val, RENDER_UID_BASE_MIN, RENDER_UID_BASE_MAX, &x);
+		if (!ret)
+			c->render_uid_base = (uint32_t)x;
+	} else if (!strcmp(key, "render_memory_max")) {
+		ret = parse_u64(val, 64ull << 20, UINT64_MAX, &x);
+		if (!ret)
+			c->render_memory_max = x;
+	} else if (!strcmp(key, "render_address_space_max")) {
+		ret = parse_u64(val, 256ull << 20, UINT64_MAX, &x);
+		if (!ret)
+			c->render_address_space_max = x;
+	} else if (!strcmp(key, "render_tasks_max")) {
+		ret = parse_u64(val, 8, 1u << 20, &x);
+		if (!ret)
+			c->render_tasks_max = (uint32_t)x;
+	} else if (!strcmp(key, "render_files_max")) {
+		ret = parse_u64(val, 64, 1u << 20, &x);
+		if (!ret)
+			c->render_files_max = (uint32_t)x;
+	} else if (!strcmp(key, "render_cgroup")) {
+		if (strcmp(val, "auto") && strcmp(val, "none") && val[0] != '/')
+			ret = -EINVAL;
+		else
+			ret = set_string(c->render_cgroup, sizeof(c->render_cgroup), val);
 	} else if (!strcmp(key, "render_node")) {
 		ret = set_string(c->render_node, sizeof(c->render_node), val);
 	} else if (!strcmp(key, "control_socket")) {

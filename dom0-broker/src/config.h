@@ -19,6 +19,18 @@
  */
 enum host_memory_kind { HOST_MEM_MEMFD, HOST_MEM_GPU, HOST_MEM_VRAM };
 
+/*
+ * Render workers' users: render_uid_base + domain id, for every domain id
+ * Xen gives a guest (below DOMID_FIRST_RESERVED, 0x7ff0). The default lies
+ * in the range systemd leaves unused (above its container ranges, below its
+ * foreign range); the base must keep the span clear of 16-bit ids and of
+ * (uid_t)-1.
+ */
+#define RENDER_UID_SPAN		0x7ff0u
+#define RENDER_UID_BASE_DEFAULT	0x7a000000u
+#define RENDER_UID_BASE_MIN	0x10000u
+#define RENDER_UID_BASE_MAX	(0xfffffffeu - RENDER_UID_SPAN)
+
 /* What a guest that misses a revocation deadline gets. */
 enum missed_deadline_action {
 	MISSED_DEADLINE_DEFAULT,	/* destroy for gpu: memory, else disconnect */
@@ -45,7 +57,18 @@ enum missed_deadline_action {
  *	buffers come from.
  * @render_node: the dom0 GPU render node.
  * @renderer: the render worker program; empty: guests get no renderer.
- * @render_user: the user render workers run as.
+ * @render_user: whose supplementary groups render workers get (a real GPU's
+ *	"render"); never root.
+ * @render_uid_base: a guest's worker runs as user and group
+ *	@render_uid_base + its domain id, one user per guest.
+ * @render_memory_max: most memory a guest's workers use together (their
+ *	cgroup's memory.max).
+ * @render_address_space_max: most address space of one worker (RLIMIT_AS).
+ * @render_tasks_max: most processes and threads of a guest's workers
+ *	(RLIMIT_NPROC of its user, the cgroup's pids.max).
+ * @render_files_max: most open files of one worker (RLIMIT_NOFILE).
+ * @render_cgroup: "auto" (the broker's own cgroup when it may write it),
+ *	"none", or the path of a cgroup v2 directory delegated to the broker.
  * @render_software: dom0 has no GPU: workers use Mesa's software drivers.
  * @control_socket: path of the control socket.
  */
@@ -64,6 +87,12 @@ struct broker_config {
 	char render_node[256];
 	char renderer[256];
 	char render_user[64];
+	uint32_t render_uid_base;
+	uint64_t render_memory_max;
+	uint64_t render_address_space_max;
+	uint32_t render_tasks_max;
+	uint32_t render_files_max;
+	char render_cgroup[256];
 	bool render_software;
 	char control_socket[256];
 };

@@ -29,6 +29,7 @@
 #include "guest_mem.h"
 #include "log.h"
 #include "render.h"
+#include "render_jail.h"
 #include "render_worker.h"
 #include "revoke.h"
 #include "vram.h"
@@ -76,10 +77,14 @@ static int start_renderer(void *arg)
 	struct conn *c = arg;
 	struct epoll_event ev = { .events = EPOLLIN,
 				  .data.u64 = EPOLL_TAG_RENDER | (uint64_t)c->domid };
+	struct render_jail jail;
 	int fd;
 
-	fd = render_worker_start(c->cfg->renderer, c->cfg->render_user,
-				 c->cfg->render_software, c->domid, c->gntdev_fd, &c->render_pid);
+	fd = render_jail_prepare(c->cfg, c->domid, &jail);
+	if (!fd)
+		fd = render_worker_start(c->cfg->renderer, &jail, c->cfg->render_software,
+					 c->domid, c->gntdev_fd, &c->render_pid);
+	render_jail_release(&jail);
 	if (fd < 0) {
 		log_guest(c->domid, LOG_WARN, "no renderer: cannot start %s: %s",
 			  c->cfg->renderer, strerror(-fd));
@@ -87,7 +92,7 @@ static int start_renderer(void *arg)
 	}
 	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 		log_guest(c->domid, LOG_WARN, "render worker: epoll: %s", strerror(errno));
-		render_worker_stop(fd, c->render_pid);
+		render_worker_stop(fd, c->render_pid, c->domid);
 		c->render_pid = 0;
 		return -EIO;
 	}
@@ -107,7 +112,7 @@ void conn_render_stop(struct conn *c)
 	if (!c->render_pid)
 		return;
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->gs.render.fd, NULL);
-	render_worker_stop(c->gs.render.fd, c->render_pid);
+	render_worker_stop(c->gs.render.fd, c->render_pid, c->domid);
 	c->gs.render.fd = -1;
 	c->render_pid = 0;
 }

@@ -39,6 +39,7 @@ static int sd_notify(int unset, const char *state)
 #include "engine.h"
 #include "guests.h"
 #include "log.h"
+#include "render_jail.h"
 #include "render_worker.h"
 #include "revoke.h"
 
@@ -107,6 +108,9 @@ static int add_fd(int epfd, int fd)
 }
 
 /* Milliseconds epoll may sleep: 0 with work left, else until a deadline. */
+/* How often stopped render workers are looked for while some are not reaped. */
+#define REAP_POLL_MS	100
+
 static int next_timeout(struct broker *b)
 {
 	uint64_t now = now_ms(), next = UINT64_MAX;
@@ -129,6 +133,9 @@ static int next_timeout(struct broker *b)
 		if (d < next)
 			next = d;
 	}
+	/* Stopped workers are reaped (and their cgroups removed) soon. */
+	if (render_worker_dying() && next > now + REAP_POLL_MS)
+		next = now + REAP_POLL_MS;
 	if (next == UINT64_MAX)
 		return -1;
 	return next <= now ? 0 : (int)(next - now);
@@ -179,7 +186,7 @@ int main(int argc, char **argv)
 	config_defaults(&b.cfg);
 	if (access(config, F_OK) == 0 && config_load(&b.cfg, config))
 		return 1;
-	if (engine_check_config(&b.cfg))
+	if (engine_check_config(&b.cfg) || render_jail_init(&b.cfg))
 		return 1;
 
 	sigemptyset(&mask);
@@ -258,6 +265,8 @@ int main(int argc, char **argv)
 out:
 	control_close(&b);
 	guests_close(&b);
+	render_worker_reap();
+	render_jail_fini();
 	close(b.epfd);
 	close(sfd);
 	return ret;

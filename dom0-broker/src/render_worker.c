@@ -10,30 +10,26 @@
  * when the guest goes.
  *
  * The worker runs guest-controlled GPU command streams through Mesa: it
- * never keeps the broker's root privileges. It runs as an unprivileged user
- * (render_user in broker.conf, with that user's groups, e.g. "render" for a
- * real GPU's render node), without new privileges, under a seccomp filter
- * that refuses the grant devices' ioctls (render_sandbox.c), and with no
- * file of the broker but its socket and its guest's grant device file.
+ * never keeps the broker's root privileges. It runs confined the way
+ * render_jail.c says (its guest's own user, limits, cgroup, seccomp filter)
+ * with no file of the broker but its socket and its guest's grant device
+ * file.
  *
  * Copyright (c) 2026 The xenlend authors
  */
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "render_ipc.h"
-#include "render_sandbox.h"
+#include "render_jail.h"
 #include "render_worker.h"
 
 extern char **environ;
@@ -44,7 +40,7 @@ extern char **environ;
 /**
  * render_worker_start() - start a guest's render worker
  * @path: the worker program.
- * @user: the user it runs as, with that user's groups.
+ * @jail: how it is confined, from render_jail_prepare().
  * @software: render with Mesa's software drivers only (no GPU in dom0): Mesa
  *	then does not probe DRM devices the worker may not open.
  * @domid: the guest, for the worker's log lines.
@@ -54,19 +50,15 @@ extern char **environ;
  * The worker gets its end of the socket as RENDER_WORKER_FD, @gntdev_fd (or
  * /dev/null) as RENDER_GNTDEV_FD and no other file of the broker.
  *
- * Return: the broker's end of the socket (non-blocking), or a negative errno
- * (-ENOENT: no such user).
+ * Return: the broker's end of the socket (non-blocking), or a negative errno.
  */
-int render_worker_start(const char *path, const char *user, bool software, int domid,
-			int gntdev_fd, int *pid)
+int render_worker_start(const char *path, const struct render_jail *jail, bool software,
+			int domid, int gntdev_fd, int *pid)
 {
 	static const char soft[] = "LIBGL_ALWAYS_SOFTWARE=1";
 	char *argv[] = { (char *)path, "--domid", NULL, NULL };
 	char *envp[MAX_ENV + 2];
 	unsigned int n = 0;
-	gid_t groups[64];
-	int ngroups = 64;
-	struct passwd *pw;
 	char dom[16];
 	int sv[2], err;
 	pid_t child;
@@ -79,12 +71,6 @@ int render_worker_start(const char *path, const char *user, bool software, int d
 		envp[n++] = (char *)soft;
 	envp[n] = NULL;
 
-	/* Resolved here: nothing but async-signal-safe calls after fork(). */
-	pw = getpwnam(user);
-	if (!pw)
-		return -ENOENT;
-	if (getgrouplist(user, pw->pw_gid, groups, &ngroups) < 0)
-		return -E2BIG;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv))
 		return -errno;
 	snprintf(dom, sizeof(dom), "%d", domid);
@@ -103,6 +89,8 @@ int render_worker_start(const char *path, const char *user, bool software, int d
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
+		if (render_jail_enter(jail))
+			_exit(126);
 		if (gntdev_fd < 0)
 			gntdev_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		/* Neither may land on the other's number before it is moved. */
@@ -122,70 +110,109 @@ int render_worker_start(const char *path, const char *user, bool software, int d
 		    fcntl(RENDER_GNTDEV_FD, F_SETFD, 0) < 0)
 			_exit(127);
 		closefrom(RENDER_GNTDEV_FD + 1);
-		if (setgroups((size_t)ngroups, groups) || setgid(pw->pw_gid) ||
-		    setuid(pw->pw_uid) || (pw->pw_uid && !setuid(0)) ||
-		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || render_sandbox_apply())
-			_exit(126);
 		execve(path, argv, envp);
 		fprintf(stderr, "xenlend-broker: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(sv[1]);
 	*pid = child;
-	log_msg(LOG_INFO, "dom%d: render worker %s started, pid %d, user %s", domid, path,
-		(int)child, user);
+	log_msg(LOG_INFO, "dom%d: render worker %s started, pid %d, uid %u", domid, path,
+		(int)child, (unsigned int)jail->uid);
 	return sv[0];
 }
 
-/* Workers stopped but not reaped yet. Until reaped, a pid is not reused. */
+/*
+ * Children the broker no longer talks to (stopped workers; programs a test
+ * hook started), reaped once they exit. Until reaped, a pid is not reused.
+ */
 #define MAX_DYING	64
-static int dying[MAX_DYING];
+static struct {
+	int pid;
+	int domid;
+} dying[MAX_DYING];
+
+/**
+ * render_worker_forget() - reap a child once it exits, without waiting now
+ * @pid: the child.
+ * @domid: the guest whose cgroup it runs in; removed once empty.
+ *
+ * Return: 0, or -ENOSPC when too many children wait to be reaped.
+ */
+int render_worker_forget(int pid, int domid)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_DYING && dying[i].pid; i++)
+		;
+	if (i == MAX_DYING)
+		return -ENOSPC;
+	dying[i].pid = pid;
+	dying[i].domid = domid;
+	return 0;
+}
 
 /**
  * render_worker_stop() - stop a guest's render worker
  * @fd: the broker's end of its socket, or -1.
  * @pid: its process id, or 0.
+ * @domid: the guest.
  *
  * Closing the socket asks the worker to exit; SIGKILL makes sure it does
- * (it may be stuck in guest-controlled GPU work). Only stopped workers are
- * reaped (render_worker_reap()), so @pid cannot belong to another process
- * yet: a worker that exited on its own stays a zombie until then.
+ * (it may be stuck in guest-controlled GPU work), and so does everything
+ * else in the guest's cgroup. Only stopped workers are reaped
+ * (render_worker_reap()), so @pid cannot belong to another process yet: a
+ * worker that exited on its own stays a zombie until then.
  */
-void render_worker_stop(int fd, int pid)
+void render_worker_stop(int fd, int pid, int domid)
 {
-	unsigned int i;
-
 	if (fd >= 0)
 		close(fd);
 	if (pid <= 0)
 		return;
 	kill(pid, SIGKILL);
-	for (i = 0; i < MAX_DYING && dying[i]; i++)
-		;
-	if (i < MAX_DYING)
-		dying[i] = pid;
-	else
+	render_jail_kill(domid);
+	if (render_worker_forget(pid, domid)) {
 		waitpid(pid, NULL, 0);	/* a SIGKILLed child: does not take long */
+		render_jail_remove(domid);
+	}
 	render_worker_reap();
 }
 
 /**
+ * render_worker_dying() - whether stopped children wait to be reaped
+ *
+ * Return: true while render_worker_reap() has work.
+ */
+bool render_worker_dying(void)
+{
+	for (unsigned int i = 0; i < MAX_DYING; i++)
+		if (dying[i].pid)
+			return true;
+	return false;
+}
+
+/**
  * render_worker_reap() - collect the stopped workers that have exited
+ *
+ * A guest's cgroup goes with the last of them (a new worker of the guest
+ * keeps it).
  */
 void render_worker_reap(void)
 {
 	unsigned int i;
-	int status;
+	int status, pid;
 
 	for (i = 0; i < MAX_DYING; i++) {
-		if (!dying[i] || waitpid(dying[i], &status, WNOHANG) != dying[i])
+		pid = dying[i].pid;
+		if (!pid || waitpid(pid, &status, WNOHANG) != pid)
 			continue;
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
-			log_msg(LOG_WARN, "render worker %d died of signal %d", dying[i],
+			log_msg(LOG_WARN, "render worker %d died of signal %d", pid,
 				WTERMSIG(status));
 		else if (WIFEXITED(status) && WEXITSTATUS(status))
-			log_msg(LOG_WARN, "render worker %d exited with status %d", dying[i],
+			log_msg(LOG_WARN, "render worker %d exited with status %d", pid,
 				WEXITSTATUS(status));
-		dying[i] = 0;
+		dying[i].pid = 0;
+		render_jail_remove(dying[i].domid);
 	}
 }

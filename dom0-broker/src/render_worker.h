@@ -10,9 +10,13 @@
 
 #include <stdbool.h>
 
-int render_worker_start(const char *path, const char *user, bool software, int domid,
-			int gntdev_fd, int *pid);
-void render_worker_stop(int fd, int pid);
+struct render_jail;
+
+int render_worker_start(const char *path, const struct render_jail *jail, bool software,
+			int domid, int gntdev_fd, int *pid);
+int render_worker_forget(int pid, int domid);
+void render_worker_stop(int fd, int pid, int domid);
+bool render_worker_dying(void);
 void render_worker_reap(void);
 
 #endif /* XENLEND_BROKER_RENDER_WORKER_H */

@@ -3,8 +3,8 @@
 #
 # Start a service the way its systemd unit says, for the test dom0, which has
 # no systemd: create its RuntimeDirectory, run its ExecStart with the given
-# extra arguments and its LimitNOFILE, stderr to a log file, in the
-# background.
+# extra arguments, its LimitNOFILE and OOMScoreAdjust, stderr to a log file,
+# in the background.
 # usage: run-unit.sh UNIT-FILE LOG-FILE [EXTRA-ARGS...]
 set -eu
 unit=$1 logf=$2
@@ -18,6 +18,8 @@ if [ -n "$rtdir" ]; then
 fi
 nofile=$(sed -n 's/^LimitNOFILE=//p' "$unit" | head -n1)
 [ -z "$nofile" ] || ulimit -n "$nofile"
+oomadj=$(sed -n 's/^OOMScoreAdjust=//p' "$unit" | head -n1)
+[ -z "$oomadj" ] || echo "$oomadj" >/proc/self/oom_score_adj
 # shellcheck disable=SC2086 # ExecStart is a command line
 setsid $exec_start "$@" </dev/null >>"$logf" 2>&1 &
 echo $!

@@ -383,6 +383,34 @@ static void test_config(void)
 	CHECK_EQ(config_parse_line(&c, "render_software = yes", err, sizeof(err)), 0);
 	CHECK(c.render_software);
 	CHECK(config_parse_line(&c, "render_software = maybe", err, sizeof(err)) < 0);
+	/* Render workers' users and bounds (render_jail.c). */
+	CHECK_EQ(c.render_uid_base, RENDER_UID_BASE_DEFAULT);
+	CHECK_EQ(c.render_memory_max, 2ull << 30);
+	CHECK_EQ(c.render_tasks_max, 256);
+	CHECK_STR(c.render_cgroup, "auto");
+	CHECK_EQ(config_parse_line(&c, "render_uid_base = 200000", err, sizeof(err)), 0);
+	CHECK_EQ(c.render_uid_base, 200000);
+	/* A range reaching into 16-bit ids, or past (uid_t)-1, is refused. */
+	CHECK(config_parse_line(&c, "render_uid_base = 0", err, sizeof(err)) < 0);
+	CHECK(config_parse_line(&c, "render_uid_base = 1000", err, sizeof(err)) < 0);
+	CHECK(config_parse_line(&c, "render_uid_base = 4294967000", err, sizeof(err)) < 0);
+	CHECK_EQ(c.render_uid_base, 200000);
+	CHECK_EQ(config_parse_line(&c, "render_memory_max = 402653184", err, sizeof(err)), 0);
+	CHECK_EQ(c.render_memory_max, 402653184);
+	CHECK(config_parse_line(&c, "render_memory_max = 4096", err, sizeof(err)) < 0);
+	CHECK_EQ(config_parse_line(&c, "render_tasks_max = 64", err, sizeof(err)), 0);
+	CHECK_EQ(c.render_tasks_max, 64);
+	CHECK(config_parse_line(&c, "render_tasks_max = 0", err, sizeof(err)) < 0);
+	CHECK_EQ(config_parse_line(&c, "render_files_max = 1024", err, sizeof(err)), 0);
+	CHECK_EQ(c.render_files_max, 1024);
+	CHECK_EQ(config_parse_line(&c, "render_address_space_max = 4294967296", err,
+				   sizeof(err)), 0);
+	CHECK_EQ(c.render_address_space_max, 4ull << 30);
+	CHECK_EQ(config_parse_line(&c, "render_cgroup = none", err, sizeof(err)), 0);
+	CHECK_EQ(config_parse_line(&c, "render_cgroup = /sys/fs/cgroup/xenlend", err,
+				   sizeof(err)), 0);
+	CHECK_STR(c.render_cgroup, "/sys/fs/cgroup/xenlend");
+	CHECK(config_parse_line(&c, "render_cgroup = sometimes", err, sizeof(err)) < 0);
 
 	CHECK(config_parse_line(&c, "max_resources = -1", err, sizeof(err)) < 0);
 	CHECK_STR(err, "bad value '-1' for 'max_resources'");
