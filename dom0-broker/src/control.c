@@ -20,6 +20,8 @@
  *                               STEP bytes at a time
  *   protect DOMID TIMES         with --test-hooks: mprotect() storm on every
  *                               host resource of the guest
+ *   worker-exec DOMID PROGRAM   with --test-hooks: run PROGRAM confined as
+ *                               the guest's render worker (attacker code)
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -48,6 +50,8 @@
 #include "ring_put.h"
 #include "xenlend_wire.h"
 #include "msgs.h"
+#include "render_jail.h"
+#include "render_worker.h"
 
 /**
  * control_open() - create the control socket and add it to the epoll set
@@ -130,6 +134,7 @@ static bool is_test_hook(int argc, char **argv)
 			      !strcmp(argv[0], "refill") || !strcmp(argv[0], "migrate"))) ||
 	       ((argc == 2 || argc == 3) && !strcmp(argv[0], "revoke-all")) ||
 	       (argc == 3 && !strcmp(argv[0], "protect")) ||
+	       (argc == 3 && !strcmp(argv[0], "worker-exec")) ||
 	       (argc == 5 && !strcmp(argv[0], "fence"));
 }
 
@@ -315,6 +320,37 @@ static void cmd_protect(struct broker *b, int domid, unsigned long times, char *
 	snprintf(out, len, "ok %lu changes\n", 2 * n);
 }
 
+/*
+ * Run PATH the way the guest's render worker runs, confined the same way
+ * (its user, limits, cgroup, seccomp filter, its guest's grant device
+ * file): what a worker taken over by its guest's command stream could do.
+ */
+static void cmd_worker_exec(struct broker *b, int domid, const char *path, char *out,
+			    size_t len)
+{
+	struct conn *c = guests_find(b, domid);
+	struct render_jail jail;
+	int fd, pid = 0;
+
+	if (!c || !c->connected) {
+		snprintf(out, len, "error: no guest %d connected\n", domid);
+		return;
+	}
+	fd = render_jail_prepare(&b->cfg, domid, &jail);
+	if (!fd)
+		fd = render_worker_start(path, &jail, b->cfg.render_software, domid, c->gntdev_fd,
+					 &pid);
+	render_jail_release(&jail);
+	if (fd < 0) {
+		snprintf(out, len, "error: %s\n", strerror(-fd));
+		return;
+	}
+	close(fd);
+	if (render_worker_forget(pid, domid))
+		log_msg(LOG_WARN, "worker-exec: pid %d will not be reaped", pid);
+	snprintf(out, len, "ok pid %d\n", pid);
+}
+
 /* A command is_test_hook() accepted. */
 static void run_test_hook(struct broker *b, int argc, char **argv, char *out, size_t len)
 {
@@ -343,6 +379,12 @@ static void run_test_hook(struct broker *b, int argc, char **argv, char *out, si
 			return;
 		}
 		cmd_protect(b, atoi(argv[1]), strtoul(argv[2], NULL, 0), out, len);
+	} else if (!strcmp(argv[0], "worker-exec")) {
+		if (!b->test_hooks) {
+			snprintf(out, len, "error: worker-exec needs --test-hooks\n");
+			return;
+		}
+		cmd_worker_exec(b, atoi(argv[1]), argv[2], out, len);
 	} else if (!strcmp(argv[0], "fence")) {
 		msg_fence(&m, (uint32_t)strtoul(argv[2], NULL, 0),
 			  (uint32_t)strtoul(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),

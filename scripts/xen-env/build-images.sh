@@ -111,6 +111,8 @@ chroot "$T" sh -ec "
 		-o /build/out/ttm-pressure /build/src/tests/ttm-driver/ttm-pressure.c
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \
 		-o /build/out/xenlend-engine-refusals /build/src/tests/dom0/engine-refusals.c
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+		-o /build/out/xenlend-worker-attack /build/src/tests/dom0/worker-attack.c
 	gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \
 		-o /build/out/xenlend-vram-probe /build/src/tests/dom0/vram-probe.c -lxenctrl
 	for t in xenlend_basic xenlend_render; do
@@ -285,10 +287,11 @@ trap - EXIT
 	! -path './var/cache*' | cpio -pdm --quiet "$X")
 cp "$B/out/xenlend-broker" "$X/usr/sbin/"	# with the test hooks
 cp "$B/modules/xenlend-host.ko" "$X/xenlend/"
-# Scenario gpu-ttm's test-only TTM driver and dom0 tools, and vram-map's.
+# Scenario gpu-ttm's test-only TTM driver and dom0 tools, vram-map's and
+# worker-compromised's.
 cp "$B/modules/xenlend-ttm-test.ko" "$X/xenlend/"
 cp "$B/out/ttm-pressure" "$B/out/xenlend-engine-refusals" "$B/out/xenlend-vram-probe" \
-	"$X/usr/bin/"
+	"$B/out/xenlend-worker-attack" "$X/usr/bin/"
 # The test dom0's DRM devices (vgem; bochs and the test TTM driver in
 # scenario gpu-ttm) render nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"

@@ -13,6 +13,10 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /run
+# cgroup v2, as systemd mounts it: the broker gives each guest's render
+# workers a cgroup of their own under it.
+mount -t cgroup2 cgroup2 /sys/fs/cgroup &&
+	echo "XENLEND-E2E: cgroup v2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 mkdir -p /run/xen /run/xenstored /var/log/xen/console /var/lib/xen /var/lib/xenstored
 echo "XENLEND-E2E: dom0 init (uptime $(cut -d' ' -f1 /proc/uptime)s)"
 modprobe -a xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd

@@ -139,6 +139,17 @@ gl)
 	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render $how
 	echo "XENLEND-DOMU: gl-render exit $?"
 	;;
+render-twice)
+	# Scenario worker-compromised: render once (dom0 starts our render
+	# worker), wait for a line on the console while another guest's worker
+	# is taken over, then render again.
+	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp
+	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render
+	echo "XENLEND-DOMU: gl-render 1 exit $?"
+	read -r _
+	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render
+	echo "XENLEND-DOMU: gl-render 2 exit $?"
+	;;
 vk)
 	# Unmodified Vulkan programs on the patched Mesa's venus driver (a
 	# PVH guest: venus maps its ring and the device's host-visible memory,

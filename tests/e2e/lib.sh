@@ -313,7 +313,8 @@ card_of() {
 # same with buffers of qxl, card $QXL_CARD; vram: qxl's VRAM, lent into
 # the guests' VRAM windows, a 5 s deadline and 96 MiB of VRAM per guest;
 # big: memfds
-# with 1 GiB per guest, for the object-size benchmark) and with the test
+# with 1 GiB per guest, for the object-size benchmark; jail: memfds, and
+# render workers bounded to 384 MiB and 64 tasks per guest) and with the test
 # hooks (HOOKS "hooks", the default: they fill lent memory with a known
 # pattern, "what dom0 wrote", and let the scenarios punch holes into it) or
 # without ("nohooks"). Restarts it only when it runs otherwise; sets BPID
@@ -338,9 +339,12 @@ use_broker() {
 		echo 'max_vram_bytes = 100663296' >>/run/broker-vram.conf ;;
 	big) sed 's/^max_lent_bytes *=.*/max_lent_bytes = 1073741824/' \
 		/etc/xenlend/broker.conf >/run/broker-big.conf ;;
+	jail) sed -e 's/^render_memory_max *=.*/render_memory_max = 402653184/' \
+		-e 's/^render_tasks_max *=.*/render_tasks_max = 64/' \
+		/etc/xenlend/broker.conf >/run/broker-jail.conf ;;
 	esac
 	HOSTMEM=$1
-	[ "$1" = big ] && HOSTMEM=memfd
+	case $1 in big|jail) HOSTMEM=memfd ;; esac
 	case $1 in ttm|qxl) HOSTMEM=gpu ;; vram) HOSTMEM=vram ;; esac
 	hooks=--test-hooks
 	[ "${2:-hooks}" = nohooks ] && hooks=
