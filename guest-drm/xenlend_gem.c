@@ -166,6 +166,7 @@ static int xenlend_bo_request(struct xenlend_borrow *l, unsigned long first, uns
 	u64 bytes;
 	int err;
 
+	xenlend_test_fault_delay(bo->xdev->t);
 	err = xenlend_cmd_fault(bo->xdev->t, bo->res_id, (u64)first << PAGE_SHIFT,
 				(u64)n << PAGE_SHIFT, write, grefs, &bytes, &pfn);
 	if (err)
@@ -270,6 +271,8 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	unsigned long i;
 	int err, cookie;
 
+	/* A test stands for a free that lost the CPU before it unmapped. */
+	xenlend_test_free_delay(bo->xdev->t);
 	xa_erase(&bo->xdev->objects, bo->res_id);
 	xenlend_borrow_fini(&bo->borrow);
 	for (i = 0; i < bo->borrow.nr_pages; i++)

@@ -3,7 +3,7 @@
  * xenlend guest driver: test hooks (CONFIG_DRM_XENLEND_DEBUG only).
  *
  * With the module parameter test_hooks=1, each device's debugfs directory
- * gets three more files. "inject": writing 128 hex digits sends those 64
+ * gets more files. "inject": writing 128 hex digits sends those 64
  * bytes unchecked as one control ring request (only the id is replaced);
  * reading returns the broker's response as 128 hex digits. This is how the
  * tests show that the broker rejects malformed requests and keeps the
@@ -14,7 +14,11 @@
  * depend on it. "reconnect": writing anything closes the connection from the
  * guest's side and lets it come back, the render node and what it maps
  * staying as they are (with ignore_revoke: a guest that collects what dom0
- * quarantines, one connection after another).
+ * quarantines, one connection after another). "free_delay_ms": the free
+ * path of a lent object sleeps that long before it does anything, as a
+ * free that lost its CPU would, so that a REVOKE meets an object on its way
+ * out. "fault_delay_ms": each FAULT's round trip takes that much longer, as
+ * with a slow broker.
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -145,4 +149,6 @@ void xenlend_test_hooks_init(struct xenlend_transport *t, struct dentry *dir)
 	debugfs_create_bool("ignore_revoke", 0600, dir, &t->hooks.ignore_revoke);
 	debugfs_create_file("flood", 0200, dir, t, &flood_fops);
 	debugfs_create_file("reconnect", 0200, dir, t, &reconnect_fops);
+	debugfs_create_u32("free_delay_ms", 0600, dir, &t->hooks.free_delay_ms);
+	debugfs_create_u32("fault_delay_ms", 0600, dir, &t->hooks.fault_delay_ms);
 }

@@ -10,6 +10,7 @@
 #define XENLEND_TRANSPORT_H
 
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/ioport.h>
 #include <linux/mutex.h>
 #include <linux/list.h>
@@ -57,9 +58,15 @@ struct xenlend_transport_ops {
  * @inject_req: last injected message.
  * @inject_rsp: last response to an injected message.
  * @inject_lock: serialises injection.
+ * @free_delay_ms: a lent object's free path sleeps this long first (a free
+ *	that lost its CPU before it unmapped anything).
+ * @fault_delay_ms: a FAULT's round trip takes this much longer (a broker
+ *	that answers slowly).
  */
 struct xenlend_test_hooks {
 	bool ignore_revoke;
+	u32 free_delay_ms;
+	u32 fault_delay_ms;
 	struct xenlend_msg inject_req;
 	struct xenlend_msg inject_rsp;
 	struct mutex inject_lock; /* serialises injection */
@@ -191,6 +198,24 @@ static inline bool xenlend_ignores_revoke(struct xenlend_transport *t)
 {
 	return READ_ONCE(t->hooks.ignore_revoke);
 }
+
+/* Where a test asked it to, let a lent object's free wait first. */
+static inline void xenlend_test_free_delay(struct xenlend_transport *t)
+{
+	u32 ms = READ_ONCE(t->hooks.free_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+
+/* Where a test asked it to, make a FAULT's round trip slow. */
+static inline void xenlend_test_fault_delay(struct xenlend_transport *t)
+{
+	u32 ms = READ_ONCE(t->hooks.fault_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
 #else
 static inline void xenlend_test_hooks_init(struct xenlend_transport *t, struct dentry *dir)
 {
@@ -199,6 +224,14 @@ static inline void xenlend_test_hooks_init(struct xenlend_transport *t, struct d
 static inline bool xenlend_ignores_revoke(struct xenlend_transport *t)
 {
 	return false;
+}
+
+static inline void xenlend_test_free_delay(struct xenlend_transport *t)
+{
+}
+
+static inline void xenlend_test_fault_delay(struct xenlend_transport *t)
+{
 }
 #endif
 
