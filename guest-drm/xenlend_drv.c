@@ -99,6 +99,7 @@ static int xenlend_platform_probe(struct platform_device *pdev)
 		return PTR_ERR(xdev);
 	xdev->t = t;
 	xa_init_flags(&xdev->objects, XA_FLAGS_ALLOC1);
+	init_waitqueue_head(&xdev->bo_gone);
 	xenlend_render_init(xdev);
 	platform_set_drvdata(pdev, xdev);
 	err = drm_dev_register(&xdev->drm, 0);

@@ -44,8 +44,10 @@ struct xenlend_capset_desc {
  * struct xenlend_device - the render node of one xenlend connection
  * @drm: the DRM device.
  * @t: transport to the broker.
- * @objects: live buffer objects by resource id (xa_lock protects lookups).
+ * @objects: live buffer objects by resource id (xa_lock protects lookups);
+ *	a lent object leaves it only once its grants are unmapped.
  * @next_res_id: last resource id handed out.
+ * @bo_gone: woken when a lent object left @objects.
  * @fence_lock: protects @fences.
  * @fences: submitted fences not signalled yet.
  * @caps_lock: protects @caps_gen, @nr_caps and @caps.
@@ -59,6 +61,7 @@ struct xenlend_device {
 	struct xenlend_transport *t;
 	struct xarray objects;
 	u32 next_res_id;
+	wait_queue_head_t bo_gone;
 	spinlock_t fence_lock; /* protects fences */
 	struct list_head fences;
 	struct mutex caps_lock; /* protects caps_gen, nr_caps, caps */

@@ -273,8 +273,14 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 
 	/* A test stands for a free that lost the CPU before it unmapped. */
 	xenlend_test_free_delay(bo->xdev->t);
-	xa_erase(&bo->xdev->objects, bo->res_id);
+	/*
+	 * Unmapped first, then out of the array: a REVOKE that finds the
+	 * object dying waits for that (xenlend_bo_revoke()), so its answer
+	 * never comes while a grant of it is still mapped here.
+	 */
 	xenlend_borrow_fini(&bo->borrow);
+	xa_erase(&bo->xdev->objects, bo->res_id);
+	wake_up_all(&bo->xdev->bo_gone);
 	for (i = 0; i < bo->borrow.nr_pages; i++)
 		if (bo->pages[i].page)
 			gnttab_free_pages(1, &bo->pages[i].page);
@@ -388,19 +394,33 @@ fail_release:
  * @length: length of the range.
  *
  * Zaps every user mapping of the range and unmaps its grants before
- * returning, so the broker may release them once this is acknowledged.
+ * returning, so the broker may release them once this is acknowledged. An
+ * object being freed is waited for until its free path unmapped it.
+ * Sleeps.
  *
- * Return: XENLEND_S_OK, or XENLEND_S_NOENT for an unknown resource.
+ * Return: XENLEND_S_OK, or XENLEND_S_NOENT for a resource this guest maps
+ * nothing of (unknown, or freed).
  */
 u32 xenlend_bo_revoke(struct xenlend_device *xdev, u32 res_id, u64 offset, u64 length)
 {
-	struct xenlend_bo *bo;
+	struct xenlend_bo *bo, *dying = NULL;
 
 	xa_lock(&xdev->objects);
 	bo = xa_load(&xdev->objects, res_id);
-	if (bo && !kref_get_unless_zero(&bo->base.refcount))
+	if (bo && !kref_get_unless_zero(&bo->base.refcount)) {
+		dying = bo;
 		bo = NULL;
+	}
 	xa_unlock(&xdev->objects);
+	if (dying) {
+		/*
+		 * Being freed: NOENT is true only once its grants are
+		 * unmapped, which its free path does before it leaves the
+		 * array. @dying is compared, never dereferenced.
+		 */
+		wait_event(xdev->bo_gone, xa_load(&xdev->objects, res_id) != dying);
+		return XENLEND_S_NOENT;
+	}
 	if (!bo)
 		return XENLEND_S_NOENT;
 
