@@ -109,20 +109,12 @@ static vm_fault_t xenlend_borrow_errno(int err)
 	return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 }
 
-/**
- * xenlend_borrow_fault() - resolve a CPU fault on a lent object
- * @l: the core.
- * @idx: page that faulted.
- * @write: the access was a write.
- * @arg: the fault, passed to &xenlend_borrow_ops.insert.
- *
- * Return: the result of inserting page @idx; VM_FAULT_NOPAGE when the broker
- * lent less than asked and @idx is not among it (the access faults again and
- * asks for the rest); VM_FAULT_OOM or VM_FAULT_SIGBUS when the broker
- * refused, failed or did not answer, or revocations kept racing the fault.
+/*
+ * The fault: with @insert, resolve it (insert page @idx through @arg);
+ * without, only make page @idx mapped here (xenlend_borrow_fetch()).
  */
-vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, bool write,
-				void *arg)
+static vm_fault_t borrow_fault(struct xenlend_borrow *l, unsigned long idx, bool write,
+			       void *arg, bool insert)
 {
 	unsigned long lo, hi, start, end, n, busy_until = 0;
 	unsigned int backoff_ms = 1;
@@ -140,7 +132,7 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 	for (tries = 0; tries < XENLEND_LEND_TRIES;) {
 		mutex_lock(&l->lock);
 		if (test_bit(idx, l->mapped)) {
-			ret = l->ops->insert(l, arg, idx, 1, idx);
+			ret = insert ? l->ops->insert(l, arg, idx, 1, idx) : 0;
 			mutex_unlock(&l->lock);
 			goto out;
 		}
@@ -208,7 +200,10 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 		if (!err) {
 			bitmap_set(l->mapped, lo, n);
 			l->faults++;
-			ret = idx < lo + n ? l->ops->insert(l, arg, lo, n, idx) : VM_FAULT_NOPAGE;
+			if (idx >= lo + n)
+				ret = VM_FAULT_NOPAGE;
+			else
+				ret = insert ? l->ops->insert(l, arg, lo, n, idx) : 0;
 		}
 		mutex_unlock(&l->lock);
 		if (err)
@@ -221,6 +216,44 @@ vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, boo
 out:
 	kfree(grefs);
 	return ret;
+}
+
+/**
+ * xenlend_borrow_fault() - resolve a CPU fault on a lent object
+ * @l: the core.
+ * @idx: page that faulted.
+ * @write: the access was a write.
+ * @arg: the fault, passed to &xenlend_borrow_ops.insert.
+ *
+ * Return: the result of inserting page @idx; VM_FAULT_NOPAGE when the broker
+ * lent less than asked and @idx is not among it (the access faults again and
+ * asks for the rest); VM_FAULT_OOM or VM_FAULT_SIGBUS when the broker
+ * refused, failed or did not answer, or revocations kept racing the fault.
+ */
+vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, bool write,
+				void *arg)
+{
+	return borrow_fault(l, idx, write, arg, true);
+}
+
+/**
+ * xenlend_borrow_fetch() - make a page mapped here without inserting it
+ * @l: the core.
+ * @idx: page that faulted.
+ * @write: the access was a write.
+ *
+ * What xenlend_borrow_fault() does up to the insertion: the broker round
+ * trip (with its waits while the page is being revoked) and the grant
+ * mapping, which need no page table. The driver calls it after dropping
+ * the fault's mmap_lock and returns VM_FAULT_RETRY; the retried fault finds
+ * the page mapped and only inserts it.
+ *
+ * Return: 0 when page @idx is mapped here now, else what
+ * xenlend_borrow_fault() would have returned.
+ */
+vm_fault_t xenlend_borrow_fetch(struct xenlend_borrow *l, unsigned long idx, bool write)
+{
+	return borrow_fault(l, idx, write, NULL, false);
 }
 
 /**

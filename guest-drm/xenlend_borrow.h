@@ -88,6 +88,7 @@ int xenlend_borrow_init(struct xenlend_borrow *l, const struct xenlend_borrow_op
 void xenlend_borrow_fini(struct xenlend_borrow *l);
 vm_fault_t xenlend_borrow_fault(struct xenlend_borrow *l, unsigned long idx, bool write,
 				void *arg);
+vm_fault_t xenlend_borrow_fetch(struct xenlend_borrow *l, unsigned long idx, bool write);
 void xenlend_borrow_revoke(struct xenlend_borrow *l, u64 offset, u64 length);
 bool xenlend_borrow_is_mapped(struct xenlend_borrow *l, unsigned long idx);
 

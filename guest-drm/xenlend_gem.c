@@ -226,17 +226,37 @@ static const struct xenlend_borrow_ops xenlend_bo_borrow_ops = {
 	.insert = xenlend_bo_insert,
 };
 
+/*
+ * A page not mapped yet costs a round trip to the broker, which may wait
+ * for a revocation (xenlend_borrow_fault()): the process's mmap_lock is not
+ * held meanwhile where the fault may be retried. The page is fetched with
+ * the lock dropped and the fault retried; the retry, with the lock, finds
+ * it mapped and inserts it. A retry that finds it taken back again does
+ * the whole fault with the lock held, so a fault makes progress.
+ */
 static vm_fault_t xenlend_bo_fault(struct vm_fault *vmf)
 {
 	struct drm_gem_object *obj = vmf->vma->vm_private_data;
 	struct xenlend_bo *bo = to_xenlend_bo(obj);
+	unsigned long idx = vmf->pgoff - drm_vma_node_start(&obj->vma_node);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	vm_fault_t ret;
 	int cookie;
 
 	if (!drm_dev_enter(obj->dev, &cookie))
 		return VM_FAULT_SIGBUS;
-	ret = xenlend_borrow_fault(&bo->borrow, vmf->pgoff - drm_vma_node_start(&obj->vma_node),
-				   vmf->flags & FAULT_FLAG_WRITE, vmf);
+	if (fault_flag_allow_retry_first(vmf->flags) &&
+	    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT) &&
+	    !xenlend_borrow_is_mapped(&bo->borrow, idx)) {
+		/* The VMA may go once the lock is dropped: the object stays. */
+		drm_gem_object_get(obj);
+		release_fault_lock(vmf);
+		xenlend_borrow_fetch(&bo->borrow, idx, write);
+		drm_gem_object_put(obj);
+		drm_dev_exit(cookie);
+		return VM_FAULT_RETRY;
+	}
+	ret = xenlend_borrow_fault(&bo->borrow, idx, write, vmf);
 	drm_dev_exit(cookie);
 	return ret;
 }

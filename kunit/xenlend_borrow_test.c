@@ -236,6 +236,35 @@ static unsigned long nr_mapped(struct fake *f)
 	return n;
 }
 
+/*
+ * A fetch (the driver's fault with mmap_lock dropped) maps the window and
+ * inserts nothing; the retried fault inserts without a round trip; a fetch
+ * of a page mapped already costs nothing; a fetch that races a revocation
+ * leaves nothing stale mapped.
+ */
+static void lend_fetch_then_insert(struct kunit *test)
+{
+	struct fake *f = fake_new(test, 1024);
+
+	KUNIT_EXPECT_EQ(test, xenlend_borrow_fetch(&f->borrow, 5, true), 0);
+	KUNIT_EXPECT_EQ(test, f->calls, 1);
+	KUNIT_EXPECT_EQ(test, f->inserted, 0);
+	KUNIT_EXPECT_EQ(test, nr_mapped(f), XENLEND_LEND_WINDOW);
+	KUNIT_EXPECT_EQ(test, xenlend_borrow_fetch(&f->borrow, 7, false), 0);
+	KUNIT_EXPECT_EQ(test, f->calls, 1);
+
+	KUNIT_EXPECT_EQ(test, touch(f, 5), VM_FAULT_NOPAGE);
+	KUNIT_EXPECT_EQ(test, f->calls, 1);
+	KUNIT_EXPECT_EQ(test, f->inserted, 1);
+
+	f->races = 1;
+	KUNIT_EXPECT_EQ(test, xenlend_borrow_fetch(&f->borrow, 600, true), 0);
+	KUNIT_EXPECT_EQ(test, f->calls, 3);
+	KUNIT_EXPECT_EQ(test, f->inserted, 1);
+	KUNIT_EXPECT_TRUE(test, xenlend_borrow_is_mapped(&f->borrow, 600));
+	KUNIT_EXPECT_EQ(test, nr_mapped(f), XENLEND_LEND_WINDOW);
+}
+
 /* One fault maps the page's whole 2 MiB window; the next is served locally. */
 static void lend_fault_maps_window(struct kunit *test)
 {
@@ -533,6 +562,7 @@ static void lend_revoke_thread_vs_faults(struct kunit *test)
 
 static struct kunit_case xenlend_borrow_cases[] = {
 	KUNIT_CASE(lend_fault_maps_window),
+	KUNIT_CASE(lend_fetch_then_insert),
 	KUNIT_CASE(lend_fault_batches_64mib),
 	KUNIT_CASE(lend_fault_window_stops_at_mapped),
 	KUNIT_CASE(lend_fault_window_clamped),
