@@ -158,3 +158,27 @@ char *xenlend_debugfs_file(const char *name)
 	globfree(&g);
 	return path;
 }
+
+/**
+ * xenlend_connected() - whether the driver says it is connected to the broker
+ *
+ * Return: 1 or 0 as its debugfs status says, -1 without one.
+ */
+int xenlend_connected(void)
+{
+	char *status = xenlend_debugfs_file("status");
+	FILE *f = status ? fopen(status, "r") : NULL;
+	char line[128];
+	int up = -1;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strcmp(line, "connected: 1\n"))
+			up = 1;
+		else if (!strcmp(line, "connected: 0\n"))
+			up = 0;
+	}
+	if (f)
+		fclose(f);
+	free(status);
+	return up;
+}

@@ -35,5 +35,6 @@ uint64_t check_pattern(const uint64_t *w, uint32_t res, int gen, uint64_t from, 
 int wait_word(const volatile uint64_t *w, uint64_t want, int seconds);
 int wait_go(int seconds);
 char *xenlend_debugfs_file(const char *name);
+int xenlend_connected(void);
 
 #endif /* XENLEND_GUEST_UTIL_H */

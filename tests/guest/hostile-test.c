@@ -61,19 +61,10 @@ static int write_file(const char *path, const char *s)
 }
 
 /* Wait until the driver's status says the broker dropped us. */
-static int wait_disconnected(const char *status, int seconds)
+static int wait_disconnected(int seconds)
 {
-	char line[128];
-
 	for (int i = 0; i < seconds * 10; i++) {
-		FILE *f = fopen(status, "r");
-		int gone = 0;
-
-		while (f && fgets(line, sizeof(line), f))
-			gone |= !strcmp(line, "connected: 0\n");
-		if (f)
-			fclose(f);
-		if (gone)
+		if (!xenlend_connected())
 			return 0;
 		usleep(100000);
 	}
@@ -156,19 +147,8 @@ static void sigbus(int sig)
 /* Wait until the (re)bound device says it is connected. */
 static int wait_connected(int seconds)
 {
-	char line[128];
-
 	for (int i = 0; i < seconds * 10; i++) {
-		char *status = xenlend_debugfs_file("status");
-		FILE *f = status ? fopen(status, "r") : NULL;
-		int up = 0;
-
-		while (f && fgets(line, sizeof(line), f))
-			up |= !strcmp(line, "connected: 1\n");
-		if (f)
-			fclose(f);
-		free(status);
-		if (up)
+		if (xenlend_connected() == 1)
 			return 0;
 		usleep(100000);
 	}
@@ -217,7 +197,7 @@ static int reconnect(uint64_t size, int cycles)
 		printf("HOSTILE: cycle %d: mapped %llu MiB (%llu bad words), keeping it; reconnecting\n",
 		       i, (unsigned long long)(size >> 20), (unsigned long long)bad);
 		close(fd);	/* the mapping keeps the object */
-		if (write_file(again, "1\n") || wait_disconnected(status, 30)) {
+		if (write_file(again, "1\n") || wait_disconnected(30)) {
 			printf("HOSTILE: FAIL cycle %d: the reconnect hook did not disconnect\n", i);
 			return 1;
 		}
@@ -272,7 +252,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("HOSTILE: ignoring revocations from now on; ready-for-punch res=%u\n", b.res);
-	if (wait_disconnected(status, 60)) {
+	if (wait_disconnected(60)) {
 		printf("HOSTILE: FAIL the broker never disconnected us\n");
 		return 1;
 	}

@@ -14,6 +14,19 @@
  *               pattern: "STORM: check GEN: N bad words" (a word of an
  *               older generation is a page dom0 took back and this guest
  *               still reads: stale)
+ *   fault-wait MS
+ *               a new blob's first touch takes MS ms more in the broker's
+ *               round trip (the driver's test hook fault_delay_ms); meanwhile
+ *               another thread makes the blob read-only, which needs the
+ *               locks a fault may hold (its VMA's, or mmap_lock):
+ *               "STORM: fault-wait: mprotect first" when that returned
+ *               before the fault, "... fault first" when the fault kept it
+ *               waiting
+ *   free MS     fault every blob in again and free it, one after another,
+ *               each free waiting MS ms first (the driver's test hook
+ *               free_delay_ms: a free that lost its CPU before it unmapped
+ *               anything) while dom0 revokes them: "STORM: freeing", then
+ *               "STORM: freed N blobs"
  *   done        "STORM: connected N", and exit
  *
  * A fault the broker does not serve (SIGBUS) ends it with a FAIL line.
@@ -23,12 +36,14 @@
  */
 
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "guest-util.h"
@@ -56,19 +71,57 @@ static uint64_t touch(const struct lent_blob *b, int n)
 	return sum;
 }
 
-static int connected(void)
+/* Write @val to the driver's debugfs file @name; 0 or -1. */
+static int set_hook(const char *name, int val)
 {
-	char *status = xenlend_debugfs_file("status");
-	FILE *f = status ? fopen(status, "r") : NULL;
-	char line[128];
-	int up = 0;
+	char *path = xenlend_debugfs_file(name);
+	FILE *f = path ? fopen(path, "w") : NULL;
+	int ret = f && fprintf(f, "%d\n", val) > 0 ? 0 : -1;
 
-	while (f && fgets(line, sizeof(line), f))
-		up |= !strcmp(line, "connected: 1\n");
-	if (f)
-		fclose(f);
-	free(status);
-	return up;
+	if (f && fclose(f))
+		ret = -1;
+	free(path);
+	return ret;
+}
+
+static volatile int fault_done;
+
+static void *first_touch(void *arg)
+{
+	(void)((volatile uint64_t *)arg)[0];
+	fault_done = 1;
+	return NULL;
+}
+
+/* Which ends first: a slow fault, or another thread's mprotect() of it. */
+static int fault_wait(int fd, int ms)
+{
+	struct lent_blob nb;
+	pthread_t t;
+	int mmap_first, err;
+
+	if (blob_create_map(fd, 4096, &nb, TAG) || set_hook("fault_delay_ms", ms))
+		return -1;
+	fault_done = 0;
+	if (pthread_create(&t, NULL, first_touch, nb.w))
+		return -1;
+	/*
+	 * Let the fault start and reach the broker's round trip, then change
+	 * the blob's protection: that waits for whatever lock the fault holds
+	 * (the mapping's VMA lock, or mmap_lock where faults take that).
+	 */
+	usleep((useconds_t)ms * 250);
+	err = mprotect(nb.w, 4096, PROT_READ);
+	mmap_first = !fault_done;
+	pthread_join(t, NULL);
+	if (err) {
+		perror("STORM: mprotect");
+		return -1;
+	}
+	set_hook("fault_delay_ms", 0);
+	blob_unmap_close(fd, &nb);
+	printf("STORM: fault-wait: %s\n", mmap_first ? "mprotect first" : "fault first");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -78,7 +131,7 @@ int main(int argc, char **argv)
 	volatile int failed = 0;
 	volatile uint64_t passes = 0;
 	char line[64];
-	int fd, n, gen;
+	int fd, n, gen, ms;
 	uint64_t size;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -125,11 +178,31 @@ int main(int argc, char **argv)
 			printf("STORM: check %d: %llu bad words in %d blobs (%llu passes)\n", gen,
 			       (unsigned long long)bad, n, (unsigned long long)passes);
 			failed |= bad != 0;
+		} else if (sscanf(line, "fault-wait %d", &ms) == 1) {
+			if (fault_wait(fd, ms)) {
+				printf("STORM: FAIL fault-wait\n");
+				failed = 1;
+			}
+		} else if (sscanf(line, "free %d", &ms) == 1) {
+			if (set_hook("free_delay_ms", ms)) {
+				printf("STORM: FAIL cannot set free_delay_ms\n");
+				failed = 1;
+				continue;
+			}
+			printf("STORM: freeing %d blobs\n", n);
+			/* Each one mapped again just before it goes. */
+			for (int i = 0; i < n; i++) {
+				touch(&b[i], 1);
+				blob_unmap_close(fd, &b[i]);
+			}
+			set_hook("free_delay_ms", 0);
+			printf("STORM: freed %d blobs\n", n);
+			n = 0;
 		} else if (!strncmp(line, "done", 4)) {
 			break;
 		}
 	}
 	signal(SIGBUS, SIG_DFL);
-	printf("STORM: connected %d\n", connected());
-	return failed || !connected();
+	printf("STORM: connected %d\n", xenlend_connected() == 1);
+	return failed || xenlend_connected() != 1;
 }
