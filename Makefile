@@ -9,6 +9,9 @@
 #                or just those) in one boot; make e2e-list names them
 #   make bench   benchmarks in the Xen environment, as ratios against
 #                baselines of the same run (CSV and PNG under the cache)
+#   make soak    30 minutes of four guests (well-behaved, flooding, hostile,
+#                reconnecting): dom0's memory, grants and descriptors flat
+#                at the end (XENLEND_SOAK_MINUTES=N for another length)
 #   make kernel-patches   the kernel code as a patch series against Linux
 #                6.12 (Debian's source), in $(XENLEND_CACHE)/kernel-patches
 #   make modules [KDIR=...]   xenlend.ko and xenlend-host.ko for the
@@ -71,6 +74,9 @@ check: deps
 bench: images
 	@sh scripts/bench.sh
 
+soak: images
+	@sh scripts/xen-env/run-vm.sh soak
+
 fuzz: deps
 	@$(MAKE) -s -C tests fuzz
 
@@ -78,5 +84,5 @@ clean:
 	@$(MAKE) -s -C tests clean
 	@$(MAKE) -s -C dom0-broker clean
 
-.PHONY: all deps env images run unit replay static kunit kernel-patches modules deb e2e e2e-list check bench \
+.PHONY: all deps env images run unit replay static kunit kernel-patches modules deb e2e e2e-list check bench soak \
 	fuzz clean

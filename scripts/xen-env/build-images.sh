@@ -102,7 +102,7 @@ overlay_down "$W"
 trap - EXIT
 chroot "$T" sh -ec "
 	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
-	for t in lend-test hostile-test stress-test bench vram-test storm-test; do
+	for t in lend-test hostile-test stress-test bench vram-test storm-test soak-test; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
 			-o /build/out/xenlend-\$t /build/src/tests/guest/\$t.c \
 			/build/src/tests/guest/guest-util.c
@@ -148,7 +148,7 @@ for m in drm drm_kms_helper drm_shmem_helper; do
 done
 cp "$B/out/xenlend-lend-test" "$B/out/xenlend-hostile-test" "$B/out/xenlend-stress-test" \
 	"$B/out/xenlend-bench" "$B/out/xenlend-vram-test" "$B/out/xenlend-storm-test" \
-	"$B/out/xenlend_basic" \
+	"$B/out/xenlend-soak-test" "$B/out/xenlend_basic" \
 	"$B/out/xenlend_render" "$D/"
 cp "$TOP/tests/e2e/domu-init.sh" "$D/init"
 cp "$TOP/tests/e2e/domu-tests.sh" "$D/xenlend-domu-tests.sh"

@@ -4,16 +4,17 @@
 # Boot Xen 4.20 with the test dom0 in QEMU (TCG: KVM cannot run Xen on these
 # machines) and run end-to-end scenarios (tests/e2e/scenarios/NAME.sh) in it.
 # usage: run-vm.sh SUITE [SCENARIO...]
-#   SUITE: demo, check, bench or manual; without SCENARIOs, every scenario
+#   SUITE: demo, check, bench, soak or manual; without SCENARIOs, every scenario
 #   of that suite (the "# suite:" line of its file), in their "# order:".
 # env: XENLEND_LOG (console log, default $XENLEND_CACHE/run-SUITE.log),
 #      XENLEND_BOOTS (boots at most, default 3), XENLEND_E2E_SECONDS (time
-#      for all boots: check 1500, demo 600, others 5400), XENLEND_SHELL=1 for an
+#      for all boots: check 2400, demo 600, others 5400), XENLEND_SHELL=1 for an
 #      interactive dom0 shell at the end (Ctrl-a x quits QEMU); for the
 #      emulator measurements (scenario pvh-starts): XENLEND_XEN_ARGS (more
 #      of Xen's command line), XENLEND_SMP (QEMU's CPUs, default 2),
 #      XENLEND_GUEST (guest presets, tests/e2e/lib.sh), XENLEND_STARTS,
-#      XENLEND_CANDIDATES (presets compared start by start, PRESET+PRESET/...).
+#      XENLEND_CANDIDATES (presets compared start by start, PRESET+PRESET/...);
+#      XENLEND_SOAK_MINUTES (scenario soak's duration, default 30).
 # One boot runs every scenario asked for. A scenario that got no verdict
 # because the machine hung or died, or whose guest the emulator killed on
 # every start (KILLED), runs again in a fresh boot with the others of its
@@ -96,6 +97,8 @@ boot() {
 	dom0_args="console=hvc0 earlyprintk=xen clocksource=xen iomem=relaxed xenlend.scenarios=$(echo "$*" | tr ' ' ':')"
 	[ -n "${XENLEND_GUEST:-}" ] && dom0_args="$dom0_args xenlend.guest=$XENLEND_GUEST"
 	[ -n "${XENLEND_STARTS:-}" ] && dom0_args="$dom0_args xenlend.starts=$XENLEND_STARTS"
+	[ -n "${XENLEND_SOAK_MINUTES:-}" ] &&
+		dom0_args="$dom0_args xenlend.soak_minutes=$XENLEND_SOAK_MINUTES"
 	[ -n "${XENLEND_CANDIDATES:-}" ] &&
 		dom0_args="$dom0_args xenlend.candidates=$XENLEND_CANDIDATES"
 	[ "${XENLEND_SHELL:-0}" = 1 ] && dom0_args="$dom0_args e2e_shell"

@@ -200,6 +200,12 @@ budget-greedy)
 	/xenlend-stress-test 0 32
 	echo "XENLEND-DOMU: stress-test exit $?"
 	;;
+soak-well)
+	# The well-behaved guest of `make soak`: lent blobs made, faulted,
+	# checked and freed until dom0 says "done".
+	/xenlend-soak-test
+	echo "XENLEND-DOMU: soak-test exit $?"
+	;;
 well)
 	/xenlend-hostile-test 16 well
 	echo "XENLEND-DOMU: hostile-test exit $?"
