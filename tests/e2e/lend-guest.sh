@@ -116,8 +116,9 @@ lend_guest() {
 			test -n "$n_all" -a "${n_fail:-1}" = 0 -a "${n_pass:-0}" = "$n_all"
 		check "$name: IGT's upstream tests, by igt_runner: $(upstream_igt_passed "$log") of $(grep -c . $R/upstream.testlist) passed" \
 			upstream_igt_ok "$log"
-		check "$name: broker started a render worker for it, as user nobody" \
-			grep -q "dom$domid: render worker .* started, pid [0-9]*, user nobody" "$BLOG"
+		wuid=$(($(sed -n 's/^render_uid_base *= *//p' /etc/xenlend/broker.conf) + domid))
+		check "$name: broker started a render worker for it, as its own user $wuid" \
+			grep -q "dom$domid: render worker .* started, pid [0-9]*, uid $wuid\$" "$BLOG"
 		check "$name: its render worker runs under the broker's seccomp filter" \
 			grep -q "xenlend-render\[d$domid\]: seccomp mode 2" "$BLOG"
 	fi
