@@ -267,7 +267,7 @@ fi
 X=$O/dom0-extra
 rm -rf "$X"
 mkdir -p "$X/xenlend" "$X/usr/sbin" "$X/usr/bin" "$X/usr/libexec" "$X/etc/xenlend" \
-	"$X/usr/lib/systemd/system" "$X/etc/xen"
+	"$X/usr/lib/systemd/system" "$X/etc/xen" "$X/etc/systemd/system"
 # xenlend-broker is installed with dpkg into the dom0 root, on an overlay
 # that leaves the cached root as it is; what dpkg wrote (the package's files
 # and dpkg's database) goes into the image.
@@ -295,8 +295,23 @@ cp "$B/out/ttm-pressure" "$B/out/xenlend-engine-refusals" "$B/out/xenlend-vram-p
 # The test dom0's DRM devices (vgem; bochs and the test TTM driver in
 # scenario gpu-ttm) render nothing.
 sed -i 's/^render_software *=.*/render_software = yes/' "$X/etc/xenlend/broker.conf"
-cp "$HERE/dom0-init.sh" "$X/init"
-cp "$HERE/run-unit.sh" "$B/out/vectors.txt" "$DI/igt/upstream.testlist" "$X/xenlend/"
+# dom0 boots systemd: the broker runs as the unit the package installs,
+# with its hardening. /init is systemd itself; its default target runs the
+# scenarios (xenlend-e2e.service). Masked: udev (dom0 loads the modules it
+# needs by name; udev would load DRM drivers for the emulated displays and
+# renumber the cards), timers and what a ramdisk root has no use for.
+ln -s usr/lib/systemd/systemd "$X/init"
+cp "$HERE/dom0-e2e.sh" "$X/xenlend/"
+cp "$HERE/xenlend-e2e.service" "$HERE/xenlend-e2e.target" "$X/etc/systemd/system/"
+ln -s xenlend-e2e.target "$X/etc/systemd/system/default.target"
+for u in systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service \
+	systemd-udevd-control.socket systemd-udevd-kernel.socket systemd-hwdb-update.service \
+	ldconfig.service systemd-pstore.service systemd-binfmt.service \
+	proc-sys-fs-binfmt_misc.automount apt-daily.timer apt-daily-upgrade.timer \
+	dpkg-db-backup.timer fstrim.timer systemd-tmpfiles-clean.timer; do
+	ln -s /dev/null "$X/etc/systemd/system/$u"
+done
+cp "$B/out/vectors.txt" "$DI/igt/upstream.testlist" "$X/xenlend/"
 mkdir -p "$X/xenlend/e2e"
 cp -r "$TOP/tests/e2e/run.sh" "$TOP/tests/e2e/lib.sh" "$TOP/tests/e2e/lend-guest.sh" \
 	"$TOP/tests/e2e/bench-lib.sh" "$TOP/tests/e2e/vram-lib.sh" "$TOP/tests/e2e/scenarios" \
@@ -305,7 +320,7 @@ cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" "$X
 # The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
 # own Mesa), and the benchmark program, for its first touch in dom0.
 cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$B/out/xenlend-bench" "$X/xenlend/"
-chmod +x "$X/init"
+chmod +x "$X/xenlend/dom0-e2e.sh"
 (cd "$X" && find . | cpio -o -H newc --quiet) >"$O/dom0-extra.cpio"
 # The kernel unpacks concatenated archives in order; later files win, and a
 # directory entry replaces a symlink: never put lib/, bin/ or sbin/ (symlinks

@@ -8,7 +8,7 @@
 #             the broker for trixie.
 #             With virglrenderer and Mesa (llvmpipe, lavapipe) it also builds
 #             and runs the render worker natively (scripts/render-check.sh).
-#   dom0root/ dom0 userspace: Xen 4.20 tools, xenstored, kmod, libdrm, and
+#   dom0root/ dom0 userspace: systemd, Xen 4.20 tools, xenstored, kmod, libdrm, and
 #             the render worker's runtime: virglrenderer, its render server,
 #             EGL/GL/GBM and Vulkan with Mesa's software drivers; GLES for
 #             the benchmark baselines that run the GL test program in dom0.
@@ -35,7 +35,9 @@ TOOLS_PKGS="qemu-system-x86 qemu-system-modules-spice xen-hypervisor-4.20-amd64 
 gcc make libc6-dev libxen-dev libdrm-dev libsystemd-dev pkg-config \
 busybox-static cpio perl sparse linux-source flex bison bc python3 \
 libvirglrenderer-dev dkms $RENDER_PKGS"
-DOM0_PKGS="xen-utils-4.20 xenstore-utils busybox kmod libdrm2 libsystemd0 \
+# dom0 boots systemd, which starts the broker from its unit; dbus is the
+# system bus through which systemd-analyze asks the running manager.
+DOM0_PKGS="xen-utils-4.20 xenstore-utils busybox kmod libdrm2 libsystemd0 systemd dbus \
 libvirglrenderer1 $RENDER_PKGS libgles2"
 
 host_apt_install debootstrap cpio python3 zstd

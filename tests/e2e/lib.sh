@@ -8,7 +8,7 @@
 R=/xenlend
 E=$R/e2e
 BLOG=/var/log/xenlend-broker.log
-UNIT=/usr/lib/systemd/system/xenlend-broker.service
+DROPIN=/run/systemd/system/xenlend-broker.service.d
 pass=0
 failed=0
 
@@ -355,18 +355,34 @@ use_broker() {
 # broker_up: the broker started last still runs
 broker_up() { [ -n "${BPID:-}" ] && kill -0 "$BPID" 2>/dev/null; }
 
-# start_broker [ARGS...]: start the broker from its unit with --verbose and
-# ARGS; sets BPID and waits for its "ready" line
+# start_broker [ARGS...]: start xenlend-broker.service, the unit the
+# package installed, with its hardening, running the broker with --verbose
+# and ARGS (a runtime drop-in replaces ExecStart), its output appended to
+# $BLOG and Restart=$BROKER_RESTART (default no: a scenario that kills the
+# broker restarts it itself); sets BPID once the unit is active (the broker
+# said READY=1) and waits for its "ready" line
 start_broker() {
-	BPID=$($R/run-unit.sh $UNIT $BLOG --verbose "$@")
-	nready=$((${nready:-0} + 1))
+	mkdir -p "$DROPIN"
+	printf '[Service]\nExecStart=\nExecStart=/usr/sbin/xenlend-broker --verbose %s\nStandardOutput=append:%s\nStandardError=append:%s\nRestart=%s\n' \
+		"$*" "$BLOG" "$BLOG" "${BROKER_RESTART:-no}" >"$DROPIN/e2e.conf"
+	nready=$(($(grep -c 'ready: backend domain' "$BLOG" 2>/dev/null) + 1))
+	systemctl daemon-reload
+	systemctl start xenlend-broker.service ||
+		systemctl status --no-pager xenlend-broker.service
+	BPID=$(systemctl show -P MainPID xenlend-broker.service)
 	BROKER_AS=
 	wait_for 10 sh -c "[ \$(grep -c 'ready: backend domain' $BLOG) -ge $nready ]"
 }
 
-# stop_broker: SIGTERM, and wait until it is gone
+# stop_broker: stop the unit (SIGTERM) and wait until the broker is gone
 stop_broker() {
-	kill -TERM "$BPID"
+	systemctl stop xenlend-broker.service
 	wait_for 10 sh -c "! kill -0 $BPID 2>/dev/null"
+}
+
+# broker_cgroup: the broker's unit's cgroup directory, as dom0 sees it
+# (the broker sees it as the root of its own cgroup namespace)
+broker_cgroup() {
+	echo "/sys/fs/cgroup$(systemctl show -P ControlGroup xenlend-broker.service)"
 }
 

@@ -52,7 +52,7 @@ wc_refusals() {
 wc_confined() {
 	wc_pid=$1 wc_dom=$2
 	wc_base=$(sed -n 's/^render_uid_base *= *//p' /run/broker-jail.conf)
-	wc_cg=/sys/fs/cgroup/render-dom$wc_dom
+	wc_cg=$(broker_cgroup)/render-dom$wc_dom
 	check "worker-compromised: dom$wc_dom's worker runs as its own user $((wc_base + wc_dom)) (uid $(wc_uid "$wc_pid"))" \
 		test "$(wc_uid "$wc_pid")" = $((wc_base + wc_dom))
 	# A process that is not dumpable has its /proc files owned by root.
@@ -62,7 +62,7 @@ wc_confined() {
 		eval 'grep -q "^Seccomp:[[:space:]]*2" "/proc/$wc_pid/status" &&
 		      [ "$(cat "/proc/$wc_pid/oom_score_adj")" = 1000 ]'
 	check "worker-compromised: dom$wc_dom's worker is in cgroup render-dom$wc_dom ($(cat "/proc/$wc_pid/cgroup"); memory.max $(cat "$wc_cg/memory.max" 2>/dev/null), pids.max $(cat "$wc_cg/pids.max" 2>/dev/null))" \
-		eval 'grep -qx "0::/render-dom$wc_dom" "/proc/$wc_pid/cgroup" &&
+		eval 'grep -qx "0::${wc_cg#/sys/fs/cgroup}" "/proc/$wc_pid/cgroup" &&
 		      [ "$(cat "$wc_cg/memory.max")" = $MEM_MAX ] &&
 		      [ "$(cat "$wc_cg/pids.max")" = $TASKS_MAX ]'
 }
@@ -114,7 +114,7 @@ scenario() {
 	wc_forks=$(wc_line "fork bomb" | sed -n 's/.*fork bomb: \([0-9]*\) processes.*/\1/p')
 	check "worker-compromised: the fork bomb stopped at ${wc_forks:-?} processes (dom$adom's budget: $TASKS_MAX tasks)" \
 		test "${wc_forks:-99999}" -lt "$TASKS_MAX"
-	wc_oom=$(sed -n 's/^oom_kill //p' "/sys/fs/cgroup/render-dom$adom/memory.events" 2>/dev/null)
+	wc_oom=$(sed -n 's/^oom_kill //p' "$(broker_cgroup)/render-dom$adom/memory.events" 2>/dev/null)
 	echo "XENLEND-E2E: worker-compromised: dom0 MemAvailable $((wc_before / 1024)) MiB before, least $((wc_least / 1024)) MiB during; OOM kills in render-dom$adom: ${wc_oom:-?}"
 	wc_line "memfd: [0-9]* MiB, then\|memfd: killed"
 	wc_line "anonymous memory: [0-9]* MiB, then\|anonymous memory: killed"
@@ -138,7 +138,7 @@ scenario() {
 	check "worker-compromised: $vname rendered again after the attack (its worker never noticed)" \
 		eval 'grep -q "gl-render 2 exit 0" "$vlog" && [ "$(grep -c "^GL: PASS triangle" "$vlog")" = 2 ]'
 	check "worker-compromised: the guests' cgroups are gone with them" \
-		wait_for 30 eval '[ ! -d "/sys/fs/cgroup/render-dom$vdom" ] && [ ! -d "/sys/fs/cgroup/render-dom$adom" ]'
+		wait_for 30 eval '[ ! -d "$(broker_cgroup)/render-dom$vdom" ] && [ ! -d "$(broker_cgroup)/render-dom$adom" ]'
 	check "worker-compromised: pages, quarantine and pins back to zero" wait_for 30 at_baseline
 	return 0
 }

@@ -1,24 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# /init of the test dom0 (no systemd): mount, load the Xen modules, start
-# xenstored, xen-init-dom0 and xenconsoled, load vgem as the stand-in GPU,
-# then run the end-to-end scenarios and power the machine off.
+# The test dom0's run, started by systemd (xenlend-e2e.service) once the
+# system is up: load the Xen modules, start xenstored, xen-init-dom0 and
+# xenconsoled, load vgem as the stand-in GPU, then run the end-to-end
+# scenarios (which start xenlend-broker.service) and power the machine off.
 # Kernel command line: xenlend.scenarios=NAME:NAME (tests/e2e/run.sh),
 # e2e_shell for a shell at the end.
 export PATH=/usr/lib/xen-4.20/bin:/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mkdir -p /dev/pts /dev/shm
-mount -t devpts devpts /dev/pts
-mount -t tmpfs tmpfs /run
-# cgroup v2, as systemd mounts it: the broker gives each guest's render
-# workers a cgroup of their own under it.
-mount -t cgroup2 cgroup2 /sys/fs/cgroup &&
-	echo "XENLEND-E2E: cgroup v2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+echo "XENLEND-E2E: dom0 init (uptime $(cut -d' ' -f1 /proc/uptime)s, $(systemctl --version | head -n1) is PID 1)"
+echo "XENLEND-E2E: cgroup v2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 mkdir -p /run/xen /run/xenstored /var/log/xen/console /var/lib/xen /var/lib/xenstored
-echo "XENLEND-E2E: dom0 init (uptime $(cut -d' ' -f1 /proc/uptime)s)"
 modprobe -a xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
 mount -t xenfs xenfs /proc/xen
 XENSTORED_ROOTDIR=/run/xenstored xenstored --pid-file /run/xenstored.pid
@@ -34,5 +26,5 @@ scenarios=$(sed -n 's/.*xenlend\.scenarios=\([a-z0-9:-]*\).*/\1/p' /proc/cmdline
 # shellcheck disable=SC2086 # one scenario name per word
 sh /xenlend/e2e/run.sh ${scenarios:-demo}
 echo "XENLEND-E2E: exit $?"
-grep -q e2e_shell /proc/cmdline && exec setsid sh -c 'exec sh </dev/hvc0 >/dev/hvc0 2>&1'
-busybox poweroff -f
+grep -q e2e_shell /proc/cmdline && setsid sh -c 'exec sh </dev/hvc0 >/dev/hvc0 2>&1'
+systemctl poweroff --force --force
