@@ -48,7 +48,8 @@ static const struct drm_ioctl_desc xenlend_ioctls[] = {
 DEFINE_DRM_GEM_FOPS(xenlend_fops);
 
 static const struct drm_driver xenlend_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = xenlend_render_open,
 	.postclose = xenlend_render_postclose,
 	.gem_create_object = xenlend_gem_create_object,

@@ -28,6 +28,7 @@
 
 #include "xenlend_cmds.h"
 #include "xenlend_drv.h"
+#include "xenlend_syncobj.h"
 #include "xenlend_transport.h"
 
 /* Most buffer objects one EXECBUFFER may name. */
@@ -479,6 +480,7 @@ struct xenlend_exec {
 	struct xenlend_dma_fence *fence;
 	struct sync_file *sync_file;
 	int out_fd;
+	struct xenlend_syncobjs syncobjs;
 };
 
 static int xenlend_exec_lock_objs(struct xenlend_exec *ex)
@@ -513,6 +515,7 @@ static void xenlend_exec_cleanup(struct xenlend_exec *ex)
 		fput(ex->sync_file->file);
 	if (ex->out_fd >= 0)
 		put_unused_fd(ex->out_fd);
+	xenlend_syncobjs_fini(&ex->syncobjs);
 	if (ex->fence)
 		dma_fence_put(xenlend_fence_base(ex->fence));
 	kvfree(ex->cmd);
@@ -570,14 +573,17 @@ static int xenlend_exec_submit(struct xenlend_device *xdev, struct xenlend_fpriv
  * @data: &struct drm_virtgpu_execbuffer.
  * @file: the caller.
  *
- * Copies the command stream, waits for the in-fence, sends the stream to
- * the broker's renderer on the chosen ring of the file's context and
- * attaches the submission's fence to every named buffer object (for WAIT)
- * and, with FENCE_FD_OUT, to a new sync_file. Syncobjs are not supported.
+ * Copies the command stream, waits for the in-fence and the in-syncobjs,
+ * sends the stream to the broker's renderer on the chosen ring of the
+ * file's context and attaches the submission's fence to every named buffer
+ * object (for WAIT), with FENCE_FD_OUT to a new sync_file, and to every
+ * out-syncobj (at its timeline point); resets the in-syncobjs flagged
+ * VIRTGPU_EXECBUF_SYNCOBJ_RESET.
  *
- * Return: 0, -EINVAL for bad flags, sizes, rings or in-fences, -ENOENT for a
- * bad handle, -EOPNOTSUPP for syncobjs, -EFAULT, -ENODEV when the broker
- * that had the context went away, or the error of asking the broker.
+ * Return: 0, -EINVAL for bad flags, sizes, rings, in-fences, syncobj
+ * arrays or in-syncobjs without a fence, -ENOENT for a bad buffer or
+ * syncobj handle, -EFAULT, -ENODEV when the broker that had the context
+ * went away, or the error of asking the broker.
  */
 int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file *file)
 {
@@ -589,8 +595,8 @@ int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file
 
 	if (eb->flags & ~VIRTGPU_EXECBUF_FLAGS)
 		return -EINVAL;
-	if (eb->num_in_syncobjs || eb->num_out_syncobjs)
-		return -EOPNOTSUPP;
+	if (xenlend_syncobjs_check(eb))
+		return -EINVAL;
 	if (eb->size % 4 || eb->size > XENLEND_SUBMIT_MAX_BYTES ||
 	    eb->num_bo_handles > XENLEND_MAX_BO_HANDLES)
 		return -EINVAL;
@@ -616,6 +622,11 @@ int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file
 		if (err)
 			goto out;
 	}
+	err = xenlend_syncobjs_wait_in(file, eb, &ex.syncobjs);
+	if (!err)
+		err = xenlend_syncobjs_get_out(file, eb, &ex.syncobjs);
+	if (err)
+		goto out;
 
 	if (!drm_dev_enter(dev, &cookie)) {
 		err = -ENODEV;
@@ -625,6 +636,8 @@ int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file
 	err = xenlend_exec_submit(xdev, fp, eb, &ex);
 	mutex_unlock(&fp->lock);
 	drm_dev_exit(cookie);
+	if (!err)
+		xenlend_syncobjs_signal(&ex.syncobjs, xenlend_fence_base(ex.fence));
 	if (!err && ex.sync_file) {
 		eb->fence_fd = ex.out_fd;
 		fd_install(ex.out_fd, ex.sync_file->file);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <drm/drm.h>
@@ -382,9 +383,18 @@ static int test_execbuffer_bad(int fd)
 	eb.flags = VIRTGPU_EXECBUF_FENCE_FD_IN;
 	eb.fence_fd = 0;	/* stdin, not a sync_file */
 	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	/* Syncobj arrays: a stride too short for an entry, too many entries. */
 	eb = good;
 	eb.num_in_syncobjs = 1;
-	subtest_assert_errno(execbuffer(fd, &eb), EOPNOTSUPP);
+	eb.in_syncobjs = (uintptr_t)&bogus;
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	eb.syncobj_stride = sizeof(struct drm_virtgpu_execbuffer_syncobj);
+	eb.num_in_syncobjs = 1025;
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
+	eb = good;
+	eb.syncobj_stride = sizeof(struct drm_virtgpu_execbuffer_syncobj);
+	eb.num_out_syncobjs = 1025;
+	subtest_assert_errno(execbuffer(fd, &eb), EINVAL);
 	/* The context is fine afterwards. */
 	eb = good;
 	subtest_assert(!execbuffer(fd, &eb));
@@ -475,6 +485,185 @@ static int test_fences_in_and_wait(int fd)
 	w.handle = 4242;
 	subtest_assert_errno(ioctl(fd, DRM_IOCTL_VIRTGPU_WAIT, &w), ENOENT);
 	close(f);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+static int syncobj_create(int fd, uint32_t flags)
+{
+	struct drm_syncobj_create c = { .flags = flags };
+
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c) ? 0 : (int)c.handle;
+}
+
+/* DRM_IOCTL_SYNCOBJ_WAIT (binary) for one syncobj; 0 or -1 with errno. */
+static int syncobj_wait(int fd, uint32_t h, int64_t timeout_ns, uint32_t flags)
+{
+	struct drm_syncobj_wait w = {
+		.handles = (uintptr_t)&h, .count_handles = 1, .flags = flags,
+		.timeout_nsec = timeout_ns,
+	};
+
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+}
+
+/* Wait for point @point of timeline syncobj @h; 0 or -1 with errno. */
+static int timeline_wait(int fd, uint32_t h, uint64_t point, int64_t timeout_ns)
+{
+	struct drm_syncobj_timeline_wait w = {
+		.handles = (uintptr_t)&h, .points = (uintptr_t)&point, .count_handles = 1,
+		.timeout_nsec = timeout_ns,
+	};
+
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+}
+
+/* The last signalled point of timeline syncobj @h, or -1. */
+static int64_t timeline_query(int fd, uint32_t h)
+{
+	struct drm_syncobj_timeline_array q = {
+		.handles = (uintptr_t)&h, .count_handles = 1,
+	};
+	uint64_t point = 0;
+
+	q.points = (uintptr_t)&point;
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_QUERY, &q) ? -1 : (int64_t)point;
+}
+
+/* An absolute CLOCK_MONOTONIC deadline FENCE_WAIT_MS from now, in ns. */
+static int64_t deadline(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)FENCE_WAIT_MS * 1000000;
+}
+
+/* EXECBUFFER of @s with in- and out-syncobjs; 0 or -1 with errno. */
+static int submit_syncobjs(int fd, const uint32_t *s, uint32_t n,
+			   const struct drm_virtgpu_execbuffer_syncobj *in, uint32_t nr_in,
+			   const struct drm_virtgpu_execbuffer_syncobj *out, uint32_t nr_out)
+{
+	struct drm_virtgpu_execbuffer eb = {
+		.size = n * 4, .command = (uintptr_t)s, .fence_fd = -1,
+		.syncobj_stride = sizeof(*in),
+		.num_in_syncobjs = nr_in, .in_syncobjs = (uintptr_t)in,
+		.num_out_syncobjs = nr_out, .out_syncobjs = (uintptr_t)out,
+	};
+
+	return execbuffer(fd, &eb);
+}
+
+static int test_syncobj_cap(int fd)
+{
+	struct drm_get_cap cap = { .capability = DRM_CAP_SYNCOBJ };
+
+	subtest_assert(!ioctl(fd, DRM_IOCTL_GET_CAP, &cap));
+	subtest_assert(cap.value == 1);
+	cap = (struct drm_get_cap){ .capability = DRM_CAP_SYNCOBJ_TIMELINE };
+	subtest_assert(!ioctl(fd, DRM_IOCTL_GET_CAP, &cap));
+	subtest_assert(cap.value == 1);
+	return SUBTEST_SUCCESS;
+}
+
+/*
+ * Out-syncobjs get the submission's fence (binary: in place of theirs;
+ * timeline: at their point), in-syncobjs are waited for (one imported from
+ * a sync_file out-fence, one at a timeline point) and, when flagged so,
+ * reset once the stream went.
+ */
+static int test_syncobj_submit(int fd)
+{
+	struct drm_virtgpu_execbuffer_syncobj in[2] = { 0 }, out[2] = { 0 };
+	struct drm_syncobj_handle imp = { 0 };
+	uint32_t n, *s = virgl_stream(0, &n);
+	int bin, tl, fromfd, f;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	bin = syncobj_create(fd, 0);
+	tl = syncobj_create(fd, 0);
+	fromfd = syncobj_create(fd, 0);
+	subtest_assert(bin && tl && fromfd);
+	subtest_assert_errno(syncobj_wait(fd, bin, 0, 0), EINVAL);	/* no fence yet */
+
+	out[0].handle = bin;
+	out[1].handle = tl;
+	out[1].point = 1;
+	subtest_assert(!submit_syncobjs(fd, s, n, NULL, 0, out, 2));
+	subtest_assert(!syncobj_wait(fd, bin, deadline(), 0));
+	subtest_assert(!timeline_wait(fd, tl, 1, deadline()));
+	subtest_assert(timeline_query(fd, tl) == 1);
+	out[1].point = 2;
+	subtest_assert(!submit_syncobjs(fd, s, n, NULL, 0, &out[1], 1));
+	subtest_assert(!timeline_wait(fd, tl, 2, deadline()));
+	subtest_assert(timeline_query(fd, tl) == 2);
+
+	/* A sync_file out-fence imported into a syncobj, waited for as one. */
+	f = submit(fd, s, n, 0, NULL, 0);
+	subtest_assert(f >= 0);
+	imp.handle = fromfd;
+	imp.fd = f;
+	imp.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp));
+	close(f);
+	in[0].handle = fromfd;
+	in[1].handle = tl;
+	in[1].point = 2;
+	in[1].flags = VIRTGPU_EXECBUF_SYNCOBJ_RESET;
+	in[0].flags = VIRTGPU_EXECBUF_SYNCOBJ_RESET;
+	out[0].handle = bin;
+	subtest_assert(!submit_syncobjs(fd, s, n, in, 2, out, 1));
+	subtest_assert(!syncobj_wait(fd, bin, deadline(), 0));
+	/* Reset: no fence any more. */
+	subtest_assert_errno(syncobj_wait(fd, fromfd, 0, 0), EINVAL);
+	subtest_assert(timeline_query(fd, tl) == 0);
+	free(s);
+	return SUBTEST_SUCCESS;
+}
+
+/* Bad syncobjs fail with their error and change nothing. */
+static int test_syncobj_bad(int fd)
+{
+	struct drm_virtgpu_execbuffer_syncobj in = { 0 }, out = { 0 }, two[2] = { 0 };
+	uint32_t n, *s = virgl_stream(0, &n);
+	struct drm_virtgpu_execbuffer eb;
+	int empty, target;
+
+	subtest_assert(s);
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	empty = syncobj_create(fd, 0);
+	target = syncobj_create(fd, 0);
+	subtest_assert(empty && target);
+	out.handle = target;
+
+	in.handle = 4242;	/* names no syncobj */
+	subtest_assert_errno(submit_syncobjs(fd, s, n, &in, 1, &out, 1), ENOENT);
+	in.handle = empty;	/* no fence to wait for */
+	subtest_assert_errno(submit_syncobjs(fd, s, n, &in, 1, &out, 1), EINVAL);
+	in.flags = 0x80;
+	subtest_assert_errno(submit_syncobjs(fd, s, n, &in, 1, &out, 1), EINVAL);
+	out.handle = 4242;
+	subtest_assert_errno(submit_syncobjs(fd, s, n, NULL, 0, &out, 1), ENOENT);
+	out.handle = target;
+	out.flags = VIRTGPU_EXECBUF_SYNCOBJ_RESET;	/* means nothing for an out-syncobj */
+	subtest_assert_errno(submit_syncobjs(fd, s, n, NULL, 0, &out, 1), EINVAL);
+	out.flags = 0x80;
+	subtest_assert_errno(submit_syncobjs(fd, s, n, NULL, 0, &out, 1), EINVAL);
+	subtest_assert_errno(submit_syncobjs(fd, s, n, (void *)8, 1, NULL, 0), EFAULT);
+	subtest_assert_errno(submit_syncobjs(fd, s, n, NULL, 0, (void *)8, 1), EFAULT);
+	/* None of these reached the syncobj: it still has no fence. */
+	subtest_assert_errno(syncobj_wait(fd, target, 0, 0), EINVAL);
+	/* A longer stride (a newer struct) is fine; its tail is not read. */
+	two[0].handle = target;
+	two[1].flags = 0xdead;
+	eb = (struct drm_virtgpu_execbuffer){
+		.size = n * 4, .command = (uintptr_t)s, .fence_fd = -1,
+		.syncobj_stride = sizeof(two), .num_out_syncobjs = 1,
+		.out_syncobjs = (uintptr_t)two,
+	};
+	subtest_assert(!execbuffer(fd, &eb));
+	subtest_assert(!syncobj_wait(fd, target, deadline(), 0));
 	free(s);
 	return SUBTEST_SUCCESS;
 }
@@ -730,6 +919,9 @@ static const struct subtest tests[] = {
 	{ .name = "venus-submit-fence", .fn = test_venus_submit_fence },
 	{ .name = "execbuffer-bad", .fn = test_execbuffer_bad },
 	{ .name = "fences-in-and-wait", .fn = test_fences_in_and_wait },
+	{ .name = "syncobj-cap", .fn = test_syncobj_cap },
+	{ .name = "syncobj-submit", .fn = test_syncobj_submit },
+	{ .name = "syncobj-bad", .fn = test_syncobj_bad },
 	{ .name = "close-with-pending-fence", .fn = test_close_with_pending_fence },
 	{ .name = "virgl-junk", .fn = test_virgl_junk },
 	{ .name = "resource-transfer", .fn = test_resource_transfer },
