@@ -131,6 +131,35 @@ if grep -q 'warning:' "$O/build.log"; then
 	die "the build printed warnings"
 fi
 
+# --- sw_sync for the IGT guest (tests/sw-sync/Kbuild): Linux's own source
+# from Debian's linux-source, built once per kernel and shim.
+SW=$B/sw-sync
+swkey=$KVER-$(cat "$TOP/tests/sw-sync/Kbuild" "$TOP/tests/sw-sync/sw_sync_module.c" |
+	sha256sum | cut -c1-16)
+if [ ! -f "$SW/sw_sync.ko" ] || [ "$(cat "$SW/key" 2>/dev/null)" != "$swkey" ]; then
+	log "building sw_sync for the IGT guest from Debian's linux-source"
+	rm -rf "$SW"
+	mkdir -p "$SW/include/trace" "$SW/drivers/dma-buf"
+	cp "$TOP/tests/sw-sync/Kbuild" "$TOP/tests/sw-sync/sw_sync_module.c" "$SW/"
+	chroot "$T" sh -ec "
+		cd /build/sw-sync
+		tar -xJf /usr/src/linux-source-*.tar.xz --strip-components=3 --wildcards \
+			'*/drivers/dma-buf/sw_sync.c' '*/drivers/dma-buf/sync_debug.[ch]' \
+			'*/drivers/dma-buf/sync_trace.h'
+		mv sw_sync.c sw_sync_main.c
+		cp sync_trace.h drivers/dma-buf/
+		make -s -C /usr/src/linux-headers-$KVER M=/build/sw-sync modules
+		strip --strip-debug sw_sync.ko" >"$O/sw-sync.log" 2>&1 || {
+		cat "$O/sw-sync.log" >&2
+		die "sw_sync did not build"
+	}
+	if grep -q 'sw_sync_module.c.*warning:' "$O/sw-sync.log"; then
+		cat "$O/sw-sync.log" >&2
+		die "tests/sw-sync/sw_sync_module.c: warnings"
+	fi
+	echo "$swkey" >"$SW/key"
+fi
+
 # --- Xen and the kernel
 [ "$O/xen" -nt "$T/boot/xen-$XENVER-amd64.gz" ] ||
 	zcat "$T/boot/xen-$XENVER-amd64.gz" >"$O/xen"
@@ -167,6 +196,7 @@ mkdir -p "$DI/usr/bin" "$DI/usr/libexec/igt-gpu-tools" "$DI/igt"
 sed 's/#.*//' "$TOP/igt-tests/upstream.testlist" | grep . >"$DI/igt/upstream.testlist"
 igt_bins=$(sed -n 's/^igt@\([^@]*\).*/\1/p' "$DI/igt/upstream.testlist" | sort -u | tr "\n" " ")
 cp "$I/usr/bin/igt_runner" "$DI/usr/bin/"
+cp "$SW/sw_sync.ko" "$DI/sw_sync.ko"
 for t in $igt_bins; do
 	cp "$I/usr/libexec/igt-gpu-tools/$t" "$DI/usr/libexec/igt-gpu-tools/"
 done

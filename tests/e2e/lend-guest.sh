@@ -51,8 +51,8 @@ lend_guest() {
 		fi
 	fi
 
-	# IGT's upstream tests take a minute or two under the emulator.
-	if ! wait_for 300 gone "$name"; then
+	# IGT's upstream tests take minutes under the emulator.
+	if ! wait_for 600 gone "$name"; then
 		ko "$name: did not power off"
 		xl destroy "$name"
 	fi

@@ -2,7 +2,7 @@
 # shellcheck shell=sh
 # description: PV domU: handshake, every malformed request and event, IGT (ours, the render path on dom0's virglrenderer, upstream's core tests by igt_runner)
 # suite: check
-# budget: 240
+# budget: 360
 # order: 10
 
 scenario() {
