@@ -60,17 +60,27 @@ static int sandboxed_calls(void)
 	return 0;
 }
 
-static void test_grant_ioctls_refused(void)
+/*
+ * Run @fn in a child process (the filter is for good once applied) and
+ * return its exit status; -1 when it could not run or did not exit.
+ */
+static int in_child(int (*fn)(void))
 {
-	int status = -1;
+	int status;
 	pid_t pid = fork();
 
-	CHECK(pid >= 0);
+	if (pid < 0)
+		return -1;
 	if (!pid)
-		_exit(sandboxed_calls());
-	CHECK_EQ(waitpid(pid, &status, 0), pid);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 0);
+		_exit(fn());
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void test_grant_ioctls_refused(void)
+{
+	CHECK_EQ(in_child(sandboxed_calls), 0);
 }
 
 static void *thread_fn(void *arg)
@@ -125,15 +135,7 @@ static int allowed_calls(void)
 
 static void test_renderer_calls_allowed(void)
 {
-	int status = -1;
-	pid_t pid = fork();
-
-	CHECK(pid >= 0);
-	if (!pid)
-		_exit(allowed_calls());
-	CHECK_EQ(waitpid(pid, &status, 0), pid);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_EQ(in_child(allowed_calls), 0);
 }
 
 /* 0 when the call failed with @err, else 1. */
@@ -192,15 +194,7 @@ static int refused_calls(void)
 
 static void test_other_calls_refused(void)
 {
-	int status = -1;
-	pid_t pid = fork();
-
-	CHECK(pid >= 0);
-	if (!pid)
-		_exit(refused_calls());
-	CHECK_EQ(waitpid(pid, &status, 0), pid);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_EQ(in_child(refused_calls), 0);
 }
 
 static void test_parent_untouched(void)
