@@ -38,6 +38,22 @@ wait_for() {
 	return 1
 }
 gone() { ! xl list "$1" >/dev/null 2>&1; }
+# all_gone NAME...: none of the guests named exists any more
+all_gone() { for ag_g in "$@"; do gone "$ag_g" || return 1; done; }
+# end_guests SECONDS NAME...: wait at most SECONDS until the guests named
+# powered off, then destroy what is left of them
+end_guests() {
+	eg_secs=$1
+	shift
+	wait_for "$eg_secs" all_gone "$@"
+	for eg_g in "$@"; do
+		xl destroy "$eg_g" 2>/dev/null
+	done
+	return 0
+}
+# guest_tell DOMID LINE: LINE on a guest's console, where its test program
+# waits for dom0's word
+guest_tell() { echo "$2" >"$(xenstore-read "/local/domain/$1/console/tty")"; }
 # show_renderers: state of every render worker and render server thread, for
 # a guest that stopped making progress (which side is waiting on what)
 show_renderers() {

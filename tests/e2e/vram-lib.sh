@@ -30,8 +30,6 @@ first_frame() {
 		"$BLOG" | tail -n 1
 }
 
-# say_go DOMID: "go" on the guest's console
-say_go() { echo go >"$(xenstore-read "/local/domain/$1/console/tty")"; }
 
 # revoke_reps KIND FROM TO: for each rep, when the guest ($name, $domid,
 # $log, object $res) is ready, revoke the whole object, wait for its
@@ -46,7 +44,7 @@ revoke_reps() {
 			ko "$name: revoke $1 $i"
 		wait_for 30 acked "$domid" $((n + 1)) || { ko "$name: revoke $1 $i unanswered"; return 1; }
 		[ "$1" = VRAM ] && vram_after_ack=$vram_after_ack$(mapped_pages "$domid"),
-		say_go "$domid"
+		guest_tell "$domid" go
 		i=$((i + 1))
 	done
 }

@@ -33,14 +33,11 @@ scenario() {
 	wait_for 120 ready "$wlog" "$wname"
 	check "fd-budget: a second guest is served beside it" grep -q "STORM: ready" "$wlog"
 
-	for g in "$mname:$mdom" "$wname:$domid"; do
-		tty=$(xenstore-read "/local/domain/${g#*:}/console/tty")
-		echo "check 0" >"$tty"
-		echo "done" >"$tty"
+	for g in "$mdom" "$domid"; do
+		guest_tell "$g" "check 0"
+		guest_tell "$g" done
 	done
-	wait_for 120 eval 'gone "$mname" && gone "$wname"'
-	xl destroy "$mname" 2>/dev/null
-	xl destroy "$wname" 2>/dev/null
+	end_guests 120 "$mname" "$wname"
 	name=$mname log=$mlog
 	show_console "$mname"
 	check "fd-budget: $mname read dom0's pattern in every blob, still connected" \

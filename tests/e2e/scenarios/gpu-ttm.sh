@@ -136,7 +136,7 @@ scenario() {
 	hostile_stopped
 
 	# The well-behaved guest refaults the buffer dom0 moved.
-	echo go >"$(xenstore-read "/local/domain/$wdom/console/tty")"
+	guest_tell "$wdom" go
 	check "$wname: its moved buffer refaulted with the contents it had" \
 		wait_for 60 grep -q 'WELL: PASS' "$wlog"
 	wait_for 60 gone "$wname" || xl destroy "$wname"

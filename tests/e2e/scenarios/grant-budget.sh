@@ -73,10 +73,10 @@ scenario() {
 		eval '[ "$(st "$wdom" faults)" -gt "$wf0" ] 2>/dev/null'
 
 	xl destroy "$gname"
-	echo "check 0" >"$(xenstore-read "/local/domain/$wdom/console/tty")"
+	guest_tell "$wdom" "check 0"
 	wait_for 60 grep -q "STORM: check 0:" "$wlog"
-	echo "done" >"$(xenstore-read "/local/domain/$wdom/console/tty")"
-	wait_for 60 gone "$wname" || xl destroy "$wname"
+	guest_tell "$wdom" done
+	end_guests 60 "$wname"
 	name=$wname log=$wlog
 	show_console "$wname"
 	check "grant-budget: $wname read what dom0 lent it and exits 0, still connected" \

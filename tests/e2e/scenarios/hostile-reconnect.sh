@@ -43,8 +43,8 @@ scenario() {
 	check "$name: served while $rname holds its quarantine" \
 		grep -q "XENLEND-DOMU: lend-test exit 0" "$log"
 
-	echo go >"$(xenstore-read "/local/domain/$rdom/console/tty")"
-	wait_for 60 gone "$rname" || xl destroy "$rname"
+	guest_tell "$rdom" go
+	end_guests 60 "$rname"
 	name=$rname
 	show_console "$rname"
 	check "hostile-reconnect: pages, quarantine and pins back to zero" wait_for 30 at_baseline

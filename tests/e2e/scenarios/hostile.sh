@@ -56,7 +56,7 @@ scenario() {
 			sh -c "echo '$err' | grep -q 'refusing to save or migrate'"
 		check "$name: still running after the refused save" \
 			sh -c "xl list '$name' | grep -q '$name'"
-		echo go >"$(xenstore-read /local/domain/$domid/console/tty)"
+		guest_tell "$domid" go
 	else
 		ko "$name: never noticed the disconnect"
 	fi

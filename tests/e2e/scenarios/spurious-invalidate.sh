@@ -53,7 +53,6 @@ scenario() {
 	create_guest domu-storm pvh storm || return 0
 	guest_ready "STORM: ready" || return $(($? == 3 ? 3 : 0))
 	res=$(sed -n 's/.*STORM: ready res \([0-9 ]*\).*/\1/p' "$log" | tr -d '\r')
-	tty=$(xenstore-read "/local/domain/$domid/console/tty")
 	# shellcheck disable=SC2086
 	check "spurious-invalidate: $name mapped $BLOBS blobs" test "$(echo $res | wc -w)" = $BLOBS
 	sleep 2
@@ -103,7 +102,7 @@ scenario() {
 	# them: a page the guest was not told about still holds the old one.
 	each punch 0 $BLOB_BYTES || ko "spurious-invalidate: punch"
 	each refill || ko "spurious-invalidate: refill"
-	echo "check 1" >"$tty"
+	guest_tell "$domid" "check 1"
 	wait_for 120 checked 1
 	grep "STORM: check 1:" "$log"
 	check "spurious-invalidate: $name reads dom0's new pages, no stale one" \
@@ -116,7 +115,7 @@ scenario() {
 	# fault_delay_ms hook) holds no lock of the process's address space
 	# (item 6): another thread makes the blob read-only meanwhile (its
 	# VMA's write lock, mmap_lock), and returns first.
-	echo "fault-wait 2000" >"$tty"
+	guest_tell "$domid" "fault-wait 2000"
 	wait_for 60 grep -q "STORM: fault-wait:" "$log"
 	check "spurious-invalidate: a fault waiting for the broker holds no mmap_lock or VMA lock ($(grep -m1 'STORM: fault-wait:' "$log" | tr -d '\r'))" \
 		grep -q "STORM: fault-wait: mprotect first" "$log"
@@ -128,7 +127,7 @@ scenario() {
 	# its grants are unmapped: the broker then releases nothing mapped.
 	si_q0=$(st quarantined_pages)
 	si_from=$(($(wc -l <"$BLOG") + 1))
-	echo "free 100" >"$tty"
+	guest_tell "$domid" "free 100"
 	wait_for 30 grep -q "STORM: freeing" "$log"
 	si_rounds=0
 	while ! grep -q "STORM: freed\|STORM: FAIL" "$log" && [ $si_rounds -lt 600 ] && broker_up; do
@@ -149,8 +148,8 @@ scenario() {
 	check "spurious-invalidate: $name still connected after the frees" \
 		sh -c "xenlend-ctl status | grep -q '^dom$domid .* connected=1 .* banned=0'"
 
-	echo "done" >"$tty"
-	wait_for 60 gone "$name" || xl destroy "$name"
+	guest_tell "$domid" done
+	end_guests 60 "$name"
 	show_console "$name"
 	check "spurious-invalidate: $name exits 0, still connected" \
 		grep -q "XENLEND-DOMU: storm-test exit 0" "$log"

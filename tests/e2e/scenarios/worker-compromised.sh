@@ -126,12 +126,9 @@ scenario() {
 		eval 'kill -0 "$vpid" && [ "$(wc_worker "$vdom")" = "$vpid" ]'
 	check "worker-compromised: the broker still runs" broker_up
 
-	for g in "$vname:$vdom" "$aname:$adom"; do
-		echo go >"$(xenstore-read "/local/domain/${g#*:}/console/tty")"
-	done
-	wait_for 300 eval 'gone "$vname" && gone "$aname"'
-	xl destroy "$vname" 2>/dev/null
-	xl destroy "$aname" 2>/dev/null
+	guest_tell "$vdom" go
+	guest_tell "$adom" go
+	end_guests 300 "$vname" "$aname"
 	name=$vname log=$vlog
 	show_console "$vname"
 	show_console "$aname"
