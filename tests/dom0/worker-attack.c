@@ -5,10 +5,12 @@
  * The broker's test hook "worker-exec DOMID PROGRAM" runs it confined
  * exactly as guest DOMID's render worker is (its user, limits, cgroup and
  * seccomp filter, with its guest's grant device file as descriptor 4): what
- * a worker taken over through its guest's command stream can run. It finds
- * another guest's render worker and the broker by itself, tries to reach
- * them and the rest of dom0, and says how each attempt ended, one line each
- * on stderr:
+ * a worker taken over through its guest's command stream can run. It looks
+ * for another guest's render worker in /proc (the unit's ProtectProc=
+ * should hide it: then it takes the pid the scenario left in
+ * /run/xenlend-attack-target, "PID DOMID", as an attacker that guessed
+ * right), tries to reach it, the broker and the rest of dom0, and says how
+ * each attempt ended, one line each on stderr:
  *
  *   ATTACK: <what>: refused (<error>)    or    ATTACK: <what>: SUCCEEDED
  *
@@ -123,6 +125,20 @@ static int find_victim(int own, int *victim_dom)
 	if (d)
 		closedir(d);
 	return victim;
+}
+
+/* The target the scenario names, for when /proc shows none; -1 if none. */
+static int told_victim(int *victim_dom)
+{
+	FILE *f = fopen("/run/xenlend-attack-target", "re");
+	int pid = -1;
+
+	if (f) {
+		if (fscanf(f, "%d %d", &pid, victim_dom) != 2)
+			pid = -1;
+		fclose(f);
+	}
+	return pid;
 }
 
 static void identity(void)
@@ -309,6 +325,10 @@ int main(int argc, char **argv)
 
 	identity();
 	victim = find_victim(own, &victim_dom);
+	if (victim < 0) {
+		say("ATTACK: /proc shows no other guest's render worker");
+		victim = told_victim(&victim_dom);
+	}
 	if (victim < 0) {
 		say("ATTACK: no other guest's render worker found");
 	} else {

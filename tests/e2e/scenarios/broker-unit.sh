@@ -18,6 +18,9 @@ bu_status() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$BPID/status"; }
 bu_ns() { [ "$(readlink "/proc/$BPID/ns/$1")" != "$(readlink "/proc/1/ns/$1")" ]; }
 # bu_mount DIR: the options of the mount at DIR as the broker sees it
 bu_mount() { awk -v d="$1" '$5 == d { o = $6 } END { print o }' "/proc/$BPID/mountinfo"; }
+# bu_procfs: the options of the proc file system the broker sees (the last
+# mount at /proc in its namespace: the one on top)
+bu_procfs() { awk '$5 == "/proc" { o = $NF } END { print o }' "/proc/$BPID/mountinfo"; }
 bu_show() { systemctl show -P "$1" xenlend-broker.service; }
 
 scenario() {
@@ -34,6 +37,8 @@ scenario() {
 	done
 	check "broker-unit: the system read-only (/ $(bu_mount /)), its runtime directory writable (/run/xenlend $(bu_mount /run/xenlend))" \
 		eval 'bu_mount / | grep -q "^ro" && bu_mount /run/xenlend | grep -q "^rw"'
+	check "broker-unit: its /proc shows its own user's processes and nothing else ($(bu_procfs))" \
+		eval 'bu_procfs | grep -q hidepid=invisible && bu_procfs | grep -q subset=pid'
 	check "broker-unit: in its unit's cgroup, moved to the leaf \"broker\" ($(cat "/proc/$BPID/cgroup"))" \
 		grep -qx "0::$(bu_show ControlGroup)/broker" "/proc/$BPID/cgroup"
 	check "broker-unit: its cgroup is delegated with memory and pids ($(cat "$(broker_cgroup)/cgroup.subtree_control"))" \

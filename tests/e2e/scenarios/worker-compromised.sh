@@ -85,7 +85,11 @@ scenario() {
 		wc_confined "$apid" "$adom"
 	fi
 
-	# The attacker: as dom$adom's worker, told nothing of its targets.
+	# The attacker: as dom$adom's worker. It looks for its target in /proc;
+	# where that hides other users' processes, it takes the pid left here,
+	# as an attacker that guessed it would.
+	echo "$vpid $vdom" >/run/xenlend-attack-target
+	chmod 644 /run/xenlend-attack-target
 	wc_before=$(wc_avail)
 	wc_least=$wc_before
 	wc_reply=$(xenlend-ctl worker-exec "$adom" /usr/bin/xenlend-worker-attack)
@@ -93,8 +97,11 @@ scenario() {
 	check "worker-compromised: the broker ran the attacker as dom$adom's worker ($wc_reply)" \
 		test -n "$wc_apid"
 	[ -n "$wc_apid" ] && wait_for 300 wc_sample
+	rm -f /run/xenlend-attack-target
 	grep "ATTACK:" "$BLOG" | grep -v "holding"
-	check "worker-compromised: the attacker found dom$vdom's worker by itself" \
+	check "worker-compromised: the attacker cannot see other guests' workers in /proc (the unit's ProtectProc=invisible)" \
+		wc_line "/proc shows no other guest's render worker"
+	check "worker-compromised: the attacker went for dom$vdom's worker (pid ${vpid:-?}) all the same" \
 		eval 'wc_line "target pid ${vpid:-x} (dom$vdom"'
 	for what in "kill another guest's render worker" "stop another guest's render worker" \
 		"ptrace another guest's render worker" "seize another guest's render worker" \
