@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The end-to-end runner inside the test dom0, once Xen's daemons are up:
-# start xenlend-broker as its systemd unit would, then run the named
+# start xenlend-broker.service through systemd, then run the named
 # scenarios (tests/e2e/scenarios/NAME.sh) one after the other.
 #
 # A scenario is a file that defines scenario(); its checks go through
