@@ -595,8 +595,9 @@ int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file
 
 	if (eb->flags & ~VIRTGPU_EXECBUF_FLAGS)
 		return -EINVAL;
-	if (xenlend_syncobjs_check(eb))
-		return -EINVAL;
+	err = xenlend_syncobjs_check(eb);
+	if (err)
+		return err;
 	if (eb->size % 4 || eb->size > XENLEND_SUBMIT_MAX_BYTES ||
 	    eb->num_bo_handles > XENLEND_MAX_BO_HANDLES)
 		return -EINVAL;
