@@ -29,7 +29,8 @@
  * * The **control ring** carries guest requests (HELLO, RESOURCE_CREATE,
  *   RESOURCE_DESTROY, RESOURCE_ATTACH, FAULT, and with XENLEND_F_RENDER the
  *   renderer's CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT,
- *   RES3D_CREATE, TRANSFER_TO_HOST and TRANSFER_FROM_HOST) and the broker's
+ *   RES3D_CREATE, TRANSFER_TO_HOST, TRANSFER_FROM_HOST, CTX_ATTACH and
+ *   CTX_DETACH) and the broker's
  *   responses. Responses may come in any order: renderer requests are answered
  *   when the renderer is done, FAULTs meanwhile.
  * * The **event ring** carries broker requests (REVOKE, FENCE) and the
@@ -145,6 +146,8 @@
 #define XENLEND_T_RES3D_CREATE		0x000b
 #define XENLEND_T_TRANSFER_TO_HOST	0x000c
 #define XENLEND_T_TRANSFER_FROM_HOST	0x000d
+#define XENLEND_T_CTX_ATTACH		0x000e
+#define XENLEND_T_CTX_DETACH		0x000f
 
 #define XENLEND_T_REVOKE		0x0101
 #define XENLEND_T_FENCE			0x0102
@@ -219,8 +222,8 @@ struct xenlend_hello_rsp {
 /*
  * Feature bits. XENLEND_F_RENDER: the broker runs a renderer for this guest;
  * CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE,
- * TRANSFER_TO_HOST, TRANSFER_FROM_HOST and FENCE are valid only once it was
- * granted.
+ * TRANSFER_TO_HOST, TRANSFER_FROM_HOST, CTX_ATTACH, CTX_DETACH and FENCE are
+ * valid only once it was granted.
  */
 #define XENLEND_F_RENDER		0x1ull
 #define XENLEND_F_ALL			XENLEND_F_RENDER
@@ -606,6 +609,25 @@ struct xenlend_transfer {
 };
 
 /**
+ * struct xenlend_ctx_resource - CTX_ATTACH / CTX_DETACH request body
+ * @ctx_id: a rendering context of this guest.
+ * @res_id: a resource of this guest the renderer has (RES3D_CREATE made
+ *	it, or it is a renderer blob), made in any of its contexts.
+ *
+ * CTX_ATTACH lets @ctx_id's command streams and transfers use the
+ * resource, the way virtio-gpu's CTX_ATTACH_RESOURCE does: a buffer one
+ * process made and another imported (a client's frame in a compositor).
+ * CTX_DETACH takes that back. The context a resource was made in has it
+ * attached from the start; attaching twice or detaching what is not
+ * attached changes nothing. Destroying a resource or a context detaches
+ * it everywhere. The response has no body.
+ */
+struct xenlend_ctx_resource {
+	uint32_t ctx_id;
+	uint32_t res_id;
+};
+
+/**
  * struct xenlend_msg - one ring slot
  * @hdr: the header.
  * @body: the type's body; bytes past @hdr.len must be zero.
@@ -634,6 +656,7 @@ struct xenlend_msg {
 		struct xenlend_submit submit;
 		struct xenlend_res3d_create res3d_create;
 		struct xenlend_transfer transfer;
+		struct xenlend_ctx_resource ctx_res;
 	} u;
 };
 

@@ -32,6 +32,7 @@ static_assert(sizeof(struct xenlend_submit) == 32, "submit layout");
 static_assert(sizeof(struct xenlend_resource_attach) == 16, "attach layout");
 static_assert(sizeof(struct xenlend_res3d_create) == 48, "res3d_create layout");
 static_assert(sizeof(struct xenlend_transfer) == 48, "transfer layout");
+static_assert(sizeof(struct xenlend_ctx_resource) == 8, "ctx_resource layout");
 
 #define PAGE_MASK_ (XENLEND_PAGE_SIZE - 1)
 
@@ -519,6 +520,13 @@ static const char *check_ctx_destroy(const struct xenlend_msg *m)
 	return m->u.ctx_destroy.ctx_id ? NULL : "context id 0";
 }
 
+static const char *check_ctx_resource(const struct xenlend_msg *m)
+{
+	if (!m->u.ctx_res.ctx_id)
+		return "context id 0";
+	return m->u.ctx_res.res_id ? NULL : "resource id 0";
+}
+
 /* Offset of a field in the message body. */
 #define BODY_OFF(field) \
 	((__u8)(offsetof(struct xenlend_msg, u.field) - offsetof(struct xenlend_msg, u)))
@@ -568,6 +576,12 @@ static const struct xenlend_type_info xenlend_types[] = {
 	{ XENLEND_T_TRANSFER_FROM_HOST, "TRANSFER_FROM_HOST", XENLEND_RING_CTRL,
 	  XENLEND_TF_RENDERER, sizeof(struct xenlend_transfer), 0,
 	  XENLEND_OBJ_RESOURCE, BODY_OFF(transfer.res_id), check_transfer, NULL },
+	{ XENLEND_T_CTX_ATTACH, "CTX_ATTACH", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_ctx_resource), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(ctx_res.res_id), check_ctx_resource, NULL },
+	{ XENLEND_T_CTX_DETACH, "CTX_DETACH", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_ctx_resource), 0,
+	  XENLEND_OBJ_RESOURCE, BODY_OFF(ctx_res.res_id), check_ctx_resource, NULL },
 	{ XENLEND_T_REVOKE, "REVOKE", XENLEND_RING_EVT, 0,
 	  sizeof(struct xenlend_revoke), sizeof(struct xenlend_revoke_done),
 	  XENLEND_OBJ_RESOURCE, BODY_OFF(revoke.res_id), check_revoke, check_revoke_done },

@@ -470,6 +470,10 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 	case XENLEND_T_TRANSFER_FROM_HOST:
 		res_transfer(m);
 		break;
+	case XENLEND_T_CTX_ATTACH:
+	case XENLEND_T_CTX_DETACH:
+		res_ctx_attach(m);
+		break;
 	case XENLEND_T_RESOURCE_DESTROY:
 		res_destroy(m->u.destroy.res_id);
 		break;

@@ -191,6 +191,28 @@ void res_transfer(const struct xenlend_msg *m)
 }
 
 /**
+ * res_ctx_attach() - CTX_ATTACH or CTX_DETACH
+ * @m: the request.
+ *
+ * Lets a context use a resource made in another (a buffer one process of
+ * the guest made and another imported), or takes that back. The renderer
+ * does either once: doing it again changes nothing.
+ */
+void res_ctx_attach(const struct xenlend_msg *m)
+{
+	const struct xenlend_ctx_resource *a = &m->u.ctx_res;
+	uint32_t status = ctx_usable(a->ctx_id);
+
+	if (status == XENLEND_S_OK && !find_res(a->res_id))
+		status = XENLEND_S_NOENT;
+	if (status == XENLEND_S_OK && xenlend_msg_type(m) == XENLEND_T_CTX_ATTACH)
+		vr_ctx_attach(a->ctx_id, a->res_id);
+	else if (status == XENLEND_S_OK)
+		vr_ctx_detach(a->ctx_id, a->res_id);
+	rw_respond(m, status);
+}
+
+/**
  * res_destroy() - the guest resource is gone (a notice: no answer)
  * @res_id: the resource; unknown ones (their RES3D_CREATE failed) are
  *	ignored.

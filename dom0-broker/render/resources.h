@@ -15,6 +15,7 @@
 void res_create(const struct xenlend_msg *m, const struct render_ipc_backing *backing);
 void res_create_blob(const struct xenlend_msg *m);
 void res_transfer(const struct xenlend_msg *m);
+void res_ctx_attach(const struct xenlend_msg *m);
 void res_destroy(uint32_t res_id);
 void res_destroy_all(void);
 

@@ -325,6 +325,16 @@ void vr_ctx_attach(uint32_t ctx_id, uint32_t res_id)
 }
 
 /**
+ * vr_ctx_detach() - take back what vr_ctx_attach() gave
+ * @ctx_id: the context.
+ * @res_id: the resource.
+ */
+void vr_ctx_detach(uint32_t ctx_id, uint32_t res_id)
+{
+	virgl_renderer_ctx_detach_resource((int)ctx_id, (int)res_id);
+}
+
+/**
  * vr_transfer() - copy a box between a resource and its backing store
  * @t: the guest's TRANSFER_* (codec-checked; the library checks the box).
  * @to_host: from the backing store into the resource, else the other way.

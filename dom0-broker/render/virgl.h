@@ -56,6 +56,7 @@ int vr_ctx0_fence(uint32_t seq);
 int vr_res_create(const struct xenlend_res3d_create *c, struct iovec *iov);
 void vr_res_unref(uint32_t res_id);
 void vr_ctx_attach(uint32_t ctx_id, uint32_t res_id);
+void vr_ctx_detach(uint32_t ctx_id, uint32_t res_id);
 int vr_transfer(const struct xenlend_transfer *t, bool to_host);
 int vr_blob_create(uint32_t res_id, uint32_t ctx_id, uint32_t blob_flags, uint64_t blob_id,
 		   uint64_t size);

@@ -3,9 +3,10 @@
  * xenlend-broker: a guest's renderer requests, through its render worker.
  *
  * The broker never renders itself: it checks a guest's CAPSET_INFO, CAPSET,
- * CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE and TRANSFER_* against what
- * it knows of the guest's contexts and resources, forwards them to the
- * guest's worker (render_ipc.h) and answers the guest when the worker does.
+ * CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE, TRANSFER_*, CTX_ATTACH and
+ * CTX_DETACH against what it knows of the guest's contexts and resources,
+ * forwards them to the guest's worker (render_ipc.h) and answers the guest
+ * when the worker does.
  * A guest resource's pages are mapped for the worker (guest_mem.c) when it
  * becomes a renderer resource, and the worker is told when it goes.
  * Meanwhile the guest's FAULTs are served: a slow renderer never holds up
@@ -184,6 +185,17 @@ static uint32_t check_transfer(struct guest_state *g, const struct xenlend_trans
 	return XENLEND_S_OK;
 }
 
+/* CTX_ATTACH/CTX_DETACH: a live context of the guest's, a resource the renderer has. */
+static uint32_t check_ctx_resource(struct guest_state *g, const struct xenlend_ctx_resource *a)
+{
+	struct guest_resource *res = guest_find_resource(g, a->res_id);
+	uint32_t status = check_ctx_ref(&g->render, a->ctx_id);
+
+	if (status != XENLEND_S_OK)
+		return status;
+	return res && res->in_renderer ? XENLEND_S_OK : XENLEND_S_NOENT;
+}
+
 /* Check a request against the guest's contexts; a status. */
 static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *req)
 {
@@ -200,6 +212,9 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
 	case XENLEND_T_TRANSFER_TO_HOST:
 	case XENLEND_T_TRANSFER_FROM_HOST:
 		return check_transfer(g, &req->u.transfer);
+	case XENLEND_T_CTX_ATTACH:
+	case XENLEND_T_CTX_DETACH:
+		return check_ctx_resource(g, &req->u.ctx_res);
 	case XENLEND_T_CAPSET:
 		if (req->u.capset.bulk_idx >= g->nr_bulk_pages || !g->bulk)
 			return XENLEND_S_INVAL;
@@ -238,7 +253,7 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
  * render_request() - a guest's renderer request, already validated
  * @g: the guest.
  * @req: CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE,
- *	TRANSFER_TO_HOST or TRANSFER_FROM_HOST.
+ *	TRANSFER_TO_HOST, TRANSFER_FROM_HOST, CTX_ATTACH or CTX_DETACH.
  * @rsp: receives the response when it is answered at once.
  *
  * Return: true when the request went to the worker and its response comes

@@ -598,6 +598,109 @@ static void test_resources(void)
 	       (long long)st);
 }
 
+static int64_t ctx_resource(uint16_t type, uint32_t ctx, uint32_t res)
+{
+	struct xenlend_msg m;
+
+	xenlend_msg_init(&m, type, next_id++);
+	m.u.ctx_res.ctx_id = ctx;
+	m.u.ctx_res.res_id = res;
+	return call(&m, NULL, 0, NULL);
+}
+
+/*
+ * In context @ctx, copy texture @src into @dst (which it made) and read
+ * @dst back into the guest pages at @dst_buf: 1 when they hold the
+ * pattern, 0 when they stayed zero, -1 when the fence or transfer failed.
+ */
+static int copy_in_ctx(uint32_t ctx, uint32_t src, uint32_t dst, uint8_t *dst_buf,
+		       uint64_t fence_id)
+{
+	uint32_t stream[4 + 1 + VIRGL_COPY_REGION_LEN] = { 0 }, err = ~0u;
+	int64_t st;
+
+	memset(dst_buf, 0, TEX_BYTES);
+	if (transfer(XENLEND_T_TRANSFER_TO_HOST, dst, ctx, 0, TEX_SIDE) != XENLEND_S_OK)
+		return -1;
+	/* The sub-context: made by the context's first stream (fence 1). */
+	stream[0] = VIRGL_CMD0(fence_id == 1 ? VIRGL_CCMD_CREATE_SUB_CTX : VIRGL_CCMD_SET_SUB_CTX,
+			       0, VIRGL_SUB_CTX_LEN);
+	stream[1] = 1;
+	stream[2] = VIRGL_CMD0(VIRGL_CCMD_SET_SUB_CTX, 0, VIRGL_SUB_CTX_LEN);
+	stream[3] = 1;
+	stream[4] = VIRGL_CMD0(VIRGL_CCMD_RESOURCE_COPY_REGION, 0, VIRGL_COPY_REGION_LEN);
+	stream[5] = dst;
+	stream[10] = src;
+	stream[15] = TEX_SIDE;
+	stream[16] = TEX_SIDE;
+	stream[17] = 1;
+	st = submit(ctx, XENLEND_SUBMIT_FENCE, 0, fence_id, 0, stream, sizeof(stream));
+	if (st != XENLEND_S_OK || !wait_fence(ctx, 0, fence_id, ANSWER_TIMEOUT_MS, &err))
+		return -1;
+	if (transfer(XENLEND_T_TRANSFER_FROM_HOST, dst, ctx, 0, TEX_SIDE) != XENLEND_S_OK)
+		return -1;
+	if (!pattern_errors(dst_buf))
+		return 1;
+	for (size_t i = 0; i < TEX_BYTES; i++)
+		if (dst_buf[i])
+			return -1;
+	return 0;
+}
+
+/*
+ * A texture one context made, used by another (a compositor's context
+ * sampling a client's buffer): only once CTX_ATTACH let it, and no longer
+ * after CTX_DETACH. Texture 101 of test_resources() (context 3) holds the
+ * pattern. A virgl context that named a resource it does not have is in
+ * error for good, so the refusal and the use each get a context of their
+ * own.
+ */
+static void test_shared_resource(void)
+{
+	int64_t st;
+	int got;
+
+	st = ctx_create(6, CAPSET_VIRGL2, 1);
+	result(st == XENLEND_S_OK, "CTX_CREATE virgl ctx 6, another process's (status %lld)",
+	       (long long)st);
+	st = res3d_create(102, 6, TEX_FORMAT_B8G8R8A8, 2 * TEX_BYTES, TEX_BYTES);
+	result(st == XENLEND_S_OK, "RES3D_CREATE texture 102 in ctx 6 (status %lld)",
+	       (long long)st);
+	got = copy_in_ctx(6, 101, 102, backing + 2 * TEX_BYTES, 1);
+	result(got == 0, "ctx 6 copying ctx 3's texture 101 without CTX_ATTACH copies nothing (%d)",
+	       got);
+
+	st = ctx_create(7, CAPSET_VIRGL2, 1);
+	result(st == XENLEND_S_OK, "CTX_CREATE virgl ctx 7 (status %lld)", (long long)st);
+	st = res3d_create(104, 7, TEX_FORMAT_B8G8R8A8, 3 * TEX_BYTES, TEX_BYTES);
+	result(st == XENLEND_S_OK, "RES3D_CREATE texture 104 in ctx 7 (status %lld)",
+	       (long long)st);
+	st = ctx_resource(XENLEND_T_CTX_ATTACH, 7, 101);
+	result(st == XENLEND_S_OK, "CTX_ATTACH 101 to ctx 7 (status %lld)", (long long)st);
+	st = ctx_resource(XENLEND_T_CTX_ATTACH, 7, 101);
+	result(st == XENLEND_S_OK, "CTX_ATTACH 101 to ctx 7 again (status %lld)", (long long)st);
+	got = copy_in_ctx(7, 101, 104, backing + 3 * TEX_BYTES, 1);
+	result(got == 1, "ctx 7 copying texture 101 once attached gets its texels (%d)", got);
+	st = ctx_resource(XENLEND_T_CTX_DETACH, 7, 101);
+	result(st == XENLEND_S_OK, "CTX_DETACH 101 from ctx 7 (status %lld)", (long long)st);
+	got = copy_in_ctx(7, 101, 104, backing + 3 * TEX_BYTES, 2);
+	result(got != 1, "ctx 7 copying texture 101 after CTX_DETACH gets nothing (%d)", got);
+
+	st = ctx_resource(XENLEND_T_CTX_ATTACH, 6, 555);
+	result(st == XENLEND_S_NOENT, "CTX_ATTACH of an unknown resource -> NOENT (status %lld)",
+	       (long long)st);
+	st = ctx_resource(XENLEND_T_CTX_ATTACH, 42, 101);
+	result(st == XENLEND_S_NOENT, "CTX_ATTACH to an unknown ctx -> NOENT (status %lld)",
+	       (long long)st);
+	st = ctx_resource(XENLEND_T_CTX_DETACH, 6, 555);
+	result(st == XENLEND_S_NOENT, "CTX_DETACH of an unknown resource -> NOENT (status %lld)",
+	       (long long)st);
+	st = ctx_destroy(6);
+	result(st == XENLEND_S_OK, "CTX_DESTROY ctx 6 (status %lld)", (long long)st);
+	st = ctx_destroy(7);
+	result(st == XENLEND_S_OK, "CTX_DESTROY ctx 7 (status %lld)", (long long)st);
+}
+
 /*
  * RESOURCE_CREATE of a renderer blob: *@fd gets the file that came with the
  * answer, or -1; an OK must come with where in it the blob is, of its size,
@@ -813,11 +916,11 @@ int main(int argc, char **argv)
 	wargv[n] = NULL;
 	signal(SIGPIPE, SIG_IGN);
 	backing_fd = memfd_create("render-smoke-guest-pages", MFD_CLOEXEC);
-	if (backing_fd < 0 || ftruncate(backing_fd, 2 * TEX_BYTES)) {
+	if (backing_fd < 0 || ftruncate(backing_fd, 4 * TEX_BYTES)) {
 		perror("render-smoke: memfd");
 		return 1;
 	}
-	backing = mmap(NULL, 2 * TEX_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, backing_fd, 0);
+	backing = mmap(NULL, 4 * TEX_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, backing_fd, 0);
 	if (backing == MAP_FAILED) {
 		perror("render-smoke: mmap");
 		return 1;
@@ -829,6 +932,7 @@ int main(int argc, char **argv)
 	test_virgl();
 	test_venus();
 	test_resources();
+	test_shared_resource();
 	test_blobs();
 	test_malformed();
 

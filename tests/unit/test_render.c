@@ -588,6 +588,14 @@ static void transfer_msg(struct xenlend_msg *m, uint64_t id, uint16_t type, uint
 	m->u.transfer.d = 1;
 }
 
+static void ctx_res_msg(struct xenlend_msg *m, uint64_t id, uint16_t type, uint32_t ctx,
+			uint32_t res)
+{
+	xenlend_msg_init(m, type, id);
+	m->u.ctx_res.ctx_id = ctx;
+	m->u.ctx_res.res_id = res;
+}
+
 static void test_guest_resource_attach(void)
 {
 	struct guest_state g;
@@ -702,6 +710,38 @@ static void test_res3d_and_transfers(void)
 	worker_answer(worker, &fwd, XENLEND_S_INVAL);
 	CHECK_EQ(render_read(&g, emit, NULL), 0);
 	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_INVAL);
+	nr_emitted = 0;
+
+	/*
+	 * Another context's use of it: only a live context of the guest's and
+	 * a resource the worker has; then forwarded as they are.
+	 */
+	ctx_res_msg(&req, 90, XENLEND_T_CTX_ATTACH, 4, 11);
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	ctx_res_msg(&req, 91, XENLEND_T_CTX_ATTACH, 3, 9);	/* never in the renderer */
+	CHECK(dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(xenlend_msg_status(&rsp), XENLEND_S_NOENT);
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), -1);
+	ctx_res_msg(&req, 92, XENLEND_T_CTX_ATTACH, 3, 11);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_CTX_ATTACH);
+	CHECK_EQ(fwd.u.ctx_res.ctx_id, 3);
+	CHECK_EQ(fwd.u.ctx_res.res_id, 11);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 92);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_OK);
+	nr_emitted = 0;
+	ctx_res_msg(&req, 93, XENLEND_T_CTX_DETACH, 3, 11);
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_CTX_DETACH);
+	worker_answer(worker, &fwd, XENLEND_S_OK);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 93);
 	nr_emitted = 0;
 
 	/* Destroyed: the worker is told (a notice, id 0), the map undone. */

@@ -250,6 +250,12 @@ static void build(void)
 		 XENLEND_T_TRANSFER_TO_HOST)->u.transfer.level = 32;
 	transfer("transfer-id-zero", "resource id 0",
 		 XENLEND_T_TRANSFER_FROM_HOST)->u.transfer.res_id = 0;
+	m = add("ctx-attach-context-zero", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, "context id 0",
+		XENLEND_T_CTX_ATTACH, sizeof(struct xenlend_ctx_resource));
+	m->u.ctx_res.res_id = 1;
+	m = add("ctx-detach-resource-zero", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL,
+		"resource id 0", XENLEND_T_CTX_DETACH, sizeof(struct xenlend_ctx_resource));
+	m->u.ctx_res.ctx_id = 1;
 
 	/* Guest resources: the grant references behind them. */
 	attach("attach-id-zero", XENLEND_S_INVAL, "resource id 0", 0, 0, 1);
