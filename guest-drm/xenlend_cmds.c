@@ -312,6 +312,25 @@ int xenlend_cmd_ctx_destroy(struct xenlend_transport *t, u32 ctx_id)
 }
 
 /**
+ * xenlend_cmd_ctx_resource() - CTX_ATTACH or CTX_DETACH
+ * @t: the transport.
+ * @attach: CTX_ATTACH, else CTX_DETACH.
+ * @ctx_id: the context.
+ * @res_id: a resource the renderer has.
+ *
+ * Return: 0, or a negative errno.
+ */
+int xenlend_cmd_ctx_resource(struct xenlend_transport *t, bool attach, u32 ctx_id, u32 res_id)
+{
+	struct xenlend_msg req, rsp;
+
+	xenlend_msg_init(&req, attach ? XENLEND_T_CTX_ATTACH : XENLEND_T_CTX_DETACH, 0);
+	req.u.ctx_res.ctx_id = ctx_id;
+	req.u.ctx_res.res_id = res_id;
+	return xenlend_call(t, &req, &rsp);
+}
+
+/**
  * xenlend_cmd_submit() - SUBMIT a command stream
  * @t: a connected transport.
  * @ctx_id: the context.

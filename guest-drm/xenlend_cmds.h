@@ -31,6 +31,7 @@ int xenlend_cmd_capset(struct xenlend_transport *t, u32 id, u32 version, void *b
 int xenlend_cmd_ctx_create(struct xenlend_transport *t, u32 ctx_id, u32 capset_id,
 			   u32 num_rings);
 int xenlend_cmd_ctx_destroy(struct xenlend_transport *t, u32 ctx_id);
+int xenlend_cmd_ctx_resource(struct xenlend_transport *t, bool attach, u32 ctx_id, u32 res_id);
 int xenlend_cmd_submit(struct xenlend_transport *t, u32 ctx_id, u32 ring_idx, u64 fence_id,
 		       const void *cmd, u32 size);
 bool xenlend_cmd_res3d_valid(const struct drm_virtgpu_resource_create *rc);

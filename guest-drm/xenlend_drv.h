@@ -8,6 +8,7 @@
 #ifndef XENLEND_DRV_H
 #define XENLEND_DRV_H
 
+#include <linux/atomic.h>
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -55,6 +56,8 @@ struct xenlend_capset_desc {
  * @nr_caps: entries of @caps.
  * @caps: the broker's capability sets.
  * @ctx_ida: rendering context ids.
+ * @ctx_serials: last serial number given to a context (ids are reused,
+ *	serials never are).
  */
 struct xenlend_device {
 	struct drm_device drm;
@@ -69,26 +72,33 @@ struct xenlend_device {
 	unsigned int nr_caps;
 	struct xenlend_capset_desc caps[XENLEND_MAX_CAPSETS];
 	struct ida ctx_ida;
+	atomic64_t ctx_serials;
 };
 
 /**
  * struct xenlend_fpriv - what one open file of the render node owns
- * @lock: serialises context creation and submission.
+ * @lock: serialises context creation, submission and @shared.
  * @ctx_id: its rendering context on the broker (0: none yet).
+ * @ctx_serial: the context's serial number (0: none yet).
  * @capset_id: the context's capability set.
  * @num_rings: the context's fence timelines.
  * @conn_gen: the transport's conn_gen when the context was created.
  * @fence_context: first of @num_rings dma-fence contexts.
  * @seqno: last fence number used on each ring.
+ * @shared: the renderer resources the file has handles to, by resource
+ *	id, each with its number of handles (xa_mk_value()): the ones
+ *	@ctx_id may use (xenlend_share.c).
  */
 struct xenlend_fpriv {
 	struct mutex lock; /* see above */
 	u32 ctx_id;
+	u64 ctx_serial;
 	u32 capset_id;
 	u32 num_rings;
 	u64 conn_gen;
 	u64 fence_context;
 	u64 seqno[XENLEND_MAX_RINGS];
+	struct xarray shared;
 };
 
 /**
@@ -113,6 +123,8 @@ struct xenlend_bo_page {
  * @pages: one entry per page of the object (&xenlend_borrow.nr_pages of them).
  * @window_base: once dom0 placed the object's device memory in the VRAM
  *	window, the guest frame its page 0 is at; it never moves there.
+ * @ctx_serial: for a renderer blob, the serial of the context it was
+ *	made in; 0 for dom0's plain memory, which no renderer knows.
  */
 struct xenlend_bo {
 	struct drm_gem_object base;
@@ -121,6 +133,7 @@ struct xenlend_bo {
 	struct xenlend_borrow borrow;
 	struct xenlend_bo_page *pages;
 	unsigned long window_base;
+	u64 ctx_serial;
 };
 
 #define to_xenlend_bo(obj) container_of(obj, struct xenlend_bo, base)
@@ -134,6 +147,8 @@ struct xenlend_bo {
  *	(0: not granted).
  * @pinned: @base's pages are pinned.
  * @on_broker: the broker may know the resource; it is destroyed there first.
+ * @ctx_serial: the serial of the context the renderer made it in (0: not
+ *	yet a renderer resource).
  */
 struct xenlend_gbo {
 	struct drm_gem_shmem_object base;
@@ -142,6 +157,7 @@ struct xenlend_gbo {
 	grant_ref_t *refs;
 	bool pinned;
 	bool on_broker;
+	u64 ctx_serial;
 };
 
 #define to_xenlend_gbo(obj) container_of(obj, struct xenlend_gbo, base.base)
@@ -186,9 +202,16 @@ int xenlend_render_getparam(struct xenlend_device *xdev, u64 param, int *value);
 int xenlend_render_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp, u32 *ctx_id);
 int xenlend_render_file_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp,
 			    u32 *ctx_id);
+u64 xenlend_render_ctx_serial(struct xenlend_fpriv *fp);
 int xenlend_ioctl_get_caps(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_context_init(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_execbuffer(struct drm_device *dev, void *data, struct drm_file *file);
 int xenlend_ioctl_wait(struct drm_device *dev, void *data, struct drm_file *file);
+
+void xenlend_share_init(struct xenlend_fpriv *fp);
+void xenlend_share_fini(struct xenlend_fpriv *fp);
+int xenlend_share_get(struct drm_file *file, u32 res_id, u64 maker);
+void xenlend_share_put(struct drm_file *file, u32 res_id, u64 maker);
+void xenlend_share_ctx_created(struct xenlend_device *xdev, struct xenlend_fpriv *fp);
 
 #endif /* XENLEND_DRV_H */

@@ -321,6 +321,22 @@ static void xenlend_bo_free(struct drm_gem_object *obj)
 	kfree(bo);
 }
 
+/* A renderer blob goes to the contexts of the files with a handle to it. */
+static int xenlend_bo_open(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct xenlend_bo *bo = to_xenlend_bo(obj);
+
+	return bo->ctx_serial ? xenlend_share_get(file, bo->res_id, bo->ctx_serial) : 0;
+}
+
+static void xenlend_bo_close(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct xenlend_bo *bo = to_xenlend_bo(obj);
+
+	if (bo->ctx_serial)
+		xenlend_share_put(file, bo->res_id, bo->ctx_serial);
+}
+
 /*
  * Lent memory never leaves this device through a dma-buf: revocation zaps
  * only the mappings of the DRM device's address space, and an importer could
@@ -333,6 +349,8 @@ static struct dma_buf *xenlend_bo_export(struct drm_gem_object *obj, int flags)
 
 static const struct drm_gem_object_funcs xenlend_bo_funcs = {
 	.free = xenlend_bo_free,
+	.open = xenlend_bo_open,
+	.close = xenlend_bo_close,
 	.export = xenlend_bo_export,
 	.mmap = xenlend_bo_mmap,
 	.vm_ops = &xenlend_bo_vm_ops,

@@ -68,8 +68,26 @@ static void xenlend_gbo_free(struct drm_gem_object *obj)
 	drm_gem_shmem_free(&gbo->base);
 }
 
+/* A renderer resource goes to the contexts of the files with a handle to it. */
+static int xenlend_gbo_open(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct xenlend_gbo *gbo = to_xenlend_gbo(obj);
+
+	return gbo->ctx_serial ? xenlend_share_get(file, gbo->res_id, gbo->ctx_serial) : 0;
+}
+
+static void xenlend_gbo_close(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct xenlend_gbo *gbo = to_xenlend_gbo(obj);
+
+	if (gbo->ctx_serial)
+		xenlend_share_put(file, gbo->res_id, gbo->ctx_serial);
+}
+
 static const struct drm_gem_object_funcs xenlend_gbo_funcs = {
 	.free = xenlend_gbo_free,
+	.open = xenlend_gbo_open,
+	.close = xenlend_gbo_close,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -220,6 +238,7 @@ int xenlend_ioctl_resource_create(struct drm_device *dev, void *data, struct drm
 	drm_dev_exit(cookie);
 	if (IS_ERR(gbo))
 		return PTR_ERR(gbo);
+	gbo->ctx_serial = xenlend_render_ctx_serial(file->driver_priv);
 	err = drm_gem_handle_create(file, &gbo->base.base, &handle);
 	drm_gem_object_put(&gbo->base.base);
 	if (err)

@@ -118,6 +118,8 @@ int xenlend_ioctl_create_blob(struct drm_device *dev, void *data, struct drm_fil
 	drm_dev_exit(cookie);
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
+	if (flags & XENLEND_CREATE_BLOB)
+		bo->ctx_serial = xenlend_render_ctx_serial(file->driver_priv);
 	err = drm_gem_handle_create(file, &bo->base, &handle);
 	drm_gem_object_put(&bo->base);
 	if (err)

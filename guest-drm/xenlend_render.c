@@ -51,6 +51,7 @@ void xenlend_render_init(struct xenlend_device *xdev)
 	INIT_LIST_HEAD(&xdev->fences);
 	mutex_init(&xdev->caps_lock);
 	ida_init(&xdev->ctx_ida);
+	atomic64_set(&xdev->ctx_serials, 0);
 }
 
 /* The request may have reached the broker, but its answer never came. */
@@ -231,11 +232,13 @@ static int xenlend_ctx_create(struct xenlend_device *xdev, struct xenlend_fpriv 
 		return err;
 	}
 	fp->ctx_id = id;
+	fp->ctx_serial = atomic64_inc_return(&xdev->ctx_serials);
 	fp->capset_id = capset_id;
 	fp->num_rings = num_rings;
 	fp->conn_gen = gen;
 	fp->fence_context = dma_fence_context_alloc(num_rings);
 	memset(fp->seqno, 0, sizeof(fp->seqno));
+	xenlend_share_ctx_created(xdev, fp);
 	return 0;
 }
 
@@ -253,6 +256,7 @@ int xenlend_render_open(struct drm_device *dev, struct drm_file *file)
 	if (!fp)
 		return -ENOMEM;
 	mutex_init(&fp->lock);
+	xenlend_share_init(fp);
 	file->driver_priv = fp;
 	return 0;
 }
@@ -286,6 +290,7 @@ void xenlend_render_postclose(struct drm_device *dev, struct drm_file *file)
 		if (!xenlend_unanswered(err))
 			ida_free(&xdev->ctx_ida, fp->ctx_id);
 	}
+	xenlend_share_fini(fp);
 	mutex_destroy(&fp->lock);
 	kfree(fp);
 	file->driver_priv = NULL;
@@ -434,6 +439,22 @@ int xenlend_render_ctx(struct xenlend_device *xdev, struct xenlend_fpriv *fp, u3
 	*ctx_id = fp->ctx_id;
 	mutex_unlock(&fp->lock);
 	return err;
+}
+
+/**
+ * xenlend_render_ctx_serial() - the serial number of the file's context
+ * @fp: the file.
+ *
+ * Return: the serial, or 0 while the file has no context.
+ */
+u64 xenlend_render_ctx_serial(struct xenlend_fpriv *fp)
+{
+	u64 serial;
+
+	mutex_lock(&fp->lock);
+	serial = fp->ctx_serial;
+	mutex_unlock(&fp->lock);
+	return serial;
 }
 
 /**

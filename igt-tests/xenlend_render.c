@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -877,6 +878,142 @@ static int test_prime_guest_resource(int fd)
 	return SUBTEST_SUCCESS;
 }
 
+/*
+ * In @fd's context, copy texture @src (named by its resource id; @src_bo is
+ * the file's handle to it, or 0 for none) into a new, zeroed texture of its
+ * own and read that back: the bytes that differ from the pattern, or -1.
+ * *@untouched: the copy left every byte zero.
+ */
+static long copy_into_own_texture(int fd, uint32_t src_res, uint32_t src_bo, bool *untouched)
+{
+	struct drm_virtgpu_resource_create dst;
+	uint32_t s[4 + 1 + VIRGL_COPY_REGION_LEN] = { 0 }, bos[2], n, nr_bos = 0;
+	uint32_t *sub = virgl_stream(0, &n);
+	uint8_t *t;
+	long bad = -1;
+	int f;
+
+	if (!sub || texture_create(fd, &dst, &t))
+		goto out;
+	memset(t, 0, TEX_BYTES);
+	if (transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, dst.bo_handle, 0))
+		goto unmap;
+	memcpy(s, sub, 4 * 4);
+	s[4] = VIRGL_CMD(VIRGL_CCMD_RESOURCE_COPY_REGION, VIRGL_COPY_REGION_LEN);
+	s[5] = dst.res_handle;
+	s[10] = src_res;
+	s[15] = TEX_SIDE;
+	s[16] = TEX_SIDE;
+	s[17] = 1;
+	if (src_bo)
+		bos[nr_bos++] = src_bo;
+	bos[nr_bos++] = dst.bo_handle;
+	f = submit(fd, s, sizeof(s) / 4, 0, bos, nr_bos);
+	if (f < 0)
+		goto unmap;
+	if (fence_wait(f) != 0 &&
+	    !transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, dst.bo_handle, 0)) {
+		bad = (long)pattern_errors(t);
+		*untouched = true;
+		for (size_t i = 0; i < TEX_BYTES; i++)
+			*untouched &= !t[i];
+	}
+	close(f);
+unmap:
+	munmap(t, TEX_BYTES);
+out:
+	free(sub);
+	return bad;
+}
+
+/* A new file with a virgl context, that imports @buf first when asked to. */
+static int open_importer(int buf, bool import_first, uint32_t *handle)
+{
+	struct drm_prime_handle ph = { .fd = buf };
+	int fd = open_render_node();
+
+	*handle = 0;
+	if (fd < 0)
+		return -1;
+	if (import_first && ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph))
+		goto fail;
+	if (context_init(fd, CAPSET_VIRGL2, 1))
+		goto fail;
+	if (!import_first && buf >= 0 && ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph))
+		goto fail;
+	*handle = ph.handle;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * A texture one process made, used by others' contexts (a compositor
+ * sampling a client's frame): a file that imported it can render from it,
+ * whether it imported before or after it had a context; one that never
+ * imported it cannot, by its resource id alone; one that closed its
+ * handle cannot any more.
+ */
+static int test_prime_share_context(int fd)
+{
+	struct drm_virtgpu_resource_create rc;
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	struct drm_gem_close gc = { 0 };
+	uint32_t hb, hc, none;
+	bool untouched = false;
+	long bad;
+	int buf, b, c, d;
+	uint8_t *tex;
+	size_t i;
+
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	subtest_assert(!texture_create(fd, &rc, &tex));
+	for (i = 0; i < TEX_BYTES; i++)
+		tex[i] = texel_byte(i);
+	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle, 0));
+	ph.handle = rc.bo_handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph));
+	buf = ph.fd;
+
+	b = open_importer(buf, false, &hb);
+	subtest_assert(b >= 0 && hb);
+	bad = copy_into_own_texture(b, rc.res_handle, hb, &untouched);
+	printf("importer with a context: %ld bytes of its copy differ\n", bad);
+	subtest_assert(bad == 0);
+
+	c = open_importer(buf, true, &hc);
+	subtest_assert(c >= 0 && hc);
+	bad = copy_into_own_texture(c, rc.res_handle, hc, &untouched);
+	printf("importer that had no context yet: %ld bytes of its copy differ\n", bad);
+	subtest_assert(bad == 0);
+
+	/* The resource id alone opens nothing. */
+	d = open_importer(-1, false, &none);
+	subtest_assert(d >= 0);
+	untouched = false;
+	bad = copy_into_own_texture(d, rc.res_handle, 0, &untouched);
+	printf("a file that never imported it: %ld bytes of its copy differ, %s\n", bad,
+	       untouched ? "nothing copied" : "something copied");
+	subtest_assert(bad == -1 || untouched);
+
+	/* The importer's last handle goes: so does its context's use of it. */
+	gc.handle = hb;
+	subtest_assert(!ioctl(b, DRM_IOCTL_GEM_CLOSE, &gc));
+	untouched = false;
+	bad = copy_into_own_texture(b, rc.res_handle, 0, &untouched);
+	printf("after the importer closed its handle: %ld bytes of its copy differ, %s\n", bad,
+	       untouched ? "nothing copied" : "something copied");
+	subtest_assert(bad == -1 || untouched);
+
+	close(d);
+	close(c);
+	close(b);
+	close(buf);
+	munmap(tex, TEX_BYTES);
+	return SUBTEST_SUCCESS;
+}
+
 static int test_venus_ring_blob(int fd)
 {
 	struct drm_virtgpu_resource_create_blob rc = {
@@ -929,6 +1066,7 @@ static const struct subtest tests[] = {
 	{ .name = "resource-bad", .fn = test_resource_bad },
 	{ .name = "resource-close-mapped", .fn = test_resource_close_mapped },
 	{ .name = "prime-guest-resource", .fn = test_prime_guest_resource },
+	{ .name = "prime-share-context", .fn = test_prime_share_context },
 	{ .name = "venus-ring-blob", .fn = test_venus_ring_blob },
 };
 
