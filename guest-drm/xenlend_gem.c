@@ -337,21 +337,10 @@ static void xenlend_bo_close(struct drm_gem_object *obj, struct drm_file *file)
 		xenlend_share_put(file, bo->res_id, bo->ctx_serial);
 }
 
-/*
- * Lent memory never leaves this device through a dma-buf: revocation zaps
- * only the mappings of the DRM device's address space, and an importer could
- * hand the pages to other hardware (R10-R12). Guest-backed objects export.
- */
-static struct dma_buf *xenlend_bo_export(struct drm_gem_object *obj, int flags)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-
 static const struct drm_gem_object_funcs xenlend_bo_funcs = {
 	.free = xenlend_bo_free,
 	.open = xenlend_bo_open,
 	.close = xenlend_bo_close,
-	.export = xenlend_bo_export,
 	.mmap = xenlend_bo_mmap,
 	.vm_ops = &xenlend_bo_vm_ops,
 };

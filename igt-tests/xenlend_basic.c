@@ -321,17 +321,55 @@ static int test_unbind_with_live_mapping(int fd)
 	return SUBTEST_SUCCESS;
 }
 
-static int test_prime_lent_refused(int fd)
+/*
+ * Lent memory leaves its file as a dma-buf (a client's buffer for a
+ * compositor): this device imports it as the same resource, and the
+ * dma-buf maps the same memory as the render node (revocation reaches both
+ * mappings, see tests/guest/lend-test.c). Bad handles and files that are
+ * no dma-buf are refused.
+ */
+static int test_prime_lent(int fd)
 {
 	struct drm_virtgpu_resource_create_blob rc;
+	struct drm_virtgpu_resource_info ri = { 0 };
 	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	int notbuf;
+	uint64_t size = 4 * PAGE, *w, *w2;
+	int notbuf, buf, fd2;
 
-	/* Lent memory never leaves the device as a dma-buf (R10-R12). */
-	subtest_assert(!create_blob(fd, PAGE, &rc));
+	subtest_assert(!create_blob(fd, size, &rc));
 	ph.handle = rc.bo_handle;
-	subtest_assert_errno(ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph), EOPNOTSUPP);
-	ph.handle = 4242;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph));
+	buf = ph.fd;
+	/* Into the same file: the same handle; into another: the same resource. */
+	ph = (struct drm_prime_handle){ .fd = buf };
+	subtest_assert(!ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph));
+	subtest_assert(ph.handle == rc.bo_handle);
+	fd2 = open_render_node();
+	subtest_assert(fd2 >= 0);
+	ph = (struct drm_prime_handle){ .fd = buf };
+	subtest_assert(!ioctl(fd2, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph));
+	ri.bo_handle = ph.handle;
+	subtest_assert(!ioctl(fd2, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
+	subtest_assert(ri.res_handle == rc.res_handle && ri.size == size);
+
+	w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
+	if (w == MAP_FAILED) {
+		/* A PV guest maps no lent memory, through a dma-buf neither. */
+		subtest_assert(errno == EOPNOTSUPP);
+	} else {
+		for (uint64_t off = 0; off < size; off += PAGE)
+			subtest_assert(w[off / 8] == xenlend_test_pattern(rc.res_handle, 0, off));
+		w2 = map_blob(fd2, ph.handle, size);
+		subtest_assert(w2);
+		w[1] = 0xabcdef;
+		subtest_assert(w2[1] == 0xabcdef);
+		munmap(w2, size);
+		munmap(w, size);
+	}
+	close(fd2);
+	close(buf);
+
+	ph = (struct drm_prime_handle){ .handle = 4242, .flags = DRM_CLOEXEC };
 	subtest_assert_errno(ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph), ENOENT);
 	/* Importing a file that is no dma-buf. */
 	notbuf = open("/dev/null", O_RDONLY);
@@ -353,7 +391,7 @@ static const struct subtest tests[] = {
 	{ .name = "mmap-pattern", .fn = test_mmap_pattern },
 	{ .name = "close-with-live-mapping", .fn = test_close_with_live_mapping },
 	{ .name = "close-file-with-live-mapping", .fn = test_close_file_with_live_mapping },
-	{ .name = "prime-lent-refused", .fn = test_prime_lent_refused },
+	{ .name = "prime-lent", .fn = test_prime_lent },
 	{ .name = "unbind-with-live-mapping", .fn = test_unbind_with_live_mapping,
 	  .explicit_only = true },
 };

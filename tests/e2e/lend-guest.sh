@@ -68,6 +68,10 @@ lend_guest() {
 			grep -q 'LEND: PASS refill' "$log"
 		check "$name: $(how) revoked, refault shows the new pages" \
 			grep -q 'LEND: PASS after the hole punch' "$log"
+		check "$name: the blob's dma-buf maps the same memory" \
+			grep -q "LEND: PASS the blob's dma-buf maps the same memory" "$log"
+		check "$name: $(how) zapped the dma-buf mapping too, refault shows the new pages" \
+			grep -q 'LEND: PASS the dma-buf mapping after the hole punch' "$log"
 		check "$name: broker saw the revocation acknowledged" \
 			grep -q "dom$domid: revoke seq [0-9]* acknowledged" "$BLOG"
 		faults=$(sed -n "s/^dom$domid .* faults=\([0-9]*\) fault_pages=\([0-9]*\).*/\1 \2/p" \

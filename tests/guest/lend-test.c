@@ -6,7 +6,10 @@
  * Then it waits for dom0 to act on the same memory and checks what it sees:
  *   refill - dom0 writes generation 1 of the pattern into the lent pages;
  *   punch  - dom0 punches a hole: the pages are revoked, and touching them
- *            again faults in the new (zeroed) pages.
+ *            again faults in the new (zeroed) pages. Watched through a
+ *            second mapping, of the blob's dma-buf: revocation must zap
+ *            that one too (a stale one would read the hole the grant left,
+ *            never zero).
  * Progress lines start with "LEND:"; the dom0 script waits for them.
  * Exit status 0 iff every check passed. Timing is printed, never judged.
  *
@@ -14,6 +17,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +61,8 @@ int main(int argc, char **argv)
 	int value = 0, fd, failed = 0, err;
 	struct lent_blob b;
 	uint32_t res;
-	uint64_t *w, bad;
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	uint64_t *w, *d, bad;
 	double t0, t1;
 
 	gp.value = (uintptr_t)&value;
@@ -89,6 +94,23 @@ int main(int argc, char **argv)
 	printf("LEND: second pass (mapped) %.0f ms (%.2f ms/MiB)\n", (t1 - t0) * 1e3,
 	       (t1 - t0) * 1e3 / (size >> 20));
 	failed += !!bad;
+
+	/* The same memory through the blob's dma-buf (what a compositor maps). */
+	ph.handle = b.handle;
+	if (ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph)) {
+		printf("LEND: FAIL PRIME export of the blob: %s\n", strerror(errno));
+		return 1;
+	}
+	d = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ph.fd, 0);
+	close(ph.fd);
+	if (d == MAP_FAILED) {
+		printf("LEND: FAIL mmap of the blob's dma-buf: %s\n", strerror(errno));
+		return 1;
+	}
+	bad = check(d, res, 0, 0, size);
+	printf("LEND: %s the blob's dma-buf maps the same memory (%llu bad words)\n",
+	       bad ? "FAIL" : "PASS", (unsigned long long)bad);
+	failed += !!bad;
 	fflush(stdout);
 
 	/* dom0 rewrites the lent pages in place: we see it at once. */
@@ -101,12 +123,17 @@ int main(int argc, char **argv)
 	       bad ? "FAIL" : "PASS", (unsigned long long)bad);
 	failed += !!bad;
 
-	/* dom0 punches a hole: revoked, refaulted, zero. */
-	if (await_dom0("punch", res, &w[0], 0, "punched pages never refaulted"))
+	/* dom0 punches a hole: revoked, refaulted, zero; in both mappings. */
+	if (await_dom0("punch", res, &d[0], 0,
+		       "punched pages never refaulted through the dma-buf mapping"))
 		return 1;
 	bad = check(w, res, -1, 0, punch) + check(w, res, 1, punch, size);
 	printf("LEND: %s after the hole punch: first %llu KiB zero, the rest unchanged (%llu bad words)\n",
 	       bad ? "FAIL" : "PASS", (unsigned long long)(punch >> 10), (unsigned long long)bad);
+	failed += !!bad;
+	bad = check(d, res, -1, 0, punch) + check(d, res, 1, punch, size);
+	printf("LEND: %s the dma-buf mapping after the hole punch (%llu bad words)\n",
+	       bad ? "FAIL" : "PASS", (unsigned long long)bad);
 	failed += !!bad;
 
 	/*
@@ -123,6 +150,7 @@ int main(int argc, char **argv)
 	       bad ? "FAIL" : "PASS", (unsigned long long)(size >> 20), (unsigned long long)bad);
 	failed += !!bad;
 
+	munmap(d, size);
 	blob_unmap_close(fd, &b);
 	close(fd);
 	printf("LEND: %s\n", failed ? "FAIL" : "done");
