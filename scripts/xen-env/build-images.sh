@@ -210,7 +210,7 @@ copy_libs "$I" "$O/igt-libs" "$DI"
 (cd "$DI" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-igt-overlay.cpio.gz"
 cat "$O/domU.cpio.gz" "$O/domU-igt-overlay.cpio.gz" >"$O/domU-igt.cpio.gz"
 
-# --- domU-gl: the same plus the patched Mesa (virgl, venus), a GL and a Vulkan program,
+# --- domU-gl: the same plus the patched Mesa (virgl, venus), GL and Vulkan programs,
 # vulkaninfo and the Vulkan loader, with the shared libraries they need from
 # the Mesa build root (trixie). The kernel unpacks the two concatenated
 # archives in order.
@@ -220,7 +220,7 @@ G=$MR/build/guest
 rm -rf "$G"
 mkdir -p "$G"
 cp -a "$M/install" "$G/sysroot"
-cp "$TOP/tests/guest/gl-render.c" "$TOP/tests/guest/vk-memory.c" "$G/"
+cp "$TOP/tests/guest/gl-render.c" "$TOP/tests/guest/gl-share.c" "$TOP/tests/guest/vk-memory.c" "$G/"
 chroot_mounts "$MR"
 trap 'chroot_umounts "$MR"' EXIT
 chroot "$MR" sh -ec "
@@ -228,6 +228,9 @@ chroot "$MR" sh -ec "
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
 		-I/build/guest/sysroot/usr/include -L\$L -Wl,-rpath-link,\$L \
 		-o /build/guest/xenlend-gl-render /build/guest/gl-render.c -lEGL -lGLESv2
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+		-I/build/guest/sysroot/usr/include -L\$L -Wl,-rpath-link,\$L \
+		-o /build/guest/xenlend-gl-share /build/guest/gl-share.c -lEGL -lGLESv2
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
 		-o /build/guest/xenlend-vk-memory /build/guest/vk-memory.c -lvulkan
 	LD_LIBRARY_PATH=\$L ldd /build/guest/xenlend-gl-render \$L/libgallium-*.so \
@@ -246,7 +249,7 @@ mkdir -p "$DG/usr/lib/x86_64-linux-gnu" "$DG/lib64"
 cp -a "$G/sysroot/usr/lib" "$G/sysroot/usr/share" "$DG/usr/"
 rm -rf "$DG/usr/lib/x86_64-linux-gnu/pkgconfig"
 copy_libs "$MR" "$G/libs" "$DG"
-cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$DG/"
+cp "$G/xenlend-gl-render" "$G/xenlend-gl-share" "$G/xenlend-vk-memory" "$DG/"
 # An unmodified Vulkan program and the Vulkan loader, from Debian.
 mkdir -p "$DG/usr/bin"
 cp "$MR/usr/bin/vulkaninfo" "$DG/usr/bin/"

@@ -140,6 +140,11 @@ gl)
 	grep -q 'xenlend.mode=bench' /proc/cmdline && how=--bench
 	MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-render $how
 	echo "XENLEND-DOMU: gl-render exit $?"
+	# A client and a compositor process sharing a frame through a dma-buf.
+	if [ "$how" = --image ]; then
+		MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-share
+		echo "XENLEND-DOMU: gl-share exit $?"
+	fi
 	;;
 render-twice)
 	# Scenario worker-compromised: render once (dom0 starts our render

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
-# description: PV domU: an unmodified GLES program on Mesa's virgl through xenlend to dom0's virglrenderer, pixels checked; Mesa leaves the device alone without MESA_VIRTGPU_DRIVER
+# description: PV domU: an unmodified GLES program on Mesa's virgl through xenlend to dom0's virglrenderer, pixels checked; a second process samples its frame from a dma-buf; Mesa leaves the device alone without MESA_VIRTGPU_DRIVER
 # suite: check
 # budget: 150
 # order: 60
@@ -23,6 +23,9 @@ scenario() {
 	check "domu-gl: offscreen triangle read back right (red center, blue corners)" \
 		grep -q '^GL: PASS triangle' "$log"
 	check "domu-gl: the GL program exits 0" grep -q 'XENLEND-DOMU: gl-render exit 0' "$log"
+	check "domu-gl: a second process (a compositor) samples the first's frame from its dma-buf" \
+		grep -q '^SHARE: compositor: PASS' "$log"
+	check "domu-gl: the sharing program exits 0" grep -q 'XENLEND-DOMU: gl-share exit 0' "$log"
 	check "domu-gl: guest kernel logged no BUG, WARNING or Oops" \
 		kernel_clean "$log"
 	check "domu-gl: broker released the device of the dead guest" \
