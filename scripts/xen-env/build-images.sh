@@ -202,9 +202,11 @@ for t in $igt_bins; do
 done
 # igt_runner's index of the test programs in its test root.
 printf 'TESTLIST\n%s\nEND TESTLIST\n' "${igt_bins% }" >"$DI/usr/libexec/igt-gpu-tools/test-list.txt"
-chroot "$I" sh -c "cd /usr/libexec/igt-gpu-tools && ldd /usr/bin/igt_runner $igt_bins" |
-	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
-	sort -u >"$O/igt-libs"
+# libgcc_s is no link-time dependency: glibc loads it for pthread_exit()
+# and thread cancellation, and without it the syncobj tests' threads abort.
+{ chroot "$I" sh -c "cd /usr/libexec/igt-gpu-tools && ldd /usr/bin/igt_runner $igt_bins" |
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }'
+  echo /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; } | sort -u >"$O/igt-libs"
 [ -s "$O/igt-libs" ] || die "ldd found no libraries of the IGT tests"
 copy_libs "$I" "$O/igt-libs" "$DI"
 (cd "$DI" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-igt-overlay.cpio.gz"
