@@ -5,8 +5,7 @@
 # mesa-patches/ series applied, for the guests: virgl (GL, EGL, GBM, GLES2)
 # and venus (Vulkan) only, no LLVM; EGL's Wayland and surfaceless platforms
 # and Vulkan's Wayland WSI, for a guest desktop (a compositor and its
-# clients), no X11. Everything lives
-# under $XENLEND_CACHE/mesa/:
+# clients), no X11. Everything lives under $XENLEND_CACHE/mesa/:
 #   src/             the downloaded source tarballs (checked by SHA-256)
 #   root/            a trixie build root (debootstrap minbase + build deps);
 #                    its /build holds the git tree and the meson build dir
@@ -102,10 +101,11 @@ fetch "$ORIG" "$ORIG_SHA256"
 fetch "$DEBIAN_TAR" "$DEBIAN_SHA256"
 
 # Not for Mesa: the Vulkan loader and its headers, which the Vulkan test
-# program (tests/guest/vk-memory.c) builds against, and vulkaninfo, which
+# program (tests/guest/vk-memory.c) builds against, vulkaninfo and vkcube,
+# and a Wayland desktop (weston, its clients, glmark2-es2-wayland), which
 # scripts/xen-env/build-images.sh takes from this root for the GL/Vulkan
-# test guest with the libraries they need.
-GUEST_PKGS="libvulkan1 libvulkan-dev vulkan-tools"
+# and desktop test guests with the libraries they need.
+GUEST_PKGS="libvulkan1 libvulkan-dev vulkan-tools weston glmark2-es2-wayland"
 make_root mesa/root "$BUILD_PKGS $GUEST_PKGS" ""
 
 # Run a command in the build root with a clean environment.

@@ -5,7 +5,8 @@
 # root, then the boot images under $XENLEND_CACHE/img: xen (the hypervisor,
 # uncompressed for QEMU's multiboot loader), vmlinuz, domU.cpio.gz,
 # domU-igt.cpio.gz (with IGT's upstream tests), domU-gl.cpio.gz (with the
-# patched Mesa of scripts/mesa-build.sh) and dom0.cpio.
+# patched Mesa of scripts/mesa-build.sh), domU-desktop.cpio.gz (that plus
+# weston and Wayland clients) and dom0.cpio.
 # The dom0 base archive is cached and rebuilt only when the dom0 root changes.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -259,6 +260,48 @@ cp -L "$MR/usr/lib/x86_64-linux-gnu/libvulkan.so.1" "$DG/usr/lib/x86_64-linux-gn
 (cd "$DG" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-gl-overlay.cpio.gz"
 cat "$O/domU.cpio.gz" "$O/domU-gl-overlay.cpio.gz" >"$O/domU-gl.cpio.gz"
 
+# --- domU-desktop: domU-gl plus a Wayland desktop from Debian trixie,
+# unmodified: weston (headless backend, GL renderer, kiosk shell),
+# weston-simple-egl, weston-screenshooter, glmark2-es2-wayland and vkcube,
+# with the libraries and data they need from the Mesa build root, and
+# xenlend-png-check, which reads the screenshot. Debian's own GL libraries
+# (glvnd's libEGL, its libgbm) stay out: domU-gl's patched Mesa is the one.
+W=usr/lib/x86_64-linux-gnu
+cp "$TOP/tests/guest/png-check.c" "$G/"
+chroot_mounts "$MR"
+trap 'chroot_umounts "$MR"' EXIT
+chroot "$MR" sh -ec "
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+		-o /build/guest/xenlend-png-check /build/guest/png-check.c -lz
+	ldd /usr/bin/weston /usr/bin/weston-simple-egl /usr/bin/weston-screenshooter \
+		/usr/bin/glmark2-es2-wayland /usr/bin/vkcube /$W/libweston-14/headless-backend.so \
+		/$W/libweston-14/gl-renderer.so /$W/weston/kiosk-shell.so \
+		/build/guest/xenlend-png-check |
+		awk '\$2 == \"=>\" && \$3 ~ /^\// { print \$3 } \$1 ~ /^\/.*ld-linux/ { print \$1 }' |
+		grep -v '^/build/' |
+		grep -Ev '/lib(EGL|GLESv1_CM|GLESv2|GL|GLX|OpenGL|GLdispatch|gbm|glapi)\.so' |
+		sort -u >/build/guest/desktop-libs" >"$O/build-desktop.log" 2>&1 || {
+	cat "$O/build-desktop.log" >&2
+	die "collecting the desktop guest's programs failed"
+}
+chroot_umounts "$MR"
+trap - EXIT
+DD=$O/domu-desktop-overlay
+rm -rf "$DD"
+mkdir -p "$DD/usr/bin" "$DD/$W/libweston-14" "$DD/$W/weston" "$DD/usr/share/X11"
+copy_libs "$MR" "$G/desktop-libs" "$DD"
+for b in weston weston-simple-egl weston-screenshooter glmark2-es2-wayland vkcube; do
+	cp "$MR/usr/bin/$b" "$DD/usr/bin/"
+done
+cp "$MR/$W/libweston-14/headless-backend.so" "$MR/$W/libweston-14/gl-renderer.so" \
+	"$DD/$W/libweston-14/"
+cp -a "$MR/$W/weston/kiosk-shell.so" "$MR/$W/weston/"libexec_weston.so* "$DD/$W/weston/"
+cp -a "$MR/usr/share/X11/xkb" "$DD/usr/share/X11/"
+cp -a "$MR/usr/share/glmark2" "$DD/usr/share/"
+cp "$G/xenlend-png-check" "$DD/"
+(cd "$DD" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-desktop-overlay.cpio.gz"
+cat "$O/domU-gl.cpio.gz" "$O/domU-desktop-overlay.cpio.gz" >"$O/domU-desktop.cpio.gz"
+
 # --- dom0: the base root (cached) plus what changes with every build
 # Left out of the base root: documentation, translations, apt's caches,
 # Python (pygrub's, which boots no guest here), the kernel modules that
@@ -351,7 +394,8 @@ mkdir -p "$X/xenlend/e2e"
 cp -r "$TOP/tests/e2e/run.sh" "$TOP/tests/e2e/lib.sh" "$TOP/tests/e2e/lend-guest.sh" \
 	"$TOP/tests/e2e/bench-lib.sh" "$TOP/tests/e2e/vram-lib.sh" "$TOP/tests/e2e/scenarios" \
 	"$X/xenlend/e2e/"
-cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" "$X/xenlend/"
+cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" \
+	"$O/domU-desktop.cpio.gz" "$X/xenlend/"
 # The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
 # own Mesa), and the benchmark program, for its first touch in dom0.
 cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$B/out/xenlend-bench" "$X/xenlend/"

@@ -3,13 +3,17 @@
 """Turn the frame a test domU printed on its console into a PNG.
 
 usage: console-image.py LOG OUT.png
+       console-image.py --png LOG OUT.png
 
 The guest's GL program (tests/guest/gl-render.c) prints its frame, top row
 first, as RGB bytes in base64 between "GL-IMAGE-BEGIN W H" and
 "GL-IMAGE-END"; the console log carries a timestamp before every line, and
 Xen's own messages ("(XEN) ...") may cut into it. The
-last complete frame in LOG is written as an 8-bit RGB PNG. Exit status 1
-when LOG has no complete frame.
+last complete frame in LOG is written as an 8-bit RGB PNG. With --png, the
+frame is a PNG file already (the desktop guest's screenshot), printed in
+base64 between "DESKTOP-PNG-BEGIN" and "DESKTOP-PNG-END", and the last
+complete one is written as it is. Exit status 1 when LOG has no complete
+frame.
 """
 
 import base64
@@ -42,6 +46,26 @@ def last_frame(path):
     return frame
 
 
+def last_png(path):
+    found, chunks = None, None
+    with open(path, errors="replace") as log:
+        for raw in log:
+            text = LINE.match(raw.rstrip("\r\n")).group(1)
+            if text == "DESKTOP-PNG-BEGIN":
+                chunks = []
+            elif text == "DESKTOP-PNG-END" and chunks is not None:
+                try:
+                    data = base64.b64decode("".join(chunks), validate=True)
+                except ValueError:
+                    data = b""
+                if data.startswith(b"\x89PNG\r\n\x1a\n"):
+                    found = data
+                chunks = None
+            elif chunks is not None:
+                chunks.append(XEN.sub("", text).strip())
+    return found
+
+
 def png(size, rgb):
     w, h = size
     rows = b"".join(b"\0" + rgb[y * w * 3:(y + 1) * w * 3] for y in range(h))
@@ -56,6 +80,15 @@ def png(size, rgb):
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--png":
+        data = last_png(sys.argv[2])
+        if not data:
+            print(f"console-image: no complete PNG in {sys.argv[2]}", file=sys.stderr)
+            sys.exit(1)
+        with open(sys.argv[3], "wb") as out:
+            out.write(data)
+        print(f"console-image: {len(data)} bytes of PNG written to {sys.argv[3]}")
+        return
     if len(sys.argv) != 3:
         sys.exit(__doc__.split("\n\n")[1])
     frame = last_frame(sys.argv[1])

@@ -23,7 +23,8 @@
 # the suite's time budget.
 # Ends with "e2e: N passed, M failed" (scenarios); exit status 0 iff none
 # failed. The frame a GL guest rendered is written to
-# $XENLEND_CACHE/gl-SUITE.png.
+# $XENLEND_CACHE/gl-SUITE.png, the desktop's screenshot to
+# $XENLEND_CACHE/desktop.png.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -203,6 +204,11 @@ rm -f "$BOOTLOG"
 if grep -q 'GL-IMAGE-END' "$LOG"; then
 	python3 "$HERE/console-image.py" "$LOG" "$XENLEND_CACHE/gl-$SUITE.png" >&2 ||
 		log "the GL guest's frame could not be decoded"
+fi
+# The desktop guest's screenshot of weston's output (scenario desktop).
+if grep -q 'DESKTOP-PNG-END' "$LOG"; then
+	python3 "$HERE/console-image.py" --png "$LOG" "$XENLEND_CACHE/desktop.png" >&2 ||
+		log "the desktop guest's screenshot could not be decoded"
 fi
 log "$SUITE: $nboot boots in $(($(date +%s) - t_start)) s; console log: $LOG"
 sed 's/^/  /' "$LOG.verdicts" >&2

@@ -21,7 +21,8 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # writes physical addresses dom0 maps VRAM at; vram-well, vram-hostile,
 # vram-bad: device memory lent into our VRAM window), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
-# GL program on the patched Mesa), vk (Vulkan programs on it), bench (the
+# GL program on the patched Mesa), vk (Vulkan programs on it), desktop
+# (weston and Wayland clients on it), bench (the
 # benchmark figures), bench-revoke, bench-scale or bench-size (the
 # benchmark's revocation, guest-count and object-size phases).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
@@ -117,6 +118,77 @@ upstream_igt() {
 	done
 }
 
+# desktop_session [full]: a Wayland desktop (domU-desktop.cpio.gz), every
+# program Debian's: weston's headless backend with its GL renderer and the
+# kiosk shell, weston-simple-egl as its client, a screenshot of weston's
+# output (read here by xenlend-png-check, printed as base64 for the host's
+# desktop.png); with "full", glmark2-es2-wayland and vkcube as clients too.
+desktop_session() {
+	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp MESA_VIRTGPU_DRIVER=xenlend
+	export XDG_RUNTIME_DIR=/tmp/xdg WAYLAND_DISPLAY=wayland-1
+	mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+	weston --backend=headless --renderer=gl --width=640 --height=480 \
+		--shell=kiosk-shell.so --socket=wayland-1 --idle-time=0 --no-config \
+		--debug --log=/tmp/weston.log 2>/tmp/weston.err &
+	wpid=$!
+	n=0
+	while [ ! -S "$XDG_RUNTIME_DIR/wayland-1" ] && [ $n -lt 120 ] && kill -0 $wpid 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+	done
+	if [ -S "$XDG_RUNTIME_DIR/wayland-1" ]; then
+		echo "XENLEND-DOMU: weston up after ${n}s"
+		# Its frame-rate lines go to the console (a terminal: unbuffered).
+		weston-simple-egl &
+		cpid=$!
+		# Frames take a while under the emulator: a screenshot every 5 s
+		# until one shows the client's frame, 150 s at most.
+		n=0
+		shot=
+		while [ $n -lt 30 ] && kill -0 $cpid 2>/dev/null; do
+			sleep 5
+			n=$((n + 1))
+			rm -f /tmp/wayland-screenshot-*.png
+			(cd /tmp && weston-screenshooter) >/tmp/shooter.log 2>&1
+			shot=$(ls /tmp/wayland-screenshot-*.png 2>/dev/null | head -n 1)
+			[ -n "$shot" ] && /xenlend-png-check "$shot" 320 240 50 >/dev/null && break
+		done
+		echo "XENLEND-DOMU: $n screenshots taken"
+		sed 's/^/SCREENSHOOTER: /' /tmp/shooter.log
+		if [ -n "$shot" ]; then
+			/xenlend-png-check "$shot" 320 240 50
+			echo "XENLEND-DOMU: desktop screenshot check exit $?"
+			echo "DESKTOP-PNG-BEGIN"
+			base64 "$shot"
+			echo "DESKTOP-PNG-END"
+		else
+			echo "XENLEND-DOMU: no screenshot"
+		fi
+		# A frame-rate line comes every 5 s of drawing.
+		sleep 12
+		kill $cpid 2>/dev/null
+		wait $cpid
+		echo "XENLEND-DOMU: weston-simple-egl still running until killed: $?"
+		if [ "$1" = full ]; then
+			glmark2-es2-wayland -b build:duration=2.0 -b texture:duration=2.0 \
+				-b shading:shading=phong:duration=2.0 >/tmp/glmark2.log 2>&1
+			st=$?
+			sed 's/^/GLMARK2: /' /tmp/glmark2.log
+			echo "XENLEND-DOMU: glmark2-es2-wayland exit $st"
+			vkcube --wsi wayland --c 20 >/tmp/vkcube.log 2>&1
+			st=$?
+			sed 's/^/VKCUBE: /' /tmp/vkcube.log
+			echo "XENLEND-DOMU: vkcube exit $st"
+		fi
+	else
+		echo "XENLEND-DOMU: weston never made its socket"
+	fi
+	kill $wpid 2>/dev/null
+	wait $wpid
+	echo "XENLEND-DOMU: weston exit $?"
+	sed 's/^/WESTON: /' /tmp/weston.log /tmp/weston.err
+}
+
 case $ROLE in
 demo)
 	# make run: the lending test (dom0 rewrites, takes back and revokes
@@ -145,6 +217,9 @@ gl)
 		MESA_VIRTGPU_DRIVER=xenlend /xenlend-gl-share
 		echo "XENLEND-DOMU: gl-share exit $?"
 	fi
+	;;
+desktop)
+	desktop_session full
 	;;
 render-twice)
 	# Scenario worker-compromised: render once (dom0 starts our render

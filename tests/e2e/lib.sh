@@ -81,15 +81,17 @@ inject_events() {
 }
 
 # kernel_clean LOG: the guest's kernel logged no BUG, WARNING, Oops or
-# general protection fault. A static busybox helper killed by a general
-# protection fault ("traps: NAME[PID] general protection fault ... in
-# busybox[...]") is the emulator's doing, like its SIGSEGVs (DECISIONS.md,
-# known limitations; domu-tests.sh retries those): said, not failed.
+# general protection fault: lines with the kernel's timestamp (programs
+# say "WARNING:" too: weston of its debug protocol). A static busybox
+# helper killed by a general protection fault ("traps: NAME[PID] general
+# protection fault ... in busybox[...]") is the emulator's doing, like its
+# SIGSEGVs (DECISIONS.md, known limitations; domu-tests.sh retries those):
+# said, not failed.
 kernel_clean() {
 	nbb=$(grep -c 'traps: .* general protection fault .* in busybox\[' "$1")
 	[ "$nbb" = 0 ] ||
 		echo "XENLEND-E2E: WARN $name: $nbb busybox helpers killed by a general protection fault"
-	! grep -E "(BUG|WARNING|Oops|general protection fault)[: ]" "$1" |
+	! grep -E '^\[ *[0-9]+\.[0-9]+\] .*(BUG|WARNING|Oops|general protection fault)[: ]' "$1" |
 		grep -qv 'traps: .* general protection fault .* in busybox\['
 }
 
@@ -142,8 +144,9 @@ hap = 0" ;;
 }
 
 # start_guest NAME TYPE ROLE [RAMDISK]: one start of a domU whose /init
-# plays ROLE (see domu-init.sh) from RAMDISK (default domU.cpio.gz); sets
-# name, domid and log. Room for 1 GiB of lent memory mapped at once (the
+# plays ROLE (see domu-init.sh) from RAMDISK (default domU.cpio.gz), with
+# $GUEST_MEM MiB (default 256); sets name, domid and log. Room for 1 GiB
+# of lent memory mapped at once (the
 # object-size benchmark): maptrack entries for its 262144 grants, and
 # paging-pool memory for the p2m tables that map them (with the default
 # pool for 256 MiB a PVH guest's grant maps failed at 984 MiB).
@@ -156,7 +159,7 @@ start_guest() {
 	cat >/etc/xen/$name.cfg <<EOC
 name = "$name"
 type = "$2"
-memory = 256
+memory = ${GUEST_MEM:-256}
 vcpus = 1
 max_maptrack_frames = 2048
 shadow_memory = 16
