@@ -193,7 +193,7 @@ case $ROLE in
 demo)
 	# make run: the lending test (dom0 rewrites, takes back and revokes
 	# the memory as it goes), then a GL frame and a Vulkan program on the
-	# patched Mesa (domU-gl.cpio.gz), both through xenlend.
+	# patched Mesa, both through xenlend, and weston showing a client.
 	/xenlend-lend-test 64 1048576
 	echo "XENLEND-DOMU: lend-test exit $?, uptime $(cut -d' ' -f1 /proc/uptime)s"
 	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp XDG_RUNTIME_DIR=/tmp
@@ -201,6 +201,8 @@ demo)
 	echo "XENLEND-DOMU: gl-render exit $?, uptime $(cut -d' ' -f1 /proc/uptime)s"
 	MESA_VIRTGPU_DRIVER=xenlend /xenlend-vk-memory
 	echo "XENLEND-DOMU: vk-memory exit $?, uptime $(cut -d' ' -f1 /proc/uptime)s"
+	# A desktop, when the ramdisk has one (make run's picture).
+	[ -x /usr/bin/weston ] && desktop_session
 	;;
 gl)
 	# An ordinary GL program on the patched Mesa (domU-gl.cpio.gz). Without
