@@ -454,6 +454,18 @@ static size_t pattern_errors(const uint8_t *p)
 	return bad;
 }
 
+/* A texture holding the pattern, in guest memory and in the renderer. */
+static int pattern_texture(int fd, struct drm_virtgpu_resource_create *rc, uint8_t **map)
+{
+	size_t i;
+
+	if (texture_create(fd, rc, map))
+		return -1;
+	for (i = 0; i < TEX_BYTES; i++)
+		(*map)[i] = texel_byte(i);
+	return transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc->bo_handle, 0);
+}
+
 static int test_fences_in_and_wait(int fd)
 {
 	struct drm_virtgpu_resource_create rc;
@@ -818,13 +830,9 @@ static int test_resource_close_mapped(int fd)
 	struct drm_virtgpu_resource_create rc;
 	struct drm_gem_close gc = { 0 };
 	uint8_t *tex;
-	size_t i;
 
 	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
-	subtest_assert(!texture_create(fd, &rc, &tex));
-	for (i = 0; i < TEX_BYTES; i++)
-		tex[i] = texel_byte(i);
-	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle, 0));
+	subtest_assert(!pattern_texture(fd, &rc, &tex));
 	/* The handle goes while the mapping stays: the pages stay ours and intact. */
 	gc.handle = rc.bo_handle;
 	subtest_assert(!ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc));
@@ -965,13 +973,9 @@ static int test_prime_share_context(int fd)
 	long bad;
 	int buf, b, c, d;
 	uint8_t *tex;
-	size_t i;
 
 	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
-	subtest_assert(!texture_create(fd, &rc, &tex));
-	for (i = 0; i < TEX_BYTES; i++)
-		tex[i] = texel_byte(i);
-	subtest_assert(!transfer(fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, rc.bo_handle, 0));
+	subtest_assert(!pattern_texture(fd, &rc, &tex));
 	ph.handle = rc.bo_handle;
 	subtest_assert(!ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph));
 	buf = ph.fd;
