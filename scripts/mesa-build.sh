@@ -102,10 +102,10 @@ fetch "$DEBIAN_TAR" "$DEBIAN_SHA256"
 
 # Not for Mesa: the Vulkan loader and its headers, which the Vulkan test
 # program (tests/guest/vk-memory.c) builds against, vulkaninfo and vkcube,
-# and a Wayland desktop (weston, its clients, glmark2-es2-wayland), which
-# scripts/xen-env/build-images.sh takes from this root for the GL/Vulkan
-# and desktop test guests with the libraries they need.
-GUEST_PKGS="libvulkan1 libvulkan-dev vulkan-tools weston glmark2-es2-wayland"
+# a Wayland desktop (weston, its clients, glmark2-es2-wayland) and piglit,
+# which scripts/xen-env/build-images.sh takes from this root for the
+# GL/Vulkan, desktop and piglit test guests with the libraries they need.
+GUEST_PKGS="libvulkan1 libvulkan-dev vulkan-tools weston glmark2-es2-wayland piglit"
 make_root mesa/root "$BUILD_PKGS $GUEST_PKGS" ""
 
 # Run a command in the build root with a clean environment.

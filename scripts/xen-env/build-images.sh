@@ -27,6 +27,9 @@ mkdir -p "$O"
 # The images are a function of the sources, the roots and the patched Mesa:
 # when none of them changed since the last build, there is nothing to do.
 sh "$HERE/../mesa-build.sh"
+# The piglit tests of scenario piglit: this list, or PIGLIT_LIST's.
+PIGLIT_LIST=${PIGLIT_LIST:-$TOP/tests/piglit/gles.list}
+[ -f "$PIGLIT_LIST" ] || die "no piglit list $PIGLIT_LIST"
 inputs=$(cd "$TOP" && {
 	if git rev-parse --git-dir >/dev/null 2>&1; then
 		git ls-files -co --exclude-standard kunit guest-drm uapi dom0-broker packaging tests \
@@ -36,7 +39,7 @@ inputs=$(cd "$TOP" && {
 			! -path '*/build/*'
 	fi | LC_ALL=C sort | while read -r f; do [ -f "$f" ] && sha256sum "$f"; done
 	cat "$T/.xenlend-stamp" "$R/.xenlend-stamp" "$XENLEND_CACHE/igt/.xenlend-stamp" \
-		"$XENLEND_CACHE/mesa/install.stamp"
+		"$XENLEND_CACHE/mesa/install.stamp" "$PIGLIT_LIST"
 } | sha256sum | cut -d' ' -f1)
 if [ -f "$O/dom0.cpio" ] && [ "$(cat "$O/inputs.stamp" 2>/dev/null)" = "$inputs" ]; then
 	log "images up to date in $O"
@@ -302,6 +305,33 @@ cp "$G/xenlend-png-check" "$DD/"
 (cd "$DD" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-desktop-overlay.cpio.gz"
 cat "$O/domU-gl.cpio.gz" "$O/domU-desktop-overlay.cpio.gz" >"$O/domU-desktop.cpio.gz"
 
+# --- domU-piglit: domU-gl plus the piglit programs $PIGLIT_LIST names
+# (Debian trixie's piglit, from the Mesa build root), their libraries but
+# Debian's GL ones, the list and its runner. dom0 gets the same programs
+# for the baseline over vtest (on dom0's own Mesa), below.
+PB=usr/lib/x86_64-linux-gnu/piglit/bin
+piglit_progs=$(sed 's/#.*//' "$PIGLIT_LIST" | awk 'NF >= 2 { print $2 }' | sort -u | tr '\n' ' ')
+[ -n "$piglit_progs" ] || die "$PIGLIT_LIST names no piglit program"
+for p in $piglit_progs; do
+	[ -x "$MR/$PB/$p" ] || die "$PIGLIT_LIST names $p, which piglit does not have in /$PB"
+done
+# piglit's utility libraries link glvnd's libGL (and through it libGLX
+# and libGLdispatch): those come along; its GLES and EGL calls go to the
+# patched Mesa's libEGL and libGLESv2, which stay.
+chroot "$MR" sh -c "cd /$PB && ldd $piglit_progs" |
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
+	grep -Ev '/lib(EGL|GLESv1_CM|GLESv2|gbm|glapi)\.so' |
+	sort -u >"$O/piglit-libs"
+DP=$O/domu-piglit-overlay
+rm -rf "$DP"
+mkdir -p "$DP/$PB"
+copy_libs "$MR" "$O/piglit-libs" "$DP"
+for p in $piglit_progs; do cp "$MR/$PB/$p" "$DP/$PB/"; done
+cp "$PIGLIT_LIST" "$DP/piglit.list"
+cp "$TOP/tests/e2e/piglit-run.sh" "$DP/"
+(cd "$DP" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-piglit-overlay.cpio.gz"
+cat "$O/domU-gl.cpio.gz" "$O/domU-piglit-overlay.cpio.gz" >"$O/domU-piglit.cpio.gz"
+
 # --- dom0: the base root (cached) plus what changes with every build
 # Left out of the base root: documentation, translations, apt's caches,
 # Python (pygrub's, which boots no guest here), the kernel modules that
@@ -392,10 +422,19 @@ done
 cp "$B/out/vectors.txt" "$DI/igt/upstream.testlist" "$X/xenlend/"
 mkdir -p "$X/xenlend/e2e"
 cp -r "$TOP/tests/e2e/run.sh" "$TOP/tests/e2e/lib.sh" "$TOP/tests/e2e/lend-guest.sh" \
-	"$TOP/tests/e2e/bench-lib.sh" "$TOP/tests/e2e/vram-lib.sh" "$TOP/tests/e2e/scenarios" \
-	"$X/xenlend/e2e/"
+	"$TOP/tests/e2e/bench-lib.sh" "$TOP/tests/e2e/vram-lib.sh" "$TOP/tests/e2e/piglit-run.sh" \
+	"$TOP/tests/e2e/scenarios" "$X/xenlend/e2e/"
 cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" \
-	"$O/domU-desktop.cpio.gz" "$X/xenlend/"
+	"$O/domU-desktop.cpio.gz" "$O/domU-piglit.cpio.gz" "$X/xenlend/"
+# piglit for the baseline over vtest: its programs and their libraries but
+# glibc's and the GL ones (dom0's own), found through LD_LIBRARY_PATH.
+mkdir -p "$X/xenlend/piglit/bin" "$X/xenlend/piglit/lib"
+for p in $piglit_progs; do cp "$MR/$PB/$p" "$X/xenlend/piglit/bin/"; done
+grep -Ev '/(ld-linux-x86-64|libc|libm|libpthread|libdl|librt|libGL|libGLX|libGLdispatch)\.so' \
+	"$O/piglit-libs" |
+	while read -r lib; do cp -L "$MR$lib" "$X/xenlend/piglit/lib/"; done
+cp "$PIGLIT_LIST" "$X/xenlend/piglit.list"
+sed 's/#.*//' "$TOP/tests/piglit/known-differences" | grep . >"$X/xenlend/piglit-known" || :
 # The GL and Vulkan programs again, for the baselines in dom0 (on dom0's
 # own Mesa), and the benchmark program, for its first touch in dom0.
 cp "$G/xenlend-gl-render" "$G/xenlend-vk-memory" "$B/out/xenlend-bench" "$X/xenlend/"

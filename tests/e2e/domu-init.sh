@@ -22,7 +22,7 @@ grep -q 'xenlend.mode=check' /proc/cmdline && MODE=check
 # vram-bad: device memory lent into our VRAM window), stress
 # (rounds of lending while dom0 kills the broker and destroys us), gl (a
 # GL program on the patched Mesa), vk (Vulkan programs on it), desktop
-# (weston and Wayland clients on it), bench (the
+# (weston and Wayland clients on it), piglit (piglit's tests on it), bench (the
 # benchmark figures), bench-revoke, bench-scale or bench-size (the
 # benchmark's revocation, guest-count and object-size phases).
 ROLE=$(sed -n 's/.*xenlend.role=\([a-z-]*\).*/\1/p' /proc/cmdline)
@@ -222,6 +222,13 @@ gl)
 	;;
 desktop)
 	desktop_session full
+	;;
+piglit)
+	# Scenario piglit: piglit's tests of /piglit.list on the patched Mesa,
+	# offscreen (EGL's surfaceless platform), one result line each.
+	export MESA_SHADER_CACHE_DISABLE=true HOME=/tmp MESA_VIRTGPU_DRIVER=xenlend
+	export PIGLIT_PLATFORM=surfaceless_egl
+	sh /piglit-run.sh /piglit.list /usr/lib/x86_64-linux-gnu/piglit/bin
 	;;
 render-twice)
 	# Scenario worker-compromised: render once (dom0 starts our render
