@@ -5,7 +5,10 @@
 # mesa-patches/ series applied, for the guests: virgl (GL, EGL, GBM, GLES2)
 # and venus (Vulkan) only, no LLVM; EGL's Wayland and surfaceless platforms
 # and Vulkan's Wayland WSI, for a guest desktop (a compositor and its
-# clients), no X11. Everything lives under $XENLEND_CACHE/mesa/:
+# clients), no X11. EGL is a glvnd vendor (libEGL_mesa), as in Debian: the
+# guests run Debian's glvnd libEGL, libGLESv2 and libGL, so a program
+# linked against any of them (piglit's utility library takes its GL entry
+# points from libGL) dispatches to this Mesa. Everything lives under $XENLEND_CACHE/mesa/:
 #   src/             the downloaded source tarballs (checked by SHA-256)
 #   root/            a trixie build root (debootstrap minbase + build deps);
 #                    its /build holds the git tree and the meson build dir
@@ -31,14 +34,15 @@ DEBIAN_SHA256=7ea51db6f4c6a39d28269975b7f652e37333a283819557c5901cbd3eccee446a
 SUITE=trixie
 BUILD_PKGS="meson ninja-build python3-mako python3-yaml python3-packaging \
 libdrm-dev bison flex glslang-tools zlib1g-dev libexpat1-dev g++ gcc \
-libzstd-dev pkg-config git libwayland-dev libwayland-egl-backend-dev wayland-protocols"
+libzstd-dev pkg-config git libwayland-dev libwayland-egl-backend-dev wayland-protocols \
+libglvnd-dev"
 
 # docs/mesa-virgl notes, section 7, with a /usr prefix and Debian's libdir.
 MESON_OPTS="--prefix=/usr --libdir=lib/x86_64-linux-gnu --sysconfdir=/etc
 -Dbuildtype=release -Db_ndebug=true
 -Dgallium-drivers=virgl -Dvulkan-drivers=virtio -Dllvm=disabled
 -Dplatforms=wayland -Dglx=disabled -Degl=enabled -Dgbm=enabled -Dopengl=true
--Dgles1=disabled -Dgles2=enabled -Dshared-glapi=enabled -Dglvnd=disabled
+-Dgles1=disabled -Dgles2=enabled -Dshared-glapi=enabled -Dglvnd=enabled
 -Dgallium-va=disabled -Dgallium-vdpau=disabled -Dgallium-xa=disabled
 -Dgallium-nine=false -Dgallium-opencl=disabled -Dgallium-rusticl=false
 -Dvideo-codecs= -Dvulkan-layers= -Dtools= -Dbuild-tests=false

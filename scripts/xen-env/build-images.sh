@@ -47,6 +47,22 @@ if [ -f "$O/dom0.cpio" ] && [ "$(cat "$O/inputs.stamp" 2>/dev/null)" = "$inputs"
 fi
 rm -f "$O/inputs.stamp"
 
+# ldd_paths: the libraries in ldd's output on stdin, one path each (the
+# dynamic loader included), sorted, without duplicates.
+ldd_paths() {
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' | sort -u
+}
+
+# debian_not_mesa: of the paths on stdin, those the guests take from
+# Debian, not from the patched Mesa: neither the Mesa build's own files
+# (under /build/) nor Debian's copies of what that build installs (its
+# GBM, glapi, EGL vendor library and gallium). Debian's glvnd libraries
+# (libEGL, libGLESv2, libGL, libGLX, libGLdispatch) stay: the patched
+# Mesa is their EGL vendor, as Debian's Mesa is on Debian.
+debian_not_mesa() {
+	grep -v '^/build/' | grep -Ev '/lib(gbm|glapi|EGL_mesa|GLX_mesa|gallium-[^/]*)\.so' || :
+}
+
 # copy_libs ROOT LIST DEST: the shared libraries named in LIST (paths in
 # ROOT, as ldd printed them) into the overlay root DEST, which then has
 # usr/lib/x86_64-linux-gnu, lib64 (the dynamic loader) and lib -> usr/lib.
@@ -208,9 +224,8 @@ done
 printf 'TESTLIST\n%s\nEND TESTLIST\n' "${igt_bins% }" >"$DI/usr/libexec/igt-gpu-tools/test-list.txt"
 # libgcc_s is no link-time dependency: glibc loads it for pthread_exit()
 # and thread cancellation, and without it the syncobj tests' threads abort.
-{ chroot "$I" sh -c "cd /usr/libexec/igt-gpu-tools && ldd /usr/bin/igt_runner $igt_bins" |
-	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }'
-  echo /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; } | sort -u >"$O/igt-libs"
+{ chroot "$I" sh -c "cd /usr/libexec/igt-gpu-tools && ldd /usr/bin/igt_runner $igt_bins"
+  echo "	libgcc_s.so.1 => /usr/lib/x86_64-linux-gnu/libgcc_s.so.1"; } | ldd_paths >"$O/igt-libs"
 [ -s "$O/igt-libs" ] || die "ldd found no libraries of the IGT tests"
 copy_libs "$I" "$O/igt-libs" "$DI"
 (cd "$DI" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/domU-igt-overlay.cpio.gz"
@@ -240,13 +255,13 @@ chroot "$MR" sh -ec "
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
 		-o /build/guest/xenlend-vk-memory /build/guest/vk-memory.c -lvulkan
 	LD_LIBRARY_PATH=\$L ldd /build/guest/xenlend-gl-render \$L/libgallium-*.so \
-		\$L/libvulkan_virtio.so \$L/libgbm.so.1 \$L/gbm/dri_gbm.so \
-		/usr/bin/vulkaninfo /usr/lib/x86_64-linux-gnu/libvulkan.so.1 |
-		awk '\$2 == \"=>\" && \$3 ~ /^\// { print \$3 } \$1 ~ /^\/.*ld-linux/ { print \$1 }' |
-		grep -v '^/build/' | sort -u >/build/guest/libs" >"$O/build-gl.log" 2>&1 || {
+		\$L/libEGL_mesa.so.0 \$L/libvulkan_virtio.so \$L/libgbm.so.1 \
+		\$L/gbm/dri_gbm.so /usr/bin/vulkaninfo /usr/lib/x86_64-linux-gnu/libvulkan.so.1 \
+		>/build/guest/ldd-gl" >"$O/build-gl.log" 2>&1 || {
 	cat "$O/build-gl.log" >&2
 	die "building the GL guest program failed"
 }
+ldd_paths <"$G/ldd-gl" | debian_not_mesa >"$G/libs"
 chroot_umounts "$MR"
 trap - EXIT
 DG=$O/domu-gl-overlay
@@ -267,8 +282,7 @@ cat "$O/domU.cpio.gz" "$O/domU-gl-overlay.cpio.gz" >"$O/domU-gl.cpio.gz"
 # unmodified: weston (headless backend, GL renderer, kiosk shell),
 # weston-simple-egl, weston-screenshooter, glmark2-es2-wayland and vkcube,
 # with the libraries and data they need from the Mesa build root, and
-# xenlend-png-check, which reads the screenshot. Debian's own GL libraries
-# (glvnd's libEGL, its libgbm) stay out: domU-gl's patched Mesa is the one.
+# xenlend-png-check, which reads the screenshot.
 W=usr/lib/x86_64-linux-gnu
 cp "$TOP/tests/guest/png-check.c" "$G/"
 chroot_mounts "$MR"
@@ -279,14 +293,11 @@ chroot "$MR" sh -ec "
 	ldd /usr/bin/weston /usr/bin/weston-simple-egl /usr/bin/weston-screenshooter \
 		/usr/bin/glmark2-es2-wayland /usr/bin/vkcube /$W/libweston-14/headless-backend.so \
 		/$W/libweston-14/gl-renderer.so /$W/weston/kiosk-shell.so \
-		/build/guest/xenlend-png-check |
-		awk '\$2 == \"=>\" && \$3 ~ /^\// { print \$3 } \$1 ~ /^\/.*ld-linux/ { print \$1 }' |
-		grep -v '^/build/' |
-		grep -Ev '/lib(EGL|GLESv1_CM|GLESv2|GL|GLX|OpenGL|GLdispatch|gbm|glapi)\.so' |
-		sort -u >/build/guest/desktop-libs" >"$O/build-desktop.log" 2>&1 || {
+		/build/guest/xenlend-png-check >/build/guest/ldd-desktop" >"$O/build-desktop.log" 2>&1 || {
 	cat "$O/build-desktop.log" >&2
 	die "collecting the desktop guest's programs failed"
 }
+ldd_paths <"$G/ldd-desktop" | debian_not_mesa >"$G/desktop-libs"
 chroot_umounts "$MR"
 trap - EXIT
 DD=$O/domu-desktop-overlay
@@ -316,12 +327,10 @@ for p in $piglit_progs; do
 	[ -x "$MR/$PB/$p" ] || die "$PIGLIT_LIST names $p, which piglit does not have in /$PB"
 done
 # piglit's utility libraries link glvnd's libGL (and through it libGLX
-# and libGLdispatch): those come along; its GLES and EGL calls go to the
-# patched Mesa's libEGL and libGLESv2, which stay.
-chroot "$MR" sh -c "cd /$PB && ldd $piglit_progs" |
-	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
-	grep -Ev '/lib(EGL|GLESv1_CM|GLESv2|gbm|glapi)\.so' |
-	sort -u >"$O/piglit-libs"
+# and libGLdispatch), whose entry points dispatch to the patched Mesa once
+# its EGL made a context current.
+chroot "$MR" sh -c "cd /$PB && ldd $piglit_progs" | ldd_paths | debian_not_mesa \
+	>"$O/piglit-libs"
 DP=$O/domu-piglit-overlay
 rm -rf "$DP"
 mkdir -p "$DP/$PB"
@@ -430,7 +439,7 @@ cp "$O/vmlinuz" "$O/domU.cpio.gz" "$O/domU-igt.cpio.gz" "$O/domU-gl.cpio.gz" \
 # glibc's and the GL ones (dom0's own), found through LD_LIBRARY_PATH.
 mkdir -p "$X/xenlend/piglit/bin" "$X/xenlend/piglit/lib"
 for p in $piglit_progs; do cp "$MR/$PB/$p" "$X/xenlend/piglit/bin/"; done
-grep -Ev '/(ld-linux-x86-64|libc|libm|libpthread|libdl|librt|libGL|libGLX|libGLdispatch)\.so' \
+grep -Ev '/(ld-linux-x86-64|libc|libm|libpthread|libdl|librt|libEGL|libGLESv2|libGL|libGLX|libGLdispatch|libOpenGL)\.so' \
 	"$O/piglit-libs" |
 	while read -r lib; do cp -L "$MR$lib" "$X/xenlend/piglit/lib/"; done
 cp "$PIGLIT_LIST" "$X/xenlend/piglit.list"
