@@ -241,7 +241,8 @@ G=$MR/build/guest
 rm -rf "$G"
 mkdir -p "$G"
 cp -a "$M/install" "$G/sysroot"
-cp "$TOP/tests/guest/gl-render.c" "$TOP/tests/guest/gl-share.c" "$TOP/tests/guest/vk-memory.c" "$G/"
+cp "$TOP/tests/guest/gl-render.c" "$TOP/tests/guest/gl-share.c" "$TOP/tests/guest/vk-memory.c" \
+	"$TOP/tests/guest/guest-util.c" "$TOP/tests/guest/guest-util.h" "$TOP/uapi/xenlend_test.h" "$G/"
 chroot_mounts "$MR"
 trap 'chroot_umounts "$MR"' EXIT
 chroot "$MR" sh -ec "
@@ -251,7 +252,8 @@ chroot "$MR" sh -ec "
 		-o /build/guest/xenlend-gl-render /build/guest/gl-render.c -lEGL -lGLESv2
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
 		-I/build/guest/sysroot/usr/include -L\$L -Wl,-rpath-link,\$L \
-		-o /build/guest/xenlend-gl-share /build/guest/gl-share.c -lEGL -lGLESv2
+		-o /build/guest/xenlend-gl-share /build/guest/gl-share.c \
+		/build/guest/guest-util.c -lEGL -lGLESv2
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
 		-o /build/guest/xenlend-vk-memory /build/guest/vk-memory.c -lvulkan
 	LD_LIBRARY_PATH=\$L ldd /build/guest/xenlend-gl-render \$L/libgallium-*.so \

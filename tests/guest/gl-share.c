@@ -35,6 +35,8 @@
 #include <GLES2/gl2.h>
 #include <GLES2/gl2ext.h>
 
+#include "guest-util.h"
+
 #define SIDE		64
 #define FRAME_BYTES	(SIDE * SIDE * 4)
 /* DRM_FORMAT_MOD_INVALID of drm_fourcc.h: no modifier to pass. */
@@ -123,44 +125,6 @@ static int target(GLuint *tex)
 	return glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE ? 0 : -1;
 }
 
-static int send_frame(int sock, int buf, const struct share_msg *m)
-{
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl = { 0 };
-	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &buf, sizeof(int));
-	return sendmsg(sock, &mh, 0) == (ssize_t)sizeof(*m) ? 0 : -1;
-}
-
-static int recv_frame(int sock, struct share_msg *m)
-{
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
-	struct cmsghdr *c;
-	int fd = -1;
-
-	if (recvmsg(sock, &mh, MSG_WAITALL | MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*m))
-		return -1;
-	c = CMSG_FIRSTHDR(&mh);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
 /* The client: draw, export, send. */
 static int client(int sock)
 {
@@ -220,7 +184,7 @@ static int client(int sock)
 	m->modifier = modifier;
 	printf("SHARE: client: exported its frame: fourcc %#x, stride %d, offset %d, modifier %#llx\n",
 	       fourcc, stride, offset, (unsigned long long)modifier);
-	if (send_frame(sock, buf, m)) {
+	if (fd_send(sock, buf, m, sizeof(*m))) {
 		say("FAIL sending the dma-buf: %s", strerror(errno));
 		return 2;
 	}
@@ -250,7 +214,7 @@ static int compositor(int sock)
 	role = "compositor";
 	if (!m || !got || egl_up(&dpy) || target(&out))
 		return 2;
-	buf = recv_frame(sock, m);
+	buf = fd_recv(sock, m, sizeof(*m));
 	if (buf < 0) {
 		say("%s", "FAIL no dma-buf from the client");
 		return 2;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,4 +182,67 @@ int xenlend_connected(void)
 		fclose(f);
 	free(status);
 	return up;
+}
+
+/**
+ * fd_send() - send a file and a message over a Unix socket
+ * @sock: a connected Unix socket.
+ * @fd: the file to send (SCM_RIGHTS).
+ * @msg: the message that goes with it.
+ * @len: its length in bytes, at least 1.
+ *
+ * Return: 0, or -1 when the whole message did not go.
+ */
+int fd_send(int sock, int fd, const void *msg, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	struct cmsghdr *c;
+
+	memset(&ctl, 0, sizeof(ctl));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+/**
+ * fd_recv() - receive what fd_send() sent
+ * @sock: a connected Unix socket.
+ * @msg: where the message goes.
+ * @len: its length in bytes: a shorter message is an error.
+ *
+ * Return: the file received (close-on-exec), or -1 when no file came with
+ * a whole message; a file that came with a short one is closed.
+ */
+int fd_recv(int sock, void *msg, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = msg, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	struct cmsghdr *c;
+	ssize_t n;
+	int fd = -1;
+
+	n = recvmsg(sock, &mh, MSG_WAITALL | MSG_CMSG_CLOEXEC);
+	c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	if (fd >= 0 && n != (ssize_t)len) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
 }

@@ -2,7 +2,8 @@
 /*
  * Helpers shared by the guest-side test programs: find the xenlend render
  * node, create and map a lent (HOST3D) blob, check the broker's test
- * pattern, and wait for dom0.
+ * pattern, wait for dom0, and pass a file and a message between processes
+ * (a client handing its buffer to a compositor).
  *
  * Copyright (c) 2026 The xenlend authors
  */
@@ -10,6 +11,7 @@
 #ifndef XENLEND_GUEST_UTIL_H
 #define XENLEND_GUEST_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /**
@@ -36,5 +38,7 @@ int wait_word(const volatile uint64_t *w, uint64_t want, int seconds);
 int wait_go(int seconds);
 char *xenlend_debugfs_file(const char *name);
 int xenlend_connected(void);
+int fd_send(int sock, int fd, const void *msg, size_t len);
+int fd_recv(int sock, void *msg, size_t len);
 
 #endif /* XENLEND_GUEST_UTIL_H */
