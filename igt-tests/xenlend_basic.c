@@ -22,6 +22,7 @@
 
 #include <drm/drm.h>
 #include <drm/virtgpu_drm.h>
+#include <linux/udmabuf.h>
 
 #include "guest-util.h"
 #include "subtest.h"
@@ -380,6 +381,45 @@ static int test_prime_lent(int fd)
 	return SUBTEST_SUCCESS;
 }
 
+/*
+ * A dma-buf of another device (here udmabuf's, guest memory of a memfd; a
+ * screen capture buffer would be another's): this device cannot use its
+ * pages as a resource of the renderer and says so with DRM's error for a
+ * driver that imports no foreign buffer, EINVAL, holding nothing of it.
+ */
+static int test_prime_import_foreign(int fd)
+{
+	struct udmabuf_create uc = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = 4 * PAGE };
+	struct drm_prime_handle ph = { 0 };
+	int dev, mem, buf;
+	uint8_t *p;
+
+	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		printf("no /dev/udmabuf (errno %d): no foreign dma-buf to import\n", errno);
+		return SUBTEST_SKIP;
+	}
+	mem = memfd_create("foreign", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	subtest_assert(mem >= 0);
+	subtest_assert(!ftruncate(mem, (off_t)uc.size));
+	subtest_assert(!fcntl(mem, F_ADD_SEALS, F_SEAL_SHRINK));
+	uc.memfd = (uint32_t)mem;
+	buf = ioctl(dev, UDMABUF_CREATE, &uc);
+	subtest_assert(buf >= 0);
+	ph.fd = buf;
+	subtest_assert_errno(ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph), EINVAL);
+	/* The buffer is its exporter's as before. */
+	p = mmap(NULL, uc.size, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
+	subtest_assert(p != MAP_FAILED);
+	p[0] = 0x5a;
+	subtest_assert(pread(mem, &p[1], 1, 0) == 1 && p[1] == 0x5a);
+	munmap(p, uc.size);
+	close(buf);
+	close(mem);
+	close(dev);
+	return SUBTEST_SUCCESS;
+}
+
 static const struct subtest tests[] = {
 	{ .name = "version", .fn = test_version },
 	{ .name = "getparam", .fn = test_getparam },
@@ -392,6 +432,7 @@ static const struct subtest tests[] = {
 	{ .name = "close-with-live-mapping", .fn = test_close_with_live_mapping },
 	{ .name = "close-file-with-live-mapping", .fn = test_close_file_with_live_mapping },
 	{ .name = "prime-lent", .fn = test_prime_lent },
+	{ .name = "prime-import-foreign", .fn = test_prime_import_foreign },
 	{ .name = "unbind-with-live-mapping", .fn = test_unbind_with_live_mapping,
 	  .explicit_only = true },
 };
