@@ -13,11 +13,14 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1018,6 +1021,96 @@ static int test_prime_share_context(int fd)
 	return SUBTEST_SUCCESS;
 }
 
+/*
+ * The client: its own file and context, a texture holding the pattern,
+ * exported and sent to the compositor with its resource id, a submission
+ * whose fence it never waits for and a live mapping; then it waits to be
+ * killed. Exit status: what went wrong (a client that was not killed
+ * exits when the compositor's end of the socket closes).
+ */
+static int client_until_killed(int sock)
+{
+	struct drm_virtgpu_resource_create rc;
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	uint32_t n, *s = virgl_stream(64, &n);
+	int fd = open_render_node();
+	uint8_t *tex;
+
+	if (!s || fd < 0 || context_init(fd, CAPSET_VIRGL2, 1) || pattern_texture(fd, &rc, &tex))
+		return 2;
+	ph.handle = rc.bo_handle;
+	if (ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph))
+		return 3;
+	if (submit(fd, s, n, 0, &rc.bo_handle, 1) < 0)
+		return 4;
+	if (fd_send(sock, ph.fd, &rc.res_handle, sizeof(rc.res_handle)))
+		return 5;
+	/* Killed here; a compositor that went first ends the wait. */
+	while (read(sock, &n, sizeof(n)) > 0)
+		;
+	return 6;
+}
+
+/*
+ * A client that dies while the compositor holds its frame (a Wayland
+ * client killed mid-frame): the compositor's import keeps the resource,
+ * and its context still renders from it, after the client's file, context
+ * and mapping went with the client. Closing the import then ends it.
+ */
+static int test_prime_client_dies(int fd)
+{
+	struct drm_virtgpu_resource_info ri = { 0 };
+	struct drm_prime_handle ph = { 0 };
+	struct drm_gem_close gc = { 0 };
+	bool untouched = false;
+	uint32_t res = 0;
+	int sv[2], buf, st = 0;
+	long bad;
+	pid_t pid;
+
+	subtest_assert(!socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
+	pid = fork();
+	subtest_assert(pid >= 0);
+	if (!pid) {
+		close(fd);
+		close(sv[0]);
+		_exit(client_until_killed(sv[1]));
+	}
+	close(sv[1]);
+	buf = fd_recv(sv[0], &res, sizeof(res));
+	if (buf < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		printf("the client sent no frame (exit status %d)\n",
+		       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return SUBTEST_FAIL;
+	}
+	subtest_assert(!context_init(fd, CAPSET_VIRGL2, 1));
+	ph.fd = buf;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph));
+	close(buf);
+
+	subtest_assert(!kill(pid, SIGKILL));
+	subtest_assert(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st));
+	close(sv[0]);
+
+	ri.bo_handle = ph.handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
+	subtest_assert(ri.res_handle == res && ri.size == TEX_BYTES);
+	bad = copy_into_own_texture(fd, res, ph.handle, &untouched);
+	printf("after the client died: %ld bytes of the compositor's copy differ\n", bad);
+	subtest_assert(bad == 0);
+
+	gc.handle = ph.handle;
+	subtest_assert(!ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc));
+	untouched = false;
+	bad = copy_into_own_texture(fd, res, 0, &untouched);
+	printf("after the compositor let it go: %ld bytes differ, %s\n", bad,
+	       untouched ? "nothing copied" : "something copied");
+	subtest_assert(bad == -1 || untouched);
+	return SUBTEST_SUCCESS;
+}
+
 static int test_venus_ring_blob(int fd)
 {
 	struct drm_virtgpu_resource_create_blob rc = {
@@ -1071,6 +1164,7 @@ static const struct subtest tests[] = {
 	{ .name = "resource-close-mapped", .fn = test_resource_close_mapped },
 	{ .name = "prime-guest-resource", .fn = test_prime_guest_resource },
 	{ .name = "prime-share-context", .fn = test_prime_share_context },
+	{ .name = "prime-client-dies", .fn = test_prime_client_dies },
 	{ .name = "venus-ring-blob", .fn = test_venus_ring_blob },
 };
 
