@@ -164,11 +164,19 @@ desktop_session() {
 		else
 			echo "XENLEND-DOMU: no screenshot"
 		fi
-		# A frame-rate line comes every 5 s of drawing.
+		# A frame-rate line comes every 5 s of drawing. Then the client
+		# dies mid-frame, its buffers still weston's (SIGKILL: nothing of
+		# it says goodbye); weston must go on and show its output.
 		sleep 12
-		kill $cpid 2>/dev/null
+		kill -KILL $cpid 2>/dev/null
 		wait $cpid
 		echo "XENLEND-DOMU: weston-simple-egl still running until killed: $?"
+		sleep 2
+		rm -f /tmp/wayland-screenshot-*.png
+		(cd /tmp && weston-screenshooter) >/tmp/shooter.log 2>&1
+		shot=$(ls /tmp/wayland-screenshot-*.png 2>/dev/null | head -n 1)
+		kill -0 $wpid 2>/dev/null && [ -n "$shot" ] &&
+			echo "XENLEND-DOMU: weston composites on after its client died"
 		if [ "$1" = full ]; then
 			glmark2-es2-wayland -b build:duration=2.0 -b texture:duration=2.0 \
 				-b shading:shading=phong:duration=2.0 >/tmp/glmark2.log 2>&1
@@ -222,6 +230,10 @@ gl)
 	;;
 desktop)
 	desktop_session full
+	# Every program of the desktop is gone: dom0 looks at what the broker
+	# still holds for us (nothing may be left), then says so.
+	echo "XENLEND-DOMU: desktop over, waiting for dom0"
+	read -r _
 	;;
 piglit)
 	# Scenario piglit: piglit's tests of /piglit.list on the patched Mesa,

@@ -1,9 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
-# description: PVH domU: a Wayland desktop from Debian on the patched Mesa through xenlend: weston (headless, GL renderer) compositing weston-simple-egl's frames, a screenshot of its output checked in the guest, then glmark2-es2-wayland and vkcube as its clients
+# description: PVH domU: a Wayland desktop from Debian on the patched Mesa through xenlend: weston (headless, GL renderer) compositing weston-simple-egl's frames, a screenshot of its output checked in the guest, the client killed while weston holds its frame, glmark2-es2-wayland and vkcube as clients, nothing of the guest's left in the broker after
 # suite: check
 # budget: 300
 # order: 75
+
+# dsk_held DOMID: the broker's count of a guest's resources and contexts
+dsk_held() {
+	xenlend-ctl status |
+		sed -n "s/^dom$1 .* resources=\([0-9]*\) .* contexts=\([0-9]*\) .*/resources \1, contexts \2/p"
+}
+# dsk_idle DOMID: the guest holds none
+dsk_idle() { [ "$(dsk_held "$1")" = "resources 0, contexts 0" ]; }
 
 # A compositor and its clients are separate processes with separate files
 # of the render node: every client frame weston shows is a buffer the
@@ -13,7 +21,18 @@
 scenario() {
 	use_broker memfd
 	GUEST_MEM=1024 create_guest domu-desktop pvh desktop domU-desktop.cpio.gz || return
-	if ! wait_for 480 gone domu-desktop; then
+	# With weston and every client gone, the broker must hold nothing of
+	# the guest's: no resource, no rendering context (a client killed
+	# while weston held its frame included).
+	if wait_for 420 grep -q 'XENLEND-DOMU: desktop over' "$log"; then
+		wait_for 20 dsk_idle "$domid"
+		check "domu-desktop: with every program gone the broker holds none of its resources or contexts ($(dsk_held "$domid"))" \
+			dsk_idle "$domid"
+		guest_tell "$domid" done
+	else
+		ko "domu-desktop: the desktop session did not end"
+	fi
+	if ! wait_for 60 gone domu-desktop; then
 		ko "domu-desktop: did not power off"
 		show_renderers
 		xl destroy domu-desktop
@@ -26,8 +45,10 @@ scenario() {
 		grep -q 'WESTON: .*GL renderer: virgl' "$log"
 	check "domu-desktop: weston-simple-egl drew frames ($(grep -m1 'frames in [0-9]* seconds' \
 		"$log"))" grep -q '^[0-9][0-9]* frames in [0-9]* seconds' "$log"
-	check "domu-desktop: weston-simple-egl ran until it was stopped" \
-		grep -q 'weston-simple-egl still running until killed: 143' "$log"
+	check "domu-desktop: weston-simple-egl ran until it was killed" \
+		grep -q 'weston-simple-egl still running until killed: 137' "$log"
+	check "domu-desktop: weston composites on after its client died holding buffers" \
+		grep -q 'XENLEND-DOMU: weston composites on after its client died' "$log"
 	check "domu-desktop: the screenshot of weston's output shows the client's frame ($(sed -n \
 		's/^PNG: [^ ]*: //p' "$log" | head -n 1))" \
 		grep -q 'XENLEND-DOMU: desktop screenshot check exit 0' "$log"
