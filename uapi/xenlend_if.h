@@ -29,8 +29,8 @@
  * * The **control ring** carries guest requests (HELLO, RESOURCE_CREATE,
  *   RESOURCE_DESTROY, RESOURCE_ATTACH, FAULT, and with XENLEND_F_RENDER the
  *   renderer's CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT,
- *   RES3D_CREATE, TRANSFER_TO_HOST, TRANSFER_FROM_HOST, CTX_ATTACH and
- *   CTX_DETACH) and the broker's
+ *   RES3D_CREATE, TRANSFER_TO_HOST, TRANSFER_FROM_HOST, CTX_ATTACH,
+ *   CTX_DETACH and NOP) and the broker's
  *   responses. Responses may come in any order: renderer requests are answered
  *   when the renderer is done, FAULTs meanwhile.
  * * The **event ring** carries broker requests (REVOKE, FENCE) and the
@@ -148,6 +148,7 @@
 #define XENLEND_T_TRANSFER_FROM_HOST	0x000d
 #define XENLEND_T_CTX_ATTACH		0x000e
 #define XENLEND_T_CTX_DETACH		0x000f
+#define XENLEND_T_NOP			0x0010
 
 #define XENLEND_T_REVOKE		0x0101
 #define XENLEND_T_FENCE			0x0102
@@ -628,6 +629,20 @@ struct xenlend_ctx_resource {
 };
 
 /**
+ * struct xenlend_nop - NOP request and response body
+ * @cookie: any value; the response carries the request's.
+ *
+ * A round trip to the renderer and back that does nothing there: the
+ * broker forwards it to the guest's render worker, which answers it at
+ * once. It measures what every renderer request pays on top of its work
+ * (the benchmarks' bare round trip), and a guest may use it to learn that
+ * its renderer still answers.
+ */
+struct xenlend_nop {
+	uint64_t cookie;
+};
+
+/**
  * struct xenlend_msg - one ring slot
  * @hdr: the header.
  * @body: the type's body; bytes past @hdr.len must be zero.
@@ -657,6 +672,7 @@ struct xenlend_msg {
 		struct xenlend_res3d_create res3d_create;
 		struct xenlend_transfer transfer;
 		struct xenlend_ctx_resource ctx_res;
+		struct xenlend_nop nop;
 	} u;
 };
 

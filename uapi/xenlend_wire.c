@@ -527,6 +527,12 @@ static const char *check_ctx_resource(const struct xenlend_msg *m)
 	return m->u.ctx_res.res_id ? NULL : "resource id 0";
 }
 
+static const char *check_nop(const struct xenlend_msg *m)
+{
+	(void)m;
+	return NULL;	/* any cookie: it only has to come back */
+}
+
 /* Offset of a field in the message body. */
 #define BODY_OFF(field) \
 	((__u8)(offsetof(struct xenlend_msg, u.field) - offsetof(struct xenlend_msg, u)))
@@ -582,6 +588,9 @@ static const struct xenlend_type_info xenlend_types[] = {
 	{ XENLEND_T_CTX_DETACH, "CTX_DETACH", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
 	  sizeof(struct xenlend_ctx_resource), 0,
 	  XENLEND_OBJ_RESOURCE, BODY_OFF(ctx_res.res_id), check_ctx_resource, NULL },
+	{ XENLEND_T_NOP, "NOP", XENLEND_RING_CTRL, XENLEND_TF_RENDERER,
+	  sizeof(struct xenlend_nop), sizeof(struct xenlend_nop),
+	  XENLEND_OBJ_NONE, 0, check_nop, NULL },
 	{ XENLEND_T_REVOKE, "REVOKE", XENLEND_RING_EVT, 0,
 	  sizeof(struct xenlend_revoke), sizeof(struct xenlend_revoke_done),
 	  XENLEND_OBJ_RESOURCE, BODY_OFF(revoke.res_id), check_revoke, check_revoke_done },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xenlend-render: the broker's renderer requests (CAPSET_INFO, CAPSET,
- * CTX_CREATE, CTX_DESTROY, SUBMIT) and the fences they create.
+ * CTX_CREATE, CTX_DESTROY, SUBMIT, NOP) and the fences they create.
  *
  * Each context has up to XENLEND_MAX_RINGS fence timelines. Per timeline the
  * worker remembers the last fence id it accepted and the last one it
@@ -218,6 +218,16 @@ static void do_capset_info(const struct xenlend_msg *m)
 	rsp.u.capset_info_rsp.capset_id = capsets[index].id;
 	rsp.u.capset_info_rsp.max_version = capsets[index].max_version;
 	rsp.u.capset_info_rsp.max_size = capsets[index].max_size;
+	rw_send(&rsp, NULL, 0);
+}
+
+/* NOP: answered at once, the cookie echoed. */
+static void do_nop(const struct xenlend_msg *m)
+{
+	struct xenlend_msg rsp;
+
+	xenlend_msg_init_rsp(&rsp, m, XENLEND_S_OK);
+	rsp.u.nop.cookie = m->u.nop.cookie;
 	rw_send(&rsp, NULL, 0);
 }
 
@@ -473,6 +483,9 @@ void req_handle(const struct xenlend_msg *m, const void *payload, size_t len)
 	case XENLEND_T_CTX_ATTACH:
 	case XENLEND_T_CTX_DETACH:
 		res_ctx_attach(m);
+		break;
+	case XENLEND_T_NOP:
+		do_nop(m);
 		break;
 	case XENLEND_T_RESOURCE_DESTROY:
 		res_destroy(m->u.destroy.res_id);

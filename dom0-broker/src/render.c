@@ -3,8 +3,8 @@
  * xenlend-broker: a guest's renderer requests, through its render worker.
  *
  * The broker never renders itself: it checks a guest's CAPSET_INFO, CAPSET,
- * CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE, TRANSFER_*, CTX_ATTACH and
- * CTX_DETACH against what it knows of the guest's contexts and resources,
+ * CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE, TRANSFER_*, CTX_ATTACH,
+ * CTX_DETACH and NOP against what it knows of the guest's contexts and resources,
  * forwards them to the guest's worker (render_ipc.h) and answers the guest
  * when the worker does.
  * A guest resource's pages are mapped for the worker (guest_mem.c) when it
@@ -253,7 +253,7 @@ static uint32_t check_request(struct guest_state *g, const struct xenlend_msg *r
  * render_request() - a guest's renderer request, already validated
  * @g: the guest.
  * @req: CAPSET_INFO, CAPSET, CTX_CREATE, CTX_DESTROY, SUBMIT, RES3D_CREATE,
- *	TRANSFER_TO_HOST, TRANSFER_FROM_HOST, CTX_ATTACH or CTX_DETACH.
+ *	TRANSFER_TO_HOST, TRANSFER_FROM_HOST, CTX_ATTACH, CTX_DETACH or NOP.
  * @rsp: receives the response when it is answered at once.
  *
  * Return: true when the request went to the worker and its response comes
@@ -498,6 +498,11 @@ static bool worker_response(struct guest_state *g, struct render_pending *p,
 		bulk_idx = p->req.u.capset.bulk_idx;
 		memcpy((char *)g->bulk + (size_t)bulk_idx * XENLEND_PAGE_SIZE, payload, len);
 		rsp->u.capset_rsp.bulk_idx = p->req.u.capset.bulk_idx;
+		break;
+	case XENLEND_T_NOP:
+		/* The guest checks the cookie too; a worker that changes it is broken. */
+		if (status == XENLEND_S_OK && m->u.nop.cookie != p->req.u.nop.cookie)
+			return false;
 		break;
 	case XENLEND_T_CTX_CREATE:
 		if (status != XENLEND_S_OK)

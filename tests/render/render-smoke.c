@@ -355,6 +355,7 @@ static void test_capsets(double t0)
 {
 	uint32_t ids[8], i, n = 0, max_ver2 = 0, size2 = 0, glsl, bits;
 	bool have2 = false, have4 = false;
+	struct xenlend_msg nop;
 	struct pkt p;
 	int64_t st;
 
@@ -402,6 +403,12 @@ static void test_capsets(double t0)
 	st = capset(CAPSET_VIRGL2, max_ver2 + 1, &p);
 	result(st == XENLEND_S_INVAL, "CAPSET(2, max_version + 1) -> INVAL (status %lld)",
 	       (long long)st);
+	xenlend_msg_init(&nop, XENLEND_T_NOP, next_id++);
+	nop.u.nop.cookie = 0xfeedface12345678ull;
+	st = call(&nop, NULL, 0, &p);
+	result(st == XENLEND_S_OK && p.len == 0 && p.m.u.nop.cookie == nop.u.nop.cookie,
+	       "NOP answered with its cookie (status %lld, cookie 0x%llx)", (long long)st,
+	       (unsigned long long)p.m.u.nop.cookie);
 }
 
 /* virgl (capset 2) contexts: fenced streams, chunks, junk. */

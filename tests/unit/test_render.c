@@ -505,6 +505,43 @@ static void test_worker_garbage(void)
 	guest_down(&g, worker);
 }
 
+/* NOP: to the worker and back, its cookie the request's; a changed one breaks the worker. */
+static void test_nop(void)
+{
+	struct xenlend_msg req, rsp, fwd;
+	struct guest_state g;
+	int worker;
+
+	guest_up(&g, &worker, true);
+	xenlend_msg_init(&req, XENLEND_T_NOP, 60);
+	req.u.nop.cookie = 0x1122334455667788ull;
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	CHECK_EQ(xenlend_msg_type(&fwd), XENLEND_T_NOP);
+	CHECK_EQ(fwd.u.nop.cookie, 0x1122334455667788ull);
+	xenlend_msg_init_rsp(&rsp, &fwd, XENLEND_S_OK);
+	rsp.u.nop = fwd.u.nop;
+	worker_send(worker, &rsp, NULL, 0);
+	CHECK_EQ(render_read(&g, emit, NULL), 0);
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 60);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_OK);
+	CHECK_EQ(emitted[0].u.nop.cookie, 0x1122334455667788ull);
+	nr_emitted = 0;
+
+	req.hdr.id = 61;
+	CHECK(!dispatch_ctrl(&g, &req, &rsp));
+	CHECK_EQ(worker_recv(worker, &fwd, NULL), 0);
+	xenlend_msg_init_rsp(&rsp, &fwd, XENLEND_S_OK);
+	rsp.u.nop.cookie = fwd.u.nop.cookie + 1;
+	worker_send(worker, &rsp, NULL, 0);
+	CHECK_EQ(render_read(&g, emit, NULL), -EPIPE);
+	CHECK_EQ(xenlend_msg_id(&emitted[0]), 61);
+	CHECK_EQ(xenlend_msg_status(&emitted[0]), XENLEND_S_IO);
+	nr_emitted = 0;
+	guest_down(&g, worker);
+}
+
 /* A fake grant device: records what the broker mapped for the worker. */
 static unsigned int gmem_maps, gmem_unmaps;
 static int gmem_err;
@@ -979,6 +1016,7 @@ int main(void)
 		TEST(test_worker_hangs),
 		TEST(test_contexts_of_a_dead_worker),
 		TEST(test_worker_garbage),
+		TEST(test_nop),
 		TEST(test_guest_resource_attach),
 		TEST(test_res3d_and_transfers),
 		TEST(test_renderer_blobs),

@@ -256,6 +256,10 @@ static void build(void)
 	m = add("ctx-detach-resource-zero", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL,
 		"resource id 0", XENLEND_T_CTX_DETACH, sizeof(struct xenlend_ctx_resource));
 	m->u.ctx_res.ctx_id = 1;
+	add("nop-short", XENLEND_Q_CTRL_REQ, XENLEND_S_INVAL, "wrong length for type", XENLEND_T_NOP,
+	    sizeof(struct xenlend_nop) - 4);
+	add("nop-on-event-ring", XENLEND_Q_EVT_REQ, XENLEND_S_PROTO, "unknown message type",
+	    XENLEND_T_NOP, sizeof(struct xenlend_nop));
 
 	/* Guest resources: the grant references behind them. */
 	attach("attach-id-zero", XENLEND_S_INVAL, "resource id 0", 0, 0, 1);
