@@ -34,11 +34,16 @@ struct xenlend_transport;
  * @id: VIRTGPU_CAPSET_* id.
  * @max_version: newest version.
  * @max_size: size in bytes, at most a page.
+ * @data: the set's bytes at @data_version, as the broker sent them (checked),
+ *	or NULL before the first GET_CAPS of the connection; DRM-managed.
+ * @data_version: the version @data holds.
  */
 struct xenlend_capset_desc {
 	u32 id;
 	u32 max_version;
 	u32 max_size;
+	void *data;
+	u32 data_version;
 };
 
 /**
@@ -54,7 +59,7 @@ struct xenlend_capset_desc {
  * @caps_lock: protects @caps_gen, @nr_caps and @caps.
  * @caps_gen: the transport's conn_gen @caps were read under (0: never).
  * @nr_caps: entries of @caps.
- * @caps: the broker's capability sets.
+ * @caps: the broker's capability sets, and their bytes once asked for.
  * @ctx_ida: rendering context ids.
  * @ctx_serials: last serial number given to a context (ids are reused,
  *	serials never are).

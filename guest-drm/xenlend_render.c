@@ -22,6 +22,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
 #include <drm/virtgpu_drm.h>
 
 #include <xen/xenbus.h>
@@ -73,6 +74,12 @@ static int xenlend_caps_load(struct xenlend_device *xdev)
 	mutex_lock(&xdev->caps_lock);
 	if (xdev->caps_gen == gen)
 		goto out;
+	/* Another broker may have another renderer: forget the old one's. */
+	for (i = 0; i < XENLEND_MAX_CAPSETS; i++) {
+		if (xdev->caps[i].data)
+			drmm_kfree(&xdev->drm, xdev->caps[i].data);
+		xdev->caps[i].data = NULL;
+	}
 	xdev->nr_caps = 0;
 	if (!(READ_ONCE(t->features) & XENLEND_F_RENDER))
 		goto done;
@@ -100,8 +107,8 @@ out:
 }
 
 /* The capability set @id with at least @version, or NULL. Caps loaded. */
-static const struct xenlend_capset_desc *xenlend_caps_find(struct xenlend_device *xdev,
-							   u32 id, u32 version)
+static struct xenlend_capset_desc *xenlend_caps_find(struct xenlend_device *xdev,
+						     u32 id, u32 version)
 {
 	unsigned int i;
 
@@ -152,13 +159,43 @@ int xenlend_render_getparam(struct xenlend_device *xdev, u64 param, int *value)
 	return err;
 }
 
+/*
+ * The bytes of capability set @c at @version: asked of the broker once per
+ * connection (and version), then kept, since a renderer's capabilities do
+ * not change while it runs; a reconnection forgets them (xenlend_caps_load).
+ * Called with caps_lock held.
+ */
+static int xenlend_caps_bytes(struct xenlend_device *xdev, struct xenlend_capset_desc *c,
+			      u32 version)
+{
+	void *buf;
+	int err;
+
+	if (c->data && c->data_version == version)
+		return 0;
+	buf = drmm_kzalloc(&xdev->drm, c->max_size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = xenlend_cmd_capset(xdev->t, c->id, version, buf, c->max_size);
+	if (err) {
+		drmm_kfree(&xdev->drm, buf);
+		return err;
+	}
+	if (c->data)
+		drmm_kfree(&xdev->drm, c->data);
+	c->data = buf;
+	c->data_version = version;
+	return 0;
+}
+
 /**
  * xenlend_ioctl_get_caps() - DRM_IOCTL_VIRTGPU_GET_CAPS
  * @dev: the device.
  * @data: &struct drm_virtgpu_get_caps.
  * @file: the caller.
  *
- * Copies up to @size bytes of a capability set to userspace.
+ * Copies up to @size bytes of a capability set to userspace: the broker's
+ * answer to the connection's first request for the set, kept since.
  *
  * Return: 0, -EOPNOTSUPP without a renderer, -EINVAL for a zero size, a nonzero
  * pad or a set or version the broker does not have, -EFAULT, or the error of
@@ -168,9 +205,9 @@ int xenlend_ioctl_get_caps(struct drm_device *dev, void *data, struct drm_file *
 {
 	struct drm_virtgpu_get_caps *gc = data;
 	struct xenlend_device *xdev = to_xdev(dev);
-	const struct xenlend_capset_desc *c;
-	u32 max_size = 0;
-	void *buf;
+	struct xenlend_capset_desc *c;
+	void *buf = NULL;
+	u32 size = 0;
 	int err, cookie;
 
 	if (!gc->size || gc->pad)
@@ -182,20 +219,17 @@ int xenlend_ioctl_get_caps(struct drm_device *dev, void *data, struct drm_file *
 		goto out;
 	mutex_lock(&xdev->caps_lock);
 	c = xenlend_caps_find(xdev, gc->cap_set_id, gc->cap_set_ver);
-	if (c)
-		max_size = c->max_size;
 	err = !xdev->nr_caps ? -EOPNOTSUPP : !c ? -EINVAL : 0;
-	mutex_unlock(&xdev->caps_lock);
-	if (err)
-		goto out;
-
-	buf = kzalloc(max_size, GFP_KERNEL);
-	if (!buf) {
-		err = -ENOMEM;
-		goto out;
+	if (!err)
+		err = xenlend_caps_bytes(xdev, c, gc->cap_set_ver);
+	if (!err) {
+		size = min(gc->size, c->max_size);
+		buf = kmemdup(c->data, size, GFP_KERNEL);
+		if (!buf)
+			err = -ENOMEM;
 	}
-	err = xenlend_cmd_capset(xdev->t, gc->cap_set_id, gc->cap_set_ver, buf, max_size);
-	if (!err && copy_to_user(u64_to_user_ptr(gc->addr), buf, min(gc->size, max_size)))
+	mutex_unlock(&xdev->caps_lock);
+	if (!err && copy_to_user(u64_to_user_ptr(gc->addr), buf, size))
 		err = -EFAULT;
 	kfree(buf);
 out:

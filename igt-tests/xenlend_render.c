@@ -168,7 +168,7 @@ static int test_getparam_render(int fd)
 
 static int test_get_caps_virgl2(int fd)
 {
-	uint8_t caps[PAGE];
+	uint8_t caps[PAGE], first[PAGE], v1[PAGE];
 	uint32_t u;
 
 	memset(caps, 0xee, sizeof(caps));
@@ -188,6 +188,19 @@ static int test_get_caps_virgl2(int fd)
 	memcpy(&u, caps + VIRGL_CAPS_MAX_VERSION, 4);
 	subtest_assert(u >= 2);
 	subtest_assert(caps[8] == 0);
+	/*
+	 * The driver keeps what the broker sent: the same bytes every time,
+	 * whether another version was asked for in between or not.
+	 */
+	memset(first, 0xee, sizeof(first));
+	subtest_assert(!get_caps(fd, CAPSET_VIRGL2, 2, first, sizeof(first)));
+	memset(caps, 0xee, sizeof(caps));
+	subtest_assert(!get_caps(fd, CAPSET_VIRGL2, 2, caps, sizeof(caps)));
+	subtest_assert(!memcmp(caps, first, sizeof(caps)));
+	subtest_assert(!get_caps(fd, CAPSET_VIRGL2, 1, v1, sizeof(v1)));
+	memset(caps, 0xee, sizeof(caps));
+	subtest_assert(!get_caps(fd, CAPSET_VIRGL2, 2, caps, sizeof(caps)));
+	subtest_assert(!memcmp(caps, first, sizeof(caps)));
 	return SUBTEST_SUCCESS;
 }
 

@@ -124,7 +124,7 @@ chroot "$T" sh -ec "
 	make -s -C /build/src/dom0-broker O=/build/out TEST_HOOKS=1
 	for t in lend-test hostile-test stress-test bench vram-test storm-test soak-test; do
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I/build/src/uapi \
-			-o /build/out/xenlend-\$t /build/src/tests/guest/\$t.c \
+			-idirafter /usr/include/xen/io -o /build/out/xenlend-\$t /build/src/tests/guest/\$t.c \
 			/build/src/tests/guest/guest-util.c
 	done
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I/build/src/uapi \

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
-# description: [bench] first touch of lent memory (4 KiB to 64 MiB) vs. guest memory and vs. dom0 natively, FAULT round trips per MiB, copies, GET_CAPS and venus round trips
+# description: [bench] first touch of lent memory (4 KiB to 64 MiB) vs. guest memory and vs. dom0 natively, FAULT round trips per MiB, copies, NOP (renderer round trip) and venus round trips
 # suite: bench
 # budget: 600
 # order: 10
