@@ -18,6 +18,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/virtgpu_drm.h>
 
 #include <xen/xenbus.h>
@@ -99,6 +100,15 @@ static int xenlend_platform_probe(struct platform_device *pdev)
 	if (IS_ERR(xdev))
 		return PTR_ERR(xdev);
 	xdev->t = t;
+	xdev->unmap_ops = drmm_kmalloc_array(&xdev->drm, XENLEND_UNMAP_BATCH,
+					     sizeof(*xdev->unmap_ops), GFP_KERNEL);
+	xdev->unmap_pages = drmm_kmalloc_array(&xdev->drm, XENLEND_UNMAP_BATCH,
+					       sizeof(*xdev->unmap_pages), GFP_KERNEL);
+	if (!xdev->unmap_ops || !xdev->unmap_pages)
+		return -ENOMEM;
+	err = drmm_mutex_init(&xdev->drm, &xdev->unmap_lock);
+	if (err)
+		return err;
 	xa_init_flags(&xdev->objects, XA_FLAGS_ALLOC1);
 	init_waitqueue_head(&xdev->bo_gone);
 	xenlend_render_init(xdev);

@@ -26,6 +26,13 @@
 
 struct xenlend_transport;
 
+/*
+ * Grant unmaps per hypercall: a whole 2 MiB fault window, the most one
+ * FAULT maps, so that a revocation costs one hypercall (and one TLB flush)
+ * per window instead of one per 32 pages.
+ */
+#define XENLEND_UNMAP_BATCH	(XENLEND_FAULT_MAX_BYTES >> PAGE_SHIFT)
+
 /* Capability sets the guest keeps track of; the broker lists three today. */
 #define XENLEND_MAX_CAPSETS	8
 
@@ -63,6 +70,10 @@ struct xenlend_capset_desc {
  * @ctx_ida: rendering context ids.
  * @ctx_serials: last serial number given to a context (ids are reused,
  *	serials never are).
+ * @unmap_lock: serialises the use of @unmap_ops and @unmap_pages.
+ * @unmap_ops: one batch of grant unmaps (XENLEND_UNMAP_BATCH), kept for
+ *	the device's lifetime: revocation must not need to allocate.
+ * @unmap_pages: the pages of that batch.
  */
 struct xenlend_device {
 	struct drm_device drm;
@@ -78,6 +89,9 @@ struct xenlend_device {
 	struct xenlend_capset_desc caps[XENLEND_MAX_CAPSETS];
 	struct ida ctx_ida;
 	atomic64_t ctx_serials;
+	struct mutex unmap_lock; /* protects unmap_ops, unmap_pages */
+	struct gnttab_unmap_grant_ref *unmap_ops;
+	struct page **unmap_pages;
 };
 
 /**

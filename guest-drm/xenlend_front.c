@@ -97,12 +97,15 @@ static int xenlend_probe(struct xenbus_device *dev,
 			 const struct xenbus_device_id *id)
 {
 	struct xenlend_transport *t;
+	int err;
 
 	t = devm_kzalloc(&dev->dev, sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	t->xbdev = dev;
-	xenlend_transport_init(t);
+	err = xenlend_transport_init(t);
+	if (err)
+		return err;
 	INIT_WORK(&t->hello_work, xenlend_hello_work);
 	dev_set_drvdata(&dev->dev, t);
 	xenlend_window_reserve(t);

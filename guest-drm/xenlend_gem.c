@@ -37,15 +37,20 @@ static struct xenlend_bo *borrow_to_bo(struct xenlend_borrow *l)
 	return container_of(l, struct xenlend_bo, borrow);
 }
 
-/* Unmap the grants of pages [first, last); @ok: they were mapped. */
+/*
+ * Unmap the grants of pages [first, last); @ok: they were mapped. One
+ * hypercall per XENLEND_UNMAP_BATCH pages, through the device's batch.
+ */
 static void xenlend_bo_unmap_grants(struct xenlend_bo *bo, unsigned long first,
 				    unsigned long last, const bool *ok)
 {
-	struct gnttab_unmap_grant_ref ops[32];
-	struct page *pages[32];
+	struct xenlend_device *xdev = bo->xdev;
+	struct gnttab_unmap_grant_ref *ops = xdev->unmap_ops;
+	struct page **pages = xdev->unmap_pages;
 	unsigned int n = 0, i;
 	unsigned long p;
 
+	mutex_lock(&xdev->unmap_lock);
 	for (p = first; p < last; p++) {
 		struct xenlend_bo_page *bp = &bo->pages[p];
 
@@ -54,7 +59,7 @@ static void xenlend_bo_unmap_grants(struct xenlend_bo *bo, unsigned long first,
 					    bp->handle);
 			pages[n++] = bp->page;
 		}
-		if ((n < ARRAY_SIZE(ops) && p + 1 < last) || !n)
+		if ((n < XENLEND_UNMAP_BATCH && p + 1 < last) || !n)
 			continue;
 		if (gnttab_unmap_refs(ops, NULL, pages, n))
 			drm_err_ratelimited(bo->base.dev, "unmapping grants failed\n");
@@ -64,6 +69,7 @@ static void xenlend_bo_unmap_grants(struct xenlend_bo *bo, unsigned long first,
 						    ops[i].status);
 		n = 0;
 	}
+	mutex_unlock(&xdev->unmap_lock);
 }
 
 static void xenlend_bo_unmap(struct xenlend_borrow *l, unsigned long first, unsigned long last)

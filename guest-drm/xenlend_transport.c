@@ -15,6 +15,7 @@
 #include <linux/jiffies.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <xen/events.h>
 #include <xen/xenbus.h>
@@ -115,7 +116,7 @@ static irqreturn_t xenlend_interrupt(int irq, void *data)
 	if (!t->broken && xenlend_ctrl_drain(t))
 		eoi_flags = 0;
 	if (!t->broken && RING_HAS_UNCONSUMED_REQUESTS(&t->evt)) {
-		queue_work(system_wq, &t->evt_work);
+		queue_work(t->evt_wq, &t->evt_work);
 		eoi_flags = 0;
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
@@ -525,10 +526,14 @@ void xenlend_transport_connected(struct xenlend_transport *t, const struct xenle
  * xenlend_transport_init() - set up an unpublished transport
  * @t: zeroed transport with @xbdev set.
  *
- * Return: 0.
+ * Return: 0, or -ENOMEM.
  */
 int xenlend_transport_init(struct xenlend_transport *t)
 {
+	t->evt_wq = alloc_ordered_workqueue("xenlend-evt-%s", WQ_HIGHPRI | WQ_MEM_RECLAIM,
+					    dev_name(&t->xbdev->dev));
+	if (!t->evt_wq)
+		return -ENOMEM;
 	spin_lock_init(&t->lock);
 	xenlend_pending_init(&t->pending, XENLEND_FRONT_BULK_PAGES, xenlend_unpark);
 	init_waitqueue_head(&t->ring_space);
@@ -607,6 +612,7 @@ void xenlend_transport_disconnect(struct xenlend_transport *t)
 void xenlend_transport_fini(struct xenlend_transport *t)
 {
 	xenlend_transport_disconnect(t);
+	destroy_workqueue(t->evt_wq);
 }
 
 static int xenlend_write_keys(struct xenlend_transport *t)

@@ -92,7 +92,10 @@ struct xenlend_test_hooks {
  * @next_id: id of the next request.
  * @connected: HELLO succeeded; requests other than HELLO may be sent.
  * @broken: the broker broke the protocol or went away; no more requests.
- * @evt_work: drains the event ring in process context.
+ * @evt_work: drains the event ring in process context, on @evt_wq.
+ * @evt_wq: a high-priority reclaim workqueue of its own: a REVOKE is dom0
+ *	taking memory back, and must not wait behind other work (nor for
+ *	memory) before its pages are unmapped.
  * @hello_work: sends HELLO once the backend is connected.
  * @version: negotiated protocol version.
  * @max_lent_bytes: from the HELLO response.
@@ -135,6 +138,7 @@ struct xenlend_transport {
 	bool connected;
 	bool broken;
 	struct work_struct evt_work;
+	struct workqueue_struct *evt_wq;
 	struct work_struct hello_work;
 	u32 version;
 	u64 max_lent_bytes;
