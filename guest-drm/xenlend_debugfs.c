@@ -3,7 +3,8 @@
  * xenlend guest driver: debugfs.
  *
  * Each device gets /sys/kernel/debug/xenlend/<device>/status, the state of
- * its connection to the broker. Builds with CONFIG_DRM_XENLEND_DEBUG add
+ * its connection to the broker and what it cost so far (requests,
+ * event-channel sends, interrupts, events). Builds with CONFIG_DRM_XENLEND_DEBUG add
  * the test hooks of xenlend_test_hooks.c to the same directory.
  *
  * Copyright (c) 2026 The xenlend authors
@@ -28,6 +29,10 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "version: %u\n", t->version);
 	seq_printf(m, "max_lent_bytes: %llu\n", t->max_lent_bytes);
 	seq_printf(m, "max_resources: %u\n", t->max_resources);
+	seq_printf(m, "requests: %lld\n", atomic64_read(&t->stats.requests));
+	seq_printf(m, "evtchn_sends: %lld\n", atomic64_read(&t->stats.notifies));
+	seq_printf(m, "interrupts: %lld\n", atomic64_read(&t->stats.irqs));
+	seq_printf(m, "events: %lld\n", atomic64_read(&t->stats.events));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);

@@ -112,6 +112,7 @@ static irqreturn_t xenlend_interrupt(int irq, void *data)
 	unsigned int eoi_flags = XEN_EOI_FLAG_SPURIOUS;
 	unsigned long flags;
 
+	atomic64_inc(&t->stats.irqs);
 	spin_lock_irqsave(&t->lock, flags);
 	if (!t->broken && xenlend_ctrl_drain(t))
 		eoi_flags = 0;
@@ -203,10 +204,13 @@ static void xenlend_evt_work(struct work_struct *work)
 				continue;
 			*RING_GET_RESPONSE(&t->evt, t->evt.rsp_prod_pvt) = rsp;
 			t->evt.rsp_prod_pvt++;
+			atomic64_inc(&t->stats.events);
 		}
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&t->evt, notify);
-		if (notify)
+		if (notify) {
+			atomic64_inc(&t->stats.notifies);
 			notify_remote_via_irq(t->irq);
+		}
 		RING_FINAL_CHECK_FOR_REQUESTS(&t->evt, more);
 	} while (more);
 }
@@ -259,8 +263,11 @@ static int xenlend_push(struct xenlend_transport *t, struct xenlend_msg *req,
 	t->ctrl.req_prod_pvt++;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ctrl, notify);
 	spin_unlock_irq(&t->lock);
-	if (notify)
+	atomic64_inc(&t->stats.requests);
+	if (notify) {
+		atomic64_inc(&t->stats.notifies);
 		notify_remote_via_irq(t->irq);
+	}
 	return 0;
 }
 

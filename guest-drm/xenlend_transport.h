@@ -9,6 +9,7 @@
 #ifndef XENLEND_TRANSPORT_H
 #define XENLEND_TRANSPORT_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/ioport.h>
@@ -92,6 +93,11 @@ struct xenlend_test_hooks {
  * @next_id: id of the next request.
  * @connected: HELLO succeeded; requests other than HELLO may be sent.
  * @broken: the broker broke the protocol or went away; no more requests.
+ * @stats: what the connection cost so far, for benchmarks and debugfs: the
+ *	requests put on the control ring, the event-channel notifications
+ *	sent to the broker, the interrupts taken from it and the broker's
+ *	events (REVOKE, FENCE) answered. Counts carry over from the emulator
+ *	to hardware where times do not.
  * @evt_work: drains the event ring in process context, on @evt_wq.
  * @evt_wq: a high-priority reclaim workqueue of its own: a REVOKE is dom0
  *	taking memory back, and must not wait behind other work (nor for
@@ -137,6 +143,12 @@ struct xenlend_transport {
 	u64 next_id;
 	bool connected;
 	bool broken;
+	struct {
+		atomic64_t requests;
+		atomic64_t notifies;
+		atomic64_t irqs;
+		atomic64_t events;
+	} stats;
 	struct work_struct evt_work;
 	struct workqueue_struct *evt_wq;
 	struct work_struct hello_work;

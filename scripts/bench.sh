@@ -19,6 +19,12 @@ CSV=$OUT/bench-$(date +%Y%m%d-%H%M%S).csv
 # (not, say, a killed guest's last line quoted in a warning).
 tr -d '\r' <"$LOG" | sed -n 's/^\[[ 0-9.]*\] \(BENCH,.*\)/\1/p' >"$CSV"
 cp "$CSV" "$OUT/bench.csv"
+# What each figure's lent run cost the guest's connection: requests,
+# event-channel sends, interrupts, events (the counts that carry over).
+OPS=${CSV%.csv}-ops.csv
+tr -d '\r' <"$LOG" | sed -n 's/^\[[ 0-9.]*\] BENCH-OPS,\(.*\)/\1/p' >"$OPS"
+cp "$OPS" "$OUT/bench-ops.csv"
 /usr/bin/python3 "$HERE/bench-plot.py" "$CSV" "$OUT/bench.png"
-log "figures: $CSV (also $OUT/bench.csv), plot: $OUT/bench.png"
+log "figures: $CSV (also $OUT/bench.csv), counts: $OPS, plot: $OUT/bench.png"
 column -s, -t "$CSV"
+column -s, -t "$OPS"
