@@ -12,17 +12,20 @@ bench_figure() {
 
 # bench_ratios TAG FIGURES...: a BENCH line per figure and baseline, the
 # guest's figure (from $log) against the same program's in dom0 over vtest
-# and directly (/tmp/TAG-vtest.log, /tmp/TAG-native.log; tag in lower case)
+# and directly (/tmp/TAG-vtest.log, /tmp/TAG-native.log; tag in lower case).
+# A figure NAME+VARIANT is the guest's NAME-VARIANT (the same program run
+# another way) against the baselines' NAME.
 bench_ratios() {
 	tag=$1
 	low=$(echo "$tag" | tr 'A-Z' 'a-z')
 	shift
 	for f in "$@"; do
-		x=$(bench_figure "$tag" "$log" "$f")
+		br_name=$(echo "$f" | tr + -)
+		x=$(bench_figure "$tag" "$log" "$br_name")
 		for b in vtest native; do
-			y=$(bench_figure "$tag" "/tmp/$low-$b.log" "$f")
+			y=$(bench_figure "$tag" "/tmp/$low-$b.log" "${f%%+*}")
 			[ -n "$x" ] && [ -n "$y" ] || continue
-			echo "BENCH,$low-$f-vs-$b,${x% *},${x#* },${y#* },$(awk \
+			echo "BENCH,$low-$br_name-vs-$b,${x% *},${x#* },${y#* },$(awk \
 				"BEGIN { printf \"%.3f\", ${x#* } / ${y#* } }")"
 		done
 	done

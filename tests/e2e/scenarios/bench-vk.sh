@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
-# description: [bench] Vulkan: empty submit + fence and 4 MiB copies through xenlend vs. venus over vtest in dom0 and vs. lavapipe directly
+# description: [bench] Vulkan: empty submit + fence and 4 MiB copies through xenlend vs. venus over vtest in dom0 and vs. lavapipe directly; on xenlend also with venus's feedback buffers on and with its ring kept polling
 # suite: bench
 # budget: 400
 # order: 60
@@ -36,6 +36,9 @@ scenario() {
 	check "Vulkan baseline over vtest ran on venus" \
 		eval 'grep -q "^VK: device Virtio-GPU Venus" /tmp/vk-vtest.log &&
 			grep -q "^VK: bench done" /tmp/vk-vtest.log'
-	bench_ratios VK submit-fence copy-4mib
+	# The rows issue 17 names first (feedback off, as over vtest), then
+	# feedback on, the renderer's ring kept polling, and both.
+	bench_ratios VK submit-fence copy-4mib submit-fence+feedback copy-4mib+feedback \
+		submit-fence+hot copy-4mib+hot submit-fence+feedback-hot copy-4mib+feedback-hot
 }
 
