@@ -5,9 +5,12 @@
 # guests' figures against the same-run baselines, as "BENCH,NAME,..." lines
 # that scripts/bench.sh collects. Sourced by tests/e2e/run.sh after lib.sh.
 
-# bench_figure TAG LOG NAME: "COUNT SECONDS" of a "TAG-BENCH NAME" line
+# bench_figure TAG LOG NAME: "COUNT MEDIAN [MIN MAX REPS]" of a
+# "TAG-BENCH NAME COUNT MEDIAN MIN MAX REPS" line (seconds)
 bench_figure() {
-	tr -d '\r' <"$2" | sed -n "s/^$1-BENCH $3 \([0-9]*\) \([0-9.]*\).*/\1 \2/p" | tail -n 1
+	tr -d '\r' <"$2" |
+		sed -n "s/^$1-BENCH $3 \([0-9]*\) \([0-9.]*\)\( [0-9.]* [0-9.]* [0-9]*\)\{0,1\}.*/\1 \2\3/p" |
+		tail -n 1
 }
 
 # bench_ratios TAG FIGURES...: a BENCH line per figure and baseline, the
@@ -25,8 +28,13 @@ bench_ratios() {
 		for b in vtest native; do
 			y=$(bench_figure "$tag" "/tmp/$low-$b.log" "${f%%+*}")
 			[ -n "$x" ] && [ -n "$y" ] || continue
-			echo "BENCH,$low-$br_name-vs-$b,${x% *},${x#* },${y#* },$(awk \
-				"BEGIN { printf \"%.3f\", ${x#* } / ${y#* } }")"
+			# The medians and their ratio, then each side's min and
+			# max and the repetitions (the fewer of the two).
+			awk -v name="$low-$br_name-vs-$b" -v x="$x" -v y="$y" 'BEGIN {
+				split(x, a, " "); split(y, b, " ")
+				printf "BENCH,%s,%d,%s,%s,%.3f,%s,%s,%s,%s,%s\n", name, a[1], a[2],
+					b[2], a[2] / b[2], a[3], a[4], b[3], b[4],
+					(a[5] == "" || b[5] == "") ? "" : (a[5] + 0 < b[5] + 0 ? a[5] : b[5]) }'
 		done
 	done
 }

@@ -15,7 +15,7 @@
  *                  vs. GETPARAM of a guest-local value;
  *   submit-fence   EXECBUFFER of an empty venus stream plus waiting for its
  *                  fence vs. NOP.
- * Each figure is the median of REPS runs. With --revoke, only the
+ * Each figure is the median of FIGURE_REPS runs, with their min and max. With --revoke, only the
  * revocation phase instead (a guest of its own, see dom0-e2e.sh): a
  * REVOKE_MIB lent object stays mapped and is read page by page, over and
  * over, for REVOKE_SECONDS, between the lines "BENCH-REVOKE: res N ..." and
@@ -30,8 +30,10 @@
  * to 4 MiB (the median of REPS; one from SIZE_ONCE_MIB on), each against
  * 1 MiB's time scaled to its size (what it would cost if the cost per MiB
  * did not change). Output: one CSV line per
- * figure, "BENCH,name,size,xenlend_s,baseline_s,ratio" (ratio = xenlend /
- * baseline time: 1.0 is "as fast as the baseline"). Nothing is judged here.
+ * figure, "BENCH,name,size,xenlend_s,baseline_s,ratio,xenlend_min_s,
+ * xenlend_max_s,baseline_min_s,baseline_max_s,reps" (medians; ratio =
+ * xenlend / baseline time: 1.0 is "as fast as the baseline"; the phases
+ * other than the main one leave the spread empty). Nothing is judged here.
  *
  * usage: xenlend-bench [MAX_MIB | --revoke | --scale | --size MAX_MIB | --dom0 MAX_MIB]
  */
@@ -55,10 +57,15 @@
 
 #define TAG	"BENCH"
 /*
- * Three, not more: under TCG the emulator kills this PVH guest about once a
+ * Three for the scaling and object-size phases, not more: under TCG the emulator kills this PVH guest about once a
  * minute of lending (docs/DECISIONS.md), and a run must finish in between.
  */
 #define REPS	3
+/*
+ * The main figures are five runs each, so that their spread (min, median,
+ * max) says something; they are short enough for it.
+ */
+#define FIGURE_REPS	5
 #define PAGE	4096ull
 #define REVOKE_MIB	16
 #define REVOKE_SECONDS	15
@@ -285,8 +292,9 @@ static int read_counts(struct conn_counts *c)
 }
 
 /*
- * A figure: REPS runs of @fn on lent memory and on the baseline, in turn,
- * the medians as a BENCH line; then what the last lent run cost the
+ * A figure: FIGURE_REPS runs of @fn on lent memory and on the baseline, in
+ * turn, as a BENCH line: the medians, their ratio, each side's min and max
+ * and the repetitions; then what the last lent run cost the
  * connection, as "BENCH-OPS,name,size,requests,evtchn_sends,interrupts,
  * events" (control ring requests, event-channel notifications the guest
  * sent, interrupts it took, broker events it answered): under the
@@ -296,10 +304,10 @@ static int read_counts(struct conn_counts *c)
 static int report(int fd, const char *name, bench_fn fn, uint64_t size)
 {
 	struct conn_counts before = { 0 }, after = { 0 };
-	double x[REPS], base[REPS], mx, mb;
+	double x[FIGURE_REPS], base[FIGURE_REPS], mx, mb;
 	int counted = 0;
 
-	for (int i = 0; i < REPS; i++) {
+	for (int i = 0; i < FIGURE_REPS; i++) {
 		counted = !read_counts(&before);
 		x[i] = fn(fd, size, LENT);
 		counted &= !read_counts(&after);
@@ -310,10 +318,12 @@ static int report(int fd, const char *name, bench_fn fn, uint64_t size)
 			return 1;
 		}
 	}
-	mx = median(x, REPS);
-	mb = median(base, REPS);
-	printf("BENCH,%s,%llu,%.6f,%.6f,%.3f\n", name, (unsigned long long)size, mx, mb,
-	       mb > 0 ? mx / mb : 0.0);
+	mx = median(x, FIGURE_REPS);
+	mb = median(base, FIGURE_REPS);
+	/* median() sorted both: [0] is the minimum, [FIGURE_REPS - 1] the maximum. */
+	printf("BENCH,%s,%llu,%.6f,%.6f,%.3f,%.6f,%.6f,%.6f,%.6f,%d\n", name,
+	       (unsigned long long)size, mx, mb, mb > 0 ? mx / mb : 0.0, x[0],
+	       x[FIGURE_REPS - 1], base[0], base[FIGURE_REPS - 1], FIGURE_REPS);
 	if (counted)
 		printf("BENCH-OPS,%s,%llu,%lld,%lld,%lld,%lld\n", name, (unsigned long long)size,
 		       after.requests - before.requests, after.sends - before.sends,
@@ -465,7 +475,8 @@ int main(int argc, char **argv)
 	if (sizes)
 		return size_phase(fd, max);
 	copy_size = max < (COPY_MIB << 20) ? max : COPY_MIB << 20;
-	printf("BENCH,name,size,xenlend_s,baseline_s,ratio\n");
+	printf("BENCH,name,size,xenlend_s,baseline_s,ratio,xenlend_min_s,xenlend_max_s,"
+	       "baseline_min_s,baseline_max_s,reps\n");
 	printf("BENCH-OPS,name,size,requests,evtchn_sends,interrupts,events\n");
 	failed |= report(fd, "first-touch", first_touch, PAGE);
 	for (uint64_t size = 1 << 20; size <= max; size *= 4)

@@ -12,7 +12,8 @@
  * top row first, as base64 between "GL-IMAGE-BEGIN W H" and "GL-IMAGE-END",
  * which the host turns into a PNG (scripts/xen-env/console-image.py). Then
  * it times two figures, the median of REPS runs each (more and longer runs
- * with --bench), printed as "GL-BENCH NAME COUNT SECONDS": DRAWS draws and
+ * with --bench), printed as "GL-BENCH NAME COUNT MEDIAN MIN MAX REPS"
+ * (seconds): DRAWS draws and
  * a glFinish, and RTTS draw + one-pixel glReadPixels round trips. The same
  * binary runs in dom0 over virglrenderer's vtest socket for the baseline
  * (tests/e2e/dom0-e2e.sh, bench mode).
@@ -108,8 +109,11 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median seconds of @reps runs of @n draws (+ a readback each when @rtt). */
-static double timed(int n, int rtt, int reps)
+/*
+ * Print "GL-BENCH @name @n MEDIAN MIN MAX REPS": seconds of @reps runs of
+ * @n draws (+ a readback each when @rtt).
+ */
+static void timed(const char *name, int n, int rtt, int reps)
 {
 	double t[16];
 	uint8_t px[4];
@@ -127,7 +131,7 @@ static double timed(int n, int rtt, int reps)
 		t[r] = (now_ms() - t0) / 1e3;
 	}
 	qsort(t, reps, sizeof(t[0]), cmp_double);
-	return t[reps / 2];
+	printf("GL-BENCH %s %d %.6f %.6f %.6f %d\n", name, n, t[reps / 2], t[0], t[reps - 1], reps);
 }
 
 static int pixel_is(const uint8_t *rgba, int x, int y, uint8_t r, uint8_t g, uint8_t b)
@@ -214,8 +218,8 @@ int main(int argc, char **argv)
 	if (image)
 		print_image(rgba);
 
-	printf("GL-BENCH draws %d %.6f\n", DRAWS * scale, timed(DRAWS * scale, 0, reps));
-	printf("GL-BENCH readback-rtt %d %.6f\n", RTTS * scale, timed(RTTS * scale, 1, reps));
+	timed("draws", DRAWS * scale, 0, reps);
+	timed("readback-rtt", RTTS * scale, 1, reps);
 
 	eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
 	eglDestroyContext(dpy, ctx);

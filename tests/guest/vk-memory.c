@@ -24,7 +24,8 @@
  * also runs over virglrenderer's vtest socket, which cannot share
  * lavapipe's host-visible memory), the median of BENCH_REPS runs of
  * SUBMITS empty submissions each waited for on its fence, and of COPIES
- * 4 MiB GPU copies each waited for: "VK-BENCH NAME COUNT SECONDS" lines.
+ * 4 MiB GPU copies each waited for: "VK-BENCH NAME COUNT MEDIAN MIN MAX
+ * REPS" lines (seconds).
  * The same binary runs in dom0 for the baselines (tests/e2e/dom0-e2e.sh,
  * bench mode). Nothing is judged.
  *
@@ -343,7 +344,8 @@ static int bench(struct vk *vk, struct buf *src, struct buf *dst)
 			}
 		}
 		qsort(t, BENCH_REPS, sizeof(t[0]), cmp_double);
-		printf("VK-BENCH %s %d %.6f\n", figures[f].name, figures[f].n, t[BENCH_REPS / 2]);
+		printf("VK-BENCH %s %d %.6f %.6f %.6f %d\n", figures[f].name, figures[f].n,
+		       t[BENCH_REPS / 2], t[0], t[BENCH_REPS - 1], BENCH_REPS);
 	}
 	return 0;
 }
