@@ -48,6 +48,9 @@ struct broker_config;
  * @gs: protocol state (dispatch.c).
  * @next_evt_id: id of the next event ring request.
  * @evt_pending: ids of event ring requests awaiting a response (0: free).
+ * @evt_pending_fence: which of @evt_pending are FENCEs, whose
+ *	acknowledgments the broker reads when it next serves the guest rather
+ *	than asking to be woken for them.
  * @connect_failures: consecutive failed connection attempts.
  * @more_work: requests were left on the ring to bound one guest's share.
  * @test_hooks: fill host resources with the test pattern.
@@ -96,6 +99,7 @@ struct conn {
 	struct guest_state gs;
 	uint64_t next_evt_id;
 	uint64_t evt_pending[CONN_MAX_EVT_PENDING];
+	bool evt_pending_fence[CONN_MAX_EVT_PENDING];
 	unsigned int connect_failures;
 	bool more_work;
 	bool test_hooks;

@@ -42,6 +42,20 @@ void ring_put_ctrl_rsp(void *arg, const struct xenlend_msg *rsp)
 		xenevtchn_notify(c->xce, c->local_port);
 }
 
+/*
+ * Be told of the guest's next answer on the event ring: ask for a
+ * notification, or, when answers are waiting already (the guest answers a
+ * FENCE without notifying unless asked), serve them on the next turn.
+ */
+static void ring_evt_watch(struct conn *c)
+{
+	int more;
+
+	RING_FINAL_CHECK_FOR_RESPONSES(&c->evt, more);
+	if (more)
+		c->more_work = true;
+}
+
 /**
  * ring_put_evt() - put a request on the guest's event ring
  * @c: a connected connection.
@@ -61,19 +75,24 @@ int ring_put_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
 		return -ENOTCONN;
 	if (!raw && xenlend_msg_check(m, XENLEND_Q_EVT_REQ).status != XENLEND_S_OK)
 		return -EINVAL;
-	if (RING_FULL(&c->evt))
-		return -EBUSY;
 	for (i = 0; i < CONN_MAX_EVT_PENDING && c->evt_pending[i]; i++)
 		;
-	if (i == CONN_MAX_EVT_PENDING)
+	if (RING_FULL(&c->evt) || i == CONN_MAX_EVT_PENDING) {
+		/* Answers that free a slot may be waiting unread: see to them. */
+		ring_evt_watch(c);
 		return -EBUSY;
+	}
 	*id = ++c->next_evt_id;
 	c->evt_pending[i] = *id;
+	c->evt_pending_fence[i] = xenlend_msg_type(m) == XENLEND_T_FENCE;
 	m->hdr.id = *id;
 	*RING_GET_REQUEST(&c->evt, c->evt.req_prod_pvt) = *m;
 	c->evt.req_prod_pvt++;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->evt, notify);
 	if (notify)
 		xenevtchn_notify(c->xce, c->local_port);
+	/* A FENCE's acknowledgment needs no wakeup; a REVOKE_DONE does. */
+	if (!c->evt_pending_fence[i])
+		ring_evt_watch(c);
 	return 0;
 }
