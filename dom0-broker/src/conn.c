@@ -437,7 +437,7 @@ void conn_send_fences(struct conn *c)
 	uint64_t id;
 
 	while (c->connected && render_next_fence(&c->gs, &m)) {
-		if (ring_put_evt(c, &m, false, &id))
+		if (ring_put_evt(c, &m, RING_EVT_LAZY_ANSWER, &id))
 			break;
 		render_fence_sent(&c->gs, &m);
 	}

@@ -48,9 +48,9 @@ struct broker_config;
  * @gs: protocol state (dispatch.c).
  * @next_evt_id: id of the next event ring request.
  * @evt_pending: ids of event ring requests awaiting a response (0: free).
- * @evt_pending_fence: which of @evt_pending are FENCEs, whose
- *	acknowledgments the broker reads when it next serves the guest rather
- *	than asking to be woken for them.
+ * @evt_pending_fence: which of @evt_pending are FENCEs the broker sent for
+ *	the renderer (RING_EVT_LAZY_ANSWER), whose acknowledgments it reads
+ *	when it next serves the guest rather than asking to be woken for them.
  * @connect_failures: consecutive failed connection attempts.
  * @more_work: requests were left on the ring to bound one guest's share.
  * @test_hooks: fill host resources with the test pattern.

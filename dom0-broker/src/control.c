@@ -167,7 +167,8 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
 		snprintf(out, len, "error: no guest dom%d\n", domid);
 		return;
 	}
-	err = ring_put_evt(c, m, raw, &id);
+	/* Whoever sent it waits for its answer in the log: never lazy. */
+	err = ring_put_evt(c, m, raw ? RING_EVT_RAW : 0, &id);
 	if (err)
 		snprintf(out, len, "error: %s\n", strerror(-err));
 	else

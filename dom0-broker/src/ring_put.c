@@ -60,20 +60,24 @@ static void ring_evt_watch(struct conn *c)
  * ring_put_evt() - put a request on the guest's event ring
  * @c: a connected connection.
  * @m: the request; its id is set here.
- * @raw: send without validating (test hooks only).
+ * @flags: RING_EVT_RAW to send it without validating (test hooks only);
+ *	RING_EVT_LAZY_ANSWER when its answer may wait until the broker next
+ *	serves the guest (a FENCE's acknowledgment), else the broker asks to
+ *	be woken by it.
  * @id: receives the id.
  *
  * Return: 0, -ENOTCONN, -EINVAL for an invalid request, or -EBUSY when the
  * ring or the table of pending requests is full.
  */
-int ring_put_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
+int ring_put_evt(struct conn *c, struct xenlend_msg *m, unsigned int flags, uint64_t *id)
 {
 	unsigned int i;
 	int notify;
 
 	if (!c->connected)
 		return -ENOTCONN;
-	if (!raw && xenlend_msg_check(m, XENLEND_Q_EVT_REQ).status != XENLEND_S_OK)
+	if (!(flags & RING_EVT_RAW) &&
+	    xenlend_msg_check(m, XENLEND_Q_EVT_REQ).status != XENLEND_S_OK)
 		return -EINVAL;
 	for (i = 0; i < CONN_MAX_EVT_PENDING && c->evt_pending[i]; i++)
 		;
@@ -84,7 +88,7 @@ int ring_put_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
 	}
 	*id = ++c->next_evt_id;
 	c->evt_pending[i] = *id;
-	c->evt_pending_fence[i] = xenlend_msg_type(m) == XENLEND_T_FENCE;
+	c->evt_pending_fence[i] = flags & RING_EVT_LAZY_ANSWER;
 	m->hdr.id = *id;
 	*RING_GET_REQUEST(&c->evt, c->evt.req_prod_pvt) = *m;
 	c->evt.req_prod_pvt++;
@@ -92,7 +96,7 @@ int ring_put_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
 	if (notify)
 		xenevtchn_notify(c->xce, c->local_port);
 	/* A FENCE's acknowledgment needs no wakeup; a REVOKE_DONE does. */
-	if (!c->evt_pending_fence[i])
+	if (!(flags & RING_EVT_LAZY_ANSWER))
 		ring_evt_watch(c);
 	return 0;
 }
