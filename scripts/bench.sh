@@ -24,6 +24,9 @@ cp "$CSV" "$OUT/bench.csv"
 OPS=${CSV%.csv}-ops.csv
 tr -d '\r' <"$LOG" | sed -n 's/^\[[ 0-9.]*\] BENCH-OPS,\(.*\)/\1/p' >"$OPS"
 cp "$OPS" "$OUT/bench-ops.csv"
+# dom0's side: its wakeups and event-channel sends for a whole guest's run.
+{ echo "name,requests,wakeups_by_guest,wakeups_by_worker,dom0_evtchn_sends"
+  tr -d '\r' <"$LOG" | sed -n 's/^\[[ 0-9.]*\] BENCH-DOM0-OPS,\(.*\)/\1/p'; } >"$OUT/bench-dom0-ops.csv"
 /usr/bin/python3 "$HERE/bench-plot.py" "$CSV" "$OUT/bench.png"
 log "figures: $CSV (also $OUT/bench.csv), counts: $OPS, plot: $OUT/bench.png"
 column -s, -t "$CSV"

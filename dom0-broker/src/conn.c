@@ -243,9 +243,12 @@ void conn_disconnect(struct conn *c)
 {
 	if (c->connected)
 		log_guest(c->domid, LOG_INFO, "disconnected after %" PRIu64 " requests (%" PRIu64
-			  " rejected), %" PRIu64 " FAULTs for %" PRIu64 " pages",
+			  " rejected), %" PRIu64 " FAULTs for %" PRIu64 " pages; woken %" PRIu64
+			  " times by its event channel, %" PRIu64 " by its render worker; %" PRIu64
+			  " event-channel sends",
 			  c->gs.stats_requests, c->gs.stats_rejected, c->gs.stats_faults,
-			  c->gs.stats_fault_pages);
+			  c->gs.stats_fault_pages, c->stats_wakeups, c->stats_worker_wakeups,
+			  c->stats_evtchn_sends);
 	c->connected = false;
 	c->more_work = false;
 	/* Only a started worker owns render.fd: a zeroed conn has fd 0. */
@@ -411,14 +414,18 @@ int conn_service(struct conn *c)
 	if (!c->connected)
 		return 0;
 	port = xenevtchn_pending(c->xce);
-	if (port >= 0)
+	if (port >= 0) {
 		xenevtchn_unmask(c->xce, (evtchn_port_t)port);
+		c->stats_wakeups++;
+	}
 	c->more_work = false;
 	/* Responses first: a REVOKE_DONE frees pages a FAULT may ask for. */
 	if (serve_evt(c) || serve_ctrl(c, &notify))
 		return -EPROTO;
-	if (notify)
+	if (notify) {
 		xenevtchn_notify(c->xce, c->local_port);
+		c->stats_evtchn_sends++;
+	}
 	revoke_send(c);
 	conn_send_fences(c);
 	return 0;
@@ -452,7 +459,10 @@ void conn_send_fences(struct conn *c)
  */
 int conn_render(struct conn *c)
 {
-	int err = render_read(&c->gs, ring_put_ctrl_rsp, c);
+	int err;
+
+	c->stats_worker_wakeups++;
+	err = render_read(&c->gs, ring_put_ctrl_rsp, c);
 
 	conn_send_fences(c);
 	return err;

@@ -53,6 +53,9 @@ struct broker_config;
  *	when it next serves the guest rather than asking to be woken for them.
  * @connect_failures: consecutive failed connection attempts.
  * @more_work: requests were left on the ring to bound one guest's share.
+ * @stats_wakeups: times the guest's event channel woke the broker.
+ * @stats_worker_wakeups: times its render worker's socket did.
+ * @stats_evtchn_sends: notifications the broker sent the guest.
  * @test_hooks: fill host resources with the test pattern.
  * @host_fd: lending engine file bound to @domid, or -1.
  * @gpu_fd: the GPU node host memory comes from, or -1 for memfds.
@@ -102,6 +105,9 @@ struct conn {
 	bool evt_pending_fence[CONN_MAX_EVT_PENDING];
 	unsigned int connect_failures;
 	bool more_work;
+	uint64_t stats_wakeups;
+	uint64_t stats_worker_wakeups;
+	uint64_t stats_evtchn_sends;
 	bool test_hooks;
 	int host_fd;
 	int gpu_fd;

@@ -107,7 +107,8 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 			PRIu64 " revokes_joined=%" PRIu64 " revokes_pending=%u banned=%d"
 			" render_worker=%d render_failed=%d contexts=%u submits=%" PRIu64
 			" fences=%" PRIu64 " vram_window=%" PRIu64 " vram_bytes=%" PRIu64
-			" vram_mapped_pages=%" PRIu64 "\n",
+			" vram_mapped_pages=%" PRIu64 " wakeups=%" PRIu64 " worker_wakeups=%"
+			PRIu64 " evtchn_sends=%" PRIu64 "\n",
 			c->domid, c->name, c->connected, c->gs.hello_done,
 			c->gs.stats_requests, c->gs.stats_rejected, c->gs.stats_refused,
 			c->gs.nr_resources, c->gs.stats_faults, c->gs.stats_fault_pages,
@@ -115,7 +116,8 @@ static void cmd_status(struct broker *b, char *out, size_t len)
 			c->joined_revokes, c->nr_revokes, c->banned,
 			c->render_pid, c->gs.render.failed, c->gs.render.nr_ctxs,
 			c->gs.render.stats_submits, c->gs.render.stats_fences, c->win_pages,
-			c->vram_bytes, c->vram_mapped_pages);
+			c->vram_bytes, c->vram_mapped_pages, c->stats_wakeups,
+			c->stats_worker_wakeups, c->stats_evtchn_sends);
 	if (!b->conns)
 		snprintf(out, len, "no guests\n");
 }

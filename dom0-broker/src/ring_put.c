@@ -38,8 +38,10 @@ void ring_put_ctrl_rsp(void *arg, const struct xenlend_msg *rsp)
 	*RING_GET_RESPONSE(&c->ctrl, c->ctrl.rsp_prod_pvt) = *rsp;
 	c->ctrl.rsp_prod_pvt++;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ctrl, notify);
-	if (notify)
+	if (notify) {
 		xenevtchn_notify(c->xce, c->local_port);
+		c->stats_evtchn_sends++;
+	}
 }
 
 /*
@@ -93,8 +95,10 @@ int ring_put_evt(struct conn *c, struct xenlend_msg *m, unsigned int flags, uint
 	*RING_GET_REQUEST(&c->evt, c->evt.req_prod_pvt) = *m;
 	c->evt.req_prod_pvt++;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->evt, notify);
-	if (notify)
+	if (notify) {
 		xenevtchn_notify(c->xce, c->local_port);
+		c->stats_evtchn_sends++;
+	}
 	/* A FENCE's acknowledgment needs no wakeup; a REVOKE_DONE does. */
 	if (!(flags & RING_EVT_LAZY_ANSWER))
 		ring_evt_watch(c);

@@ -104,6 +104,10 @@ fault_figures() {
 	awk -v n="${f% *}" -v p="${f#* }" 'BEGIN {
 		printf "BENCH,fault-round-trips-per-mib,%d,%.3f,%d,%.4f\n", p / 256, n * 256 / p,
 			256, n / p }'
+	# dom0's side of the whole benchmark guest's run: the counts that
+	# carry over, as the guest's BENCH-OPS lines do for its figures.
+	sed -n "s/.*dom$domid: disconnected after \([0-9]*\) requests .* woken \([0-9]*\) times by its event channel, \([0-9]*\) by its render worker; \([0-9]*\) event-channel sends.*/BENCH-DOM0-OPS,bench-guest-run,\1,\2,\3,\4/p" \
+		"$BLOG" | tail -n 1
 }
 
 # revoke_figures: BENCH lines of the revocations of the benchmark guest's
