@@ -88,12 +88,17 @@ renderer_guest() {
 fault_figures() {
 	$R/xenlend-bench --dom0 64 >/tmp/dom0-touch.log 2>&1
 	check "first touch timed in dom0 natively" grep -q '^BENCH-DOM0: 67108864 ' /tmp/dom0-touch.log
-	tr -d '\r' <"$log" | sed -n 's/^BENCH,first-touch,\([0-9]*\),\([0-9.]*\),.*/\1 \2/p' |
-		while read -r size t; do
-			d=$(sed -n "s/^BENCH-DOM0: $size \([0-9.]*\)/\1/p" /tmp/dom0-touch.log)
-			[ -n "$d" ] && awk -v s="$size" -v t="$t" -v d="$d" 'BEGIN {
-				printf "BENCH,first-touch-vs-dom0,%d,%.6f,%.9f,%.3f\n", s, t, d,
-					(d > 0 ? t / d : 0) }'
+	# The guest's row: size, median, its baseline's median and ratio, then
+	# its min and max; dom0's line: size, median, min, max, repetitions.
+	tr -d '\r' <"$log" |
+		sed -n 's/^BENCH,first-touch,\([0-9]*\),\([0-9.]*\),[0-9.]*,[0-9.]*,\([0-9.]*\),\([0-9.]*\),.*/\1 \2 \3 \4/p' |
+		while read -r size t tmin tmax; do
+			d=$(sed -n "s/^BENCH-DOM0: $size \([0-9.]* [0-9.]* [0-9.]* [0-9]*\)\$/\1/p" \
+				/tmp/dom0-touch.log)
+			[ -n "$d" ] && awk -v s="$size" -v t="$t" -v lo="$tmin" -v hi="$tmax" -v d="$d" 'BEGIN {
+				split(d, b, " ")
+				printf "BENCH,first-touch-vs-dom0,%d,%.6f,%.9f,%.3f,%s,%s,%.9f,%.9f,%d\n",
+					s, t, b[1], (b[1] > 0 ? t / b[1] : 0), lo, hi, b[2], b[3], b[4] }'
 		done
 	wait_for 10 grep -q "dom$domid: disconnected after" "$BLOG"
 	f=$(sed -n "s/.*dom$domid: disconnected after .* \([0-9]*\) FAULTs for \([0-9]*\) pages.*/\1 \2/p" \
