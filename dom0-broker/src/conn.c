@@ -220,7 +220,6 @@ int conn_connect(struct conn *c)
 	BACK_RING_INIT(&c->ctrl, (struct xenlend_ctrl_sring *)c->ctrl_page, XENLEND_PAGE_SIZE);
 	FRONT_RING_INIT(&c->evt, (struct xenlend_evt_sring *)c->evt_page, XENLEND_PAGE_SIZE);
 	memset(c->evt_pending, 0, sizeof(c->evt_pending));
-	memset(c->evt_pending_fence, 0, sizeof(c->evt_pending_fence));
 	c->connected = true;
 	c->more_work = true;	/* requests may already be waiting */
 	log_guest(c->domid, LOG_INFO,
@@ -356,21 +355,6 @@ static void evt_response(struct conn *c, const struct xenlend_msg *m)
 		  id, xenlend_status_name(xenlend_msg_status(m)));
 }
 
-/*
- * Whether an answer on the event ring is awaited that must wake the broker:
- * any but a FENCE's acknowledgment (a REVOKE_DONE, an answer to an event
- * the control socket sent). Acknowledgments alone are read when the guest
- * is next served, so that a completed fence costs the guest no event
- * channel send and the broker no wakeup.
- */
-static bool evt_answer_awaited(const struct conn *c)
-{
-	for (unsigned int i = 0; i < CONN_MAX_EVT_PENDING; i++)
-		if (c->evt_pending[i] && !c->evt_pending_fence[i])
-			return true;
-	return false;
-}
-
 static int serve_evt(struct conn *c)
 {
 	struct xenlend_msg m;
@@ -390,8 +374,6 @@ static int serve_evt(struct conn *c)
 			c->evt.rsp_cons++;
 			evt_response(c, &m);
 		}
-		if (!evt_answer_awaited(c))
-			break;
 		RING_FINAL_CHECK_FOR_RESPONSES(&c->evt, more);
 	} while (more);
 	return 0;
@@ -444,7 +426,7 @@ void conn_send_fences(struct conn *c)
 	uint64_t id;
 
 	while (c->connected && render_next_fence(&c->gs, &m)) {
-		if (ring_put_evt(c, &m, RING_EVT_LAZY_ANSWER, &id))
+		if (ring_put_evt(c, &m, false, &id))
 			break;
 		render_fence_sent(&c->gs, &m);
 	}

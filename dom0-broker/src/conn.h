@@ -48,9 +48,6 @@ struct broker_config;
  * @gs: protocol state (dispatch.c).
  * @next_evt_id: id of the next event ring request.
  * @evt_pending: ids of event ring requests awaiting a response (0: free).
- * @evt_pending_fence: which of @evt_pending are FENCEs the broker sent for
- *	the renderer (RING_EVT_LAZY_ANSWER), whose acknowledgments it reads
- *	when it next serves the guest rather than asking to be woken for them.
  * @connect_failures: consecutive failed connection attempts.
  * @more_work: requests were left on the ring to bound one guest's share.
  * @stats_wakeups: times the guest's event channel woke the broker.
@@ -102,7 +99,6 @@ struct conn {
 	struct guest_state gs;
 	uint64_t next_evt_id;
 	uint64_t evt_pending[CONN_MAX_EVT_PENDING];
-	bool evt_pending_fence[CONN_MAX_EVT_PENDING];
 	unsigned int connect_failures;
 	bool more_work;
 	uint64_t stats_wakeups;

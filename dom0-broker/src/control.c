@@ -169,8 +169,7 @@ static void cmd_send(struct broker *b, struct xenlend_msg *m, bool raw, int domi
 		snprintf(out, len, "error: no guest dom%d\n", domid);
 		return;
 	}
-	/* Whoever sent it waits for its answer in the log: never lazy. */
-	err = ring_put_evt(c, m, raw ? RING_EVT_RAW : 0, &id);
+	err = ring_put_evt(c, m, raw, &id);
 	if (err)
 		snprintf(out, len, "error: %s\n", strerror(-err));
 	else

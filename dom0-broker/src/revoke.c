@@ -162,7 +162,7 @@ void revoke_send(struct conn *c)
 		if (p->evt_id)
 			continue;
 		msg_revoke(&m, p->res_id, p->offset, p->length, p->seq);
-		if (ring_put_evt(c, &m, 0, &p->evt_id))
+		if (ring_put_evt(c, &m, false, &p->evt_id))
 			return;	/* ring full: retried on the next turn */
 		c->sent_revokes++;
 		p->deadline = now_ms() + c->cfg->revoke_timeout_ms;

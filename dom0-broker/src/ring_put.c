@@ -44,53 +44,33 @@ void ring_put_ctrl_rsp(void *arg, const struct xenlend_msg *rsp)
 	}
 }
 
-/*
- * Be told of the guest's next answer on the event ring: ask for a
- * notification, or, when answers are waiting already (the guest answers a
- * FENCE without notifying unless asked), serve them on the next turn.
- */
-static void ring_evt_watch(struct conn *c)
-{
-	int more;
-
-	RING_FINAL_CHECK_FOR_RESPONSES(&c->evt, more);
-	if (more)
-		c->more_work = true;
-}
-
 /**
  * ring_put_evt() - put a request on the guest's event ring
  * @c: a connected connection.
  * @m: the request; its id is set here.
- * @flags: RING_EVT_RAW to send it without validating (test hooks only);
- *	RING_EVT_LAZY_ANSWER when its answer may wait until the broker next
- *	serves the guest (a FENCE's acknowledgment), else the broker asks to
- *	be woken by it.
+ * @raw: send without validating (test hooks only).
  * @id: receives the id.
  *
  * Return: 0, -ENOTCONN, -EINVAL for an invalid request, or -EBUSY when the
  * ring or the table of pending requests is full.
  */
-int ring_put_evt(struct conn *c, struct xenlend_msg *m, unsigned int flags, uint64_t *id)
+int ring_put_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id)
 {
 	unsigned int i;
 	int notify;
 
 	if (!c->connected)
 		return -ENOTCONN;
-	if (!(flags & RING_EVT_RAW) &&
-	    xenlend_msg_check(m, XENLEND_Q_EVT_REQ).status != XENLEND_S_OK)
+	if (!raw && xenlend_msg_check(m, XENLEND_Q_EVT_REQ).status != XENLEND_S_OK)
 		return -EINVAL;
+	if (RING_FULL(&c->evt))
+		return -EBUSY;
 	for (i = 0; i < CONN_MAX_EVT_PENDING && c->evt_pending[i]; i++)
 		;
-	if (RING_FULL(&c->evt) || i == CONN_MAX_EVT_PENDING) {
-		/* Answers that free a slot may be waiting unread: see to them. */
-		ring_evt_watch(c);
+	if (i == CONN_MAX_EVT_PENDING)
 		return -EBUSY;
-	}
 	*id = ++c->next_evt_id;
 	c->evt_pending[i] = *id;
-	c->evt_pending_fence[i] = flags & RING_EVT_LAZY_ANSWER;
 	m->hdr.id = *id;
 	*RING_GET_REQUEST(&c->evt, c->evt.req_prod_pvt) = *m;
 	c->evt.req_prod_pvt++;
@@ -99,8 +79,5 @@ int ring_put_evt(struct conn *c, struct xenlend_msg *m, unsigned int flags, uint
 		xenevtchn_notify(c->xce, c->local_port);
 		c->stats_evtchn_sends++;
 	}
-	/* A FENCE's acknowledgment needs no wakeup; a REVOKE_DONE does. */
-	if (!(flags & RING_EVT_LAZY_ANSWER))
-		ring_evt_watch(c);
 	return 0;
 }

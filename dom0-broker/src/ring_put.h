@@ -15,11 +15,7 @@
 
 struct conn;
 
-/* ring_put_evt() flags */
-#define RING_EVT_RAW		(1u << 0)	/* send without validating (test hooks) */
-#define RING_EVT_LAZY_ANSWER	(1u << 1)	/* its answer needs no wakeup (FENCE) */
-
-int ring_put_evt(struct conn *c, struct xenlend_msg *m, unsigned int flags, uint64_t *id);
+int ring_put_evt(struct conn *c, struct xenlend_msg *m, bool raw, uint64_t *id);
 void ring_put_ctrl_rsp(void *arg, const struct xenlend_msg *rsp);
 
 #endif /* XENLEND_BROKER_RING_PUT_H */
