@@ -118,6 +118,15 @@ upstream_igt() {
 	done
 }
 
+# weston_screenshot: take a screenshot of weston's output; prints its file,
+# nothing when weston made none (weston-screenshooter's words in
+# /tmp/shooter.log)
+weston_screenshot() {
+	rm -f /tmp/wayland-screenshot-*.png
+	(cd /tmp && weston-screenshooter) >/tmp/shooter.log 2>&1
+	ls /tmp/wayland-screenshot-*.png 2>/dev/null | head -n 1
+}
+
 # desktop_session [full]: a Wayland desktop (domU-desktop.cpio.gz), every
 # program Debian's: weston's headless backend with its GL renderer and the
 # kiosk shell, weston-simple-egl as its client, a screenshot of weston's
@@ -148,9 +157,7 @@ desktop_session() {
 		while [ $n -lt 30 ] && kill -0 $cpid 2>/dev/null; do
 			sleep 5
 			n=$((n + 1))
-			rm -f /tmp/wayland-screenshot-*.png
-			(cd /tmp && weston-screenshooter) >/tmp/shooter.log 2>&1
-			shot=$(ls /tmp/wayland-screenshot-*.png 2>/dev/null | head -n 1)
+			shot=$(weston_screenshot)
 			[ -n "$shot" ] && /xenlend-png-check "$shot" 320 240 50 >/dev/null && break
 		done
 		echo "XENLEND-DOMU: $n screenshots taken"
@@ -172,9 +179,7 @@ desktop_session() {
 		wait $cpid
 		echo "XENLEND-DOMU: weston-simple-egl still running until killed: $?"
 		sleep 2
-		rm -f /tmp/wayland-screenshot-*.png
-		(cd /tmp && weston-screenshooter) >/tmp/shooter.log 2>&1
-		shot=$(ls /tmp/wayland-screenshot-*.png 2>/dev/null | head -n 1)
+		shot=$(weston_screenshot)
 		kill -0 $wpid 2>/dev/null && [ -n "$shot" ] &&
 			echo "XENLEND-DOMU: weston composites on after its client died"
 		if [ "$1" = full ]; then
